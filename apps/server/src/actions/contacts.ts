@@ -1,0 +1,131 @@
+import type { z } from 'zod';
+import type { CreateContactRequest, UpdateContactRequest } from '@switchboard/protocol';
+import { canManageConversation, type Viewer } from '@switchboard/core';
+import { AppError, forbidden, notFound } from '../errors.ts';
+import type { Tx } from '../store/db.ts';
+import { presentContacts } from '../presenters/contacts.ts';
+import { lockVisibleConversation, runAction, scopeOfConversation, type ActionContext } from './context.ts';
+import { insertSystemMessage, patchOf, presentWithNames } from './conversationRows.ts';
+import { emitConversationUpdated } from './lifecycle.ts';
+
+type NewContact = z.infer<typeof CreateContactRequest>;
+
+export async function insertContact(tx: Tx, c: NewContact, now: number): Promise<number> {
+  const row = await tx
+    .insertInto('contacts')
+    .values({
+      name: c.name,
+      email: c.email ?? null,
+      phone: c.phone ?? null,
+      attributes: JSON.stringify(c.attributes ?? {}),
+      source: JSON.stringify(c.source ?? {}),
+      blocked: 0,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  if (c.identities?.length) {
+    await tx
+      .insertInto('contact_identities')
+      .values(c.identities.map((i) => ({ contact_id: row.id, channel: i.channel, external_id: i.externalId })))
+      .execute();
+  }
+  return row.id;
+}
+
+async function announceContact(tx: Tx, emit: Parameters<Parameters<typeof runAction>[1]>[1], contactId: number, actorId: number, now: number) {
+  const row = await tx.selectFrom('contacts').selectAll().where('id', '=', contactId).executeTakeFirstOrThrow();
+  const [contact] = await presentContacts(tx, [row]);
+  emit({ type: 'contact.updated', scope: { broadcast: true }, data: contact, actorId, at: now });
+  return contact!;
+}
+
+export async function createContact(ctx: ActionContext, viewer: Viewer, input: NewContact) {
+  const now = ctx.clock.now();
+  return runAction(ctx, async (tx, emit) => {
+    try {
+      const id = await insertContact(tx, input, now);
+      return announceContact(tx, emit, id, viewer.id, now);
+    } catch (e) {
+      if (/unique|duplicate/i.test(String(e))) throw new AppError('identity_taken', 'Another contact already has that channel identity.', 409);
+      throw e;
+    }
+  });
+}
+
+export async function updateContact(ctx: ActionContext, viewer: Viewer, contactId: number, input: z.infer<typeof UpdateContactRequest>) {
+  const now = ctx.clock.now();
+  return runAction(ctx, async (tx, emit) => {
+    const existing = await tx.selectFrom('contacts').selectAll().where('id', '=', contactId).executeTakeFirst();
+    if (!existing) throw notFound('contact');
+    const attributes = input.attributes ? { ...JSON.parse(existing.attributes), ...input.attributes } : undefined;
+    await tx
+      .updateTable('contacts')
+      .set({
+        ...(input.name !== undefined ? { name: input.name } : {}),
+        ...(input.email !== undefined ? { email: input.email } : {}),
+        ...(input.phone !== undefined ? { phone: input.phone } : {}),
+        ...(attributes ? { attributes: JSON.stringify(attributes) } : {}),
+        ...(input.source ? { source: JSON.stringify(input.source) } : {}),
+        updated_at: now,
+      })
+      .where('id', '=', contactId)
+      .execute();
+    return announceContact(tx, emit, contactId, viewer.id, now);
+  });
+}
+
+/** Seed 002: a blocked customer can neither send nor receive messages until unblocked. */
+export async function setCustomerBlocked(ctx: ActionContext, viewer: Viewer, contactId: number, blocked: boolean) {
+  const now = ctx.clock.now();
+  return runAction(ctx, async (tx, emit) => {
+    const res = await tx.updateTable('contacts').set({ blocked: blocked ? 1 : 0, updated_at: now }).where('id', '=', contactId).executeTakeFirst();
+    if (!Number(res.numUpdatedRows)) throw notFound('contact');
+    return announceContact(tx, emit, contactId, viewer.id, now);
+  });
+}
+
+export async function setContactTag(ctx: ActionContext, viewer: Viewer, contactId: number, tagId: number, pinned: boolean) {
+  const now = ctx.clock.now();
+  return runAction(ctx, async (tx, emit) => {
+    const tag = await tx.selectFrom('tags').select('kind').where('id', '=', tagId).executeTakeFirst();
+    if (!tag || tag.kind !== 'customer') throw new AppError('tag_not_found', 'No such customer tag.', 422);
+    const contact = await tx.selectFrom('contacts').select('id').where('id', '=', contactId).executeTakeFirst();
+    if (!contact) throw notFound('contact');
+    await tx
+      .insertInto('contact_tags')
+      .values({ contact_id: contactId, tag_id: tagId, pinned: pinned ? 1 : 0 })
+      .onConflict((oc) => oc.columns(['contact_id', 'tag_id']).doUpdateSet({ pinned: pinned ? 1 : 0 }))
+      .execute();
+    return announceContact(tx, emit, contactId, viewer.id, now);
+  });
+}
+
+export async function removeContactTag(ctx: ActionContext, viewer: Viewer, contactId: number, tagId: number) {
+  const now = ctx.clock.now();
+  return runAction(ctx, async (tx, emit) => {
+    await tx.deleteFrom('contact_tags').where('contact_id', '=', contactId).where('tag_id', '=', tagId).execute();
+    const contact = await tx.selectFrom('contacts').select('id').where('id', '=', contactId).executeTakeFirst();
+    if (!contact) throw notFound('contact');
+    return announceContact(tx, emit, contactId, viewer.id, now);
+  });
+}
+
+/**
+ * Seed 002 "Unpin customer": the conversation forgets its customer (the link in the customer's card
+ * goes, and with it the customer's analytics on this conversation); the customer stays in the system.
+ */
+export async function unpinCustomer(ctx: ActionContext, viewer: Viewer & { name: string }, conversationId: number) {
+  const now = ctx.clock.now();
+  return runAction(ctx, async (tx, emit) => {
+    const c = await lockVisibleConversation(ctx, tx, viewer, conversationId);
+    if (!canManageConversation(viewer, { queueId: c.queue_id, assigneeId: c.assignee_id, participantIds: c.participantIds })) throw forbidden();
+    if (c.contact_id == null) throw new AppError('already_unpinned', 'This conversation has no customer pinned.', 409);
+    const sys = await insertSystemMessage(tx, c.id, { kind: 'unpinned', byUserId: viewer.id }, `Customer unpinned by ${viewer.name}`, now);
+    await tx.updateTable('conversations').set({ contact_id: null, updated_at: now, last_message_id: sys.id }).where('id', '=', c.id).execute();
+    const next = { ...c, contact_id: null, updated_at: now, last_message_id: sys.id };
+    emit({ type: 'message.created', conversationId: c.id, scope: scopeOfConversation(next), data: { message: presentWithNames(sys, {}), conversation: patchOf({ ...next, last_message_id: sys.id }) }, actorId: viewer.id, at: now });
+    await emitConversationUpdated(tx, emit, next, viewer.id, now);
+  });
+}

@@ -1,0 +1,63 @@
+import type { ConversationCore, Message } from '@switchboard/protocol';
+import type { ConversationWithAccess } from '../store/conversations.ts';
+import type { Tx } from '../store/db.ts';
+import type { MessagesTable } from '../store/schema.ts';
+import type { Insertable } from 'kysely';
+import { presentMessage, type MessageRow } from '../presenters/messages.ts';
+
+/** The part of a conversation that a new message changes, sent with `message.created` frames. */
+export type ConversationPatch = Pick<
+  ConversationCore,
+  'id' | 'status' | 'assigneeId' | 'queueId' | 'lastActivityAt' | 'lastCustomerMessageAt' | 'lastAgentMessageAt' | 'firstResponseAt' | 'updatedAt'
+>;
+
+export function patchOf(c: ConversationWithAccess): ConversationPatch {
+  return {
+    id: c.id,
+    status: c.status as ConversationPatch['status'],
+    assigneeId: c.assignee_id,
+    queueId: c.queue_id,
+    lastActivityAt: c.last_activity_at,
+    lastCustomerMessageAt: c.last_customer_message_at,
+    lastAgentMessageAt: c.last_agent_message_at,
+    firstResponseAt: c.first_response_at,
+    updatedAt: c.updated_at,
+  };
+}
+
+/** Inserts a message and returns its row. */
+export async function insertMessage(tx: Tx, values: Insertable<MessagesTable>): Promise<MessageRow> {
+  return tx.insertInto('messages').values(values).returningAll().executeTakeFirstOrThrow();
+}
+
+/** A system line in the history ("assigned to X by Y", "closed", "reopened" — seed 002). */
+export async function insertSystemMessage(
+  tx: Tx,
+  conversationId: number,
+  event: Message['systemEvent'] & object,
+  body: string,
+  now: number,
+): Promise<MessageRow> {
+  return insertMessage(tx, {
+    conversation_id: conversationId,
+    sender_kind: 'system',
+    sender_user_id: null,
+    sender_contact_id: null,
+    body,
+    internal: 0,
+    reply_to_id: null,
+    attachments: '[]',
+    status: 'sent',
+    failure_reason: null,
+    system_event: JSON.stringify(event),
+    client_id: null,
+    created_at: now,
+  });
+}
+
+export function presentWithNames(row: MessageRow, userNames: Record<number, string>, contactNames: Record<number, string> = {}): Message {
+  return presentMessage(row, {
+    users: new Map(Object.entries(userNames).map(([k, v]) => [Number(k), v])),
+    contacts: new Map(Object.entries(contactNames).map(([k, v]) => [Number(k), v])),
+  });
+}

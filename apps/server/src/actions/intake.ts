@@ -1,0 +1,142 @@
+import type { z } from 'zod';
+import type { CreateConversationRequest, CreateContactRequest, Channel } from '@switchboard/protocol';
+import { checkMessageText, type Viewer } from '@switchboard/core';
+import { AppError, fromRefusal } from '../errors.ts';
+import type { Tx } from '../store/db.ts';
+import type { ConversationWithAccess } from '../store/conversations.ts';
+import type { NewEvent } from '../store/events.ts';
+import { presentConversationCores } from '../presenters/conversations.ts';
+import { runAction, scopeOfConversation, type ActionContext } from './context.ts';
+import { insertContact } from './contacts.ts';
+import { postCustomerMessage, type PostedMessage } from './messages.ts';
+
+export interface OpenConversationInput {
+  contactId: number;
+  channel: string;
+  queueId: number | null;
+  subject?: string | null;
+  priority?: string;
+  previousConversationId?: number | null;
+  now: number;
+}
+
+/** Creates a queued conversation inside the caller's transaction and announces it. */
+export async function openConversation(
+  tx: Tx,
+  emit: (...e: NewEvent[]) => void,
+  input: OpenConversationInput,
+): Promise<ConversationWithAccess> {
+  const row = await tx
+    .insertInto('conversations')
+    .values({
+      contact_id: input.contactId,
+      channel: input.channel,
+      subject: input.subject ?? null,
+      queue_id: input.queueId,
+      assignee_id: null,
+      status: 'queued',
+      priority: input.priority ?? 'normal',
+      previous_conversation_id: input.previousConversationId ?? null,
+      created_at: input.now,
+      updated_at: input.now,
+      first_response_at: null,
+      last_customer_message_at: null,
+      last_agent_message_at: null,
+      resolved_at: null,
+      resolution_note: null,
+      last_message_id: null,
+      last_activity_at: input.now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const c: ConversationWithAccess = { ...row, participantIds: [] };
+  const [core] = await presentConversationCores(tx, [row]);
+  emit({ type: 'conversation.created', conversationId: c.id, scope: scopeOfConversation(c), data: core, at: input.now });
+  return c;
+}
+
+async function defaultQueueId(tx: Tx): Promise<number | null> {
+  const q = await tx.selectFrom('queues').select('id').orderBy('id').limit(1).executeTakeFirst();
+  return q?.id ?? null;
+}
+
+/** An agent or integration opens a conversation for a contact (new or existing). */
+export async function startConversation(
+  ctx: ActionContext,
+  viewer: Viewer,
+  input: z.infer<typeof CreateConversationRequest>,
+): Promise<number> {
+  if (input.message !== undefined) {
+    const invalid = checkMessageText(input.message);
+    if (invalid) throw fromRefusal(invalid);
+  }
+  const now = ctx.clock.now();
+  if (input.queueId !== undefined && viewer.role !== 'admin' && !viewer.queueIds.has(input.queueId)) {
+    throw new AppError('queue_not_found', 'No such queue among yours.', 422);
+  }
+  const id = await runAction(ctx, async (tx, emit) => {
+    let contactId = input.contactId;
+    if (contactId !== undefined) {
+      const exists = await tx.selectFrom('contacts').select('id').where('id', '=', contactId).executeTakeFirst();
+      if (!exists) throw new AppError('contact_not_found', 'No such contact.', 422);
+    } else {
+      contactId = await insertContact(tx, input.contact!, now);
+    }
+    const queueId = input.queueId ?? (viewer.queueIds.size ? [...viewer.queueIds][0] : await defaultQueueId(tx));
+    const c = await openConversation(tx, emit, { contactId, channel: input.channel, queueId, subject: input.subject, priority: input.priority, now });
+    return { id: c.id, contactId };
+  });
+  if (input.message) await postCustomerMessage(ctx, id.contactId, id.id, { body: input.message, attachments: [] });
+  return id.id;
+}
+
+export interface InboundMessage {
+  channel: Channel;
+  externalId: string;
+  contact: z.infer<typeof CreateContactRequest>;
+  body: string;
+  attachments?: PostedMessage['message']['attachments'];
+  /** The provider's message id: a redelivered webhook finds the stored message. */
+  clientId?: string;
+  queueId?: number;
+  subject?: string;
+}
+
+/**
+ * A customer message arriving by a channel: find (or create) the contact by its channel identity,
+ * then continue their latest conversation on that channel, or open one. Idempotent by `clientId`.
+ */
+export async function receiveInboundMessage(ctx: ActionContext, input: InboundMessage): Promise<PostedMessage> {
+  const invalid = checkMessageText(input.body, (input.attachments?.length ?? 0) > 0);
+  if (invalid) throw fromRefusal(invalid);
+  const now = ctx.clock.now();
+  const target = await runAction(ctx, async (tx, emit) => {
+    const identity = await tx
+      .selectFrom('contact_identities')
+      .select('contact_id')
+      .where('channel', '=', input.channel)
+      .where('external_id', '=', input.externalId)
+      .executeTakeFirst();
+    let contactId = identity?.contact_id;
+    if (contactId === undefined) {
+      contactId = await insertContact(tx, { ...input.contact, identities: [{ channel: input.channel, externalId: input.externalId }] }, now);
+    }
+    const latest = await tx
+      .selectFrom('conversations')
+      .select('id')
+      .where('contact_id', '=', contactId)
+      .where('channel', '=', input.channel)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (latest) return { contactId, conversationId: latest.id };
+    const queueId = input.queueId ?? (await defaultQueueId(tx));
+    const c = await openConversation(tx, emit, { contactId, channel: input.channel, queueId, subject: input.subject, now });
+    return { contactId, conversationId: c.id };
+  });
+  return postCustomerMessage(ctx, target.contactId, target.conversationId, {
+    body: input.body,
+    attachments: input.attachments ?? [],
+    clientId: input.clientId,
+  });
+}

@@ -1,0 +1,135 @@
+import {
+  canManageConversation,
+  canReassign,
+  canSeeConversation,
+  transition,
+  type LifecycleCommand,
+  type Viewer,
+} from '@switchboard/core';
+import type { Message } from '@switchboard/protocol';
+import { AppError, forbidden, fromRefusal } from '../errors.ts';
+import type { Tx } from '../store/db.ts';
+import type { ConversationWithAccess } from '../store/conversations.ts';
+import type { NewEvent } from '../store/events.ts';
+import { findUser, loadViewer } from '../store/users.ts';
+import { presentConversationCores } from '../presenters/conversations.ts';
+import { lockVisibleConversation, runAction, scopeOfConversation, type ActionContext } from './context.ts';
+import { insertSystemMessage, patchOf, presentWithNames } from './conversationRows.ts';
+
+type Emit = (...e: NewEvent[]) => void;
+type Actor = Viewer & { name: string };
+
+export async function emitConversationUpdated(tx: Tx, emit: Emit, c: ConversationWithAccess, actorId: number | null, now: number) {
+  const [core] = await presentConversationCores(tx, [c]);
+  emit({ type: 'conversation.updated', conversationId: c.id, scope: scopeOfConversation(c), data: core, actorId, at: now });
+}
+
+async function systemLine(tx: Tx, emit: Emit, c: ConversationWithAccess, event: NonNullable<Message['systemEvent']>, body: string, actorId: number | null, now: number) {
+  const row = await insertSystemMessage(tx, c.id, event, body, now);
+  await tx.updateTable('conversations').set({ last_message_id: row.id }).where('id', '=', c.id).execute();
+  c.last_message_id = row.id;
+  emit({
+    type: 'message.created',
+    conversationId: c.id,
+    scope: scopeOfConversation(c),
+    data: { message: presentWithNames(row, {}), conversation: patchOf(c) },
+    actorId,
+    at: now,
+  });
+}
+
+const HISTORY_LINES: Partial<Record<LifecycleCommand['kind'], { kind: NonNullable<Message['systemEvent']>['kind']; verb: string }>> = {
+  close: { kind: 'closed', verb: 'Closed' },
+  reopen: { kind: 'reopened', verb: 'Reopened' },
+  resolve: { kind: 'resolved', verb: 'Resolved' },
+  endChat: { kind: 'status', verb: 'Chat ended' },
+  closeWrapUp: { kind: 'resolved', verb: 'Wrap-up closed' },
+};
+
+type StatusCommand = Extract<LifecycleCommand, { kind: 'close' | 'reopen' | 'resolve' | 'endChat' | 'closeWrapUp' }>;
+
+/**
+ * Close (seed 002), reopen, resolve with a note (seed 004), end chat and close wrap-up (seed 001):
+ * the core decides, this writes the status, a history line and the events in one transaction.
+ */
+export async function changeConversationStatus(
+  ctx: ActionContext,
+  viewer: Actor,
+  conversationId: number,
+  command: StatusCommand,
+  note?: string,
+): Promise<void> {
+  const now = ctx.clock.now();
+  await runAction(ctx, async (tx, emit) => {
+    const c = await lockVisibleConversation(ctx, tx, viewer, conversationId);
+    if (!canManageConversation(viewer, { queueId: c.queue_id, assigneeId: c.assignee_id, participantIds: c.participantIds })) {
+      throw forbidden('Only the agent in charge, a supervisor of the queue or an admin can do that.');
+    }
+    const t = transition({ status: c.status as never, assigneeId: c.assignee_id }, command);
+    if (!t.ok) throw fromRefusal(t);
+    const status = t.state.status;
+    const resolved = status === 'resolved';
+    await tx
+      .updateTable('conversations')
+      .set({
+        status,
+        updated_at: now,
+        last_activity_at: now,
+        ...(resolved ? { resolved_at: now, resolution_note: note ?? null } : {}),
+        ...(command.kind === 'reopen' ? { resolved_at: null } : {}),
+      })
+      .where('id', '=', c.id)
+      .execute();
+    const next: ConversationWithAccess = {
+      ...c,
+      status,
+      updated_at: now,
+      last_activity_at: now,
+      ...(resolved ? { resolved_at: now, resolution_note: note ?? null } : {}),
+    };
+    const line = HISTORY_LINES[command.kind]!;
+    await systemLine(tx, emit, next, { kind: line.kind, byUserId: viewer.id, status, ...(note ? { note } : {}) }, `${line.verb} by ${viewer.name}${note ? `: ${note}` : ''}`, viewer.id, now);
+    await emitConversationUpdated(tx, emit, next, viewer.id, now);
+  });
+}
+
+/**
+ * Seed 002 reassignment: only an admin or the agent in charge may reassign; the previous agent loses
+ * sight of the conversation (unless admin/supervisor of it); a closed conversation stays closed.
+ */
+export async function reassignConversation(ctx: ActionContext, viewer: Actor, conversationId: number, assigneeId: number, note?: string) {
+  const now = ctx.clock.now();
+  await runAction(ctx, async (tx, emit) => {
+    const c = await lockVisibleConversation(ctx, tx, viewer, conversationId);
+    if (!canReassign(viewer, { queueId: c.queue_id, assigneeId: c.assignee_id, participantIds: c.participantIds })) {
+      throw forbidden('Only an administrator or the agent in charge can reassign this conversation.');
+    }
+    const target = await findUser(tx, assigneeId);
+    if (!target || target.disabled) throw new AppError('assignee_not_found', 'No such user to assign to.', 422);
+    if (c.assignee_id === assigneeId) throw new AppError('already_assigned', `${target.name} is already in charge of this conversation.`, 409);
+    const t = transition({ status: c.status as never, assigneeId: c.assignee_id }, { kind: 'assign', assigneeId });
+    if (!t.ok) throw fromRefusal(t);
+    await tx.updateTable('conversations').set({ assignee_id: assigneeId, status: t.state.status, updated_at: now }).where('id', '=', c.id).execute();
+    const next: ConversationWithAccess = { ...c, assignee_id: assigneeId, status: t.state.status, updated_at: now };
+    const previous = c.assignee_id;
+    await systemLine(
+      tx,
+      emit,
+      next,
+      { kind: previous == null ? 'assigned' : 'reassigned', byUserId: viewer.id, fromUserId: previous, toUserId: assigneeId, ...(note ? { note } : {}) },
+      `${previous == null ? 'Assigned' : 'Reassigned'} to ${target.name} by ${viewer.name}${note ? `: ${note}` : ''}`,
+      viewer.id,
+      now,
+    );
+    await emitConversationUpdated(tx, emit, next, viewer.id, now);
+    if (previous != null) {
+      const prevUser = await findUser(tx, previous);
+      if (prevUser) {
+        const prevViewer = await loadViewer(tx, prevUser);
+        if (!canSeeConversation(prevViewer, { queueId: next.queue_id, assigneeId, participantIds: next.participantIds })) {
+          emit({ type: 'conversation.revoked', conversationId: c.id, scope: { userId: previous }, data: { id: c.id }, actorId: viewer.id, at: now });
+        }
+      }
+    }
+  });
+}

@@ -1,0 +1,213 @@
+import { canReplyToCustomer, checkMessageText, transition, type Viewer } from '@switchboard/core';
+import type { Message } from '@switchboard/protocol';
+import type { z } from 'zod';
+import type { PostMessageRequest, CustomerMessageRequest } from '@switchboard/protocol';
+import { AppError, fromRefusal } from '../errors.ts';
+import type { Tx } from '../store/db.ts';
+import type { ConversationWithAccess } from '../store/conversations.ts';
+import { lockVisibleConversation, runAction, scopeOfConversation, type ActionContext } from './context.ts';
+import { insertMessage, insertSystemMessage, patchOf, presentWithNames, type ConversationPatch } from './conversationRows.ts';
+import { presentMessage, loadSenderNames } from '../presenters/messages.ts';
+import { openConversation } from './intake.ts';
+
+type AgentMessageInput = z.infer<typeof PostMessageRequest>;
+type CustomerMessageInput = z.infer<typeof CustomerMessageRequest>;
+
+export interface PostedMessage {
+  message: Message;
+  conversation: ConversationPatch;
+  /** False when a retry with the same client id found the message already stored. */
+  created: boolean;
+}
+
+/** Channels whose messages we deliver ourselves over the stream, so "sent" is known at once. */
+const OWN_CHANNELS = new Set(['web', 'portal', 'api']);
+
+async function existingByClientId(tx: Tx, conversationId: number, clientId: string | undefined) {
+  if (!clientId) return undefined;
+  return tx.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId).where('client_id', '=', clientId).executeTakeFirst();
+}
+
+async function checkReplyTo(tx: Tx, conversationId: number, replyToId: number | undefined) {
+  if (replyToId === undefined) return;
+  const quoted = await tx.selectFrom('messages').select('conversation_id').where('id', '=', replyToId).executeTakeFirst();
+  if (!quoted || quoted.conversation_id !== conversationId)
+    throw new AppError('reply_to_not_found', 'The quoted message is not in this conversation.', 422);
+}
+
+async function contactBlocked(tx: Tx, contactId: number | null): Promise<boolean> {
+  if (contactId == null) return false;
+  const row = await tx.selectFrom('contacts').select('blocked').where('id', '=', contactId).executeTakeFirst();
+  return row?.blocked === 1;
+}
+
+/** An agent writes: a reply to the customer, or an internal note (seed 004) only agents see. */
+export async function postAgentMessage(
+  ctx: ActionContext,
+  viewer: Viewer & { name: string },
+  conversationId: number,
+  input: AgentMessageInput,
+): Promise<PostedMessage> {
+  const invalid = checkMessageText(input.body, input.attachments.length > 0);
+  if (invalid) throw fromRefusal(invalid);
+  const now = ctx.clock.now();
+  return runAction(ctx, async (tx, emit) => {
+    const c = await lockVisibleConversation(ctx, tx, viewer, conversationId);
+    const again = await existingByClientId(tx, c.id, input.clientId);
+    if (again) return { message: presentWithNames(again, { [viewer.id]: viewer.name }), conversation: patchOf(c), created: false };
+    await checkReplyTo(tx, c.id, input.replyToId);
+
+    const next = { ...c };
+    let reopened = false;
+    if (!input.internal) {
+      const scope = { queueId: c.queue_id, assigneeId: c.assignee_id, participantIds: c.participantIds };
+      if (!canReplyToCustomer(viewer, scope)) {
+        throw new AppError('not_assignee', 'This conversation is not assigned to you, so you cannot write to the customer.', 403);
+      }
+      if (await contactBlocked(tx, c.contact_id)) {
+        throw new AppError('customer_blocked', 'This customer is blocked: messages cannot be sent to them.', 403);
+      }
+      const t = transition({ status: c.status as never, assigneeId: c.assignee_id }, { kind: 'agentReply' });
+      if (!t.ok) throw fromRefusal(t);
+      reopened = c.status === 'closed';
+      next.status = t.state.status;
+      next.last_agent_message_at = now;
+      next.first_response_at = c.first_response_at ?? now;
+    }
+    if (reopened) {
+      const sys = await insertSystemMessage(tx, c.id, { kind: 'reopened', byUserId: viewer.id }, `Reopened by ${viewer.name}`, now);
+      emit({ type: 'message.created', conversationId: c.id, scope: scopeOfConversation(c), data: { message: presentWithNames(sys, {}), conversation: patchOf({ ...next, last_activity_at: now }) }, actorId: viewer.id, at: now });
+    }
+    const row = await insertMessage(tx, {
+      conversation_id: c.id,
+      sender_kind: 'agent',
+      sender_user_id: viewer.id,
+      sender_contact_id: null,
+      body: input.body,
+      internal: input.internal ? 1 : 0,
+      reply_to_id: input.replyToId ?? null,
+      attachments: JSON.stringify(input.attachments),
+      status: input.internal || OWN_CHANNELS.has(c.channel) ? 'sent' : 'queued',
+      failure_reason: null,
+      system_event: null,
+      client_id: input.clientId ?? null,
+      created_at: now,
+    });
+    next.last_message_id = row.id;
+    next.last_activity_at = now;
+    next.updated_at = now;
+    await tx
+      .updateTable('conversations')
+      .set({
+        status: next.status,
+        last_message_id: row.id,
+        last_activity_at: now,
+        updated_at: now,
+        last_agent_message_at: next.last_agent_message_at,
+        first_response_at: next.first_response_at,
+      })
+      .where('id', '=', c.id)
+      .execute();
+    // Writing in a conversation means you have read it.
+    await markReadUpTo(tx, viewer.id, c.id, row.id);
+    const message = presentWithNames(row, { [viewer.id]: viewer.name });
+    const patch = patchOf(next);
+    emit({
+      type: 'message.created',
+      conversationId: c.id,
+      scope: scopeOfConversation(c, { internal: input.internal }),
+      data: { message, conversation: patch },
+      actorId: viewer.id,
+      at: now,
+    });
+    return { message, conversation: patch, created: true };
+  });
+}
+
+export async function markReadUpTo(tx: Tx, userId: number, conversationId: number, messageId: number): Promise<void> {
+  await tx
+    .insertInto('conversation_reads')
+    .values({ user_id: userId, conversation_id: conversationId, last_read_message_id: messageId, marked_unread: 0 })
+    .onConflict((oc) =>
+      oc.columns(['user_id', 'conversation_id']).doUpdateSet((eb) => ({
+        last_read_message_id: eb.fn('max', [eb.ref('conversation_reads.last_read_message_id'), eb.val(messageId)]) as never,
+        marked_unread: 0,
+      })),
+    )
+    .execute();
+}
+
+/**
+ * The customer writes (widget, portal, channel webhook). A closed conversation reopens (seed 002); a
+ * resolved one gets a new conversation linked to it (seed 004). Idempotent by client id.
+ */
+export async function postCustomerMessage(
+  ctx: ActionContext,
+  contactId: number,
+  conversationId: number,
+  input: CustomerMessageInput,
+): Promise<PostedMessage> {
+  const invalid = checkMessageText(input.body, input.attachments.length > 0);
+  if (invalid) throw fromRefusal(invalid);
+  const now = ctx.clock.now();
+  return runAction(ctx, async (tx, emit) => {
+    let c = await lockVisibleConversation(ctx, tx, null, conversationId);
+    if (c.contact_id !== contactId) throw new AppError('not_found', 'No such conversation.', 404);
+    if (input.clientId) {
+      const again = await tx
+        .selectFrom('messages')
+        .selectAll()
+        .where('sender_contact_id', '=', contactId)
+        .where('client_id', '=', input.clientId)
+        .executeTakeFirst();
+      if (again) {
+        const names = await loadSenderNames(tx, [again]);
+        return { message: presentMessage(again, names), conversation: patchOf(c), created: false };
+      }
+    }
+    const contact = await tx.selectFrom('contacts').select(['name', 'blocked']).where('id', '=', contactId).executeTakeFirstOrThrow();
+    if (contact.blocked) throw new AppError('customer_blocked', 'You cannot send messages in this conversation.', 403);
+
+    const t = transition({ status: c.status as never, assigneeId: c.assignee_id }, { kind: 'customerMessage' });
+    if (!t.ok) throw fromRefusal(t);
+    if (t.startLinkedConversation) {
+      c = await openConversation(tx, emit, {
+        contactId,
+        channel: c.channel,
+        queueId: c.queue_id,
+        subject: c.subject,
+        previousConversationId: c.id,
+        now,
+      });
+    } else if (c.status === 'closed') {
+      const sys = await insertSystemMessage(tx, c.id, { kind: 'reopened', byUserId: null }, 'Reopened by a new customer message', now);
+      emit({ type: 'message.created', conversationId: c.id, scope: scopeOfConversation(c), data: { message: presentWithNames(sys, {}), conversation: patchOf({ ...c, status: t.state.status, last_activity_at: now }) }, at: now });
+    }
+    const status = t.startLinkedConversation ? c.status : t.state.status;
+    const row = await insertMessage(tx, {
+      conversation_id: c.id,
+      sender_kind: 'customer',
+      sender_user_id: null,
+      sender_contact_id: contactId,
+      body: input.body,
+      internal: 0,
+      reply_to_id: null,
+      attachments: JSON.stringify(input.attachments),
+      status: 'delivered',
+      failure_reason: null,
+      system_event: null,
+      client_id: input.clientId ?? null,
+      created_at: now,
+    });
+    await tx
+      .updateTable('conversations')
+      .set({ status, last_message_id: row.id, last_activity_at: now, last_customer_message_at: now, updated_at: now })
+      .where('id', '=', c.id)
+      .execute();
+    const next = { ...c, status, last_message_id: row.id, last_activity_at: now, last_customer_message_at: now, updated_at: now };
+    const message = presentWithNames(row, {}, { [contactId]: contact.name });
+    const patch = patchOf(next);
+    emit({ type: 'message.created', conversationId: c.id, scope: scopeOfConversation(next), data: { message, conversation: patch }, at: now });
+    return { message, conversation: patch, created: true };
+  });
+}

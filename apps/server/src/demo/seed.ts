@@ -1,0 +1,160 @@
+import type { Store } from '../store/db.ts';
+import type { Clock } from '../clock.ts';
+import { hashPassword } from '../auth/secrets.ts';
+import { insertUser, setQueueMembers } from '../store/users.ts';
+
+export const BUILTIN_LABELS = [
+  { name: 'Follow-up required', color: '#f59e0b' },
+  { name: 'Escalated', color: '#ef4444' },
+  { name: 'Bug report', color: '#8b5cf6' },
+  { name: 'Feature request', color: '#10b981' },
+];
+
+/** Workflow labels from seed 004 exist in every workspace. */
+export async function ensureBuiltins(store: Store): Promise<void> {
+  const existing = await store.db.selectFrom('labels').select('name').where('builtin', '=', 1).execute();
+  const have = new Set(existing.map((l) => l.name));
+  const missing = BUILTIN_LABELS.filter((l) => !have.has(l.name));
+  if (missing.length) await store.db.insertInto('labels').values(missing.map((l) => ({ ...l, builtin: 1 }))).execute();
+}
+
+/** The first admin, from ADMIN_EMAIL / ADMIN_PASSWORD, when there are no users yet. */
+export async function ensureAdmin(store: Store, clock: Clock, email: string, password: string): Promise<boolean> {
+  const any = await store.db.selectFrom('users').select('id').limit(1).executeTakeFirst();
+  if (any) return false;
+  await insertUser(store.db, { email, name: 'Admin', role: 'admin', passwordHash: await hashPassword(password), now: clock.now() });
+  return true;
+}
+
+export const DEMO_PASSWORD = 'switchboard';
+export const DEMO_USERS = [
+  { email: 'supervisor@example.com', name: 'Sam Supervisor', role: 'supervisor' as const },
+  { email: 'mark@example.com', name: 'Mark Watney', role: 'agent' as const },
+  { email: 'martha@example.com', name: 'Martha Jones', role: 'agent' as const },
+  { email: 'nina@example.com', name: 'Nina Patel', role: 'agent' as const },
+];
+
+/** Demo data for an empty workspace: people, queues, contacts and conversations to click through. */
+export async function seedDemo(store: Store, clock: Clock): Promise<void> {
+  const db = store.db;
+  const has = await db.selectFrom('queues').select('id').limit(1).executeTakeFirst();
+  if (has) return;
+  const now = clock.now();
+  const hash = await hashPassword(DEMO_PASSWORD);
+  const ids: Record<string, number> = {};
+  for (const u of DEMO_USERS) {
+    const existing = await db.selectFrom('users').select('id').where('email', '=', u.email).executeTakeFirst();
+    ids[u.email] = existing?.id ?? (await insertUser(db, { ...u, passwordHash: hash, capacity: 5, now }));
+  }
+  const support = await db.insertInto('queues').values({ name: 'Support', routing_mode: 'auto_assign', settings: '{}', created_at: now }).returning('id').executeTakeFirstOrThrow();
+  const sales = await db.insertInto('queues').values({ name: 'Sales', routing_mode: 'pick_list', settings: '{}', created_at: now }).returning('id').executeTakeFirstOrThrow();
+  await setQueueMembers(db, support.id, [ids['supervisor@example.com']!, ids['mark@example.com']!, ids['martha@example.com']!]);
+  await setQueueMembers(db, sales.id, [ids['supervisor@example.com']!, ids['nina@example.com']!, ids['martha@example.com']!]);
+
+  const tag = async (kind: 'customer' | 'conversation', name: string, color: string) =>
+    (await db.insertInto('tags').values({ kind, name, color }).returning('id').executeTakeFirstOrThrow()).id;
+  const vip = await tag('customer', 'VIP', '#eab308');
+  const newcomer = await tag('customer', 'New customer', '#22c55e');
+  const billing = await tag('conversation', 'Billing Issue', '#3b82f6');
+  const product = await tag('conversation', 'Product Question', '#06b6d4');
+  await tag('conversation', 'Complaint', '#ef4444');
+
+  const contacts = [
+    { name: 'John Smith', email: 'smith@example.org', phone: '+15550100', channel: 'web', attrs: { plan: 'Pro', city: 'Boston' } },
+    { name: 'Ana García', email: 'ana@example.org', phone: '+34600111222', channel: 'whatsapp', attrs: { plan: 'Free' } },
+    { name: 'Li Wei', email: 'li.wei@example.org', phone: null, channel: 'email', attrs: {} },
+    { name: 'Olga Petrova', email: null, phone: '+79001234567', channel: 'telegram', attrs: { language: 'ru' } },
+    { name: 'Tom Becker', email: 'tom@example.org', phone: null, channel: 'messenger', attrs: {} },
+  ];
+  const script: Array<{ who: 'customer' | 'agent' | 'note'; text: string }[]> = [
+    [
+      { who: 'customer', text: 'Hi! My invoice for October shows two charges.' },
+      { who: 'agent', text: 'Hi John, thanks for reaching out. Let me look into this for you.' },
+      { who: 'note', text: 'Customer called earlier, promised callback' },
+      { who: 'customer', text: 'Thanks, I will wait.' },
+    ],
+    [{ who: 'customer', text: 'Hola, does the Pro plan include WhatsApp?' }],
+    [
+      { who: 'customer', text: 'The export button does nothing on Firefox.' },
+      { who: 'agent', text: 'Thanks Li, which version of Firefox are you on?' },
+    ],
+    [{ who: 'customer', text: 'Can I get a demo next week?' }],
+    [{ who: 'customer', text: 'Where is my order #4411?' }],
+  ];
+  const assignees = [ids['mark@example.com']!, null, ids['martha@example.com']!, null, ids['nina@example.com']!];
+  const queues = [support.id, support.id, support.id, sales.id, sales.id];
+  for (let i = 0; i < contacts.length; i++) {
+    const c = contacts[i]!;
+    const start = now - (contacts.length - i) * 45 * 60_000;
+    const contact = await db
+      .insertInto('contacts')
+      .values({ name: c.name, email: c.email, phone: c.phone, attributes: JSON.stringify(c.attrs), source: JSON.stringify({ channel: c.channel }), blocked: 0, created_at: start, updated_at: start })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db.insertInto('contact_identities').values({ contact_id: contact.id, channel: c.channel, external_id: c.email ?? c.phone ?? c.name }).execute();
+    if (i === 0) await db.insertInto('contact_tags').values({ contact_id: contact.id, tag_id: vip, pinned: 1 }).execute();
+    if (i === 1 || i === 3) await db.insertInto('contact_tags').values({ contact_id: contact.id, tag_id: newcomer, pinned: 0 }).execute();
+    const assignee = assignees[i]!;
+    const conv = await db
+      .insertInto('conversations')
+      .values({
+        contact_id: contact.id,
+        channel: c.channel,
+        subject: c.channel === 'email' ? 'Export button broken' : null,
+        queue_id: queues[i]!,
+        assignee_id: assignee,
+        status: assignee ? 'active' : 'queued',
+        priority: i === 0 ? 'high' : 'normal',
+        previous_conversation_id: null,
+        created_at: start,
+        updated_at: start,
+        first_response_at: null,
+        last_customer_message_at: null,
+        last_agent_message_at: null,
+        resolved_at: null,
+        resolution_note: null,
+        last_message_id: null,
+        last_activity_at: start,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    if (i === 0) await db.insertInto('conversation_tags').values({ conversation_id: conv.id, tag_id: billing }).execute();
+    if (i === 2) await db.insertInto('conversation_tags').values({ conversation_id: conv.id, tag_id: product }).execute();
+    let t = start;
+    let last = 0;
+    for (const line of script[i]!) {
+      t += 2 * 60_000;
+      const m = await db
+        .insertInto('messages')
+        .values({
+          conversation_id: conv.id,
+          sender_kind: line.who === 'customer' ? 'customer' : 'agent',
+          sender_user_id: line.who === 'customer' ? null : assignee,
+          sender_contact_id: line.who === 'customer' ? contact.id : null,
+          body: line.text,
+          internal: line.who === 'note' ? 1 : 0,
+          reply_to_id: null,
+          attachments: '[]',
+          status: line.who === 'customer' ? 'delivered' : 'sent',
+          failure_reason: null,
+          system_event: null,
+          client_id: null,
+          created_at: t,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      last = m.id;
+      await db
+        .updateTable('conversations')
+        .set({
+          last_message_id: m.id,
+          last_activity_at: t,
+          updated_at: t,
+          ...(line.who === 'customer' ? { last_customer_message_at: t } : line.who === 'agent' ? { last_agent_message_at: t, first_response_at: t } : {}),
+        })
+        .where('id', '=', conv.id)
+        .execute();
+    }
+    void last;
+  }
+}

@@ -1,0 +1,87 @@
+import type { Logger } from 'pino';
+import type { Store } from '../store/db.ts';
+import { eventsAfter, latestSeq, type EventRow } from '../store/events.ts';
+import { metrics } from '../metrics.ts';
+
+export type EventSubscriber = (rows: EventRow[]) => void;
+
+/**
+ * Hands committed events to this process's subscribers (the WebSocket gateway), in sequence order,
+ * once each. It is woken after a local commit, or by a Redis hint when another node committed; the
+ * database stays the truth, so a lost hint only delays delivery until the next wake or poll.
+ */
+export class EventDispatcher {
+  private last = 0;
+  private running = false;
+  private again = false;
+  private poll: NodeJS.Timeout | undefined;
+  private readonly subscribers = new Set<EventSubscriber>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly log: Logger,
+    private readonly pollMs = 2000,
+  ) {}
+
+  get lastSeq(): number {
+    return this.last;
+  }
+
+  async start(): Promise<void> {
+    this.last = await latestSeq(this.store.db);
+    // A safety net for lost wake-ups (e.g. Redis restarting); cheap: one indexed query.
+    this.poll = setInterval(() => this.wake(), this.pollMs);
+    this.poll.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.poll);
+  }
+
+  subscribe(fn: EventSubscriber): () => void {
+    this.subscribers.add(fn);
+    return () => this.subscribers.delete(fn);
+  }
+
+  wake(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    void this.drain().finally(() => {
+      this.running = false;
+      if (this.again) {
+        this.again = false;
+        this.wake();
+      }
+    });
+  }
+
+  /** Resolves once every event committed before the call has been handed out. */
+  async flush(): Promise<void> {
+    while (this.running) await new Promise((r) => setImmediate(r));
+    await this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      for (;;) {
+        const rows = await eventsAfter(this.store.db, this.last, 500);
+        if (rows.length === 0) return;
+        this.last = rows[rows.length - 1]!.seq;
+        metrics.eventsDispatched.inc(rows.length);
+        for (const fn of this.subscribers) {
+          try {
+            fn(rows);
+          } catch (err) {
+            this.log.error({ err }, 'event subscriber failed');
+          }
+        }
+        if (rows.length < 500) return;
+      }
+    } catch (err) {
+      this.log.error({ err }, 'event dispatch failed; will retry on next wake');
+    }
+  }
+}

@@ -1,0 +1,138 @@
+import path from 'node:path';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
+import fastifyStatic from '@fastify/static';
+import {
+  hasZodFastifySchemaValidationErrors,
+  isResponseSerializationError,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import { AppError } from '../errors.ts';
+import { authenticate } from './auth.ts';
+import type { Services } from './services.ts';
+import { authRoutes } from './routes/auth.ts';
+import { conversationRoutes } from './routes/conversations.ts';
+import { contactRoutes } from './routes/contacts.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { inboundRoutes } from './routes/inbound.ts';
+import { StreamGateway } from '../realtime/gateway.ts';
+import { metrics, registry } from '../metrics.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const WEB_DIST = path.resolve(here, '../../../web/dist');
+
+export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
+
+export interface BuiltApp {
+  app: App;
+  gateway: StreamGateway;
+}
+
+/** Builds the HTTP + WebSocket app without listening, so tests can inject or listen on port 0. */
+export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
+  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: 1024 * 1024, trustProxy: true }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.setErrorHandler((err, req, reply) => {
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const first = err.validation[0];
+      const where = first?.instancePath ? `${err.validationContext ?? 'body'}${first.instancePath.replace(/\//g, '.')}` : (err.validationContext ?? 'request');
+      return reply.code(400).send({
+        error: { code: 'validation_failed', message: `Invalid ${where}: ${first?.message ?? 'invalid value'}`, details: err.validation.map((v) => ({ path: v.instancePath, message: v.message })) },
+      });
+    }
+    if (err instanceof AppError) {
+      return reply.code(err.status).send({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });
+    }
+    const e = err as Error & { statusCode?: number; code?: string };
+    const status = e.statusCode;
+    if (status === 429) return reply.code(429).send({ error: { code: 'rate_limited', message: 'Too many attempts; wait a minute and try again.' } });
+    if (status && status >= 400 && status < 500) {
+      const code = e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'unsupported_media_type' : 'bad_request';
+      return reply.code(status).send({ error: { code, message: e.message.replace(/^FST_\w+:\s*/, '') } });
+    }
+    if (isResponseSerializationError(err)) req.log.error({ err, issues: err.cause }, 'response did not match its schema');
+    else req.log.error({ err }, 'unhandled error');
+    return reply.code(500).send({ error: { code: 'internal_error', message: 'Something went wrong on our side; it has been logged.' } });
+  });
+  app.setNotFoundHandler((req, reply) => {
+    if (req.url.startsWith('/api/') || !fs.existsSync(path.join(WEB_DIST, 'index.html'))) {
+      return reply.code(404).send({ error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` } });
+    }
+    // The web app routes on the client: unknown paths get its shell.
+    return reply.type('text/html').sendFile('index.html', WEB_DIST);
+  });
+
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    global: false,
+    ...(s.redis ? { redis: s.redis.client, nameSpace: 'switchboard:ratelimit:' } : {}),
+    errorResponseBuilder: (_req, ctx) => ({ statusCode: 429, error: 'rate_limited', message: `Too many attempts; try again in ${ctx.after}.` }),
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Switchboard API', version: '1', description: 'Omnichannel customer conversations. Errors are `{ error: { code, message } }`.' },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'sb_session' },
+          token: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ session: [] }, { token: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+
+  app.addHook('onRequest', async (req) => {
+    req.auth = null;
+    if (req.url.startsWith('/api/v1/') && !req.url.startsWith('/api/v1/stream')) req.auth = await authenticate(s.store, s.clock, req);
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    metrics.httpDuration.observe({ method: req.method, route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
+  app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+    try {
+      await s.store.ping();
+      return { ok: true, database: s.store.dialect };
+    } catch {
+      return reply.code(503).send({ error: { code: 'database_unreachable', message: 'The database does not answer.' } });
+    }
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes(s));
+      await api.register(conversationRoutes(s));
+      await api.register(contactRoutes(s));
+      await api.register(adminRoutes(s));
+      await api.register(inboundRoutes(s));
+    },
+    { prefix: '/api/v1' },
+  );
+
+  const gateway = new StreamGateway(s);
+  gateway.register(app);
+
+  if (fs.existsSync(WEB_DIST)) {
+    await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: 'index.html' });
+  }
+  return { app, gateway };
+}

@@ -1,0 +1,124 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { CreateQueueRequest, CreateUserRequest, ErrorBody, IdParams, Label, Queue, Tag, User } from '@switchboard/protocol';
+import { requireAdmin, requireAuth } from '../auth.ts';
+import type { Services } from '../services.ts';
+import { insertUser, listUsers, setQueueMembers } from '../../store/users.ts';
+import { presentUser, presentUsers } from '../../presenters/users.ts';
+import { hashPassword } from '../../auth/secrets.ts';
+import { AppError } from '../../errors.ts';
+import type { Db } from '../../store/db.ts';
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
+
+export async function listQueues(db: Db): Promise<Queue[]> {
+  const [queues, members] = await Promise.all([
+    db.selectFrom('queues').selectAll().orderBy('name').execute(),
+    db.selectFrom('queue_members').selectAll().execute(),
+  ]);
+  return queues.map((q) => ({
+    id: q.id,
+    name: q.name,
+    routingMode: q.routing_mode,
+    memberIds: members.filter((m) => m.queue_id === q.id).map((m) => m.user_id),
+  }));
+}
+
+function uniqueViolation(e: unknown, code: string, message: string): never {
+  if (/unique|duplicate/i.test(String(e))) throw new AppError(code, message, 409);
+  throw e;
+}
+
+/** Users, queues, tags and labels. Reading is for every signed-in user (pickers need it); writing for admins. */
+export function adminRoutes(s: Services): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.addHook('preHandler', requireAuth);
+    const db = s.store.db;
+
+    app.get('/users', { schema: { tags: ['users'], summary: 'Everyone in the workspace', response: { 200: z.object({ items: z.array(User) }), ...errors } } }, async () => ({
+      items: await presentUsers(db, await listUsers(db)),
+    }));
+
+    app.post('/users', { schema: { tags: ['users'], summary: 'Create a user (admin)', body: CreateUserRequest, response: { 201: User, ...errors } } }, async (req, reply) => {
+      requireAdmin(req);
+      const b = req.body;
+      const id = await insertUser(db, { email: b.email, name: b.name, role: b.role, passwordHash: await hashPassword(b.password), capacity: b.capacity, now: s.clock.now() }).catch(
+        (e) => uniqueViolation(e, 'email_taken', 'A user with that email exists.'),
+      );
+      for (const queueId of b.queueIds ?? []) await db.insertInto('queue_members').values({ queue_id: queueId, user_id: id }).execute();
+      reply.code(201);
+      return presentUser(db, (await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow()));
+    });
+
+    app.get('/queues', { schema: { tags: ['queues'], summary: 'Queues and their members', response: { 200: z.object({ items: z.array(Queue) }), ...errors } } }, async () => ({
+      items: await listQueues(db),
+    }));
+
+    app.post('/queues', { schema: { tags: ['queues'], summary: 'Create a queue (admin)', body: CreateQueueRequest, response: { 201: Queue, ...errors } } }, async (req, reply) => {
+      requireAdmin(req);
+      const row = await db
+        .insertInto('queues')
+        .values({ name: req.body.name, routing_mode: req.body.routingMode, settings: '{}', created_at: s.clock.now() })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+        .catch((e) => uniqueViolation(e, 'queue_name_taken', 'A queue with that name exists.'));
+      await setQueueMembers(db, row.id, req.body.memberIds);
+      reply.code(201);
+      return (await listQueues(db)).find((q) => q.id === row.id)!;
+    });
+
+    app.put(
+      '/queues/:id/members',
+      { schema: { tags: ['queues'], summary: 'Set who serves a queue (admin)', params: IdParams, body: z.object({ memberIds: z.array(z.number().int().positive()).max(1000) }), response: { 200: Queue, ...errors } } },
+      async (req) => {
+        requireAdmin(req);
+        const q = await db.selectFrom('queues').select('id').where('id', '=', req.params.id).executeTakeFirst();
+        if (!q) throw new AppError('not_found', 'No such queue.', 404);
+        await setQueueMembers(db, q.id, req.body.memberIds);
+        return (await listQueues(db)).find((x) => x.id === q.id)!;
+      },
+    );
+
+    const TagWithKind = Tag.extend({ kind: z.enum(['customer', 'conversation']) });
+    app.get(
+      '/tags',
+      { schema: { tags: ['tags'], summary: 'Customer and conversation tags', querystring: z.object({ kind: z.enum(['customer', 'conversation']).optional() }), response: { 200: z.object({ items: z.array(TagWithKind) }), ...errors } } },
+      async (req) => {
+        let q = db.selectFrom('tags').selectAll();
+        if (req.query.kind) q = q.where('kind', '=', req.query.kind);
+        return { items: (await q.orderBy('name').execute()).map((t) => ({ id: t.id, name: t.name, color: t.color, kind: t.kind })) };
+      },
+    );
+    app.post(
+      '/tags',
+      {
+        schema: {
+          tags: ['tags'],
+          summary: 'Create a tag (admin)',
+          body: z.object({ kind: z.enum(['customer', 'conversation']), name: z.string().trim().min(1).max(60), color: z.string().regex(/^#[0-9a-fA-F]{6}$/).default('#64748b') }),
+          response: { 201: TagWithKind, ...errors },
+        },
+      },
+      async (req, reply) => {
+        requireAdmin(req);
+        const row = await db.insertInto('tags').values(req.body).returningAll().executeTakeFirstOrThrow().catch((e) => uniqueViolation(e, 'tag_name_taken', 'A tag with that name exists.'));
+        reply.code(201);
+        return { id: row.id, name: row.name, color: row.color, kind: row.kind };
+      },
+    );
+
+    app.get('/labels', { schema: { tags: ['labels'], summary: 'Workflow labels', response: { 200: z.object({ items: z.array(Label) }), ...errors } } }, async () => ({
+      items: (await db.selectFrom('labels').selectAll().orderBy('name').execute()).map((l) => ({ id: l.id, name: l.name, color: l.color })),
+    }));
+    app.post(
+      '/labels',
+      { schema: { tags: ['labels'], summary: 'Create a custom label (admin)', body: z.object({ name: z.string().trim().min(1).max(60), color: z.string().regex(/^#[0-9a-fA-F]{6}$/).default('#f59e0b') }), response: { 201: Label, ...errors } } },
+      async (req, reply) => {
+        requireAdmin(req);
+        const row = await db.insertInto('labels').values({ ...req.body, builtin: 0 }).returningAll().executeTakeFirstOrThrow().catch((e) => uniqueViolation(e, 'label_name_taken', 'A label with that name exists.'));
+        reply.code(201);
+        return { id: row.id, name: row.name, color: row.color };
+      },
+    );
+  };
+}

@@ -1,0 +1,74 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { Contact, ContactSearchQuery, CreateContactRequest, ErrorBody, Id, IdParams, SetContactTagRequest, UpdateContactRequest } from '@switchboard/protocol';
+import { sql } from 'kysely';
+import { presentContacts } from '../../presenters/contacts.ts';
+import { requireAuth, viewerOf } from '../auth.ts';
+import type { Services } from '../services.ts';
+import { createContact, removeContactTag, setContactTag, setCustomerBlocked, updateContact } from '../../actions/contacts.ts';
+import { notFound } from '../../errors.ts';
+
+const tags = ['contacts'];
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
+
+export function contactRoutes(s: Services): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.addHook('preHandler', requireAuth);
+
+    app.get(
+      '/contacts',
+      { schema: { tags, summary: 'Search contacts by name, email or phone', querystring: ContactSearchQuery, response: { 200: z.object({ items: z.array(Contact) }), ...errors } } },
+      async (req) => {
+        let q = s.store.db.selectFrom('contacts').selectAll();
+        if (req.query.q) {
+          const p = `%${req.query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+          const digits = req.query.q.replace(/[^0-9]/g, '');
+          q = q.where((eb) =>
+            eb.or([
+              eb(sql`lower(name)`, 'like', sql`${p} escape '\\'`),
+              eb(sql`lower(email)`, 'like', sql`${p} escape '\\'`),
+              ...(digits.length >= 3 ? [eb('phone', 'like', `%${digits}%`)] : []),
+            ]),
+          );
+        }
+        const rows = await q.orderBy('name').limit(req.query.limit).execute();
+        return { items: await presentContacts(s.store.db, rows) };
+      },
+    );
+
+    app.post('/contacts', { schema: { tags, summary: 'Create a contact', body: CreateContactRequest, response: { 201: Contact, ...errors } } }, async (req, reply) => {
+      reply.code(201);
+      return createContact(s.actions, viewerOf(req), req.body);
+    });
+
+    app.get('/contacts/:id', { schema: { tags, summary: 'One contact', params: IdParams, response: { 200: Contact, ...errors } } }, async (req) => {
+      const row = await s.store.db.selectFrom('contacts').selectAll().where('id', '=', req.params.id).executeTakeFirst();
+      if (!row) throw notFound('contact');
+      return (await presentContacts(s.store.db, [row]))[0]!;
+    });
+
+    app.patch(
+      '/contacts/:id',
+      { schema: { tags, summary: 'Edit a contact (custom attributes merge)', params: IdParams, body: UpdateContactRequest, response: { 200: Contact, ...errors } } },
+      async (req) => updateContact(s.actions, viewerOf(req), req.params.id, req.body),
+    );
+
+    app.post('/contacts/:id/block', { schema: { tags, summary: 'Block the customer: no messages either way', params: IdParams, response: { 200: Contact, ...errors } } }, async (req) =>
+      setCustomerBlocked(s.actions, viewerOf(req), req.params.id, true),
+    );
+    app.post('/contacts/:id/unblock', { schema: { tags, summary: 'Unblock the customer', params: IdParams, response: { 200: Contact, ...errors } } }, async (req) =>
+      setCustomerBlocked(s.actions, viewerOf(req), req.params.id, false),
+    );
+
+    app.put(
+      '/contacts/:id/tags',
+      { schema: { tags, summary: 'Add a customer tag, or pin/unpin it', params: IdParams, body: SetContactTagRequest, response: { 200: Contact, ...errors } } },
+      async (req) => setContactTag(s.actions, viewerOf(req), req.params.id, req.body.tagId, req.body.pinned),
+    );
+    app.delete(
+      '/contacts/:id/tags/:tagId',
+      { schema: { tags, summary: 'Remove a customer tag', params: z.object({ id: Id, tagId: Id }), response: { 200: Contact, ...errors } } },
+      async (req) => removeContactTag(s.actions, viewerOf(req), req.params.id, req.params.tagId),
+    );
+  };
+}

@@ -1,0 +1,276 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  Conversation,
+  ConversationList,
+  ConversationListQuery,
+  CreateConversationRequest,
+  DeleteConversationsRequest,
+  DraftRequest,
+  ErrorBody,
+  IdParams,
+  Message,
+  MessagesQuery,
+  Ok,
+  PostMessageRequest,
+  ReassignRequest,
+  ResolveRequest,
+  UnreadSummary,
+  UpdateConversationRequest,
+} from '@switchboard/protocol';
+import { encodeCursor, inboxOf, listConversations, visibleTo } from '../../store/conversations.ts';
+import { presentConversations } from '../../presenters/conversations.ts';
+import { loadSenderNames, presentMessage } from '../../presenters/messages.ts';
+import { requireAuth, viewerOf } from '../auth.ts';
+import type { Services } from '../services.ts';
+import { visibleConversation } from '../../actions/context.ts';
+import { postAgentMessage } from '../../actions/messages.ts';
+import { startConversation } from '../../actions/intake.ts';
+import { changeConversationStatus, reassignConversation } from '../../actions/lifecycle.ts';
+import { deleteConversations, markConversationRead, markConversationUnread, saveDraft, updateConversation } from '../../actions/inbox.ts';
+import { unpinCustomer } from '../../actions/contacts.ts';
+import { metrics } from '../../metrics.ts';
+import { sql } from 'kysely';
+
+const tags = ['conversations'];
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
+
+export function conversationRoutes(s: Services): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.addHook('preHandler', requireAuth);
+
+    const one = async (viewerId: number, id: number) => {
+      const row = await s.store.db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      return (await presentConversations(s.store.db, viewerId, [row]))[0]!;
+    };
+
+    app.get(
+      '/conversations',
+      {
+        schema: {
+          tags,
+          summary: 'List the conversations you may see',
+          description: 'Filters combine with AND; tag filters need every tag. Cursor pagination, newest activity first.',
+          querystring: ConversationListQuery,
+          response: { 200: ConversationList, ...errors },
+        },
+      },
+      async (req) => {
+        const viewer = viewerOf(req);
+        const rows = await listConversations(s.store.db, viewer, req.query);
+        const more = rows.length > req.query.limit;
+        const pageRows = more ? rows.slice(0, req.query.limit) : rows;
+        const last = pageRows[pageRows.length - 1];
+        const at = last ? (req.query.sort === 'created' ? last.created_at : last.last_activity_at) : 0;
+        return {
+          items: await presentConversations(s.store.db, viewer.id, pageRows),
+          nextCursor: more && last ? encodeCursor({ at, id: last.id }) : null,
+        };
+      },
+    );
+
+    app.post(
+      '/conversations',
+      { schema: { tags, summary: 'Open a conversation for a contact', body: CreateConversationRequest, response: { 201: Conversation, ...errors } } },
+      async (req, reply) => {
+        const viewer = viewerOf(req);
+        const id = await startConversation(s.actions, viewer, req.body);
+        reply.code(201);
+        return one(viewer.id, id);
+      },
+    );
+
+    app.get(
+      '/conversations/unread',
+      { schema: { tags, summary: 'Your unread totals (header badge)', response: { 200: UnreadSummary, ...errors } } },
+      async (req) => {
+        const viewer = viewerOf(req);
+        const db = s.store.db;
+        // Counted over your inbox (assigned to you, or waiting in your queues) plus what you marked unread.
+        const rows = await db
+          .selectFrom('conversations as c')
+          .leftJoin('conversation_reads as r', (j) => j.onRef('r.conversation_id', '=', 'c.id').on('r.user_id', '=', viewer.id))
+          .select([
+            'c.id',
+            'r.marked_unread',
+            (eb) =>
+              eb
+                .selectFrom('messages as m')
+                .select(eb.fn.countAll<number>().as('n'))
+                .whereRef('m.conversation_id', '=', 'c.id')
+                .where('m.sender_kind', '=', 'customer')
+                .where('m.id', '>', eb.fn.coalesce('r.last_read_message_id', sql.lit(0)))
+                .as('unread'),
+          ])
+          .where((eb) => eb.and([visibleTo(eb, viewer), eb.or([inboxOf(eb, viewer), eb('r.marked_unread', '=', 1)])]))
+          .where('c.status', 'not in', ['resolved'])
+          .execute();
+        let conversations = 0;
+        let messages = 0;
+        for (const r of rows) {
+          const n = Number(r.unread ?? 0);
+          messages += n;
+          if (n > 0 || r.marked_unread === 1) conversations++;
+        }
+        return { conversations, messages };
+      },
+    );
+
+    app.get(
+      '/conversations/:id',
+      { schema: { tags, summary: 'One conversation', params: IdParams, response: { 200: Conversation, ...errors } } },
+      async (req) => {
+        const viewer = viewerOf(req);
+        await visibleConversation(s.actions, viewer, req.params.id);
+        return one(viewer.id, req.params.id);
+      },
+    );
+
+    app.patch(
+      '/conversations/:id',
+      { schema: { tags, summary: 'Change priority, subject, labels or tags', params: IdParams, body: UpdateConversationRequest, response: { 200: Conversation, ...errors } } },
+      async (req) => {
+        const viewer = viewerOf(req);
+        await updateConversation(s.actions, viewer, req.params.id, req.body);
+        return one(viewer.id, req.params.id);
+      },
+    );
+
+    app.get(
+      '/conversations/:id/messages',
+      {
+        schema: {
+          tags,
+          summary: 'The history, newest last; page backwards with `before`',
+          params: IdParams,
+          querystring: MessagesQuery,
+          response: { 200: z.object({ items: z.array(Message), hasMore: z.boolean() }), ...errors },
+        },
+      },
+      async (req) => {
+        const viewer = viewerOf(req);
+        const c = await visibleConversation(s.actions, viewer, req.params.id);
+        let q = s.store.db.selectFrom('messages').selectAll().where('conversation_id', '=', c.id);
+        if (req.query.before) q = q.where('id', '<', req.query.before);
+        const rows = await q.orderBy('id', 'desc').limit(req.query.limit + 1).execute();
+        const hasMore = rows.length > req.query.limit;
+        const pageRows = (hasMore ? rows.slice(0, req.query.limit) : rows).reverse();
+        const names = await loadSenderNames(s.store.db, pageRows);
+        return { items: pageRows.map((r) => presentMessage(r, names)), hasMore };
+      },
+    );
+
+    app.post(
+      '/conversations/:id/messages',
+      {
+        schema: {
+          tags,
+          summary: 'Reply to the customer, or add an internal note',
+          description: 'Text of 1–2000 characters (`message_too_long` otherwise). A retry with the same clientId returns the stored message.',
+          params: IdParams,
+          body: PostMessageRequest,
+          response: { 201: Message, 200: Message, ...errors },
+        },
+      },
+      async (req, reply) => {
+        const posted = await postAgentMessage(s.actions, viewerOf(req), req.params.id, req.body);
+        if (posted.created) metrics.messagesCreated.inc({ sender: 'agent' });
+        reply.code(posted.created ? 201 : 200);
+        return posted.message;
+      },
+    );
+
+    const statusRoute = (path: string, summary: string, kind: 'close' | 'reopen' | 'endChat' | 'closeWrapUp') =>
+      app.post(
+        `/conversations/:id/${path}`,
+        { schema: { tags, summary, params: IdParams, response: { 200: Conversation, ...errors } } },
+        async (req) => {
+          const viewer = viewerOf(req);
+          await changeConversationStatus(s.actions, viewer, req.params.id, { kind });
+          return one(viewer.id, req.params.id);
+        },
+      );
+    statusRoute('close', 'Close the conversation (a new message reopens it)', 'close');
+    statusRoute('reopen', 'Reopen a closed or resolved conversation', 'reopen');
+    statusRoute('end-chat', 'End the chat: it goes to wrap-up', 'endChat');
+    statusRoute('close-wrap-up', 'Close the wrap-up: the conversation is handled', 'closeWrapUp');
+
+    app.post(
+      '/conversations/:id/resolve',
+      { schema: { tags, summary: 'Resolve, with an optional resolution note', params: IdParams, body: ResolveRequest, response: { 200: Conversation, ...errors } } },
+      async (req) => {
+        const viewer = viewerOf(req);
+        await changeConversationStatus(s.actions, viewer, req.params.id, { kind: 'resolve' }, req.body.note);
+        return one(viewer.id, req.params.id);
+      },
+    );
+
+    app.post(
+      '/conversations/:id/reassign',
+      {
+        schema: {
+          tags,
+          summary: 'Reassign to another user (admin or the agent in charge)',
+          params: IdParams,
+          body: ReassignRequest,
+          response: { 200: z.object({ ok: z.literal(true), assigneeId: z.number() }), ...errors },
+        },
+      },
+      async (req) => {
+        await reassignConversation(s.actions, viewerOf(req), req.params.id, req.body.assigneeId, req.body.note);
+        // The caller may no longer see it (seed 002), so answer without the conversation.
+        return { ok: true as const, assigneeId: req.body.assigneeId };
+      },
+    );
+
+    app.post(
+      '/conversations/:id/read',
+      { schema: { tags, summary: 'Mark as read', params: IdParams, response: { 200: Ok, ...errors } } },
+      async (req) => {
+        await markConversationRead(s.actions, viewerOf(req), req.params.id);
+        return { ok: true as const };
+      },
+    );
+
+    app.post(
+      '/conversations/:id/unread',
+      { schema: { tags, summary: 'Mark as unread, for you only', params: IdParams, response: { 200: Ok, ...errors } } },
+      async (req) => {
+        await markConversationUnread(s.actions, viewerOf(req), req.params.id);
+        return { ok: true as const };
+      },
+    );
+
+    app.put(
+      '/conversations/:id/draft',
+      { schema: { tags, summary: 'Save your draft reply (empty body deletes it)', params: IdParams, body: DraftRequest, response: { 200: Ok, ...errors } } },
+      async (req) => {
+        await saveDraft(s.actions, viewerOf(req), req.params.id, req.body.body);
+        return { ok: true as const };
+      },
+    );
+
+    app.post(
+      '/conversations/:id/unpin-customer',
+      { schema: { tags, summary: 'Unpin the customer: remove the link, keep the customer', params: IdParams, response: { 200: Conversation, ...errors } } },
+      async (req) => {
+        const viewer = viewerOf(req);
+        await unpinCustomer(s.actions, viewer, req.params.id);
+        return one(viewer.id, req.params.id);
+      },
+    );
+
+    app.post(
+      '/conversations/delete',
+      {
+        schema: {
+          tags,
+          summary: 'Delete several conversations (needs the delete right)',
+          body: DeleteConversationsRequest,
+          response: { 200: z.object({ deleted: z.number() }), ...errors },
+        },
+      },
+      async (req) => ({ deleted: await deleteConversations(s.actions, viewerOf(req), req.body.ids) }),
+    );
+  };
+}

@@ -1,0 +1,18 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { Clock } from '../clock.ts';
+import type { Store } from '../store/db.ts';
+import type { EventDispatcher } from '../events/dispatcher.ts';
+import type { RedisEventHint } from '../events/redisHint.ts';
+import type { ActionContext } from '../actions/context.ts';
+
+/** The running server's parts, handed to routes and the gateway. */
+export interface Services {
+  config: Config;
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  dispatcher: EventDispatcher;
+  redis: RedisEventHint | null;
+  actions: ActionContext;
+}

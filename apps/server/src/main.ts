@@ -1,0 +1,40 @@
+import { createServer } from './server.ts';
+import { readConfig } from './config.ts';
+import { ensureAdmin, ensureBuiltins, seedDemo, DEMO_USERS, DEMO_PASSWORD } from './demo/seed.ts';
+
+const config = readConfig();
+const server = await createServer({ config });
+const { store, clock, log } = server.services;
+await ensureBuiltins(store);
+const createdAdmin = await ensureAdmin(store, clock, config.adminEmail, config.adminPassword);
+if (config.demo && createdAdmin) await seedDemo(store, clock);
+
+await server.app.listen({ port: config.port, host: config.host });
+const url = `http://localhost:${config.port}`;
+const lines = [
+  '',
+  `  Switchboard is running at ${url}`,
+  `  API reference: ${url}/api/docs   (OpenAPI: ${url}/api/openapi.json)`,
+  `  Database: ${store.dialect === 'sqlite' ? `SQLite (${config.dataDir}/switchboard.db)` : 'PostgreSQL'}${config.redisUrl ? ', Redis fan-out on' : ''}`,
+  '',
+  `  Sign in as ${config.adminEmail}${createdAdmin || !process.env.ADMIN_PASSWORD ? ` / ${config.adminPassword}` : ''} (admin)`,
+  ...(config.demo ? DEMO_USERS.map((u) => `          or ${u.email} / ${DEMO_PASSWORD} (${u.role})`) : []),
+  '',
+];
+process.stdout.write(lines.join('\n') + '\n');
+
+let stopping = false;
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ sig }, 'shutting down: finishing in-flight requests');
+    server.close().then(
+      () => process.exit(0),
+      (err) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,24 @@
+import client from 'prom-client';
+
+/** One registry per process; tests that build several apps share these counters. */
+export const registry = new client.Registry();
+client.collectDefaultMetrics({ register: registry });
+
+export const metrics = {
+  httpDuration: new client.Histogram({
+    name: 'switchboard_http_request_duration_seconds',
+    help: 'HTTP request duration',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  }),
+  messagesCreated: new client.Counter({
+    name: 'switchboard_messages_created_total',
+    help: 'Messages stored',
+    labelNames: ['sender'] as const,
+    registers: [registry],
+  }),
+  eventsDispatched: new client.Counter({ name: 'switchboard_events_dispatched_total', help: 'Events handed to subscribers', registers: [registry] }),
+  streamConnections: new client.Gauge({ name: 'switchboard_stream_connections', help: 'Open stream sockets', registers: [registry] }),
+  framesSent: new client.Counter({ name: 'switchboard_stream_frames_sent_total', help: 'Frames sent on stream sockets', registers: [registry] }),
+};

@@ -1,0 +1,20 @@
+import type { User } from '@switchboard/protocol';
+import type { Db } from '../store/db.ts';
+import { queueIdsByUser, type UserRow } from '../store/users.ts';
+
+export async function presentUsers(db: Db, rows: UserRow[]): Promise<User[]> {
+  const queues = await queueIdsByUser(db, rows.map((r) => r.id));
+  return rows.map((r) => ({
+    id: r.id,
+    email: r.email,
+    name: r.name,
+    role: r.role,
+    status: r.status as User['status'],
+    capacity: r.capacity,
+    queueIds: queues.get(r.id) ?? [],
+  }));
+}
+
+export async function presentUser(db: Db, row: UserRow): Promise<User> {
+  return (await presentUsers(db, [row]))[0]!;
+}

@@ -1,0 +1,150 @@
+import type { WebSocket } from 'ws';
+import { agentMayReceive, type Viewer } from '@switchboard/core';
+import { ClientFrame } from '@switchboard/protocol';
+import { eventsAfter, oldestSeq, scopeOf, type EventRow } from '../store/events.ts';
+import { loadViewer, findUser } from '../store/users.ts';
+import { authenticate } from '../http/auth.ts';
+import type { Services } from '../http/services.ts';
+import type { App } from '../http/app.ts';
+import { metrics } from '../metrics.ts';
+
+/** How far back a reconnecting client may resume before it is told to refetch instead. */
+export const REPLAY_LIMIT = 10_000;
+/** A client this far behind on its socket buffer is dropped; it reconnects and resumes. */
+const MAX_BUFFERED = 8 * 1024 * 1024;
+
+interface Client {
+  ws: WebSocket;
+  viewer: Viewer;
+  /** Highest seq sent (or skipped as not theirs); null until `hello`. */
+  cursor: number | null;
+  /** Live rows that arrived while the replay was being read. */
+  backlog: EventRow[] | null;
+}
+
+/** The frame text, built once per event and shared by every socket that may see it. */
+function frameOf(row: EventRow): string {
+  return `{"seq":${row.seq},"type":${JSON.stringify(row.type)},"at":${row.at},"data":${row.data}}`;
+}
+
+export class StreamGateway {
+  private readonly clients = new Set<Client>();
+
+  constructor(private readonly s: Services) {
+    s.dispatcher.subscribe((rows) => this.deliver(rows));
+  }
+
+  get size(): number {
+    return this.clients.size;
+  }
+
+  register(app: App): void {
+    app.get('/api/v1/stream', { websocket: true, schema: { hide: true } }, async (socket, req) => {
+      const auth = await authenticate(this.s.store, this.s.clock, req, true).catch(() => null);
+      if (!auth) {
+        socket.send(JSON.stringify({ type: 'error', code: 'unauthorized', message: 'Sign in first.' }));
+        socket.close(4401, 'unauthorized');
+        return;
+      }
+      const client: Client = { ws: socket, viewer: auth.viewer, cursor: null, backlog: null };
+      this.clients.add(client);
+      metrics.streamConnections.inc();
+      socket.on('close', () => {
+        this.clients.delete(client);
+        metrics.streamConnections.dec();
+      });
+      socket.on('message', (raw) => {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(String(raw));
+        } catch {
+          parsed = null;
+        }
+        const frame = ClientFrame.safeParse(parsed);
+        if (!frame.success) {
+          socket.send(JSON.stringify({ type: 'error', code: 'bad_frame', message: 'Unknown or malformed frame.' }));
+          return;
+        }
+        if (frame.data.type === 'ping') socket.send('{"type":"pong"}');
+        else void this.hello(client, frame.data.lastSeq).catch((err) => {
+          this.s.log.error({ err }, 'stream replay failed');
+          socket.close(1011, 'replay failed');
+        });
+      });
+    });
+  }
+
+  /** Replays what the client missed, in order and once, then switches it to live delivery. */
+  private async hello(client: Client, lastSeq: number | undefined): Promise<void> {
+    if (client.cursor !== null || client.backlog !== null) return; // one hello per socket
+    const head = this.s.dispatcher.lastSeq;
+    if (lastSeq === undefined || lastSeq >= head) {
+      client.cursor = Math.max(head, lastSeq ?? 0);
+      client.ws.send(JSON.stringify({ type: 'ready', seq: client.cursor }));
+      return;
+    }
+    const oldest = await oldestSeq(this.s.store.db);
+    if (lastSeq < oldest - 1 || head - lastSeq > REPLAY_LIMIT) {
+      client.cursor = head;
+      client.ws.send(JSON.stringify({ type: 'resync', seq: head }));
+      return;
+    }
+    client.backlog = [];
+    let cursor = lastSeq;
+    while (cursor < head) {
+      const rows = await eventsAfter(this.s.store.db, cursor, 1000);
+      if (!rows.length) break;
+      for (const row of rows) {
+        if (row.seq > head) break;
+        this.sendIfVisible(client, row);
+        cursor = row.seq;
+      }
+      if (rows[rows.length - 1]!.seq >= head) break;
+    }
+    cursor = Math.max(cursor, head);
+    const backlog = client.backlog;
+    client.backlog = null;
+    client.cursor = cursor;
+    client.ws.send(JSON.stringify({ type: 'ready', seq: cursor }));
+    this.deliverTo(client, backlog);
+  }
+
+  private sendIfVisible(client: Client, row: EventRow): void {
+    if (!agentMayReceive(client.viewer, scopeOf(row))) return;
+    client.ws.send(frameOf(row));
+    metrics.framesSent.inc();
+  }
+
+  private deliverTo(client: Client, rows: EventRow[]): void {
+    for (const row of rows) {
+      if (client.cursor === null || row.seq <= client.cursor) continue;
+      this.sendIfVisible(client, row);
+      client.cursor = row.seq;
+    }
+  }
+
+  private deliver(rows: EventRow[]): void {
+    const memberships = rows.some((r) => r.type === 'membership.changed');
+    for (const client of this.clients) {
+      if (client.ws.bufferedAmount > MAX_BUFFERED) {
+        client.ws.close(1013, 'too far behind; reconnect and resume');
+        continue;
+      }
+      if (client.backlog) client.backlog.push(...rows);
+      else this.deliverTo(client, rows);
+    }
+    if (memberships) void this.refreshViewers();
+  }
+
+  /** Queue membership changed: later events are judged with the new memberships. */
+  private async refreshViewers(): Promise<void> {
+    for (const client of this.clients) {
+      const user = await findUser(this.s.store.db, client.viewer.id);
+      if (user) client.viewer = await loadViewer(this.s.store.db, user);
+    }
+  }
+
+  closeAll(): void {
+    for (const c of this.clients) c.ws.close(1001, 'server shutting down');
+  }
+}

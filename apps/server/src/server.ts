@@ -1,0 +1,64 @@
+import pino, { type Logger } from 'pino';
+import { readConfig, type Config } from './config.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { openStore, type Store, type StoreConfig } from './store/db.ts';
+import { EventDispatcher } from './events/dispatcher.ts';
+import { RedisEventHint } from './events/redisHint.ts';
+import { buildApp, type BuiltApp } from './http/app.ts';
+import type { Services } from './http/services.ts';
+
+export interface ServerOptions {
+  config?: Partial<Config>;
+  store?: StoreConfig;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+export interface Server extends BuiltApp {
+  services: Services;
+  /** Finishes in-flight requests, closes sockets, then the database and Redis. */
+  close(): Promise<void>;
+}
+
+/** Opens the store (migrating it), wires the dispatcher and Redis, and builds the app. Does not listen. */
+export async function createServer(opts: ServerOptions = {}): Promise<Server> {
+  const config = { ...readConfig(), ...opts.config };
+  const log = opts.logger ?? pino({ level: config.logLevel });
+  const clock = opts.clock ?? systemClock;
+  const store: Store = await openStore(opts.store ?? { databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const dispatcher = new EventDispatcher(store, log);
+  await dispatcher.start();
+  const redis = config.redisUrl ? new RedisEventHint(config.redisUrl, () => dispatcher.wake(), log) : null;
+  if (redis) await redis.ready();
+  const services: Services = {
+    config,
+    store,
+    clock,
+    log,
+    dispatcher,
+    redis,
+    actions: {
+      store,
+      clock,
+      eventsCommitted: () => {
+        dispatcher.wake();
+        redis?.publish();
+      },
+    },
+  };
+  const built = await buildApp(services, log);
+  let closed = false;
+  return {
+    ...built,
+    services,
+    async close() {
+      if (closed) return;
+      closed = true;
+      built.gateway.closeAll();
+      await built.app.close();
+      dispatcher.stop();
+      await redis?.close();
+      await store.close();
+    },
+  };
+}

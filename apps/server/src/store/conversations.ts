@@ -1,0 +1,183 @@
+import { sql, type Expression, type ExpressionBuilder, type Selectable, type SqlBool } from 'kysely';
+import type { Viewer } from '@switchboard/core';
+import type { ConversationListQuery } from '@switchboard/protocol';
+import type { Db, Tx } from './db.ts';
+import type { ConversationsTable, Database } from './schema.ts';
+
+export type ConversationRow = Selectable<ConversationsTable>;
+export interface ConversationWithAccess extends ConversationRow {
+  participantIds: number[];
+}
+
+export async function getConversation(db: Db | Tx, id: number): Promise<ConversationWithAccess | undefined> {
+  const row = await db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) return undefined;
+  const parts = await db.selectFrom('conversation_participants').select('user_id').where('conversation_id', '=', id).execute();
+  return { ...row, participantIds: parts.map((p) => p.user_id) };
+}
+
+/** Locks the row on PostgreSQL so two actions on one conversation apply one after the other. */
+export async function lockConversation(tx: Tx, id: number, dialect: 'sqlite' | 'postgres'): Promise<ConversationWithAccess | undefined> {
+  let q = tx.selectFrom('conversations').selectAll().where('id', '=', id);
+  if (dialect === 'postgres') q = q.forUpdate();
+  const row = await q.executeTakeFirst();
+  if (!row) return undefined;
+  const parts = await tx.selectFrom('conversation_participants').select('user_id').where('conversation_id', '=', id).execute();
+  return { ...row, participantIds: parts.map((p) => p.user_id) };
+}
+
+type CEB = ExpressionBuilder<Database & { c: ConversationsTable }, 'c'>;
+
+/** The visibility rule of core `canSeeConversation`, as SQL over alias `c`. Keep the two in step. */
+export function visibleTo(eb: CEB, viewer: Viewer): Expression<SqlBool> {
+  if (viewer.role === 'admin') return sql<SqlBool>`1 = 1`;
+  const queues = [...viewer.queueIds];
+  const invited = eb.exists(
+    eb.selectFrom('conversation_participants as p').select('p.user_id').whereRef('p.conversation_id', '=', 'c.id').where('p.user_id', '=', viewer.id),
+  );
+  const ors: Expression<SqlBool>[] = [eb('c.assignee_id', '=', viewer.id), invited];
+  if (queues.length) {
+    ors.push(
+      viewer.role === 'supervisor'
+        ? eb('c.queue_id', 'in', queues)
+        : eb.and([eb('c.queue_id', 'in', queues), eb('c.assignee_id', 'is', null)]),
+    );
+  }
+  return eb.or(ors);
+}
+
+/** A viewer's inbox: what is theirs to answer (assigned to them, or waiting unassigned in their queues). */
+export function inboxOf(eb: CEB, viewer: Viewer): Expression<SqlBool> {
+  const queues = [...viewer.queueIds];
+  const ors: Expression<SqlBool>[] = [eb('c.assignee_id', '=', viewer.id)];
+  if (queues.length) ors.push(eb.and([eb('c.queue_id', 'in', queues), eb('c.assignee_id', 'is', null)]));
+  return eb.or(ors);
+}
+
+export interface ListCursor {
+  at: number;
+  id: number;
+}
+
+export function encodeCursor(c: ListCursor): string {
+  return Buffer.from(`${c.at}:${c.id}`).toString('base64url');
+}
+
+export function decodeCursor(s: string | undefined): ListCursor | null {
+  if (!s) return null;
+  const m = /^(-?\d+):(\d+)$/.exec(Buffer.from(s, 'base64url').toString());
+  return m ? { at: Number(m[1]), id: Number(m[2]) } : null;
+}
+
+function likePattern(q: string): string {
+  return `%${q.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+}
+
+/** One page of the conversation list: one indexed query, however many filters. */
+export async function listConversations(db: Db, viewer: Viewer, q: ConversationListQuery): Promise<ConversationRow[]> {
+  const sortCol = q.sort === 'created' ? 'c.created_at' : 'c.last_activity_at';
+  let query = db.selectFrom('conversations as c').selectAll('c').where((eb) => visibleTo(eb, viewer));
+
+  if (q.view === 'mine') query = query.where('c.assignee_id', '=', viewer.id);
+  if (q.view === 'queued' || q.view === 'unassigned') {
+    query = query.where('c.assignee_id', 'is', null);
+    if (q.view === 'queued') query = query.where('c.status', '=', 'queued');
+  }
+  if (q.status?.length) query = query.where('c.status', 'in', q.status);
+  if (q.channel?.length) query = query.where('c.channel', 'in', q.channel);
+  if (q.queueId?.length) query = query.where('c.queue_id', 'in', q.queueId);
+  if (q.assigneeId?.length) query = query.where('c.assignee_id', 'in', q.assigneeId);
+  if (q.since !== undefined) query = query.where('c.last_activity_at', '>=', q.since);
+  if (q.until !== undefined) query = query.where('c.last_activity_at', '<=', q.until);
+  for (const labelId of q.labelId ?? []) {
+    query = query.where((eb) =>
+      eb.exists(eb.selectFrom('conversation_labels as l').select('l.label_id').whereRef('l.conversation_id', '=', 'c.id').where('l.label_id', '=', labelId)),
+    );
+  }
+  // Seed 002: tag filters are AND — every selected tag must be present.
+  for (const tagId of q.tagId ?? []) {
+    query = query.where((eb) =>
+      eb.exists(eb.selectFrom('conversation_tags as t').select('t.tag_id').whereRef('t.conversation_id', '=', 'c.id').where('t.tag_id', '=', tagId)),
+    );
+  }
+  for (const tagId of q.customerTagId ?? []) {
+    query = query.where((eb) => {
+      let sub = eb.selectFrom('contact_tags as ct').select('ct.tag_id').whereRef('ct.contact_id', '=', 'c.contact_id').where('ct.tag_id', '=', tagId);
+      if (q.pinnedCustomerTags) sub = sub.where('ct.pinned', '=', 1);
+      return eb.exists(sub);
+    });
+  }
+  if (q.pinnedCustomerTags && !q.customerTagId?.length) {
+    query = query.where((eb) =>
+      eb.exists(eb.selectFrom('contact_tags as ct').select('ct.tag_id').whereRef('ct.contact_id', '=', 'c.contact_id').where('ct.pinned', '=', 1)),
+    );
+  }
+  if (q.noCustomerTags) {
+    query = query.where((eb) =>
+      eb.not(eb.exists(eb.selectFrom('contact_tags as ct').select('ct.tag_id').whereRef('ct.contact_id', '=', 'c.contact_id'))),
+    );
+  }
+  if (q.unread) {
+    query = query.where((eb) =>
+      eb.or([
+        eb.exists(
+          eb.selectFrom('conversation_reads as r').select('r.user_id').whereRef('r.conversation_id', '=', 'c.id').where('r.user_id', '=', viewer.id).where('r.marked_unread', '=', 1),
+        ),
+        eb.exists(
+          eb
+            .selectFrom('messages as m')
+            .select('m.id')
+            .whereRef('m.conversation_id', '=', 'c.id')
+            .where('m.sender_kind', '=', 'customer')
+            .where(
+              'm.id',
+              '>',
+              eb.fn.coalesce(
+                eb.selectFrom('conversation_reads as r2').select('r2.last_read_message_id').whereRef('r2.conversation_id', '=', 'c.id').where('r2.user_id', '=', viewer.id),
+                sql.lit(0),
+              ),
+            ),
+        ),
+      ]),
+    );
+  }
+  if (q.q) {
+    const idMatch = /^#?(\d{1,9})$/.exec(q.q);
+    const pattern = likePattern(q.q);
+    const digits = q.q.replace(/[^0-9+]/g, '');
+    query = query.where((eb) => {
+      const ors: Expression<SqlBool>[] = [
+        eb.exists(
+          eb
+            .selectFrom('contacts as k')
+            .select('k.id')
+            .whereRef('k.id', '=', 'c.contact_id')
+            .where((k) =>
+              k.or([
+                k(sql`lower(k.name)`, 'like', sql`${pattern} escape '\\'`),
+                k(sql`lower(k.email)`, 'like', sql`${pattern} escape '\\'`),
+                ...(digits.length >= 3 ? [k('k.phone', 'like', `%${digits}%`)] : []),
+              ]),
+            ),
+        ),
+        eb.exists(
+          eb
+            .selectFrom('messages as m')
+            .select('m.id')
+            .whereRef('m.conversation_id', '=', 'c.id')
+            .where(sql`lower(m.body)`, 'like', sql`${pattern} escape '\\'`),
+        ),
+        eb(sql`lower(c.subject)`, 'like', sql`${pattern} escape '\\'`),
+      ];
+      if (idMatch) ors.push(eb('c.id', '=', Number(idMatch[1])));
+      return eb.or(ors);
+    });
+  }
+  const cursor = decodeCursor(q.cursor);
+  if (cursor) {
+    query = query.where((eb) =>
+      eb.or([eb(sortCol, '<', cursor.at), eb.and([eb(sortCol, '=', cursor.at), eb('c.id', '<', cursor.id)])]),
+    );
+  }
+  return query.orderBy(sortCol, 'desc').orderBy('c.id', 'desc').limit(q.limit + 1).execute();
+}

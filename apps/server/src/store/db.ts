@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import type { Database } from './schema.ts';
+import { migrateToLatest } from './migrate.ts';
+
+export type Dialect = 'sqlite' | 'postgres';
+export type Db = Kysely<Database>;
+export type Tx = Transaction<Database>;
+
+export interface StoreConfig {
+  /** postgres://… selects PostgreSQL; otherwise the embedded SQLite file in dataDir. */
+  databaseUrl?: string;
+  /** PostgreSQL schema to use (tests give each file its own). */
+  pgSchema?: string;
+  dataDir?: string;
+  /** SQLite file name inside dataDir, or ':memory:'. */
+  sqliteFile?: string;
+}
+
+export interface Store {
+  db: Db;
+  dialect: Dialect;
+  /** Runs `fn` in one transaction; events appended in it become visible in commit order. */
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+// COUNT(*) and bigint columns come back from pg as strings; our ids and times fit in a double.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export async function openStore(config: StoreConfig): Promise<Store> {
+  const url = config.databaseUrl;
+  let db: Db;
+  let dialect: Dialect;
+  if (url && /^postgres(ql)?:\/\//.test(url)) {
+    dialect = 'postgres';
+    const schema = config.pgSchema;
+    if (schema) {
+      // Create the schema first so the pool can put it on every connection's search_path.
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      await admin.query(`create schema if not exists "${schema.replace(/"/g, '')}"`);
+      await admin.end();
+    }
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: 10,
+      ...(schema ? { options: `-c search_path="${schema.replace(/"/g, '')}"` } : {}),
+    });
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  } else {
+    dialect = 'sqlite';
+    const file = config.sqliteFile ?? 'switchboard.db';
+    let location = file;
+    if (file !== ':memory:') {
+      const dir = config.dataDir ?? './data';
+      fs.mkdirSync(dir, { recursive: true });
+      location = path.join(dir, file);
+    }
+    const database = new SQLite(location);
+    database.pragma('journal_mode = WAL');
+    // FULL: an acknowledged message survives a power cut, not only a crash.
+    database.pragma('synchronous = FULL');
+    database.pragma('foreign_keys = ON');
+    database.pragma('busy_timeout = 5000');
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  }
+  await migrateToLatest(db, dialect);
+
+  return {
+    db,
+    dialect,
+    async transaction(fn) {
+      return db.transaction().execute(async (tx) => {
+        if (dialect === 'postgres') {
+          // Serialise event appends so sequence numbers commit in order and a reader never skips one.
+          await sql`select pg_advisory_xact_lock(74617)`.execute(tx);
+        }
+        return fn(tx);
+      });
+    },
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}

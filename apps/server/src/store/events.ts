@@ -1,0 +1,67 @@
+import type { EventScope } from '@switchboard/core';
+import type { EventType } from '@switchboard/protocol';
+import type { Selectable } from 'kysely';
+import type { Db, Tx } from './db.ts';
+import type { EventsTable } from './schema.ts';
+
+export type EventRow = Selectable<EventsTable>;
+
+export interface NewEvent {
+  type: EventType;
+  conversationId?: number | null;
+  scope: EventScope & { broadcast?: boolean };
+  data: unknown;
+  actorId?: number | null;
+  at: number;
+}
+
+/** Appends events to the outbox inside the caller's transaction. */
+export async function appendEvents(tx: Tx, events: NewEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await tx
+    .insertInto('events')
+    .values(
+      events.map((e) => ({
+        type: e.type,
+        conversation_id: e.conversationId ?? null,
+        queue_id: e.scope.queueId ?? null,
+        assignee_id: e.scope.assigneeId ?? null,
+        participant_ids: e.scope.participantIds?.length ? JSON.stringify(e.scope.participantIds) : null,
+        user_id: e.scope.userId ?? null,
+        contact_id: e.scope.contactId ?? null,
+        internal: e.scope.internal ? 1 : 0,
+        broadcast: e.scope.broadcast ? 1 : 0,
+        data: JSON.stringify(e.data),
+        actor_id: e.actorId ?? null,
+        at: e.at,
+      })),
+    )
+    .execute();
+}
+
+export async function eventsAfter(db: Db, seq: number, limit: number): Promise<EventRow[]> {
+  return db.selectFrom('events').selectAll().where('seq', '>', seq).orderBy('seq').limit(limit).execute();
+}
+
+export async function latestSeq(db: Db): Promise<number> {
+  const row = await db.selectFrom('events').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
+  return Number(row?.seq ?? 0);
+}
+
+export async function oldestSeq(db: Db): Promise<number> {
+  const row = await db.selectFrom('events').select((eb) => eb.fn.min('seq').as('seq')).executeTakeFirst();
+  return Number(row?.seq ?? 0);
+}
+
+/** The audience columns back as the core's EventScope. */
+export function scopeOf(row: EventRow): EventScope {
+  if (row.broadcast) return { userId: row.user_id };
+  return {
+    queueId: row.queue_id,
+    assigneeId: row.assignee_id,
+    participantIds: row.participant_ids ? (JSON.parse(row.participant_ids) as number[]) : [],
+    userId: row.user_id,
+    contactId: row.contact_id,
+    internal: row.internal === 1,
+  };
+}

@@ -1,0 +1,20 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import * as core from './migrations/001_core.ts';
+import type { Dialect } from './db.ts';
+
+/** Migrations are listed in code, so they ship with the bundle and run the same on both engines. */
+function provider(dialect: Dialect): MigrationProvider {
+  const all: Record<string, Migration> = {
+    '001_core': { up: (db) => core.up(db, dialect) },
+  };
+  return { getMigrations: async () => all };
+}
+
+export async function migrateToLatest(db: Kysely<any>, dialect: Dialect): Promise<void> {
+  const migrator = new Migrator({ db, provider: provider(dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
+  }
+}

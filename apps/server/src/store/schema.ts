@@ -1,0 +1,193 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table shapes as Kysely sees them. Times are epoch milliseconds, booleans are 0/1 and JSON is text,
+ * so SQLite and PostgreSQL store exactly the same values.
+ */
+export interface UsersTable {
+  id: Generated<number>;
+  email: string;
+  name: string;
+  role: 'admin' | 'supervisor' | 'agent';
+  password_hash: string;
+  status: string;
+  capacity: number | null;
+  disabled: number;
+  created_at: number;
+}
+
+export interface SessionsTable {
+  id: string; // sha256 of the cookie value
+  user_id: number;
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface ApiTokensTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  token_hash: string;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+export interface QueuesTable {
+  id: Generated<number>;
+  name: string;
+  routing_mode: string;
+  settings: string; // JSON
+  created_at: number;
+}
+
+export interface QueueMembersTable {
+  queue_id: number;
+  user_id: number;
+}
+
+export interface ContactsTable {
+  id: Generated<number>;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  attributes: string; // JSON object of string values
+  source: string; // JSON: channel, pageUrl, utm
+  blocked: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ContactIdentitiesTable {
+  contact_id: number;
+  channel: string;
+  external_id: string;
+}
+
+export interface TagsTable {
+  id: Generated<number>;
+  /** 'customer' tags belong to contacts (colour, pinnable); 'conversation' tags to conversations. */
+  kind: 'customer' | 'conversation';
+  name: string;
+  color: string;
+}
+
+export interface ContactTagsTable {
+  contact_id: number;
+  tag_id: number;
+  pinned: number;
+}
+
+export interface ConversationTagsTable {
+  conversation_id: number;
+  tag_id: number;
+}
+
+export interface LabelsTable {
+  id: Generated<number>;
+  name: string;
+  color: string;
+  builtin: number;
+}
+
+export interface ConversationLabelsTable {
+  conversation_id: number;
+  label_id: number;
+}
+
+export interface ConversationsTable {
+  id: Generated<number>;
+  contact_id: number | null;
+  channel: string;
+  subject: string | null;
+  queue_id: number | null;
+  assignee_id: number | null;
+  status: string;
+  priority: string;
+  previous_conversation_id: number | null;
+  created_at: number;
+  updated_at: number;
+  first_response_at: number | null;
+  last_customer_message_at: number | null;
+  last_agent_message_at: number | null;
+  resolved_at: number | null;
+  resolution_note: string | null;
+  last_message_id: number | null;
+  last_activity_at: number;
+}
+
+export interface ConversationParticipantsTable {
+  conversation_id: number;
+  user_id: number;
+  role: string;
+}
+
+export interface MessagesTable {
+  id: Generated<number>;
+  conversation_id: number;
+  sender_kind: 'customer' | 'agent' | 'bot' | 'system';
+  sender_user_id: number | null;
+  sender_contact_id: number | null;
+  body: string;
+  internal: number;
+  reply_to_id: number | null;
+  attachments: string; // JSON array
+  status: string;
+  failure_reason: string | null;
+  system_event: string | null; // JSON: { kind, ... } for system messages
+  client_id: string | null;
+  created_at: number;
+}
+
+export interface ConversationReadsTable {
+  user_id: number;
+  conversation_id: number;
+  last_read_message_id: number;
+  marked_unread: number;
+}
+
+export interface DraftsTable {
+  user_id: number;
+  conversation_id: number;
+  body: string;
+  updated_at: number;
+}
+
+export interface EventsTable {
+  seq: Generated<number>;
+  type: string;
+  conversation_id: number | null;
+  /** Audience columns (see core `EventScope`), copied at write time so replay decides as live did. */
+  queue_id: number | null;
+  assignee_id: number | null;
+  participant_ids: string | null; // JSON array
+  user_id: number | null;
+  contact_id: number | null;
+  internal: number;
+  /** 1 when the event is workspace-wide (presence, settings): every agent may see it. */
+  broadcast: number;
+  data: string; // JSON
+  actor_id: number | null;
+  at: number;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  queues: QueuesTable;
+  queue_members: QueueMembersTable;
+  contacts: ContactsTable;
+  contact_identities: ContactIdentitiesTable;
+  tags: TagsTable;
+  contact_tags: ContactTagsTable;
+  conversation_tags: ConversationTagsTable;
+  labels: LabelsTable;
+  conversation_labels: ConversationLabelsTable;
+  conversations: ConversationsTable;
+  conversation_participants: ConversationParticipantsTable;
+  messages: MessagesTable;
+  conversation_reads: ConversationReadsTable;
+  drafts: DraftsTable;
+  events: EventsTable;
+}

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { agentMayReceive, customerMayReceive, type EventScope } from './audience.ts';
+import type { Viewer } from './permissions.ts';
+
+const SALES = 10;
+const SUPPORT = 20;
+
+const viewer = (id: number, role: Viewer['role'], queueIds: number[] = []): Viewer => ({
+  id,
+  role,
+  queueIds: new Set(queueIds),
+});
+
+const admin = viewer(1, 'admin');
+const salesSupervisor = viewer(2, 'supervisor', [SALES]);
+const mark = viewer(3, 'agent', [SALES]);
+const nina = viewer(4, 'agent', [SALES]);
+const martha = viewer(5, 'agent', [SUPPORT]);
+
+const SMITH = 100;
+const JONES = 101;
+
+describe('which events reach an agent', () => {
+  const rows: [title: string, viewer: Viewer, scope: EventScope, receives: boolean][] = [
+    // Private events (unread counts, drafts, a lost conversation).
+    ['a private event reaches the user it is for', mark, { userId: mark.id }, true],
+    ['a private event does not reach another agent', nina, { userId: mark.id }, false],
+    ['a private event does not reach an admin it is not for', admin, { userId: mark.id }, false],
+    [
+      'a private event about a conversation reaches only its user, not the conversation’s watchers',
+      salesSupervisor,
+      { userId: mark.id, queueId: SALES, assigneeId: mark.id },
+      false,
+    ],
+    [
+      'a private event reaches its user even about a conversation they no longer see',
+      mark,
+      { userId: mark.id, queueId: SALES, assigneeId: nina.id },
+      true,
+    ],
+    // Workspace-wide events (presence, settings).
+    ['a workspace-wide event reaches every agent', martha, {}, true],
+    ['a workspace-wide event reaches supervisors', salesSupervisor, {}, true],
+    ['a workspace-wide event reaches admins', admin, {}, true],
+    ['an event with no private user and no conversation is workspace-wide', nina, { userId: null }, true],
+    // Conversation events follow who can see the conversation.
+    ['a conversation event reaches its assigned agent', mark, { queueId: SALES, assigneeId: mark.id }, true],
+    ['a reassigned conversation stops reaching its previous agent', mark, { queueId: SALES, assigneeId: nina.id }, false],
+    ['a reassigned conversation reaches its new agent', nina, { queueId: SALES, assigneeId: nina.id }, true],
+    ['a waiting conversation reaches the agents of its queue', nina, { queueId: SALES, assigneeId: null }, true],
+    ['a conversation with only a queue is treated as waiting in that queue', nina, { queueId: SALES }, true],
+    ['a waiting conversation does not reach agents of other queues', martha, { queueId: SALES, assigneeId: null }, false],
+    ['a colleague’s conversation does not reach other agents of the queue', nina, { queueId: SALES, assigneeId: mark.id }, false],
+    ['a conversation reaches the supervisor of its queue', salesSupervisor, { queueId: SALES, assigneeId: mark.id }, true],
+    ['a conversation does not reach supervisors of other queues', salesSupervisor, { queueId: SUPPORT, assigneeId: martha.id }, false],
+    ['a conversation reaches an admin', admin, { queueId: SUPPORT, assigneeId: martha.id }, true],
+    [
+      'a conversation reaches the expert invited into it',
+      martha,
+      { queueId: SALES, assigneeId: mark.id, participantIds: [martha.id] },
+      true,
+    ],
+    [
+      'an internal note reaches the agents who see the conversation',
+      mark,
+      { queueId: SALES, assigneeId: mark.id, internal: true, contactId: SMITH },
+      true,
+    ],
+    [
+      'an internal note does not reach an agent who cannot see the conversation',
+      martha,
+      { queueId: SALES, assigneeId: mark.id, internal: true },
+      false,
+    ],
+  ];
+
+  it.each(rows)('%s', (_title, who, scope, receives) => {
+    expect(agentMayReceive(who, scope)).toBe(receives);
+  });
+});
+
+describe('which events reach a customer', () => {
+  const rows: [title: string, contactId: number, scope: EventScope, receives: boolean][] = [
+    ['a customer receives the events of their own conversation', SMITH, { queueId: SALES, assigneeId: mark.id, contactId: SMITH }, true],
+    [
+      'a customer receives an event explicitly marked as not internal',
+      SMITH,
+      { queueId: SALES, assigneeId: mark.id, contactId: SMITH, internal: false },
+      true,
+    ],
+    ['a customer never receives an internal note of their own conversation', SMITH, { queueId: SALES, contactId: SMITH, internal: true }, false],
+    [
+      'a customer never receives the internal discussion about their conversation',
+      SMITH,
+      { queueId: SALES, assigneeId: mark.id, participantIds: [martha.id], contactId: SMITH, internal: true },
+      false,
+    ],
+    ['a customer never receives another customer’s events', JONES, { queueId: SALES, assigneeId: mark.id, contactId: SMITH }, false],
+    ['a customer never receives an agent’s private event', SMITH, { userId: mark.id, contactId: SMITH }, false],
+    ['a customer never receives workspace-wide events', SMITH, {}, false],
+    ['a customer never receives an event not addressed to any customer', SMITH, { queueId: SALES, assigneeId: mark.id, contactId: null }, false],
+  ];
+
+  it.each(rows)('%s', (_title, contactId, scope, receives) => {
+    expect(customerMayReceive(contactId, scope)).toBe(receives);
+  });
+});

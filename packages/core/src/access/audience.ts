@@ -1,0 +1,30 @@
+import { canSeeConversation, type ConversationScope, type Viewer } from './permissions.ts';
+
+/** Who an event is for, stored with the event so replay and live delivery decide alike. */
+export interface EventScope extends Partial<ConversationScope> {
+  /** A private event (unread counts, drafts, a lost conversation) for one user only. */
+  userId?: number | null;
+  /** Internal events (notes, discuss) never reach customers. */
+  internal?: boolean;
+  /** The customer the conversation belongs to, if they may see this event. */
+  contactId?: number | null;
+}
+
+/** The audience rule as a predicate: may this agent receive this event? */
+export function agentMayReceive(viewer: Viewer, scope: EventScope): boolean {
+  if (scope.userId != null) return scope.userId === viewer.id;
+  if (scope.queueId === undefined && scope.assigneeId === undefined) {
+    // Workspace-wide events (presence, settings) reach every agent.
+    return true;
+  }
+  return canSeeConversation(viewer, {
+    queueId: scope.queueId ?? null,
+    assigneeId: scope.assigneeId ?? null,
+    participantIds: scope.participantIds ?? [],
+  });
+}
+
+/** May this customer receive this event? Only non-internal events of their own conversations. */
+export function customerMayReceive(contactId: number, scope: EventScope): boolean {
+  return !scope.internal && scope.userId == null && scope.contactId === contactId;
+}

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { Id, Timestamp } from './common.ts';
+import { Channel, ContactSummary, CreateContactRequest } from './contacts.ts';
+import { Message } from './messages.ts';
+
+export const ConversationStatus = z.enum(['queued', 'active', 'pending', 'wrap_up', 'resolved', 'closed', 'abandoned', 'callback']);
+export type ConversationStatus = z.infer<typeof ConversationStatus>;
+export const Priority = z.enum(['low', 'normal', 'high', 'urgent']);
+
+export const Label = z.object({ id: Id, name: z.string(), color: z.string() }).meta({ id: 'Label' });
+export const Tag = z.object({ id: Id, name: z.string(), color: z.string() }).meta({ id: 'Tag' });
+
+/** The shared part of a conversation: the same for everyone who may see it (and in stream frames). */
+export const ConversationCore = z.object({
+  id: Id,
+  contact: ContactSummary.nullable(),
+  channel: Channel,
+  subject: z.string().nullable(),
+  queueId: Id.nullable(),
+  assigneeId: Id.nullable(),
+  status: ConversationStatus,
+  priority: Priority,
+  labels: z.array(Label),
+  tags: z.array(Tag),
+  previousConversationId: Id.nullable(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  firstResponseAt: Timestamp.nullable(),
+  lastCustomerMessageAt: Timestamp.nullable(),
+  lastAgentMessageAt: Timestamp.nullable(),
+  resolvedAt: Timestamp.nullable(),
+  resolutionNote: z.string().nullable(),
+  lastActivityAt: Timestamp,
+  lastMessage: Message.nullable(),
+});
+export type ConversationCore = z.infer<typeof ConversationCore>;
+
+/** What one user sees of a conversation: the shared part plus their unread state and draft. */
+export const Conversation = ConversationCore.extend({
+  unreadCount: z.number().int(),
+  markedUnread: z.boolean(),
+  draft: z.object({ body: z.string(), updatedAt: Timestamp }).nullable(),
+}).meta({ id: 'Conversation' });
+export type Conversation = z.infer<typeof Conversation>;
+
+function csv<T extends z.ZodTypeAny>(item: T) {
+  return z.preprocess((v) => (typeof v === 'string' ? v.split(',').filter(Boolean) : v), z.array(item).max(50));
+}
+
+export const ConversationListQuery = z.object({
+  view: z.enum(['all', 'mine', 'queued', 'unassigned']).default('all'),
+  status: csv(ConversationStatus).optional(),
+  channel: csv(Channel).optional(),
+  queueId: csv(Id).optional(),
+  assigneeId: csv(Id).optional(),
+  labelId: csv(Id).optional(),
+  tagId: csv(Id).optional().describe('Conversation tags; every one must be present (AND)'),
+  customerTagId: csv(Id).optional().describe('Customer tags; every one must be present (AND)'),
+  noCustomerTags: z.coerce.boolean().optional().describe('Only conversations whose customer has no tags'),
+  pinnedCustomerTags: z.coerce.boolean().optional().describe('Only count pinned customer tags'),
+  since: z.coerce.number().int().optional().describe('Last activity at or after (epoch ms)'),
+  until: z.coerce.number().int().optional(),
+  q: z.string().trim().min(1).max(200).optional().describe('Name, email, phone, message content or #id'),
+  unread: z.coerce.boolean().optional(),
+  sort: z.enum(['last_activity', 'created']).default('last_activity'),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type ConversationListQuery = z.infer<typeof ConversationListQuery>;
+
+export const ConversationList = z.object({
+  items: z.array(Conversation),
+  nextCursor: z.string().nullable(),
+});
+
+export const CreateConversationRequest = z.object({
+  contactId: Id.optional(),
+  contact: CreateContactRequest.optional(),
+  channel: Channel.default('api'),
+  subject: z.string().trim().max(300).optional(),
+  queueId: Id.optional(),
+  priority: Priority.default('normal'),
+  message: z.string().max(20_000).optional().describe('First message from the customer'),
+}).refine((v) => v.contactId !== undefined || v.contact !== undefined, { message: 'contactId or contact is required' });
+
+export const UpdateConversationRequest = z.object({
+  priority: Priority.optional(),
+  subject: z.string().trim().max(300).nullable().optional(),
+  labelIds: z.array(Id).max(50).optional(),
+  tagIds: z.array(Id).max(50).optional(),
+});
+
+export const ResolveRequest = z.object({ note: z.string().trim().max(2000).optional() });
+export const ReassignRequest = z.object({ assigneeId: Id, note: z.string().trim().max(2000).optional() });
+export const DraftRequest = z.object({ body: z.string().max(20_000) });
+export const DeleteConversationsRequest = z.object({ ids: z.array(Id).min(1).max(500) });
+export const UnreadSummary = z.object({ conversations: z.number().int(), messages: z.number().int() }).meta({ id: 'UnreadSummary' });

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+/** Client → server frames on /api/v1/stream. */
+export const ClientFrame = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('hello'), lastSeq: z.number().int().min(0).optional() }),
+  z.object({ type: z.literal('ping') }),
+]);
+export type ClientFrame = z.infer<typeof ClientFrame>;
+
+export const EVENT_TYPES = [
+  'conversation.created',
+  'conversation.updated',
+  'conversation.revoked',
+  'conversation.deleted',
+  'message.created',
+  'message.updated',
+  'unread.updated',
+  'draft.updated',
+  'contact.updated',
+  'membership.changed',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** Server → client frames. `seq` is the user's resume point: send it back in `hello`. */
+export type ServerFrame =
+  | { type: 'ready'; seq: number }
+  | { type: 'resync'; seq: number }
+  | { type: 'pong' }
+  | { type: 'error'; code: string; message: string }
+  | { type: EventType; seq: number; data: unknown; at: number };

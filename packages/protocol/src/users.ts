@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { Id } from './common.ts';
+
+export const Role = z.enum(['admin', 'supervisor', 'agent']);
+export const AgentStatus = z.enum(['available', 'busy', 'do_not_respond', 'away', 'offline']);
+
+export const User = z
+  .object({
+    id: Id,
+    email: z.string(),
+    name: z.string(),
+    role: Role,
+    status: AgentStatus,
+    capacity: z.number().int().nullable(),
+    queueIds: z.array(Id),
+  })
+  .meta({ id: 'User' });
+export type User = z.infer<typeof User>;
+
+export const LoginRequest = z.object({
+  email: z.string().trim().toLowerCase().email().max(254),
+  password: z.string().min(1).max(200),
+});
+
+export const Me = z.object({ user: User, csrfToken: z.string().nullable() }).meta({ id: 'Me' });
+export type Me = z.infer<typeof Me>;
+
+export const CreateUserRequest = z.object({
+  email: z.string().trim().toLowerCase().email().max(254),
+  name: z.string().trim().min(1).max(120),
+  role: Role,
+  password: z.string().min(8).max(200),
+  capacity: z.number().int().min(1).max(100).nullable().optional(),
+  queueIds: z.array(Id).max(100).optional(),
+});
+
+export const CreateTokenRequest = z.object({ name: z.string().trim().min(1).max(80) });
+export const CreatedToken = z.object({ id: Id, name: z.string(), token: z.string().describe('Shown once') });
+
+export const Queue = z
+  .object({ id: Id, name: z.string(), routingMode: z.string(), memberIds: z.array(Id) })
+  .meta({ id: 'Queue' });
+export type Queue = z.infer<typeof Queue>;
+
+export const CreateQueueRequest = z.object({
+  name: z.string().trim().min(1).max(80),
+  routingMode: z.enum(['auto_assign', 'auto_answer', 'pick_list']).default('auto_assign'),
+  memberIds: z.array(Id).max(1000).default([]),
+});
