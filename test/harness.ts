@@ -1,0 +1,185 @@
+import crypto from 'node:crypto';
+import pino from 'pino';
+import WebSocket from 'ws';
+import { createServer, type Server } from '../apps/server/src/server.ts';
+import { ManualClock } from '../apps/server/src/clock.ts';
+import { hashPassword, hashToken, newToken } from '../apps/server/src/auth/secrets.ts';
+import { insertUser, setQueueMembers } from '../apps/server/src/store/users.ts';
+import { ensureBuiltins } from '../apps/server/src/demo/seed.ts';
+
+export const PASSWORD = 'correct horse battery';
+
+/** Which engine this run uses: PostgreSQL when DATABASE_URL is set, else SQLite. */
+export const ENGINE = process.env.DATABASE_URL?.startsWith('postgres') ? 'postgres' : 'sqlite';
+
+export interface TestServer {
+  server: Server;
+  clock: ManualClock;
+  /** http://127.0.0.1:port when started with `listen: true`. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A real server on a fresh database: a SQLite file in memory, or its own PostgreSQL schema, so test
+ * files never see each other's rows. Redis is used when REDIS_URL is set.
+ */
+export async function startTestServer(opts: { listen?: boolean; schema?: string } = {}): Promise<TestServer> {
+  const clock = new ManualClock();
+  const schema = opts.schema ?? `sbtest_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
+  const server = await createServer({
+    clock,
+    logger: pino({ level: process.env.TEST_LOG ?? 'silent' }),
+    config: { demo: false, redisUrl: process.env.REDIS_URL || undefined },
+    store: ENGINE === 'postgres' ? { databaseUrl: process.env.DATABASE_URL, pgSchema: schema } : { sqliteFile: ':memory:' },
+  });
+  await ensureBuiltins(server.services.store);
+  let url = '';
+  if (opts.listen) {
+    await server.app.listen({ port: 0, host: '127.0.0.1' });
+    const addr = server.app.server.address();
+    url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  }
+  return {
+    server,
+    clock,
+    url,
+    async close() {
+      await server.close();
+      if (ENGINE === 'postgres' && !opts.schema) {
+        const pg = await import('pg');
+        const c = new pg.default.Client({ connectionString: process.env.DATABASE_URL });
+        await c.connect();
+        await c.query(`drop schema if exists "${schema}" cascade`);
+        await c.end();
+      }
+    },
+  };
+}
+
+export interface Caller {
+  id: number;
+  email: string;
+  name: string;
+  cookie: string;
+  csrf: string;
+  /** Calls the API as this user through the real HTTP stack (inject), with cookie and CSRF header. */
+  api<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+}
+
+/** Creates a user directly in the store (test setup), optionally in some queues. */
+export async function createUser(t: TestServer, role: 'admin' | 'supervisor' | 'agent', name: string, queueIds: number[] = []): Promise<{ id: number; email: string }> {
+  const db = t.server.services.store.db;
+  const email = `${name.toLowerCase().replace(/[^a-z]+/g, '.')}.${crypto.randomBytes(3).toString('hex')}@example.test`;
+  const id = await insertUser(db, { email, name, role, passwordHash: await hashPassword(PASSWORD), capacity: 5, now: t.clock.now() });
+  for (const q of queueIds) {
+    const current = await db.selectFrom('queue_members').select('user_id').where('queue_id', '=', q).execute();
+    await setQueueMembers(db, q, [...current.map((r) => r.user_id), id]);
+  }
+  return { id, email };
+}
+
+export async function createQueue(t: TestServer, name: string): Promise<number> {
+  const row = await t.server.services.store.db
+    .insertInto('queues')
+    .values({ name, routing_mode: 'auto_assign', settings: '{}', created_at: t.clock.now() })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** Signs in through the login route and returns a caller holding the session cookie. */
+export async function signIn(t: TestServer, user: { id: number; email: string }, password = PASSWORD): Promise<Caller> {
+  const res = await t.server.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: user.email, password } });
+  if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
+  const cookie = res.cookies.find((c) => c.name === 'sb_session')!.value;
+  const body = res.json();
+  const caller: Caller = {
+    id: user.id,
+    email: user.email,
+    name: body.user.name,
+    cookie,
+    csrf: body.csrfToken,
+    async api(method, path, payload) {
+      const r = await t.server.app.inject({
+        method: method as 'GET',
+        url: path,
+        cookies: { sb_session: cookie },
+        headers: { 'x-csrf-token': caller.csrf },
+        ...(payload !== undefined ? { payload: payload as object } : {}),
+      });
+      return { status: r.statusCode, body: (r.body ? r.json() : undefined) as never };
+    },
+  };
+  return caller;
+}
+
+/** A personal API token for a user, for Bearer calls. */
+export async function tokenFor(t: TestServer, userId: number): Promise<string> {
+  const token = newToken('sbt');
+  await t.server.services.store.db
+    .insertInto('api_tokens')
+    .values({ user_id: userId, name: 'test', token_hash: hashToken(token), created_at: t.clock.now(), last_used_at: null })
+    .execute();
+  return token;
+}
+
+export async function bearer(t: TestServer, token: string, method: string, url: string, payload?: unknown) {
+  const r = await t.server.app.inject({ method: method as 'GET', url, headers: { authorization: `Bearer ${token}` }, ...(payload !== undefined ? { payload: payload as object } : {}) });
+  return { status: r.statusCode, body: r.body ? r.json() : undefined };
+}
+
+/** A customer message arriving through the API channel, as an integration would deliver it. */
+export async function customerWrites(t: TestServer, adminToken: string, opts: { externalId: string; name?: string; body: string; queueId?: number; messageId?: string }) {
+  return bearer(t, adminToken, 'POST', '/api/v1/inbound/messages', {
+    channel: 'api',
+    externalId: opts.externalId,
+    contact: { name: opts.name ?? `Customer ${opts.externalId}` },
+    body: opts.body,
+    ...(opts.queueId ? { queueId: opts.queueId } : {}),
+    ...(opts.messageId ? { messageId: opts.messageId } : {}),
+  });
+}
+
+export interface StreamClient {
+  frames: any[];
+  ws: WebSocket;
+  /** Resolves with the first frame (already received or later) that matches. */
+  next(pred: (f: any) => boolean, timeoutMs?: number): Promise<any>;
+  close(): void;
+}
+
+/** Opens the WebSocket stream as a user and says hello. */
+export async function openStream(t: TestServer, caller: Caller, lastSeq?: number): Promise<StreamClient> {
+  const ws = new WebSocket(`${t.url.replace('http', 'ws')}/api/v1/stream`, { headers: { cookie: `sb_session=${caller.cookie}` } });
+  const frames: any[] = [];
+  const waiters: Array<{ pred: (f: any) => boolean; resolve: (f: any) => void }> = [];
+  ws.on('message', (raw) => {
+    const f = JSON.parse(String(raw));
+    frames.push(f);
+    for (const w of [...waiters]) if (w.pred(f)) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve(f);
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  const client: StreamClient = {
+    frames,
+    ws,
+    next(pred, timeoutMs = 5000) {
+      const found = frames.find(pred);
+      if (found) return Promise.resolve(found);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no matching frame in ${timeoutMs} ms; got ${JSON.stringify(frames.map((f) => f.type))}`)), timeoutMs);
+        waiters.push({ pred, resolve: (f) => (clearTimeout(timer), resolve(f)) });
+      });
+    },
+    close: () => ws.close(),
+  };
+  ws.send(JSON.stringify({ type: 'hello', ...(lastSeq !== undefined ? { lastSeq } : {}) }));
+  await client.next((f) => f.type === 'ready' || f.type === 'resync');
+  return client;
+}
