@@ -1,0 +1,208 @@
+import type { z } from 'zod';
+import type * as P from '@switchboard/protocol';
+
+export type Me = P.Me;
+export type User = P.User;
+export type Conversation = P.Conversation;
+export type ConversationCore = P.ConversationCore;
+export type Message = P.Message;
+export type Contact = P.Contact;
+export type Queue = P.Queue;
+export type ConversationListQuery = P.ConversationListQuery;
+export type UnreadSummary = z.infer<typeof P.UnreadSummary>;
+export type Label = z.infer<typeof P.Label>;
+export type Tag = z.infer<typeof P.Tag>;
+export type TagWithKind = Tag & { kind: 'customer' | 'conversation' };
+export type ConversationPage = z.infer<typeof P.ConversationList>;
+export type MessagePage = { items: Message[]; hasMore: boolean };
+export type PostMessageInput = z.input<typeof P.PostMessageRequest>;
+export type UpdateConversationInput = z.infer<typeof P.UpdateConversationRequest>;
+export type UpdateContactInput = z.input<typeof P.UpdateContactRequest>;
+
+/** Filters of GET /conversations, as typed values; arrays are sent comma-separated. */
+export type ConversationFilters = Partial<ConversationListQuery>;
+
+/** An error answered by the server (`{error:{code,message}}`), or a network failure (`network_error`). */
+export class ApiError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly details: unknown;
+  constructor(status: number, code: string, message: string, details?: unknown) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export interface ApiClientOptions {
+  /** Origin to prefix (empty in the browser: same origin). */
+  baseUrl?: string;
+  fetch?: typeof fetch;
+  /** Called when any call answers 401 (the session ended). */
+  onUnauthorized?: () => void;
+}
+
+type Query = Record<string, string | number | boolean | readonly (string | number)[] | undefined | null>;
+
+export function toQueryString(q: Query | undefined): string {
+  if (!q) return '';
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) {
+    if (v === undefined || v === null || v === '') continue;
+    if (Array.isArray(v)) {
+      if (v.length) params.set(k, v.join(','));
+    } else params.set(k, String(v));
+  }
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+const SAFE = new Set(['GET', 'HEAD']);
+
+/** A typed client of /api/v1. Cookie session + CSRF header for browsers. */
+export class ApiClient {
+  csrfToken: string | null = null;
+  private readonly base: string;
+  private readonly fetchImpl: typeof fetch;
+  private readonly onUnauthorized?: () => void;
+
+  constructor(opts: ApiClientOptions = {}) {
+    this.base = (opts.baseUrl ?? '').replace(/\/$/, '');
+    this.fetchImpl = opts.fetch ?? ((...a) => globalThis.fetch(...a));
+    this.onUnauthorized = opts.onUnauthorized;
+  }
+
+  async request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (!SAFE.has(method) && this.csrfToken) headers['x-csrf-token'] = this.csrfToken;
+    let res: Response;
+    try {
+      res = await this.fetchImpl(`${this.base}/api/v1${path}${toQueryString(query)}`, {
+        method,
+        headers,
+        credentials: 'same-origin',
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch {
+      throw new ApiError(0, 'network_error', 'Cannot reach the server. Check your connection and try again.');
+    }
+    const text = await res.text();
+    let json: unknown = undefined;
+    if (text) {
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+    }
+    if (!res.ok) {
+      const err = (json as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
+      if (res.status === 401 && path !== '/auth/login') this.onUnauthorized?.();
+      throw new ApiError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? `The server answered ${res.status}.`, err?.details);
+    }
+    return json as T;
+  }
+
+  // --- session
+  async login(email: string, password: string): Promise<Me> {
+    const me = await this.request<Me>('POST', '/auth/login', { email, password });
+    this.csrfToken = me.csrfToken;
+    return me;
+  }
+  async me(): Promise<Me> {
+    const me = await this.request<Me>('GET', '/me');
+    this.csrfToken = me.csrfToken;
+    return me;
+  }
+  async logout(): Promise<void> {
+    await this.request('POST', '/auth/logout');
+    this.csrfToken = null;
+  }
+
+  // --- conversations
+  listConversations(filters: ConversationFilters = {}): Promise<ConversationPage> {
+    return this.request('GET', '/conversations', undefined, filters as Query);
+  }
+  unreadSummary(): Promise<UnreadSummary> {
+    return this.request('GET', '/conversations/unread');
+  }
+  conversation(id: number): Promise<Conversation> {
+    return this.request('GET', `/conversations/${id}`);
+  }
+  updateConversation(id: number, patch: UpdateConversationInput): Promise<Conversation> {
+    return this.request('PATCH', `/conversations/${id}`, patch);
+  }
+  messages(id: number, opts: { before?: number; limit?: number } = {}): Promise<MessagePage> {
+    return this.request('GET', `/conversations/${id}/messages`, undefined, opts);
+  }
+  postMessage(id: number, input: PostMessageInput): Promise<Message> {
+    return this.request('POST', `/conversations/${id}/messages`, input);
+  }
+  close(id: number): Promise<Conversation> {
+    return this.request('POST', `/conversations/${id}/close`);
+  }
+  reopen(id: number): Promise<Conversation> {
+    return this.request('POST', `/conversations/${id}/reopen`);
+  }
+  endChat(id: number): Promise<Conversation> {
+    return this.request('POST', `/conversations/${id}/end-chat`);
+  }
+  closeWrapUp(id: number): Promise<Conversation> {
+    return this.request('POST', `/conversations/${id}/close-wrap-up`);
+  }
+  resolve(id: number, note?: string): Promise<Conversation> {
+    return this.request('POST', `/conversations/${id}/resolve`, note ? { note } : {});
+  }
+  reassign(id: number, assigneeId: number, note?: string): Promise<{ ok: true; assigneeId: number }> {
+    return this.request('POST', `/conversations/${id}/reassign`, { assigneeId, ...(note ? { note } : {}) });
+  }
+  markRead(id: number): Promise<{ ok: true }> {
+    return this.request('POST', `/conversations/${id}/read`);
+  }
+  markUnread(id: number): Promise<{ ok: true }> {
+    return this.request('POST', `/conversations/${id}/unread`);
+  }
+  saveDraft(id: number, body: string): Promise<{ ok: true }> {
+    return this.request('PUT', `/conversations/${id}/draft`, { body });
+  }
+  unpinCustomer(id: number): Promise<Conversation> {
+    return this.request('POST', `/conversations/${id}/unpin-customer`);
+  }
+
+  // --- contacts
+  contact(id: number): Promise<Contact> {
+    return this.request('GET', `/contacts/${id}`);
+  }
+  updateContact(id: number, patch: UpdateContactInput): Promise<Contact> {
+    return this.request('PATCH', `/contacts/${id}`, patch);
+  }
+  blockContact(id: number): Promise<Contact> {
+    return this.request('POST', `/contacts/${id}/block`);
+  }
+  unblockContact(id: number): Promise<Contact> {
+    return this.request('POST', `/contacts/${id}/unblock`);
+  }
+  setContactTag(id: number, tagId: number, pinned = false): Promise<Contact> {
+    return this.request('PUT', `/contacts/${id}/tags`, { tagId, pinned });
+  }
+  removeContactTag(id: number, tagId: number): Promise<Contact> {
+    return this.request('DELETE', `/contacts/${id}/tags/${tagId}`);
+  }
+
+  // --- directory
+  users(): Promise<{ items: User[] }> {
+    return this.request('GET', '/users');
+  }
+  queues(): Promise<{ items: Queue[] }> {
+    return this.request('GET', '/queues');
+  }
+  tags(kind?: 'customer' | 'conversation'): Promise<{ items: TagWithKind[] }> {
+    return this.request('GET', '/tags', undefined, { kind });
+  }
+  labels(): Promise<{ items: Label[] }> {
+    return this.request('GET', '/labels');
+  }
+}
