@@ -4,3 +4,4 @@ export * from './conversation/lifecycle.ts';
 export * from './messages/rules.ts';
 export * from './access/permissions.ts';
 export * from './access/audience.ts';
+export * from './routing/index.ts';
