@@ -10,6 +10,20 @@ export default async function setup(): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const { rows } = await client.query<{ nspname: string }>("select nspname from pg_namespace where nspname like 'sbtest_%'");
-  for (const r of rows) await client.query(`drop schema if exists "${r.nspname}" cascade`);
+  for (const r of rows) {
+    // Leave schemas of test processes still running (another run on this machine).
+    const pid = Number(/^sbtest_(\d+)_/.exec(r.nspname)?.[1]);
+    if (pid && isAlive(pid)) continue;
+    await client.query(`drop schema if exists "${r.nspname}" cascade`);
+  }
   await client.end();
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -4,4 +4,5 @@ export * from './conversation/lifecycle.ts';
 export * from './messages/rules.ts';
 export * from './access/permissions.ts';
 export * from './access/audience.ts';
+export * from './messages/delivery.ts';
 export * from './routing/index.ts';

@@ -1,4 +1,4 @@
-import { canReplyToCustomer, checkMessageText, transition, type Viewer } from '@switchboard/core';
+import { canReplyToCustomer, checkMessageText, nextDeliveryStatus, transition, type Viewer } from '@switchboard/core';
 import type { Message } from '@switchboard/protocol';
 import type { z } from 'zod';
 import type { PostMessageRequest, CustomerMessageRequest } from '@switchboard/protocol';
@@ -130,7 +130,13 @@ export async function markReadUpTo(tx: Tx, userId: number, conversationId: numbe
     .values({ user_id: userId, conversation_id: conversationId, last_read_message_id: messageId, marked_unread: 0 })
     .onConflict((oc) =>
       oc.columns(['user_id', 'conversation_id']).doUpdateSet((eb) => ({
-        last_read_message_id: eb.fn('max', [eb.ref('conversation_reads.last_read_message_id'), eb.val(messageId)]) as never,
+        // Reads only move forward (a late request must not un-read newer messages).
+        last_read_message_id: eb
+          .case()
+          .when('conversation_reads.last_read_message_id', '>', messageId)
+          .then(eb.ref('conversation_reads.last_read_message_id'))
+          .else(messageId)
+          .end(),
         marked_unread: 0,
       })),
     )
@@ -209,5 +215,33 @@ export async function postCustomerMessage(
     const patch = patchOf(next);
     emit({ type: 'message.created', conversationId: c.id, scope: scopeOfConversation(next), data: { message, conversation: patch }, at: now });
     return { message, conversation: patch, created: true };
+  });
+}
+
+/**
+ * A channel reports what became of a message we sent (seed 002 statuses). Out-of-order reports are
+ * ignored; the new status goes to everyone who sees the conversation.
+ */
+export async function updateDeliveryStatus(
+  ctx: ActionContext,
+  messageId: number,
+  reported: Message['status'],
+  failureReason?: string,
+): Promise<Message> {
+  const now = ctx.clock.now();
+  return runAction(ctx, async (tx, emit) => {
+    const row = await tx.selectFrom('messages').selectAll().where('id', '=', messageId).executeTakeFirst();
+    if (!row || row.sender_kind === 'customer' || row.internal) throw new AppError('not_found', 'No such outgoing message.', 404);
+    const next = nextDeliveryStatus(row.status as Message['status'], reported);
+    if (next !== null && typeof next === 'object') throw fromRefusal(next);
+    const updated = next === null ? row : { ...row, status: next, failure_reason: next === 'failed' ? (failureReason ?? 'The channel did not accept the message.') : null };
+    const names = await loadSenderNames(tx, [updated]);
+    const message = presentMessage(updated, names);
+    if (next !== null) {
+      await tx.updateTable('messages').set({ status: updated.status, failure_reason: updated.failure_reason }).where('id', '=', row.id).execute();
+      const c = await lockVisibleConversation(ctx, tx, null, row.conversation_id);
+      emit({ type: 'message.updated', conversationId: c.id, scope: scopeOfConversation(c), data: { message }, at: now });
+    }
+    return message;
   });
 }

@@ -39,39 +39,53 @@ export class StreamGateway {
   }
 
   register(app: App): void {
-    app.get('/api/v1/stream', { websocket: true, schema: { hide: true } }, async (socket, req) => {
-      const auth = await authenticate(this.s.store, this.s.clock, req, true).catch(() => null);
-      if (!auth) {
-        socket.send(JSON.stringify({ type: 'error', code: 'unauthorized', message: 'Sign in first.' }));
-        socket.close(4401, 'unauthorized');
-        return;
-      }
-      const client: Client = { ws: socket, viewer: auth.viewer, cursor: null, backlog: null };
-      this.clients.add(client);
-      metrics.streamConnections.inc();
-      socket.on('close', () => {
-        this.clients.delete(client);
-        metrics.streamConnections.dec();
-      });
+    app.get('/api/v1/stream', { websocket: true, schema: { hide: true } }, (socket, req) => {
+      // Listen at once: a client may say hello before authentication has finished.
+      const early: string[] = [];
+      let client: Client | null = null;
       socket.on('message', (raw) => {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(String(raw));
-        } catch {
-          parsed = null;
-        }
-        const frame = ClientFrame.safeParse(parsed);
-        if (!frame.success) {
-          socket.send(JSON.stringify({ type: 'error', code: 'bad_frame', message: 'Unknown or malformed frame.' }));
-          return;
-        }
-        if (frame.data.type === 'ping') socket.send('{"type":"pong"}');
-        else void this.hello(client, frame.data.lastSeq).catch((err) => {
-          this.s.log.error({ err }, 'stream replay failed');
-          socket.close(1011, 'replay failed');
-        });
+        if (client) this.onFrame(client, String(raw));
+        else early.push(String(raw));
       });
+      socket.on('close', () => {
+        if (client && this.clients.delete(client)) metrics.streamConnections.dec();
+        client = null;
+      });
+      void authenticate(this.s.store, this.s.clock, req, true)
+        .catch(() => null)
+        .then((auth) => {
+          if (socket.readyState !== socket.OPEN) return;
+          if (!auth) {
+            socket.send(JSON.stringify({ type: 'error', code: 'unauthorized', message: 'Sign in first.' }));
+            socket.close(4401, 'unauthorized');
+            return;
+          }
+          client = { ws: socket, viewer: auth.viewer, cursor: null, backlog: null };
+          this.clients.add(client);
+          metrics.streamConnections.inc();
+          for (const raw of early.splice(0)) this.onFrame(client, raw);
+        });
     });
+  }
+
+  private onFrame(client: Client, raw: string): void {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      parsed = null;
+    }
+    const frame = ClientFrame.safeParse(parsed);
+    if (!frame.success) {
+      client.ws.send(JSON.stringify({ type: 'error', code: 'bad_frame', message: 'Unknown or malformed frame.' }));
+      return;
+    }
+    if (frame.data.type === 'ping') client.ws.send('{"type":"pong"}');
+    else
+      void this.hello(client, frame.data.lastSeq).catch((err) => {
+        this.s.log.error({ err }, 'stream replay failed');
+        client.ws.close(1011, 'replay failed');
+      });
   }
 
   /** Replays what the client missed, in order and once, then switches it to live delivery. */

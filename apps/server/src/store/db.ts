@@ -69,7 +69,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     database.pragma('busy_timeout = 5000');
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   }
-  await migrateToLatest(db, dialect);
+  await migrateToLatest(db, dialect, dialect === 'postgres' ? config.pgSchema : undefined);
 
   return {
     db,

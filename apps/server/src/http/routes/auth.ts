@@ -17,7 +17,8 @@ export function authRoutes(s: Services): FastifyPluginAsyncZod {
     app.post(
       '/auth/login',
       {
-        config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+        // Per address and account: slows password guessing without locking out a whole office behind one NAT.
+        config: { rateLimit: { max: 10, timeWindow: '1 minute', hook: 'preHandler', keyGenerator: (req) => `${req.ip}:${String((req.body as { email?: unknown } | undefined)?.email ?? '').toLowerCase()}` } },
         schema: { tags: ['auth'], summary: 'Sign in with email and password', body: LoginRequest, response: { 200: Me, 401: ErrorBody, 429: ErrorBody } },
       },
       async (req, reply) => {

@@ -4,6 +4,8 @@ import { Attachment, Channel, CreateContactRequest, ErrorBody, Message } from '@
 import { requireAdmin, requireAuth } from '../auth.ts';
 import type { Services } from '../services.ts';
 import { receiveInboundMessage } from '../../actions/intake.ts';
+import { updateDeliveryStatus } from '../../actions/messages.ts';
+import { IdParams, UpdateDeliveryRequest } from '@switchboard/protocol';
 import { metrics } from '../../metrics.ts';
 
 const InboundRequest = z.object({
@@ -50,6 +52,23 @@ export function inboundRoutes(s: Services): FastifyPluginAsyncZod {
         if (posted.created) metrics.messagesCreated.inc({ sender: 'customer' });
         reply.code(posted.created ? 201 : 200);
         return { conversationId: posted.message.conversationId, message: posted.message };
+      },
+    );
+
+    app.post(
+      '/messages/:id/delivery',
+      {
+        schema: {
+          tags: ['channels'],
+          summary: 'Report the delivery status of a message we sent (queued → sent → delivered → read, or failed with a reason)',
+          params: IdParams,
+          body: UpdateDeliveryRequest,
+          response: { 200: Message, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+        },
+      },
+      async (req) => {
+        requireAdmin(req);
+        return updateDeliveryStatus(s.actions, req.params.id, req.body.status, req.body.failureReason);
       },
     );
   };
