@@ -66,7 +66,8 @@ export class ApiClient {
   csrfToken: string | null = null;
   private readonly base: string;
   private readonly fetchImpl: typeof fetch;
-  private readonly onUnauthorized?: () => void;
+  /** Called when any call answers 401 (the session ended). */
+  onUnauthorized?: () => void;
 
   constructor(opts: ApiClientOptions = {}) {
     this.base = (opts.baseUrl ?? '').replace(/\/$/, '');

@@ -1,0 +1,355 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import {
+  ApiError,
+  StreamClient,
+  applyEvent,
+  byActivity,
+  emptyState,
+  loadMessages,
+  matchesFilters,
+  openConversation,
+  setContact,
+  setSummary,
+  streamUrl,
+  upsertConversations,
+  type StreamStatus,
+  type WorkspaceState,
+} from '@switchboard/client';
+import type { ServerFrame } from '@switchboard/protocol';
+import type { ConversationFilters, Label, TagWithKind, User } from './types.ts';
+import { api, messageOf } from './api.ts';
+import { ConversationList } from './ConversationList.tsx';
+import { Thread } from './Thread.tsx';
+import { Details } from './Details.tsx';
+import { Badge } from './ui.tsx';
+
+export type Update = (fn: (s: WorkspaceState) => WorkspaceState) => void;
+
+export interface Directory {
+  me: User;
+  users: User[];
+  labels: Label[];
+  conversationTags: TagWithKind[];
+  customerTags: TagWithKind[];
+}
+
+export interface Toast {
+  id: number;
+  text: string;
+  kind: 'error' | 'info';
+}
+
+function idFromPath(): number | null {
+  const m = /^\/conversations\/(\d+)/.exec(window.location.pathname);
+  return m ? Number(m[1]) : null;
+}
+
+export function Workspace({ me, onSignedOut }: { me: User; onSignedOut: (notice?: string) => void }) {
+  const [state, setState] = useState<WorkspaceState>(emptyState);
+  const update: Update = useCallback((fn) => setState(fn), []);
+  const [filters, setFilters] = useState<ConversationFilters>({ view: 'all' });
+  const [searchIds, setSearchIds] = useState<number[]>([]);
+  const [nextCursor, setNextCursor] = useState<string | null>(null);
+  const [listLoading, setListLoading] = useState(true);
+  const [listError, setListError] = useState<string | null>(null);
+  const [status, setStatus] = useState<StreamStatus>('connecting');
+  const [dir, setDir] = useState<Directory>({ me, users: [], labels: [], conversationTags: [], customerTags: [] });
+  const [toasts, setToasts] = useState<Toast[]>([]);
+  const [detailsOpen, setDetailsOpen] = useState(true);
+  const openRef = useRef<number | null>(null);
+  openRef.current = state.openId;
+  const filtersRef = useRef(filters);
+  filtersRef.current = filters;
+
+  const toast = useCallback((text: string, kind: Toast['kind'] = 'error') => {
+    const id = Math.random();
+    setToasts((t) => [...t.slice(-2), { id, text, kind }]);
+    setTimeout(() => setToasts((t) => t.filter((x) => x.id !== id)), 5000);
+  }, []);
+
+  const fail = useCallback(
+    (e: unknown) => {
+      if (e instanceof ApiError && e.status === 401) return;
+      toast(messageOf(e));
+    },
+    [toast],
+  );
+
+  useEffect(() => {
+    // Any 401 means the session is over.
+    api.onUnauthorized = () => onSignedOut('Your session ended. Please sign in again.');
+  }, [onSignedOut]);
+
+  // ---- the list
+  const loadList = useCallback(
+    async (f: ConversationFilters, cursor?: string) => {
+      setListLoading(true);
+      setListError(null);
+      try {
+        const page = await api.listConversations({ ...f, limit: 50, ...(cursor ? { cursor } : {}) });
+        setState((s) => upsertConversations(s, page.items));
+        setSearchIds((ids) => (cursor ? [...ids, ...page.items.map((c) => c.id)] : page.items.map((c) => c.id)));
+        setNextCursor(page.nextCursor);
+      } catch (e) {
+        if (!(e instanceof ApiError && e.status === 401)) setListError(messageOf(e));
+      } finally {
+        setListLoading(false);
+      }
+    },
+    [],
+  );
+
+  useEffect(() => {
+    void loadList(filters);
+  }, [filters, loadList]);
+
+  const refreshSummary = useMemo(() => {
+    let t: ReturnType<typeof setTimeout> | null = null;
+    return (delay = 400) => {
+      if (t) clearTimeout(t);
+      t = setTimeout(() => {
+        api.unreadSummary().then((s) => setState((st) => setSummary(st, s)), () => {});
+      }, delay);
+    };
+  }, []);
+
+  // ---- directory: people, labels, tags
+  useEffect(() => {
+    refreshSummary(0);
+    void Promise.all([api.users(), api.labels(), api.tags()]).then(
+      ([users, labels, tags]) =>
+        setDir((d) => ({
+          ...d,
+          users: users.items,
+          labels: labels.items,
+          conversationTags: tags.items.filter((t) => t.kind === 'conversation'),
+          customerTags: tags.items.filter((t) => t.kind === 'customer'),
+        })),
+      () => {},
+    );
+  }, [refreshSummary]);
+
+  // ---- opening a conversation
+  const markReadSoon = useMemo(() => {
+    let t: ReturnType<typeof setTimeout> | null = null;
+    return (id: number) => {
+      if (t) clearTimeout(t);
+      t = setTimeout(() => {
+        if (openRef.current === id && document.visibilityState !== 'hidden') api.markRead(id).catch(() => {});
+      }, 300);
+    };
+  }, []);
+
+  const open = useCallback(
+    (id: number | null, push = true) => {
+      setState((s) => openConversation(s, id));
+      if (push) {
+        const path = id === null ? '/' : `/conversations/${id}`;
+        if (window.location.pathname !== path) window.history.pushState({}, '', path);
+      }
+      if (id === null) return;
+      api.markRead(id).then(() => refreshSummary(), () => {});
+      api.conversation(id).then(
+        (c) => setState((s) => upsertConversations(s, [{ ...c, unreadCount: 0, markedUnread: false }])),
+        (e) => {
+          if (e instanceof ApiError && (e.status === 404 || e.status === 403)) {
+            toast('That conversation is not available to you.');
+            setState((s) => (s.openId === id ? openConversation(s, null) : s));
+            if (window.location.pathname !== '/') window.history.replaceState({}, '', '/');
+          }
+        },
+      );
+      api.messages(id, { limit: 50 }).then((page) => setState((s) => loadMessages(s, id, page)), () => {});
+    },
+    [refreshSummary, toast],
+  );
+
+  useEffect(() => {
+    const initial = idFromPath();
+    if (initial !== null) open(initial, false);
+    const onPop = () => open(idFromPath(), false);
+    window.addEventListener('popstate', onPop);
+    return () => window.removeEventListener('popstate', onPop);
+  }, [open]);
+
+  // Contact of the open conversation, for the right panel.
+  const openConv = state.openId !== null ? state.conversations[state.openId] : undefined;
+  const contactId = openConv?.contact?.id ?? null;
+  useEffect(() => {
+    if (contactId === null) return;
+    api.contact(contactId).then((c) => setState((s) => setContact(s, c)), () => {});
+  }, [contactId]);
+
+  // ---- the stream
+  const refetchAll = useCallback(() => {
+    void loadList(filtersRef.current);
+    refreshSummary(0);
+    const id = openRef.current;
+    if (id !== null) api.messages(id, { limit: 50 }).then((page) => setState((s) => loadMessages(s, id, page)), () => {});
+  }, [loadList, refreshSummary]);
+
+  useEffect(() => {
+    let connectedOnce = false;
+    const stream = new StreamClient({
+      url: streamUrl(window.location),
+      onFrame: (frame: ServerFrame) => {
+        setState((s) => applyEvent(s, frame));
+        if (frame.type === 'ready') {
+          // Reconnected after a gap the server could replay: nothing to refetch.
+          connectedOnce = true;
+          return;
+        }
+        if (frame.type === 'resync' || frame.type === 'pong' || frame.type === 'error') return;
+        if (frame.type === 'membership.changed') refetchAll();
+        if (frame.type === 'message.created') {
+          const m = (frame.data as { message: { conversationId: number; senderKind: string } }).message;
+          if (m.senderKind === 'customer' && m.conversationId === openRef.current) markReadSoon(m.conversationId);
+        }
+        if (frame.type === 'message.created' || frame.type === 'unread.updated' || frame.type.startsWith('conversation.')) refreshSummary();
+      },
+      onResync: () => {
+        if (connectedOnce) refetchAll();
+      },
+      onStatus: (st) => {
+        setStatus(st);
+        if (st === 'unauthorized') onSignedOut('Your session ended. Please sign in again.');
+      },
+    });
+    stream.start();
+    return () => stream.stop();
+  }, [markReadSoon, refetchAll, refreshSummary, onSignedOut]);
+
+  // Conversations a frame mentioned but we do not hold: fetch them once.
+  const fetching = useRef(new Set<number>());
+  useEffect(() => {
+    for (const id of state.missing) {
+      if (fetching.current.has(id)) continue;
+      fetching.current.add(id);
+      api
+        .conversation(id)
+        .then(
+          (c) => setState((s) => upsertConversations(s, [c])),
+          () => setState((s) => ({ ...s, missing: s.missing.filter((x) => x !== id) })),
+        )
+        .finally(() => fetching.current.delete(id));
+    }
+  }, [state.missing]);
+
+  // Esc closes the conversation detail (dialogs handle their own Esc first).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.defaultPrevented) return;
+      if (document.querySelector('[role="dialog"]')) return;
+      if (openRef.current !== null) {
+        const id = openRef.current;
+        open(null);
+        requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-conversation-id="${id}"]`)?.focus());
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [open]);
+
+  // ---- what the list shows: live matches from everything held, or the server's search results
+  const items = useMemo(() => {
+    if (filters.q) return searchIds.map((id) => state.conversations[id]).filter((c): c is NonNullable<typeof c> => Boolean(c));
+    return Object.values(state.conversations)
+      .filter((c) => matchesFilters(c, filters, me.id))
+      .sort(byActivity);
+  }, [filters, searchIds, state.conversations, me.id]);
+
+  async function signOut() {
+    try {
+      await api.logout();
+    } catch {
+      // Signed out either way.
+    }
+    onSignedOut();
+  }
+
+  const total = state.summary?.conversations ?? 0;
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            <svg viewBox="0 0 32 32" width="26" height="26">
+              <rect width="32" height="32" rx="8" fill="currentColor" />
+              <path d="M9 11h14M9 16h9M9 21h12" stroke="white" strokeWidth="2.5" strokeLinecap="round" />
+            </svg>
+          </span>
+          <span>Switchboard</span>
+        </div>
+        <div className="topbar-unread" data-testid="total-unread" aria-live="polite">
+          {total > 0 ? (
+            <>
+              <Badge count={total} label={`${total} unread conversations`} />
+              <span className="muted">unread</span>
+            </>
+          ) : (
+            <span className="muted">All caught up</span>
+          )}
+        </div>
+        <div className="spacer" />
+        <span className={`conn conn-${status}`} role="status" title={status === 'live' ? 'Live updates on' : 'Reconnecting…'}>
+          <span className="conn-dot" aria-hidden="true" />
+          {status === 'live' ? 'Live' : status === 'connecting' ? 'Connecting…' : 'Offline — reconnecting'}
+        </span>
+        <span className="me">
+          <span className="me-name">{me.name}</span>
+          <span className="muted me-role">{me.role}</span>
+        </span>
+        <button className="btn ghost" onClick={() => void signOut()}>
+          Sign out
+        </button>
+      </header>
+      <main className={`panels ${detailsOpen && openConv ? 'with-details' : ''}`}>
+        <ConversationList
+          items={items}
+          unread={state.unread}
+          filters={filters}
+          setFilters={setFilters}
+          openId={state.openId}
+          onOpen={(id) => open(id)}
+          loading={listLoading}
+          error={listError}
+          hasMore={Boolean(nextCursor) }
+          onMore={() => nextCursor && void loadList(filters, nextCursor)}
+          dir={dir}
+        />
+        {openConv ? (
+          <Thread
+            key={openConv.id}
+            conversation={openConv}
+            thread={state.messages[openConv.id]}
+            update={update}
+            dir={dir}
+            fail={fail}
+            toast={toast}
+            detailsOpen={detailsOpen}
+            toggleDetails={() => setDetailsOpen((v) => !v)}
+            onClosed={() => open(null)}
+          />
+        ) : (
+          <section className="thread empty" aria-label="Conversation">
+            <div className="empty-state">
+              <svg width="56" height="56" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="1.4" aria-hidden="true">
+                <path d="M4 5h16v11H8l-4 4z" strokeLinejoin="round" />
+              </svg>
+              <p>{state.openId !== null ? 'Loading conversation…' : 'Pick a conversation from the list.'}</p>
+            </div>
+          </section>
+        )}
+        {openConv && detailsOpen && <Details conversation={openConv} contact={contactId !== null ? state.contacts[contactId] : undefined} update={update} dir={dir} fail={fail} />}
+      </main>
+      <div className="toasts" aria-live="assertive">
+        {toasts.map((t) => (
+          <div key={t.id} className={`toast toast-${t.kind}`} role={t.kind === 'error' ? 'alert' : 'status'}>
+            {t.text}
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,18 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** `npm run build` at the root builds into apps/web/dist, which the server serves with SPA fallback. */
+export default defineConfig({
+  root: here,
+  base: '/',
+  plugins: [react()],
+  build: { outDir: path.join(here, 'dist'), emptyOutDir: true, sourcemap: true, target: 'es2022' },
+  server: {
+    port: 5173,
+    proxy: { '/api': { target: 'http://127.0.0.1:3000', ws: true } },
+  },
+});
