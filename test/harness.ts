@@ -24,14 +24,19 @@ export interface TestServer {
  * A real server on a fresh database: a SQLite file in memory, or its own PostgreSQL schema, so test
  * files never see each other's rows. Redis is used when REDIS_URL is set.
  */
-export async function startTestServer(opts: { listen?: boolean; schema?: string } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { listen?: boolean; schema?: string; dataDir?: string } = {}): Promise<TestServer> {
   const clock = new ManualClock();
   const schema = opts.schema ?? `sbtest_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
   const server = await createServer({
     clock,
     logger: pino({ level: process.env.TEST_LOG ?? 'silent' }),
     config: { demo: false, redisUrl: process.env.REDIS_URL || undefined },
-    store: ENGINE === 'postgres' ? { databaseUrl: process.env.DATABASE_URL, pgSchema: schema } : { sqliteFile: ':memory:' },
+    store:
+      ENGINE === 'postgres'
+        ? { databaseUrl: process.env.DATABASE_URL, pgSchema: schema }
+        : opts.dataDir
+          ? { dataDir: opts.dataDir, sqliteFile: 'switchboard.db' }
+          : { sqliteFile: ':memory:' },
   });
   await ensureBuiltins(server.services.store);
   let url = '';
