@@ -306,6 +306,9 @@ describe('the conversation list', () => {
     expect(await find('zebulon')).toEqual([id]);
     expect(await find('ZEB@QUARTZ')).toEqual([id]);
     expect(await find('7946')).toEqual([id]);
+    expect(await find('2079460991')).toEqual([id]);
+    const contacts = await admin.api('GET', '/api/v1/contacts?q=(20) 7946-0991');
+    expect(contacts.body.items.map((c: any) => c.name)).toEqual(['Zebulon Quartz']);
     expect(await find('purple smoke')).toEqual([id]);
     expect(await find(`#${id}`)).toContain(id);
     expect(await find('100%_wild')).toEqual([]);

@@ -69,6 +69,11 @@ export function decodeCursor(s: string | undefined): ListCursor | null {
   return m ? { at: Number(m[1]), id: Number(m[2]) } : null;
 }
 
+/** A phone column with its spacing and punctuation removed, so "+44 20 7946" is found by "207946". */
+export function phoneDigits(column: string) {
+  return sql`replace(replace(replace(replace(replace(${sql.ref(column)}, ' ', ''), '-', ''), '(', ''), ')', ''), '.', '')`;
+}
+
 function likePattern(q: string): string {
   return `%${q.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 }
@@ -144,7 +149,7 @@ export async function listConversations(db: Db, viewer: Viewer, q: ConversationL
   if (q.q) {
     const idMatch = /^#?(\d{1,9})$/.exec(q.q);
     const pattern = likePattern(q.q);
-    const digits = q.q.replace(/[^0-9+]/g, '');
+    const digits = q.q.replace(/[^0-9]/g, '');
     query = query.where((eb) => {
       const ors: Expression<SqlBool>[] = [
         eb.exists(
@@ -156,7 +161,7 @@ export async function listConversations(db: Db, viewer: Viewer, q: ConversationL
               k.or([
                 k(sql`lower(k.name)`, 'like', sql`${pattern} escape '\\'`),
                 k(sql`lower(k.email)`, 'like', sql`${pattern} escape '\\'`),
-                ...(digits.length >= 3 ? [k('k.phone', 'like', `%${digits}%`)] : []),
+                ...(digits.length >= 3 ? [k(phoneDigits('k.phone'), 'like', `%${digits}%`)] : []),
               ]),
             ),
         ),

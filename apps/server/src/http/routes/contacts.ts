@@ -7,6 +7,7 @@ import { requireAuth, viewerOf } from '../auth.ts';
 import type { Services } from '../services.ts';
 import { createContact, removeContactTag, setContactTag, setCustomerBlocked, updateContact } from '../../actions/contacts.ts';
 import { notFound } from '../../errors.ts';
+import { phoneDigits } from '../../store/conversations.ts';
 
 const tags = ['contacts'];
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
@@ -27,7 +28,7 @@ export function contactRoutes(s: Services): FastifyPluginAsyncZod {
             eb.or([
               eb(sql`lower(name)`, 'like', sql`${p} escape '\\'`),
               eb(sql`lower(email)`, 'like', sql`${p} escape '\\'`),
-              ...(digits.length >= 3 ? [eb('phone', 'like', `%${digits}%`)] : []),
+              ...(digits.length >= 3 ? [eb(phoneDigits('phone'), 'like', `%${digits}%`)] : []),
             ]),
           );
         }
