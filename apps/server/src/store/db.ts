@@ -75,7 +75,8 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     db,
     dialect,
     async transaction(fn) {
-      return db.transaction().execute(async (tx) => {
+      // `this.db`, not the closure: a plugin wrapped around store.db (query counting) applies here too.
+      return this.db.transaction().execute(async (tx) => {
         if (dialect === 'postgres') {
           // Serialise event appends so sequence numbers commit in order and a reader never skips one.
           await sql`select pg_advisory_xact_lock(74617)`.execute(tx);

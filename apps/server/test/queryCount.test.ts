@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KyselyPlugin } from 'kysely';
+import { createQueue, createUser, customerWrites, signIn, startTestServer, tokenFor, type Caller, type TestServer } from '../../../test/harness.ts';
+
+/** Hot endpoints issue a fixed number of queries whatever the page size: no N+1 (DESIGN: Zulip counts them). */
+let t: TestServer;
+let agent: Caller;
+let token: string;
+let queue: number;
+let queries = 0;
+
+const counter: KyselyPlugin = {
+  transformQuery(args) {
+    queries++;
+    return args.node;
+  },
+  async transformResult(args) {
+    return args.result;
+  },
+};
+
+beforeAll(async () => {
+  t = await startTestServer();
+  const store = t.server.services.store;
+  store.db = store.db.withPlugin(counter);
+  queue = await createQueue(t, 'Counted');
+  const admin = await createUser(t, 'admin', 'Count Admin');
+  token = await tokenFor(t, admin.id);
+  agent = await signIn(t, await createUser(t, 'supervisor', 'Count Supervisor', [queue]));
+});
+afterAll(() => t.close());
+
+async function queriesFor(fn: () => Promise<unknown>): Promise<number> {
+  const before = queries;
+  await fn();
+  return queries - before;
+}
+
+async function addConversations(n: number, from: number) {
+  for (let i = from; i < from + n; i++) await customerWrites(t, token, { externalId: `count-${i}`, body: `message ${i}`, queueId: queue });
+}
+
+describe('query counts', () => {
+  it('lists conversations in the same number of queries for 3 or 30 rows', async () => {
+    await addConversations(3, 0);
+    const small = await queriesFor(() => agent.api('GET', '/api/v1/conversations?limit=50'));
+    await addConversations(27, 3);
+    const list = await agent.api('GET', '/api/v1/conversations?limit=50');
+    expect(list.body.items).toHaveLength(30);
+    const large = await queriesFor(() => agent.api('GET', '/api/v1/conversations?limit=50'));
+    expect(large).toBe(small);
+    expect(large).toBeLessThanOrEqual(14);
+  });
+
+  it('loads a page of history in the same number of queries for 2 or 40 messages', async () => {
+    await customerWrites(t, token, { externalId: 'history', body: 'first', queueId: queue });
+    const { body } = await agent.api('GET', '/api/v1/conversations?q=first');
+    const id = body.items[0].id;
+    await customerWrites(t, token, { externalId: 'history', body: 'second' });
+    const small = await queriesFor(() => agent.api('GET', `/api/v1/conversations/${id}/messages`));
+    for (let i = 0; i < 38; i++) await customerWrites(t, token, { externalId: 'history', body: `more ${i}` });
+    const large = await queriesFor(() => agent.api('GET', `/api/v1/conversations/${id}/messages`));
+    expect(large).toBe(small);
+  });
+
+  it('stores a customer message in a bounded number of statements', async () => {
+    await customerWrites(t, token, { externalId: 'bounded', body: 'warm up', queueId: queue });
+    const n = await queriesFor(() => customerWrites(t, token, { externalId: 'bounded', body: 'counted' }));
+    expect(n).toBeLessThanOrEqual(16);
+  });
+});
