@@ -80,6 +80,15 @@ function ThreadHeader({ c, name, update, dir, fail, toast, detailsOpen, toggleDe
         </p>
       </div>
       <div className="actions" role="toolbar" aria-label="Conversation actions">
+        {s === 'queued' && c.assigneeId === null && (
+          <button
+            className="btn primary"
+            disabled={busy}
+            onClick={() => void run(() => api.pick(c.id).then(() => api.conversation(c.id)), 'The conversation is yours.')}
+          >
+            Pick
+          </button>
+        )}
         {(s === 'active' || s === 'pending') && (
           <button className="btn" disabled={busy} onClick={() => void run(() => api.endChat(c.id), 'Chat ended: wrap-up started.')}>
             End chat
@@ -91,7 +100,7 @@ function ThreadHeader({ c, name, update, dir, fail, toast, detailsOpen, toggleDe
           </button>
         )}
         {!finished && (
-          <button className="btn primary" disabled={busy} onClick={() => setDialog('resolve')}>
+          <button className={s === 'queued' ? 'btn' : 'btn primary'} disabled={busy} onClick={() => setDialog('resolve')}>
             Resolve
           </button>
         )}

@@ -169,6 +169,10 @@ export class ApiClient {
   saveDraft(id: number, body: string): Promise<{ ok: true }> {
     return this.request('PUT', `/conversations/${id}/draft`, { body });
   }
+  /** Take a waiting conversation from the pick list (routing). */
+  pick(id: number): Promise<{ ok: true }> {
+    return this.request('POST', `/conversations/${id}/pick`);
+  }
   unpinCustomer(id: number): Promise<Conversation> {
     return this.request('POST', `/conversations/${id}/unpin-customer`);
   }

@@ -151,7 +151,7 @@ describe('applyEvent', () => {
     let s = loadMessages(withTwo(), 1, { items: [msg(50, 1, { senderKind: 'agent', status: 'queued' })], hasMore: false });
     s = applyEvent(s, frame('draft.updated', { conversationId: 1, draft: { body: 'later', updatedAt: 2 } }));
     expect(s.conversations[1]!.draft?.body).toBe('later');
-    s = applyEvent(s, frame('message.updated', msg(50, 1, { senderKind: 'agent', status: 'failed', failureReason: 'bounced' })));
+    s = applyEvent(s, frame('message.updated', { message: msg(50, 1, { senderKind: 'agent', status: 'failed', failureReason: 'bounced' }) }));
     expect(s.messages[1]!.items[0]!.status).toBe('failed');
     s = applyEvent(s, frame('contact.updated', { id: 101, name: 'Renamed', email: null, phone: null, attributes: {}, source: {}, blocked: true, tags: [], identities: [], createdAt: 0 }));
     expect(s.conversations[1]!.contact?.name).toBe('Renamed');

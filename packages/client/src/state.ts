@@ -137,7 +137,9 @@ function applyData(state: WorkspaceState, frame: EventFrame): WorkspaceState {
     }
 
     case 'message.updated': {
-      const message = frame.data as Message;
+      // Data is `{ message }` (a delivery status moved on); a bare Message is accepted too.
+      const d = frame.data as { message: Message } | Message;
+      const message = 'message' in d && typeof d.message === 'object' ? d.message : (d as Message);
       const id = message.conversationId;
       let s = state;
       const thread = s.messages[id];
