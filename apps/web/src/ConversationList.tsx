@@ -113,9 +113,7 @@ export function ConversationList({ items, unread, filters, setFilters, openId, o
           <input type="search" placeholder="Search name, email, phone, text or #id" value={search} onChange={(e) => setSearch(e.target.value)} />
         </label>
         <div className="filters">
-          <label>
-            <span className="sr-only">Status</span>
-            <select
+          <select aria-label="Status"
               value={filters.status?.[0] ?? ''}
               onChange={(e) => setFilters({ ...filters, status: e.target.value ? [e.target.value as ConversationStatus] : undefined })}
             >
@@ -126,10 +124,7 @@ export function ConversationList({ items, unread, filters, setFilters, openId, o
                 </option>
               ))}
             </select>
-          </label>
-          <label>
-            <span className="sr-only">Channel</span>
-            <select value={filters.channel?.[0] ?? ''} onChange={(e) => setFilters({ ...filters, channel: e.target.value ? [e.target.value as Channel] : undefined })}>
+          <select aria-label="Channel" value={filters.channel?.[0] ?? ''} onChange={(e) => setFilters({ ...filters, channel: e.target.value ? [e.target.value as Channel] : undefined })}>
               <option value="">Any channel</option>
               {Object.entries(CHANNELS).map(([k, v]) => (
                 <option key={k} value={k}>
@@ -137,10 +132,7 @@ export function ConversationList({ items, unread, filters, setFilters, openId, o
                 </option>
               ))}
             </select>
-          </label>
-          <label>
-            <span className="sr-only">Tag</span>
-            <select value={filters.tagId?.[0] ?? ''} onChange={(e) => setFilters({ ...filters, tagId: e.target.value ? [Number(e.target.value)] : undefined })}>
+          <select aria-label="Tag" value={filters.tagId?.[0] ?? ''} onChange={(e) => setFilters({ ...filters, tagId: e.target.value ? [Number(e.target.value)] : undefined })}>
               <option value="">Any tag</option>
               {dir.conversationTags.map((t) => (
                 <option key={t.id} value={t.id}>
@@ -148,7 +140,6 @@ export function ConversationList({ items, unread, filters, setFilters, openId, o
                 </option>
               ))}
             </select>
-          </label>
         </div>
       </div>
       {error && (

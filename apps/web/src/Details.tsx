@@ -93,9 +93,7 @@ export function Details({ conversation: c, contact, update, dir, fail }: Props) 
             {!customerTags.length && <span className="muted">No tags</span>}
           </div>
           {contact && unusedCustomerTags.length > 0 && (
-            <label className="add">
-              <span className="sr-only">Add a customer tag</span>
-              <select value="" disabled={busy} onChange={(e) => e.target.value && void run(() => api.setContactTag(contact.id, Number(e.target.value)), applyContact)}>
+            <div className="add"><select aria-label="Add a customer tag" value="" disabled={busy} onChange={(e) => e.target.value && void run(() => api.setContactTag(contact.id, Number(e.target.value)), applyContact)}>
                 <option value="">+ Add customer tag</option>
                 {unusedCustomerTags.map((t) => (
                   <option key={t.id} value={t.id}>
@@ -103,7 +101,7 @@ export function Details({ conversation: c, contact, update, dir, fail }: Props) 
                   </option>
                 ))}
               </select>
-            </label>
+            </div>
           )}
           <div className="row-actions">
             {contact?.blocked ?? summary.blocked ? (
@@ -164,9 +162,7 @@ export function Details({ conversation: c, contact, update, dir, fail }: Props) 
           {!c.tags.length && <span className="muted">No tags</span>}
         </div>
         {unusedConvTags.length > 0 && (
-          <label className="add">
-            <span className="sr-only">Add a conversation tag</span>
-            <select
+          <div className="add"><select aria-label="Add a conversation tag"
               value=""
               disabled={busy}
               onChange={(e) => e.target.value && void run(() => api.updateConversation(c.id, { tagIds: [...c.tags.map((x) => x.id), Number(e.target.value)] }), applyConversation)}
@@ -178,7 +174,7 @@ export function Details({ conversation: c, contact, update, dir, fail }: Props) 
                 </option>
               ))}
             </select>
-          </label>
+          </div>
         )}
       </section>
 

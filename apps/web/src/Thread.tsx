@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { addMessage, loadMessages, openConversation, setDraft, upsertConversations, type ThreadState } from '@switchboard/client';
 import type { Conversation, Message } from './types.ts';
 import type { Directory, Toast, Update } from './Workspace.tsx';
@@ -40,6 +40,7 @@ function ThreadHeader({ c, name, update, dir, fail, toast, detailsOpen, toggleDe
   const [busy, setBusy] = useState(false);
   const [note, setNote] = useState('');
   const [assignee, setAssignee] = useState<number | ''>('');
+  const assigneeLabel = useId();
 
   const run = async (fn: () => Promise<Conversation | unknown>, done?: string) => {
     setBusy(true);
@@ -199,8 +200,8 @@ function ThreadHeader({ c, name, update, dir, fail, toast, detailsOpen, toggleDe
           }
         >
           <label className="field">
-            <span>New assignee</span>
-            <select value={assignee} onChange={(e) => setAssignee(e.target.value ? Number(e.target.value) : '')}>
+            <span id={assigneeLabel}>New assignee</span>
+            <select aria-labelledby={assigneeLabel} value={assignee} onChange={(e) => setAssignee(e.target.value ? Number(e.target.value) : '')}>
               <option value="">Choose a person…</option>
               {dir.users
                 .filter((u) => u.id !== c.assigneeId)
@@ -225,18 +226,12 @@ function ThreadHeader({ c, name, update, dir, fail, toast, detailsOpen, toggleDe
 // ---------------------------------------------------------------- history
 
 function systemText(m: Message, dir: Directory): string {
+  if (m.body) return m.body;
   const e = m.systemEvent;
-  if (!e) return m.body;
+  if (!e) return '';
   const who = (id: number | null | undefined) => (id ? (dir.users.find((u) => u.id === id)?.name ?? `User #${id}`) : null);
   const by = who(e.byUserId);
-  switch (e.kind) {
-    case 'assigned':
-      return `Assigned to ${who(e.toUserId) ?? 'someone'}${by && e.byUserId !== e.toUserId ? ` by ${by}` : ''}`;
-    case 'reassigned':
-      return `Reassigned${who(e.fromUserId) ? ` from ${who(e.fromUserId)}` : ''} to ${who(e.toUserId) ?? 'someone'}${by ? ` by ${by}` : ''}`;
-    default:
-      return m.body || `${e.kind[0]!.toUpperCase()}${e.kind.slice(1)}${by ? ` by ${by}` : ''}`;
-  }
+  return `${e.kind[0]!.toUpperCase()}${e.kind.slice(1)}${e.toUserId ? ` to ${who(e.toUserId)}` : ''}${by ? ` by ${by}` : ''}`;
 }
 
 function History({ c, thread, update, dir }: { c: Conversation; thread: ThreadState | undefined; update: Update; dir: Directory }) {
@@ -306,7 +301,7 @@ function History({ c, thread, update, dir }: { c: Conversation; thread: ThreadSt
           return (
             <div key={m.id} className="msg-system" data-message-id={m.id}>
               <span>{systemText(m, dir)}</span>
-              {m.systemEvent?.note && <span className="system-note">“{m.systemEvent.note}”</span>}
+              {m.systemEvent?.note && !m.body.includes(m.systemEvent.note) && <span className="system-note">“{m.systemEvent.note}”</span>}
               <time dateTime={new Date(m.createdAt).toISOString()}>{fullTime(m.createdAt)}</time>
             </div>
           );
