@@ -5,6 +5,7 @@ import { openStore, type Store, type StoreConfig } from './store/db.ts';
 import { EventDispatcher } from './events/dispatcher.ts';
 import { RedisEventHint } from './events/redisHint.ts';
 import { buildApp, type BuiltApp } from './http/app.ts';
+import { startTimerLoop } from './jobs/worker.ts';
 import type { Services } from './http/services.ts';
 
 export interface ServerOptions {
@@ -47,6 +48,8 @@ export async function createServer(opts: ServerOptions = {}): Promise<Server> {
     },
   };
   const built = await buildApp(services, log);
+  // Durable timers fire on the real clock; tests with a ManualClock call runDueTimers themselves.
+  const stopTimers = clock === systemClock ? startTimerLoop(services.actions, log) : () => {};
   let closed = false;
   return {
     ...built,
@@ -56,6 +59,7 @@ export async function createServer(opts: ServerOptions = {}): Promise<Server> {
       closed = true;
       built.gateway.closeAll();
       await built.app.close();
+      stopTimers();
       dispatcher.stop();
       await redis?.close();
       await store.close();

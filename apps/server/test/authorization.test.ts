@@ -44,6 +44,9 @@ const ROUTES: Array<[method: string, path: string, body?: unknown]> = [
   ['POST', '/api/v1/conversations/:id/unread'],
   ['PUT', '/api/v1/conversations/:id/draft', { body: 'x' }],
   ['POST', '/api/v1/conversations/:id/unpin-customer'],
+  ['POST', '/api/v1/conversations/:id/pick'],
+  ['POST', '/api/v1/conversations/:id/transfer-to-agent', { userId: 1 }],
+  ['POST', '/api/v1/conversations/:id/transfer-to-queue', { queueId: 1 }],
 ];
 
 describe('an agent outside the queue', () => {

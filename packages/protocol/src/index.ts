@@ -4,3 +4,4 @@ export * from './contacts.ts';
 export * from './messages.ts';
 export * from './conversations.ts';
 export * from './stream.ts';
+export * from './routing.ts';

@@ -18,6 +18,12 @@ export const EVENT_TYPES = [
   'draft.updated',
   'contact.updated',
   'membership.changed',
+  // Routing: offers are private to the offered agent; presence and counts are for everyone who may see them.
+  'offer.created',
+  'offer.withdrawn',
+  'presence.updated',
+  'queue.counts',
+  'reply_time.breached',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -9,6 +9,7 @@ import { presentConversationCores } from '../presenters/conversations.ts';
 import { runAction, scopeOfConversation, type ActionContext } from './context.ts';
 import { insertContact } from './contacts.ts';
 import { postCustomerMessage, type PostedMessage } from './messages.ts';
+import { afterConversationChange } from '../routing/engine.ts';
 
 export interface OpenConversationInput {
   contactId: number;
@@ -52,6 +53,7 @@ export async function openConversation(
   const c: ConversationWithAccess = { ...row, participantIds: [] };
   const [core] = await presentConversationCores(tx, [row]);
   emit({ type: 'conversation.created', conversationId: c.id, scope: scopeOfConversation(c), data: core, at: input.now });
+  await afterConversationChange(tx, emit, null, c, input.now); // routing: offer it, start its timers
   return c;
 }
 

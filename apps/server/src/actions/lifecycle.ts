@@ -15,6 +15,7 @@ import { findUser, loadViewer } from '../store/users.ts';
 import { presentConversationCores } from '../presenters/conversations.ts';
 import { lockVisibleConversation, runAction, scopeOfConversation, type ActionContext } from './context.ts';
 import { insertSystemMessage, patchOf, presentWithNames } from './conversationRows.ts';
+import { afterConversationChange } from '../routing/engine.ts';
 
 type Emit = (...e: NewEvent[]) => void;
 type Actor = Viewer & { name: string };
@@ -90,6 +91,7 @@ export async function changeConversationStatus(
     const line = HISTORY_LINES[command.kind]!;
     await systemLine(tx, emit, next, { kind: line.kind, byUserId: viewer.id, status, ...(note ? { note } : {}) }, `${line.verb} by ${viewer.name}${note ? `: ${note}` : ''}`, viewer.id, now);
     await emitConversationUpdated(tx, emit, next, viewer.id, now);
+    await afterConversationChange(tx, emit, c, next, now); // routing: wrap-up timer, freed agent, requeue
   });
 }
 
@@ -122,6 +124,7 @@ export async function reassignConversation(ctx: ActionContext, viewer: Actor, co
       now,
     );
     await emitConversationUpdated(tx, emit, next, viewer.id, now);
+    await afterConversationChange(tx, emit, c, next, now); // routing: offer withdrawn, loads
     if (previous != null) {
       const prevUser = await findUser(tx, previous);
       if (prevUser) {

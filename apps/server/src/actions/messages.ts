@@ -9,6 +9,7 @@ import { lockVisibleConversation, runAction, scopeOfConversation, type ActionCon
 import { insertMessage, insertSystemMessage, patchOf, presentWithNames, type ConversationPatch } from './conversationRows.ts';
 import { presentMessage, loadSenderNames } from '../presenters/messages.ts';
 import { openConversation } from './intake.ts';
+import { afterConversationChange } from '../routing/engine.ts';
 
 type AgentMessageInput = z.infer<typeof PostMessageRequest>;
 type CustomerMessageInput = z.infer<typeof CustomerMessageRequest>;
@@ -108,6 +109,7 @@ export async function postAgentMessage(
       })
       .where('id', '=', c.id)
       .execute();
+    await afterConversationChange(tx, emit, c, next, now); // routing: reply deadline met, inactivity
     // Writing in a conversation means you have read it.
     await markReadUpTo(tx, viewer.id, c.id, row.id);
     const message = presentWithNames(row, { [viewer.id]: viewer.name });
@@ -211,6 +213,7 @@ export async function postCustomerMessage(
       .where('id', '=', c.id)
       .execute();
     const next = { ...c, status, last_message_id: row.id, last_activity_at: now, last_customer_message_at: now, updated_at: now };
+    await afterConversationChange(tx, emit, c, next, now, { customerMessage: { id: row.id, body: input.body } }); // routing: requeue, deadlines, keywords
     const message = presentWithNames(row, {}, { [contactId]: contact.name });
     const patch = patchOf(next);
     emit({ type: 'message.created', conversationId: c.id, scope: scopeOfConversation(next), data: { message, conversation: patch }, at: now });

@@ -26,6 +26,7 @@ import { conversationRoutes } from './routes/conversations.ts';
 import { contactRoutes } from './routes/contacts.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { inboundRoutes } from './routes/inbound.ts';
+import { routingRoutes } from './routes/routing.ts';
 import { StreamGateway } from '../realtime/gateway.ts';
 import { metrics, registry } from '../metrics.ts';
 
@@ -124,6 +125,7 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
       await api.register(contactRoutes(s));
       await api.register(adminRoutes(s));
       await api.register(inboundRoutes(s));
+      await api.register(routingRoutes(s));
     },
     { prefix: '/api/v1' },
   );

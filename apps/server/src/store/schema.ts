@@ -14,6 +14,8 @@ export interface UsersTable {
   capacity: number | null;
   disabled: number;
   created_at: number;
+  /** Last offer or assignment by routing (round-robin order); 002_routing. */
+  last_routed_at: number | null;
 }
 
 export interface SessionsTable {
@@ -44,6 +46,8 @@ export interface QueuesTable {
 export interface QueueMembersTable {
   queue_id: number;
   user_id: number;
+  /** 1 when the member serves the queue now (chosen at login, seed 001); 002_routing. */
+  serving: Generated<number>;
 }
 
 export interface ContactsTable {
@@ -114,6 +118,10 @@ export interface ConversationsTable {
   resolution_note: string | null;
   last_message_id: number | null;
   last_activity_at: number;
+  /** Seed 002 reply time limit: when the awaited reply is due (null: none); 002_routing. */
+  reply_due_at: number | null;
+  /** When it last started waiting in its queue; 002_routing. */
+  queued_at: number | null;
 }
 
 export interface ConversationParticipantsTable {
@@ -171,6 +179,30 @@ export interface EventsTable {
   at: number;
 }
 
+/** Routing offers (002_routing): one open offer per conversation at most. */
+export interface OffersTable {
+  id: Generated<number>;
+  conversation_id: number;
+  user_id: number;
+  status: 'offered' | 'accepted' | 'declined' | 'expired' | 'withdrawn';
+  created_at: number;
+  expires_at: number;
+  answered_at: number | null;
+}
+
+/** Durable timers (002_routing): written with the state they guard, claimed by one worker. */
+export interface TimersTable {
+  id: Generated<number>;
+  key: string;
+  kind: string;
+  conversation_id: number | null;
+  user_id: number | null;
+  data: string | null;
+  due_at: number;
+  claimed_by: string | null;
+  claimed_until: Generated<number>;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -190,4 +222,6 @@ export interface Database {
   conversation_reads: ConversationReadsTable;
   drafts: DraftsTable;
   events: EventsTable;
+  offers: OffersTable;
+  timers: TimersTable;
 }

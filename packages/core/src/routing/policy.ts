@@ -38,7 +38,7 @@ export const DEFAULT_POLICY: RoutingPolicy = {
   wrapUp: 'automatic',
   wrapUpMs: 60_000,
   inactivityResolveMs: 24 * 3600_000,
-  abandonAfterMs: 10 * 60_000,
+  abandonAfterMs: null,
   resolveKeywords: [],
   firstReplyMs: null,
   nextReplyMs: null,

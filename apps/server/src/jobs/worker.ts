@@ -1,0 +1,134 @@
+import crypto from 'node:crypto';
+import type { Logger } from 'pino';
+import { CONVERSATION_TIMER_KINDS, onTimerDue, type ConversationStatus, type ConversationTimerKind } from '@switchboard/core';
+import { runAction, type ActionContext } from '../actions/context.ts';
+import type { Tx } from '../store/db.ts';
+import { loadPolicy } from '../routing/policy.ts';
+import { applyLifecycle, loadConversation, type Emit } from '../routing/engine.ts';
+import { expireOffer } from '../routing/actions.ts';
+import { claimDueTimers, setTimer, type TimerRow } from './timers.ts';
+
+export interface TimerRunOptions {
+  /** Who claims; two workers (or processes) must differ. */
+  workerId?: string;
+  batch?: number;
+  /** How long a claim holds before another worker may take the timer (a crashed worker's). */
+  leaseMs?: number;
+}
+
+const PROCESS_WORKER = `${process.pid}-${crypto.randomBytes(3).toString('hex')}`;
+
+async function lockedConversation(tx: Tx, id: number, postgres: boolean) {
+  if (postgres) await tx.selectFrom('conversations').select('id').where('id', '=', id).forUpdate().executeTakeFirst();
+  return loadConversation(tx, id);
+}
+
+/** What each kind of timer does when it fires; every one re-checks the state it guards. */
+async function fire(ctx: ActionContext, tx: Tx, emit: Emit, t: TimerRow, now: number): Promise<void> {
+  const data = t.data ? (JSON.parse(t.data) as Record<string, number>) : {};
+  if (t.kind === 'offer_timeout') {
+    await expireOffer(tx, emit, data.offerId!, now);
+    return;
+  }
+  if (t.conversation_id == null) return;
+  const c = await lockedConversation(tx, t.conversation_id, ctx.store.dialect === 'postgres');
+  const policy = await loadPolicy(tx, c.queue_id);
+  if (t.kind === 'keyword_resolve') {
+    // Only if the keyword message is still the customer's last word and the conversation is open.
+    const last = await tx.selectFrom('messages').select('id').where('conversation_id', '=', c.id).where('sender_kind', '=', 'customer').orderBy('id', 'desc').limit(1).executeTakeFirst();
+    if (last?.id !== data.messageId || (c.status !== 'active' && c.status !== 'pending')) return;
+    await applyLifecycle(tx, emit, c, { kind: 'resolve' }, { kind: 'resolved', text: 'Resolved automatically: the customer said it is sorted' }, now);
+    return;
+  }
+  if (!(CONVERSATION_TIMER_KINDS as readonly string[]).includes(t.kind)) return;
+  const kind = t.kind as ConversationTimerKind;
+  const d = onTimerDue(
+    kind,
+    {
+      status: c.status as ConversationStatus,
+      assigneeId: c.assignee_id,
+      createdAt: c.created_at,
+      firstResponseAt: c.first_response_at,
+      lastCustomerMessageAt: c.last_customer_message_at,
+      lastAgentMessageAt: c.last_agent_message_at,
+      replyDueAt: c.reply_due_at,
+    },
+    policy,
+    now,
+  );
+  switch (d.kind) {
+    case 'apply':
+      await applyLifecycle(tx, emit, c, d.command, { kind: d.command.kind === 'abandon' ? 'status' : 'resolved', text: `${TEXT[kind]} (${d.reason})` }, now);
+      return;
+    case 'reschedule':
+      await setTimer(tx, { kind, conversationId: c.id, dueAt: d.dueAt });
+      return;
+    case 'breach':
+      emit({
+        type: 'reply_time.breached',
+        conversationId: c.id,
+        scope: { queueId: c.queue_id, assigneeId: c.assignee_id, participantIds: c.participantIds },
+        data: { conversationId: c.id, queueId: c.queue_id, assigneeId: c.assignee_id, dueAt: c.reply_due_at },
+        at: now,
+      });
+      return;
+    case 'drop':
+      return;
+  }
+}
+
+const TEXT: Record<ConversationTimerKind, string> = {
+  wrap_up: 'Wrap-up closed automatically',
+  abandon: 'Abandoned',
+  inactivity_resolve: 'Resolved automatically',
+  reply_due: 'Reply time breached',
+};
+
+/**
+ * Fires every timer due by the clock's now, each exactly once: a worker claims a batch, then fires
+ * each timer in its own transaction that first deletes the row under its own claim. If the row is
+ * gone (made moot, or fired by another worker) or was rescheduled (claim reset), nothing happens.
+ * Tests advance a ManualClock and call this instead of sleeping. Returns how many fired.
+ */
+export async function runDueTimers(ctx: ActionContext, opts: TimerRunOptions = {}, log?: Logger): Promise<number> {
+  const workerId = opts.workerId ?? PROCESS_WORKER;
+  const batch = opts.batch ?? 100;
+  const leaseMs = opts.leaseMs ?? 60_000;
+  let fired = 0;
+  for (;;) {
+    const now = ctx.clock.now();
+    const claimed = await claimDueTimers(ctx.store, workerId, now, batch, leaseMs);
+    for (const t of claimed) {
+      try {
+        const did = await runAction(ctx, async (tx, emit) => {
+          const del = await tx.deleteFrom('timers').where('id', '=', t.id).where('claimed_by', '=', workerId).executeTakeFirst();
+          if (Number(del.numDeletedRows) !== 1) return false;
+          await fire(ctx, tx, emit, t, now);
+          return true;
+        });
+        if (did) fired++;
+      } catch (err) {
+        // The transaction rolled back: the timer stays, and is claimed again when the lease ends.
+        log?.error({ err, timer: t.key }, 'timer failed; will retry');
+      }
+    }
+    if (claimed.length < batch) return fired;
+  }
+}
+
+/** The background loop of a real server: polls for due timers with the injected clock. */
+export function startTimerLoop(ctx: ActionContext, log: Logger, pollMs = 1000): () => void {
+  let running = false;
+  const tick = () => {
+    if (running) return;
+    running = true;
+    runDueTimers(ctx, {}, log)
+      .catch((err) => log.error({ err }, 'timer loop failed'))
+      .finally(() => {
+        running = false;
+      });
+  };
+  const handle = setInterval(tick, pollMs);
+  handle.unref();
+  return () => clearInterval(handle);
+}
