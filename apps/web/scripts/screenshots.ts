@@ -35,6 +35,10 @@ try {
   }
 
   const caller = await signIn(t, admin);
+  const labels = await caller.api('GET', '/api/v1/labels');
+  const escalated = labels.body.items.find((l: { name: string }) => l.name === 'Escalated');
+  const tom = (await caller.api('GET', '/api/v1/conversations?q=Tom')).body.items[0];
+  if (escalated && tom) await caller.api('PATCH', `/api/v1/conversations/${tom.id}`, { labelIds: [escalated.id] });
   for (const scheme of ['light', 'dark'] as const) {
     const context = await signedInContext(browser, t, caller, { colorScheme: scheme });
     const page = await context.newPage();

@@ -172,6 +172,13 @@ export function Workspace({ me, onSignedOut }: { me: User; onSignedOut: (notice?
     return () => window.removeEventListener('popstate', onPop);
   }, [open]);
 
+  // The open conversation was taken away (revoked or deleted): leave its address too.
+  const wasOpen = useRef<number | null>(null);
+  useEffect(() => {
+    if (state.openId === null && wasOpen.current !== null && idFromPath() === wasOpen.current) window.history.replaceState({}, '', '/');
+    wasOpen.current = state.openId;
+  }, [state.openId]);
+
   // Contact of the open conversation, for the right panel.
   const openConv = state.openId !== null ? state.conversations[state.openId] : undefined;
   const contactId = openConv?.contact?.id ?? null;
