@@ -31,6 +31,7 @@ export const ConversationCore = z.object({
   resolvedAt: Timestamp.nullable(),
   resolutionNote: z.string().nullable(),
   lastActivityAt: Timestamp,
+  replyDueAt: Timestamp.nullable().optional().describe('When the awaited reply is due under the queue’s time limits (null: none)'),
   lastMessage: Message.nullable(),
 });
 export type ConversationCore = z.infer<typeof ConversationCore>;
@@ -62,7 +63,10 @@ export const ConversationListQuery = z.object({
   until: z.coerce.number().int().optional(),
   q: z.string().trim().min(1).max(200).optional().describe('Name, email, phone, message content or #id'),
   unread: z.coerce.boolean().optional(),
-  sort: z.enum(['last_activity', 'created']).default('last_activity'),
+  sort: z
+    .enum(['last_activity', 'created', 'processing_order'])
+    .default('last_activity')
+    .describe('processing_order (seed 002): least time left before a reply-time breach first, then the rest by last activity'),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });

@@ -79,6 +79,7 @@ export async function presentConversationCores(db: Db | Tx, rows: ConversationRo
       resolvedAt: r.resolved_at,
       resolutionNote: r.resolution_note,
       lastActivityAt: r.last_activity_at,
+      replyDueAt: r.reply_due_at ?? null,
       lastMessage: last ? presentMessage(last, names) : null,
     };
   });

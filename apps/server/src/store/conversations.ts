@@ -178,6 +178,7 @@ export async function listConversations(db: Db, viewer: Viewer, q: ConversationL
       return eb.or(ors);
     });
   }
+  if (q.sort === 'processing_order') return processingOrder(query, q);
   const cursor = decodeCursor(q.cursor);
   if (cursor) {
     query = query.where((eb) =>
@@ -185,4 +186,22 @@ export async function listConversations(db: Db, viewer: Viewer, q: ConversationL
     );
   }
   return query.orderBy(sortCol, 'desc').orderBy('c.id', 'desc').limit(q.limit + 1).execute();
+}
+
+/** Seed 002 processing order as one ascending key: deadlines soonest first, then the rest newest activity first. */
+const NO_DEADLINE = 4e15;
+export function processingKey(c: Pick<ConversationRow, 'reply_due_at' | 'last_activity_at'>): number {
+  return c.reply_due_at != null ? c.reply_due_at : 2 * NO_DEADLINE - c.last_activity_at;
+}
+
+function processingOrder<Q extends ReturnType<typeof baseList>>(query: Q, q: ConversationListQuery): Promise<ConversationRow[]> {
+  const key = sql<number>`(case when c.reply_due_at is null then ${2 * NO_DEADLINE} - c.last_activity_at else c.reply_due_at end)`;
+  const cursor = decodeCursor(q.cursor);
+  let out = query;
+  if (cursor) out = out.where((eb) => eb.or([eb(key, '>', cursor.at), eb.and([eb(key, '=', cursor.at), eb('c.id', '>', cursor.id)])])) as Q;
+  return out.orderBy(key, 'asc').orderBy('c.id', 'asc').limit(q.limit + 1).execute() as Promise<ConversationRow[]>;
+}
+
+function baseList(db: Db, viewer: Viewer) {
+  return db.selectFrom('conversations as c').selectAll('c').where((eb) => visibleTo(eb, viewer));
 }

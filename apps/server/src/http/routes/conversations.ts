@@ -18,7 +18,7 @@ import {
   UnreadSummary,
   UpdateConversationRequest,
 } from '@switchboard/protocol';
-import { encodeCursor, inboxOf, listConversations, visibleTo } from '../../store/conversations.ts';
+import { encodeCursor, inboxOf, listConversations, processingKey, visibleTo } from '../../store/conversations.ts';
 import { presentConversations } from '../../presenters/conversations.ts';
 import { loadSenderNames, presentMessage } from '../../presenters/messages.ts';
 import { requireAuth, viewerOf } from '../auth.ts';
@@ -61,7 +61,7 @@ export function conversationRoutes(s: Services): FastifyPluginAsyncZod {
         const more = rows.length > req.query.limit;
         const pageRows = more ? rows.slice(0, req.query.limit) : rows;
         const last = pageRows[pageRows.length - 1];
-        const at = last ? (req.query.sort === 'created' ? last.created_at : last.last_activity_at) : 0;
+        const at = last ? (req.query.sort === 'created' ? last.created_at : req.query.sort === 'processing_order' ? processingKey(last) : last.last_activity_at) : 0;
         return {
           items: await presentConversations(s.store.db, viewer.id, pageRows),
           nextCursor: more && last ? encodeCursor({ at, id: last.id }) : null,
