@@ -71,12 +71,12 @@ export async function openStore(config: StoreConfig): Promise<Store> {
   }
   await migrateToLatest(db, dialect, dialect === 'postgres' ? config.pgSchema : undefined);
 
-  return {
+  const store: Store = {
     db,
     dialect,
     async transaction(fn) {
-      // `this.db`, not the closure: a plugin wrapped around store.db (query counting) applies here too.
-      return this.db.transaction().execute(async (tx) => {
+      // store.db, not the closure: a plugin wrapped around store.db (query counting) applies here too.
+      return store.db.transaction().execute(async (tx) => {
         if (dialect === 'postgres') {
           // Serialise event appends so sequence numbers commit in order and a reader never skips one.
           await sql`select pg_advisory_xact_lock(74617)`.execute(tx);
@@ -91,4 +91,5 @@ export async function openStore(config: StoreConfig): Promise<Store> {
       await db.destroy();
     },
   };
+  return store;
 }
