@@ -47,6 +47,12 @@ const ROUTES: Array<[method: string, path: string, body?: unknown]> = [
   ['POST', '/api/v1/conversations/:id/pick'],
   ['POST', '/api/v1/conversations/:id/transfer-to-agent', { userId: 1 }],
   ['POST', '/api/v1/conversations/:id/transfer-to-queue', { queueId: 1 }],
+  // Issue 3: chat requests, sessions and typing.
+  ['POST', '/api/v1/conversations/:id/complete', { note: 'x' }],
+  ['POST', '/api/v1/conversations/:id/end-session', { outcome: 'plain' }],
+  ['GET', '/api/v1/conversations/:id/chat-request'],
+  ['POST', '/api/v1/conversations/:id/notes', { body: 'x' }],
+  ['POST', '/api/v1/conversations/:id/typing', { typing: true }],
 ];
 
 describe('an agent outside the queue', () => {

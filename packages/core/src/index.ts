@@ -6,3 +6,4 @@ export * from './access/permissions.ts';
 export * from './access/audience.ts';
 export * from './messages/delivery.ts';
 export * from './routing/index.ts';
+export * from './widget/officeHours.ts';

@@ -5,3 +5,4 @@ export * from './messages.ts';
 export * from './conversations.ts';
 export * from './stream.ts';
 export * from './routing.ts';
+export * from './widget.ts';

@@ -24,6 +24,8 @@ export const EVENT_TYPES = [
   'presence.updated',
   'queue.counts',
   'reply_time.breached',
+  // Customer side (issue 3): typing indicators, both ways; never for internal notes.
+  'typing.updated',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

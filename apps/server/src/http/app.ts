@@ -28,6 +28,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { inboundRoutes } from './routes/inbound.ts';
 import { routingRoutes } from './routes/routing.ts';
 import { StreamGateway } from '../realtime/gateway.ts';
+import { registerCustomerSide } from './customerSide.ts';
 import { metrics, registry } from '../metrics.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -132,6 +133,7 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
 
   const gateway = new StreamGateway(s);
   gateway.register(app);
+  await registerCustomerSide(app, s); // issue 3: widget, portal, tickets, /widget.js, /demo
 
   if (fs.existsSync(WEB_DIST)) {
     await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: 'index.html' });

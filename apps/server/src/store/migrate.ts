@@ -1,6 +1,7 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as core from './migrations/001_core.ts';
 import * as routing from './migrations/002_routing.ts';
+import * as customer from './migrations/003_customer.ts';
 import type { Dialect } from './db.ts';
 
 /** Migrations are listed in code, so they ship with the bundle and run the same on both engines. */
@@ -8,6 +9,7 @@ function provider(dialect: Dialect): MigrationProvider {
   const all: Record<string, Migration> = {
     '001_core': { up: (db) => core.up(db, dialect) },
     '002_routing': { up: (db) => routing.up(db, dialect) },
+    '003_customer': { up: (db) => customer.up(db, dialect) },
   };
   return { getMigrations: async () => all };
 }

@@ -1,0 +1,266 @@
+import crypto from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  Attachment,
+  CallbackRequest,
+  CreateVisitorSessionRequest,
+  CustomerMessageRequest,
+  ErrorBody,
+  IdParams,
+  Ok,
+  StartChatRequest,
+  Ticket,
+  VisitorAttributesRequest,
+  VisitorConversation,
+  VisitorMe,
+  VisitorMessage,
+  VisitorReadRequest,
+  VisitorSession,
+  WidgetConfig,
+} from '@switchboard/protocol';
+import type {} from '../../store/customerSchema.ts';
+import { AppError, notFound } from '../../errors.ts';
+import type { Services } from '../services.ts';
+import {
+  createVisitorSession,
+  latestConversation,
+  loadWidgetSettings,
+  ownConversation,
+  presentVisitorConversation,
+  presentVisitorMessages,
+  startChat,
+  updateVisitorContact,
+  visitorFromToken,
+  visitorKeepsWaiting,
+  visitorLeaves,
+  visitorMessages,
+  visitorPostMessage,
+  visitorRead,
+  visitorRequestsCallback,
+  widgetConfig,
+  type Visitor,
+} from '../../actions/visitors.ts';
+import { presentTickets, visitorTickets, addTicketNote } from '../../actions/tickets.ts';
+import { metrics } from '../../metrics.ts';
+
+export const VISITOR_HEADER = 'x-visitor-token';
+const tags = ['widget'];
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 422: ErrorBody, 429: ErrorBody };
+export const fileUrl = (key: string) => `/api/v1/files/${key}`;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    visitor?: Visitor | null;
+  }
+}
+
+/** Per-IP limits on the public routes, per-token limits on a visitor's own calls. */
+export const WIDGET_LIMITS = { badTokensPerMinute: 20, sessionsPerMinute: 10, publicPerMinute: 120, visitorPerMinute: 120, messagesPerMinute: 30 };
+const byToken = (req: FastifyRequest) => {
+  const t = req.headers[VISITOR_HEADER];
+  return typeof t === 'string' && t ? `v:${crypto.createHash('sha256').update(t).digest('hex').slice(0, 32)}` : `ip:${req.ip}`;
+};
+const limit = (max: number, keyGenerator?: (req: FastifyRequest) => string) => ({ rateLimit: { max, timeWindow: 60_000, ...(keyGenerator ? { keyGenerator } : {}) } });
+
+/**
+ * The customer's API (issue 3): the widget and the client portal call these with the visitor token
+ * in `X-Visitor-Token`. A visitor reaches only their own contact's conversations and tickets;
+ * everything else answers 404. Internal notes and agents' notes never leave through here.
+ */
+export function widgetRoutes(s: Services): FastifyPluginAsyncZod {
+  return async (app) => {
+    // Wrong tokens are counted per address: guessing is slowed to a few tries a minute (per node).
+    const failures = new Map<string, { n: number; until: number }>();
+    const needVisitor = async (req: FastifyRequest, _reply: FastifyReply) => {
+      const now = Date.now();
+      const f = failures.get(req.ip);
+      if (f && f.until > now && f.n >= WIDGET_LIMITS.badTokensPerMinute) throw new AppError('rate_limited', 'Too many attempts; wait a minute and try again.', 429);
+      const raw = req.headers[VISITOR_HEADER];
+      const v = await visitorFromToken(s.actions, typeof raw === 'string' ? raw : undefined);
+      if (!v) {
+        if (!f || f.until <= now) {
+          if (failures.size > 10_000) failures.clear();
+          failures.set(req.ip, { n: 1, until: now + 60_000 });
+        } else f.n++;
+        throw new AppError('unauthorized', 'Start a chat session first (missing or expired visitor token).', 401);
+      }
+      req.visitor = v;
+    };
+    const visitor = (req: FastifyRequest) => req.visitor!;
+    const visitorOnly = { preHandler: needVisitor, config: limit(WIDGET_LIMITS.visitorPerMinute, byToken) };
+
+    app.get(
+      '/widget/config',
+      { config: limit(WIDGET_LIMITS.publicPerMinute), schema: { tags, summary: 'What the widget shows before a chat: office hours and whether anyone is there', security: [], response: { 200: WidgetConfig, 429: ErrorBody } } },
+      async () => widgetConfig(s.store.db, s.clock.now()),
+    );
+
+    app.post(
+      '/widget/sessions',
+      {
+        config: limit(WIDGET_LIMITS.sessionsPerMinute),
+        schema: { tags, summary: 'Start a visitor session: an unguessable token scoped to this visitor (identity verified when the site turns it on)', security: [], body: CreateVisitorSessionRequest, response: { 201: VisitorSession, ...errors } },
+      },
+      async (req, reply) => {
+        const { token, visitor: v } = await createVisitorSession(s.actions, req.body);
+        reply.code(201);
+        return { token, ...(await me(v)) };
+      },
+    );
+
+    const me = async (v: Visitor) => {
+      const [contact, latest] = await Promise.all([
+        s.store.db.selectFrom('contacts').select(['name', 'email']).where('id', '=', v.contactId).executeTakeFirstOrThrow(),
+        latestConversation(s.store.db, v),
+      ]);
+      return { contact, verified: v.verified, conversation: latest ? await presentVisitorConversation(s.store.db, latest) : null };
+    };
+
+    app.get('/widget/me', { ...visitorOnly, schema: { tags, summary: 'The visitor and their latest chat (restores the widget after a reload)', security: [], response: { 200: VisitorMe, ...errors } } }, async (req) => me(visitor(req)));
+
+    app.patch(
+      '/widget/me',
+      { ...visitorOnly, schema: { tags, summary: 'Name, email (pre-chat form) and custom attributes', security: [], body: z.object({ name: z.string().trim().min(1).max(200).optional(), email: z.email().max(320).optional() }).merge(VisitorAttributesRequest.partial()), response: { 200: VisitorMe, ...errors } } },
+      async (req) => {
+        await updateVisitorContact(s.actions, visitor(req), req.body);
+        return me(visitor(req));
+      },
+    );
+
+    app.post(
+      '/widget/conversations',
+      { ...visitorOnly, schema: { tags, summary: 'Ask for a chat (from the widget, the portal, or one of your tickets)', security: [], body: StartChatRequest, response: { 201: VisitorConversation, ...errors } } },
+      async (req, reply) => {
+        const id = await startChat(s.actions, visitor(req), req.body);
+        reply.code(201);
+        return presentVisitorConversation(s.store.db, await ownConversation(s.store.db, visitor(req), id));
+      },
+    );
+
+    app.get(
+      '/widget/conversations/:id',
+      { ...visitorOnly, schema: { tags, summary: 'One of your chats', security: [], params: IdParams, response: { 200: VisitorConversation, ...errors } } },
+      async (req) => presentVisitorConversation(s.store.db, await ownConversation(s.store.db, visitor(req), req.params.id)),
+    );
+
+    app.get(
+      '/widget/conversations/:id/messages',
+      {
+        ...visitorOnly,
+        schema: {
+          tags,
+          summary: 'The chat history (no internal notes), newest last; `after` fetches what a reconnect missed',
+          security: [],
+          params: IdParams,
+          querystring: z.object({ before: z.coerce.number().int().positive().optional(), after: z.coerce.number().int().min(0).optional(), limit: z.coerce.number().int().min(1).max(200).default(100) }),
+          response: { 200: z.object({ items: z.array(VisitorMessage), hasMore: z.boolean() }), ...errors },
+        },
+      },
+      async (req) => visitorMessages(s.store.db, visitor(req), req.params.id, req.query),
+    );
+
+    app.post(
+      '/widget/conversations/:id/messages',
+      {
+        preHandler: needVisitor,
+        config: limit(WIDGET_LIMITS.messagesPerMinute, byToken),
+        schema: { tags, summary: 'Write in your chat (idempotent by clientId)', security: [], params: IdParams, body: CustomerMessageRequest, response: { 201: VisitorMessage, 200: VisitorMessage, ...errors } },
+      },
+      async (req, reply) => {
+        const posted = await visitorPostMessage(s.actions, visitor(req), req.params.id, req.body);
+        if (posted.created) metrics.messagesCreated.inc({ sender: 'customer' });
+        const row = await s.store.db.selectFrom('messages').selectAll().where('id', '=', posted.message.id).executeTakeFirstOrThrow();
+        reply.code(posted.created ? 201 : 200);
+        return (await presentVisitorMessages(s.store.db, [row]))[0]!;
+      },
+    );
+
+    const action = (path: string, summary: string, fn: (v: Visitor, id: number, body: any) => Promise<unknown>, body: z.ZodTypeAny = z.object({}).optional()) =>
+      app.post(
+        `/widget/conversations/:id/${path}`,
+        { ...visitorOnly, schema: { tags, summary, security: [], params: IdParams, body, response: { 200: VisitorConversation, ...errors } } },
+        async (req) => {
+          await fn(visitor(req), req.params.id, req.body);
+          return presentVisitorConversation(s.store.db, await ownConversation(s.store.db, visitor(req), req.params.id));
+        },
+      );
+    action('leave', 'Stop waiting: the chat request is abandoned (seed 003)', (v, id) => visitorLeaves(s.actions, v, id));
+    action('keep-waiting', 'Keep waiting for an agent (seed 003)', (v, id) => visitorKeepsWaiting(s.actions, v, id));
+    action('callback', 'Ask to be called back instead of waiting (seed 003)', (v, id, b) => visitorRequestsCallback(s.actions, v, id, b), CallbackRequest);
+    action('read', 'Read receipt: you have seen the agents’ messages up to this one', (v, id, b) => visitorRead(s.actions, v, id, b.upToMessageId), VisitorReadRequest);
+
+    app.post(
+      '/widget/uploads',
+      {
+        preHandler: needVisitor,
+        bodyLimit: 15 * 1024 * 1024,
+        config: limit(20, byToken),
+        schema: {
+          tags,
+          summary: 'Upload an attachment (base64) within the channel limits; send the returned attachment with a message',
+          security: [],
+          body: z.object({ name: z.string().trim().min(1).max(255), contentType: z.string().min(1).max(127), data: z.base64() }),
+          response: { 201: Attachment, ...errors },
+        },
+      },
+      async (req, reply) => {
+        const settings = await loadWidgetSettings(s.store.db);
+        const data = Buffer.from(req.body.data, 'base64');
+        const type = req.body.contentType.toLowerCase();
+        if (!settings.attachmentTypes.includes(type)) throw new AppError('attachment_type_not_allowed', `Files of type ${type} cannot be sent here.`, 422, { allowed: settings.attachmentTypes });
+        if (data.length > settings.maxAttachmentBytes) throw new AppError('attachment_too_large', `Files may be at most ${Math.round(settings.maxAttachmentBytes / 1024)} KB.`, 413);
+        const key = crypto.randomBytes(24).toString('base64url');
+        await s.store.db
+          .insertInto('files')
+          .values({ key, name: req.body.name, content_type: type, size: data.length, data, contact_id: visitor(req).contactId, ticket_id: null, conversation_id: null, created_at: s.clock.now() })
+          .execute();
+        reply.code(201);
+        return { name: req.body.name, contentType: type, size: data.length, url: fileUrl(key) };
+      },
+    );
+
+    // ------------------------------------------------------------ the client portal's tickets
+
+    app.get(
+      '/widget/tickets',
+      { ...visitorOnly, schema: { tags, summary: 'Your tickets (client portal)', security: [], response: { 200: z.object({ items: z.array(Ticket) }), ...errors } } },
+      async (req) => ({ items: await presentTickets(s.store.db, await visitorTickets(s.store.db, visitor(req).contactId), { forCustomer: true, fileUrl }) }),
+    );
+    app.get(
+      '/widget/tickets/:id',
+      { ...visitorOnly, schema: { tags, summary: 'One of your tickets, with its public notes and attachments', security: [], params: IdParams, response: { 200: Ticket, ...errors } } },
+      async (req) => (await presentTickets(s.store.db, await visitorTickets(s.store.db, visitor(req).contactId, req.params.id), { forCustomer: true, fileUrl }))[0]!,
+    );
+    app.post(
+      '/widget/tickets/:id/notes',
+      { ...visitorOnly, schema: { tags, summary: 'Add a note to one of your tickets', security: [], params: IdParams, body: z.object({ body: z.string().trim().min(1).max(5000) }), response: { 200: Ticket, ...errors } } },
+      async (req) => {
+        const v = visitor(req);
+        await visitorTickets(s.store.db, v.contactId, req.params.id);
+        await addTicketNote(s.actions, { contactId: v.contactId }, req.params.id, req.body.body, false);
+        return (await presentTickets(s.store.db, await visitorTickets(s.store.db, v.contactId, req.params.id), { forCustomer: true, fileUrl }))[0]!;
+      },
+    );
+
+    // ------------------------------------------------------------ files (by unguessable key)
+
+    app.get(
+      '/files/:key',
+      { config: limit(WIDGET_LIMITS.publicPerMinute * 2), schema: { tags, summary: 'A file: an attachment or a chat log (the key is the capability)', security: [], params: z.object({ key: z.string().min(20).max(64) }) } },
+      async (req, reply) => {
+        const f = await s.store.db.selectFrom('files').select(['name', 'content_type', 'data']).where('key', '=', req.params.key).executeTakeFirst();
+        if (!f) throw notFound('file');
+        const inline = /^image\/(png|jpeg|gif|webp)$/.test(f.content_type);
+        return reply
+          .header('content-type', f.content_type)
+          .header('x-content-type-options', 'nosniff')
+          .header('content-security-policy', "default-src 'none'; sandbox")
+          .header('cache-control', 'private, max-age=86400')
+          .header('content-disposition', `${inline ? 'inline' : 'attachment'}; filename="${f.name.replace(/[^\w. -]/g, '_')}"`)
+          .send(Buffer.from(f.data));
+      },
+    );
+  };
+}

@@ -1,0 +1,72 @@
+import WebSocket from 'ws';
+import type { TestServer } from '../../../test/harness.ts';
+
+export interface VisitorCaller {
+  token: string;
+  body: any;
+  api<T = any>(method: string, path: string, payload?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T }>;
+}
+
+let ip = 1;
+/** A fresh client address per visitor, so the per-IP limits of one test do not starve the next. */
+export const nextIp = () => `10.9.${Math.floor(ip / 250)}.${(ip++ % 250) + 1}`;
+
+export async function widgetCall(t: TestServer, method: string, url: string, payload?: unknown, headers: Record<string, string> = {}) {
+  const r = await t.server.app.inject({ method: method as 'GET', url, headers: { 'x-forwarded-for': nextIp(), ...headers }, ...(payload !== undefined ? { payload: payload as object } : {}) });
+  return { status: r.statusCode, body: r.body ? (r.headers['content-type']?.toString().includes('json') ? r.json() : r.body) : undefined };
+}
+
+/** A visitor with a session token, calling the widget API through the real HTTP stack. */
+export async function newVisitor(t: TestServer, session: Record<string, unknown> = {}): Promise<VisitorCaller> {
+  const r = await widgetCall(t, 'POST', '/api/v1/widget/sessions', session);
+  if (r.status !== 201) throw new Error(`session failed: ${r.status} ${JSON.stringify(r.body)}`);
+  const token = r.body.token as string;
+  const addr = nextIp();
+  return {
+    token,
+    body: r.body,
+    api: (method, path, payload, headers = {}) => widgetCall(t, method, path, payload, { 'x-visitor-token': token, 'x-forwarded-for': addr, ...headers }) as never,
+  };
+}
+
+export interface VisitorStream {
+  frames: any[];
+  ws: WebSocket;
+  next(pred: (f: any) => boolean, timeoutMs?: number): Promise<any>;
+  close(): void;
+}
+
+export async function openVisitorStream(t: TestServer, token: string, lastSeq?: number): Promise<VisitorStream> {
+  const ws = new WebSocket(`${t.url.replace('http', 'ws')}/api/v1/widget/stream?token=${encodeURIComponent(token)}`);
+  const frames: any[] = [];
+  const waiters: Array<{ pred: (f: any) => boolean; resolve: (f: any) => void }> = [];
+  ws.on('message', (raw) => {
+    const f = JSON.parse(String(raw));
+    frames.push(f);
+    for (const w of [...waiters])
+      if (w.pred(f)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(f);
+      }
+  });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  const s: VisitorStream = {
+    frames,
+    ws,
+    next(pred, timeoutMs = 5000) {
+      const found = frames.find(pred);
+      if (found) return Promise.resolve(found);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no matching frame in ${timeoutMs} ms; got ${JSON.stringify(frames.map((f) => f.type))}`)), timeoutMs);
+        waiters.push({ pred, resolve: (f) => (clearTimeout(timer), resolve(f)) });
+      });
+    },
+    close: () => ws.close(),
+  };
+  ws.send(JSON.stringify({ type: 'hello', ...(lastSeq !== undefined ? { lastSeq } : {}) }));
+  await s.next((f) => f.type === 'ready' || f.type === 'resync' || f.type === 'error');
+  return s;
+}
