@@ -5,7 +5,7 @@ import { api } from './api.ts';
 import { SignIn } from './SignIn.tsx';
 import { Workspace } from './Workspace.tsx';
 
-type Boot = { phase: 'loading' } | { phase: 'signed-out'; notice?: string } | { phase: 'signed-in'; user: User } | { phase: 'offline' };
+type Boot = { phase: 'loading' } | { phase: 'signed-out'; notice?: string } | { phase: 'signed-in'; user: User; fresh?: boolean } | { phase: 'offline' };
 
 export function App() {
   const [boot, setBoot] = useState<Boot>({ phase: 'loading' });
@@ -36,10 +36,11 @@ export function App() {
       </div>
     );
   }
-  if (boot.phase === 'signed-out') return <SignIn notice={boot.notice} onSignedIn={(user) => setBoot({ phase: 'signed-in', user })} />;
+  if (boot.phase === 'signed-out') return <SignIn notice={boot.notice} onSignedIn={(user) => setBoot({ phase: 'signed-in', user, fresh: true })} />;
   return (
     <Workspace
       me={boot.user}
+      startOfDay={Boolean(boot.fresh)}
       onSignedOut={(notice) => {
         api.csrfToken = null;
         setBoot({ phase: 'signed-out', notice });

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { Channel, Conversation, ConversationFilters, ConversationStatus } from './types.ts';
 import type { Directory } from './Workspace.tsx';
 import { Avatar, Badge, CHANNELS, ChannelIcon, relativeTime } from './ui.tsx';
@@ -42,9 +42,11 @@ interface Props {
   hasMore: boolean;
   onMore: () => void;
   dir: Directory;
+  /** Shown above the rows (offers made to me). */
+  above?: ReactNode;
 }
 
-export function ConversationList({ items, unread, filters, setFilters, openId, onOpen, loading, error, hasMore, onMore, dir }: Props) {
+export function ConversationList({ items, unread, filters, setFilters, openId, onOpen, loading, error, hasMore, onMore, dir, above }: Props) {
   const [search, setSearch] = useState(filters.q ?? '');
   const [, tick] = useState(0);
   const filtersRef = useRef(filters);
@@ -147,6 +149,7 @@ export function ConversationList({ items, unread, filters, setFilters, openId, o
           {error}
         </p>
       )}
+      {above}
       <ul className="conv-list" onKeyDown={onListKey} aria-busy={loading}>
         {items.map((c) => {
           const n = unread[c.id] ?? c.unreadCount;

@@ -17,11 +17,13 @@ import {
 } from '@switchboard/client';
 import type { ServerFrame } from '@switchboard/protocol';
 import type { ConversationFilters, Label, TagWithKind, User } from './types.ts';
+import type { Queue } from '@switchboard/client';
 import { api, messageOf } from './api.ts';
 import { ConversationList } from './ConversationList.tsx';
 import { Thread } from './Thread.tsx';
 import { Details } from './Details.tsx';
 import { Badge } from './ui.tsx';
+import { OfferCards, QueueChooser, StatusSwitch, useRouting } from './Routing.tsx';
 
 export type Update = (fn: (s: WorkspaceState) => WorkspaceState) => void;
 
@@ -31,6 +33,7 @@ export interface Directory {
   labels: Label[];
   conversationTags: TagWithKind[];
   customerTags: TagWithKind[];
+  queues: Queue[];
 }
 
 export interface Toast {
@@ -44,7 +47,7 @@ function idFromPath(): number | null {
   return m ? Number(m[1]) : null;
 }
 
-export function Workspace({ me, onSignedOut }: { me: User; onSignedOut: (notice?: string) => void }) {
+export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; onSignedOut: (notice?: string) => void; startOfDay?: boolean }) {
   const [state, setState] = useState<WorkspaceState>(emptyState);
   const update: Update = useCallback((fn) => setState(fn), []);
   const [filters, setFilters] = useState<ConversationFilters>({ view: 'all' });
@@ -53,7 +56,11 @@ export function Workspace({ me, onSignedOut }: { me: User; onSignedOut: (notice?
   const [listLoading, setListLoading] = useState(true);
   const [listError, setListError] = useState<string | null>(null);
   const [status, setStatus] = useState<StreamStatus>('connecting');
-  const [dir, setDir] = useState<Directory>({ me, users: [], labels: [], conversationTags: [], customerTags: [] });
+  const [dir, setDir] = useState<Directory>({ me, users: [], labels: [], conversationTags: [], customerTags: [], queues: [] });
+  const routing = useRouting(me.id);
+  const routingRef = useRef(routing);
+  routingRef.current = routing;
+  const [choosing, setChoosing] = useState<'start' | 'later' | null>(startOfDay ? 'start' : null);
   const [toasts, setToasts] = useState<Toast[]>([]);
   const [detailsOpen, setDetailsOpen] = useState(true);
   const openRef = useRef<number | null>(null);
@@ -116,11 +123,12 @@ export function Workspace({ me, onSignedOut }: { me: User; onSignedOut: (notice?
   // ---- directory: people, labels, tags
   useEffect(() => {
     refreshSummary(0);
-    void Promise.all([api.users(), api.labels(), api.tags()]).then(
-      ([users, labels, tags]) =>
+    void Promise.all([api.users(), api.labels(), api.tags(), api.queues()]).then(
+      ([users, labels, tags, queues]) =>
         setDir((d) => ({
           ...d,
           users: users.items,
+          queues: queues.items,
           labels: labels.items,
           conversationTags: tags.items.filter((t) => t.kind === 'conversation'),
           customerTags: tags.items.filter((t) => t.kind === 'customer'),
@@ -201,6 +209,7 @@ export function Workspace({ me, onSignedOut }: { me: User; onSignedOut: (notice?
       url: streamUrl(window.location),
       onFrame: (frame: ServerFrame) => {
         setState((s) => applyEvent(s, frame));
+        if ('data' in frame) routingRef.current.onFrame(frame.type, frame.data);
         if (frame.type === 'ready') {
           // Reconnected after a gap the server could replay: nothing to refetch.
           connectedOnce = true;
@@ -215,6 +224,7 @@ export function Workspace({ me, onSignedOut }: { me: User; onSignedOut: (notice?
         if (frame.type === 'message.created' || frame.type === 'unread.updated' || frame.type.startsWith('conversation.')) refreshSummary();
       },
       onResync: () => {
+        routingRef.current.reload();
         if (connectedOnce) refetchAll();
       },
       onStatus: (st) => {
@@ -303,6 +313,10 @@ export function Workspace({ me, onSignedOut }: { me: User; onSignedOut: (notice?
           <span className="conn-dot" aria-hidden="true" />
           {status === 'live' ? 'Live' : status === 'connecting' ? 'Connecting…' : 'Offline — reconnecting'}
         </span>
+        <StatusSwitch routing={routing} fail={fail} />
+        <button className="btn ghost" onClick={() => setChoosing('later')} disabled={!routing.presence}>
+          Queues{routing.presence ? ` (${routing.presence.servingQueueIds.length})` : ''}
+        </button>
         <span className="me">
           <span className="me-name">{me.name}</span>
           <span className="muted me-role">{me.role}</span>
@@ -324,6 +338,19 @@ export function Workspace({ me, onSignedOut }: { me: User; onSignedOut: (notice?
           hasMore={Boolean(nextCursor) }
           onMore={() => nextCursor && void loadList(filters, nextCursor)}
           dir={dir}
+          above={
+            (filters.view ?? 'all') !== 'mine' ? (
+              <OfferCards
+                routing={routing}
+                held={state.conversations}
+                fail={fail}
+                onAccepted={(id) => {
+                  setFilters((f) => ({ ...f, view: 'mine' }));
+                  open(id);
+                }}
+              />
+            ) : null
+          }
         />
         {openConv ? (
           <Thread
@@ -350,6 +377,9 @@ export function Workspace({ me, onSignedOut }: { me: User; onSignedOut: (notice?
         )}
         {openConv && detailsOpen && <Details conversation={openConv} contact={contactId !== null ? state.contacts[contactId] : undefined} update={update} dir={dir} fail={fail} />}
       </main>
+      {choosing && routing.presence && dir.users.length > 0 && (choosing === 'later' || routing.presence.queueIds.length > 0) && (
+        <QueueChooser routing={routing} queues={dir.queues} startOfDay={choosing === 'start'} onClose={() => setChoosing(null)} fail={fail} />
+      )}
       <div className="toasts" aria-live="assertive">
         {toasts.map((t) => (
           <div key={t.id} className={`toast toast-${t.kind}`} role={t.kind === 'error' ? 'alert' : 'status'}>

@@ -18,6 +18,13 @@ export type MessagePage = { items: Message[]; hasMore: boolean };
 export type PostMessageInput = z.input<typeof P.PostMessageRequest>;
 export type UpdateConversationInput = z.infer<typeof P.UpdateConversationRequest>;
 export type UpdateContactInput = z.input<typeof P.UpdateContactRequest>;
+export type AgentStatus = z.infer<typeof P.AgentStatus>;
+export type AgentPresence = P.AgentPresence;
+export type Offer = P.Offer;
+export type MyRouting = z.infer<typeof P.MyRouting>;
+export type QueueCounts = P.QueueCounts;
+export type QueueRouting = z.infer<typeof P.QueueRouting>;
+export type UpdateQueueRoutingInput = z.input<typeof P.UpdateQueueRoutingRequest>;
 
 /** Filters of GET /conversations, as typed values; arrays are sent comma-separated. */
 export type ConversationFilters = Partial<ConversationListQuery>;
@@ -175,6 +182,44 @@ export class ApiClient {
   }
   unpinCustomer(id: number): Promise<Conversation> {
     return this.request('POST', `/conversations/${id}/unpin-customer`);
+  }
+
+  // --- routing (seed 001: status, queues served, offers; seed 004: transfers)
+  myRouting(): Promise<MyRouting> {
+    return this.request('GET', '/routing/me');
+  }
+  setStatus(status: AgentStatus): Promise<MyRouting> {
+    return this.request('PUT', '/routing/me/status', { status });
+  }
+  chooseQueues(queueIds: number[]): Promise<MyRouting> {
+    return this.request('PUT', '/routing/me/queues', { queueIds });
+  }
+  agents(): Promise<{ items: AgentPresence[] }> {
+    return this.request('GET', '/routing/agents');
+  }
+  queueCounts(): Promise<{ items: QueueCounts[] }> {
+    return this.request('GET', '/routing/queues');
+  }
+  acceptOffer(offerId: number): Promise<{ ok: true; conversationId: number }> {
+    return this.request('POST', `/routing/offers/${offerId}/accept`);
+  }
+  declineOffer(offerId: number): Promise<{ ok: true }> {
+    return this.request('POST', `/routing/offers/${offerId}/decline`);
+  }
+  pickList(queueId?: number): Promise<ConversationPage> {
+    return this.request('GET', '/routing/pick-list', undefined, { queueId });
+  }
+  transferToAgent(id: number, userId: number, note?: string): Promise<{ ok: true }> {
+    return this.request('POST', `/conversations/${id}/transfer-to-agent`, { userId, ...(note ? { note } : {}) });
+  }
+  transferToQueue(id: number, queueId: number, note?: string): Promise<{ ok: true }> {
+    return this.request('POST', `/conversations/${id}/transfer-to-queue`, { queueId, ...(note ? { note } : {}) });
+  }
+  queueRouting(queueId: number): Promise<QueueRouting> {
+    return this.request('GET', `/queues/${queueId}/routing`);
+  }
+  updateQueueRouting(queueId: number, patch: UpdateQueueRoutingInput): Promise<QueueRouting> {
+    return this.request('PUT', `/queues/${queueId}/routing`, patch);
   }
 
   // --- contacts

@@ -1,0 +1,129 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { PASSWORD, createQueue, createUser, customerWrites, signIn, startTestServer, tokenFor, type Caller, type TestServer } from '../../../test/harness.ts';
+import { launchBrowser, row, signedInContext, waitForLive, watchForTrouble } from './browser.ts';
+
+describe('start of day, offers, wrap-up and the pick list (seed 001)', () => {
+  let t: TestServer;
+  let browser: Browser;
+  let token: string;
+  let support: number;
+  let billing: number;
+  let picking: number;
+  let context: BrowserContext;
+  let trouble: { errors: string[]; dialogs: string[] };
+
+  beforeAll(async () => {
+    [t, browser] = await Promise.all([startTestServer({ listen: true }), launchBrowser()]);
+    [support, billing, picking] = [await createQueue(t, 'Support'), await createQueue(t, 'Billing'), await createQueue(t, 'Picking')];
+    await t.server.services.store.db.updateTable('queues').set({ routing_mode: 'pick_list' }).where('id', '=', picking).execute();
+    const admin = await createUser(t, 'admin', 'Ada Admin');
+    token = await tokenFor(t, admin.id);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+  afterEach(async () => {
+    expect(trouble.errors).toEqual([]);
+    expect(trouble.dialogs).toEqual([]);
+    await context?.close();
+  });
+
+  async function openAs(caller: Caller, path = '/'): Promise<Page> {
+    context = await signedInContext(browser, t, caller);
+    const page = await context.newPage();
+    page.setDefaultTimeout(8000);
+    trouble = watchForTrouble(page);
+    await page.goto(t.url + path);
+    await waitForLive(page);
+    return page;
+  }
+
+  it('asks which queues to serve after sign-in, and switches status from the header', async () => {
+    const user = await createUser(t, 'agent', 'Rose Tyler', [support, billing]);
+    const caller = await signIn(t, user);
+    context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(8000);
+    trouble = watchForTrouble(page);
+    await page.goto(t.url);
+    await page.getByLabel('Email').fill(user.email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+
+    const dialog = page.getByRole('dialog', { name: 'Choose your queues' });
+    await dialog.getByLabel('Support').waitFor();
+    expect(await dialog.getByLabel('Billing').isChecked()).toBe(true);
+    await dialog.getByLabel('Billing').uncheck();
+    await dialog.getByRole('button', { name: 'Start serving' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Queues (1)' }).waitFor();
+    expect(await page.getByLabel('My status').inputValue()).toBe('available');
+    let me = (await caller.api('GET', '/api/v1/routing/me')).body;
+    expect(me.presence.servingQueueIds).toEqual([support]);
+    expect(me.presence.status).toBe('available');
+
+    await page.getByLabel('My status').selectOption('busy');
+    await expect.poll(async () => (await caller.api('GET', '/api/v1/routing/me')).body.presence.status).toBe('busy');
+    await page.getByLabel('My status').selectOption('do_not_respond');
+    await expect.poll(async () => (await caller.api('GET', '/api/v1/routing/me')).body.presence.status).toBe('do_not_respond');
+
+    // Change the queues later from the header.
+    await page.getByRole('button', { name: 'Queues (1)' }).click();
+    await dialog.getByLabel('Billing').check();
+    await dialog.getByLabel('Set my status to Available').uncheck();
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Queues (2)' }).waitFor();
+    me = (await caller.api('GET', '/api/v1/routing/me')).body;
+    expect(me.presence.servingQueueIds).toEqual([support, billing].sort((a, b) => a - b));
+    expect(me.presence.status).toBe('do_not_respond');
+  });
+
+  it('shows an offer with Accept and Decline; declining asks nothing, accepting moves it to Mine; End chat → wrap-up → Close wrap-up', async () => {
+    const user = await createUser(t, 'agent', 'Clara Oswald', [support]);
+    const agent = await signIn(t, user);
+    await agent.api('PUT', '/api/v1/routing/me/queues', { queueIds: [support] });
+    expect((await agent.api('PUT', '/api/v1/routing/me/status', { status: 'available' })).status).toBe(200);
+    const page = await openAs(agent);
+    await page.getByRole('tab', { name: 'Queued' }).click();
+
+    await customerWrites(t, token, { externalId: 'amy', name: 'Amy Pond', body: 'Is my order shipped?', queueId: support });
+    const offer = page.getByRole('listitem', { name: 'Offer: Amy Pond' });
+    await offer.waitFor();
+    await offer.getByText('Is my order shipped?').waitFor();
+    await offer.getByRole('button', { name: 'Decline' }).click();
+    await offer.waitFor({ state: 'detached' });
+    expect(trouble.dialogs).toEqual([]);
+    const declined = (await agent.api('GET', '/api/v1/routing/me')).body;
+    expect(declined.offers).toEqual([]);
+
+    await customerWrites(t, token, { externalId: 'rory', name: 'Rory Williams', body: 'Need help with billing', queueId: support });
+    const second = page.getByRole('listitem', { name: 'Offer: Rory Williams' });
+    await second.getByRole('button', { name: 'Accept' }).click();
+    await second.waitFor({ state: 'detached' });
+    expect(await page.getByRole('tab', { name: 'Mine' }).getAttribute('aria-selected')).toBe('true');
+    await row(page, 'Rory Williams').waitFor();
+    const thread = page.getByRole('region', { name: 'Conversation with Rory Williams' });
+    await thread.locator('.thread-sub', { hasText: 'Assigned to Clara Oswald' }).waitFor();
+
+    await thread.getByRole('button', { name: 'End chat' }).click();
+    await thread.locator('.thread-sub .status-pill', { hasText: 'Wrap-up' }).waitFor();
+    await thread.getByRole('button', { name: 'Close wrap-up' }).click();
+    await thread.getByRole('button', { name: 'Close wrap-up' }).waitFor({ state: 'detached' });
+    await thread.getByRole('button', { name: 'Reopen' }).waitFor();
+  });
+
+  it('picks a waiting conversation from a pick-list queue', async () => {
+    const user = await createUser(t, 'agent', 'Donna Noble', [picking]);
+    const agent = await signIn(t, user);
+    await agent.api('PUT', '/api/v1/routing/me/status', { status: 'available' });
+    const res = await customerWrites(t, token, { externalId: 'wilf', name: 'Wilfred Mott', body: 'Anyone there?', queueId: picking });
+    const page = await openAs(agent);
+    await page.getByRole('tab', { name: 'Queued' }).click();
+    await row(page, 'Wilfred Mott').click();
+    await page.getByRole('button', { name: 'Pick' }).click();
+    await page.locator('.thread-sub', { hasText: 'Assigned to Donna Noble' }).waitFor();
+    expect((await agent.api('GET', `/api/v1/conversations/${res.body.conversationId}`)).body.assigneeId).toBe(user.id);
+  });
+});
