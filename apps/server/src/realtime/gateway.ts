@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import { agentMayReceive, type Viewer } from '@switchboard/core';
+import { agentMayReceive, type EventScope, type Viewer } from '@switchboard/core';
 import { ClientFrame } from '@switchboard/protocol';
 import { eventsAfter, oldestSeq, scopeOf, type EventRow } from '../store/events.ts';
 import { loadViewer, findUser } from '../store/users.ts';
@@ -25,6 +25,26 @@ interface Client {
 /** The frame text, built once per event and shared by every socket that may see it. */
 function frameOf(row: EventRow): string {
   return `{"seq":${row.seq},"type":${JSON.stringify(row.type)},"at":${row.at},"data":${row.data}}`;
+}
+
+/**
+ * A row's audience and encoded frame, computed once per row object: a live batch is one set of row
+ * objects handed to every socket, so each frame is encoded once rather than once per socket.
+ */
+const prepared = new WeakMap<EventRow, { scope: EventScope; frame: Buffer }>();
+function prepare(row: EventRow): { scope: EventScope; frame: Buffer } {
+  let p = prepared.get(row);
+  if (!p) {
+    p = { scope: scopeOf(row), frame: Buffer.from(frameOf(row)) };
+    prepared.set(row, p);
+  }
+  return p;
+}
+
+/** The socket under a ws connection, to send a batch of frames in one write (ws has no public cork). */
+function rawSocket(ws: WebSocket): { cork(): void; uncork(): void } | null {
+  const sock = (ws as unknown as { _socket?: { cork?: unknown; uncork?: unknown } })._socket;
+  return sock && typeof sock.cork === 'function' && typeof sock.uncork === 'function' ? (sock as { cork(): void; uncork(): void }) : null;
 }
 
 export class StreamGateway {
@@ -124,16 +144,23 @@ export class StreamGateway {
   }
 
   private sendIfVisible(client: Client, row: EventRow): void {
-    if (!agentMayReceive(client.viewer, scopeOf(row))) return;
-    client.ws.send(frameOf(row));
+    const { scope, frame } = prepare(row);
+    if (!agentMayReceive(client.viewer, scope)) return;
+    client.ws.send(frame, { binary: false });
     metrics.framesSent.inc();
   }
 
   private deliverTo(client: Client, rows: EventRow[]): void {
-    for (const row of rows) {
-      if (client.cursor === null || row.seq <= client.cursor) continue;
-      this.sendIfVisible(client, row);
-      client.cursor = row.seq;
+    const sock = rows.length > 1 ? rawSocket(client.ws) : null;
+    sock?.cork();
+    try {
+      for (const row of rows) {
+        if (client.cursor === null || row.seq <= client.cursor) continue;
+        this.sendIfVisible(client, row);
+        client.cursor = row.seq;
+      }
+    } finally {
+      sock?.uncork();
     }
   }
 

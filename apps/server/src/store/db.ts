@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase, type Transaction } from 'kysely';
 import type { Database } from './schema.ts';
 import { migrateToLatest } from './migrate.ts';
 
@@ -31,6 +31,35 @@ export interface Store {
 
 // COUNT(*) and bigint columns come back from pg as strings; our ids and times fit in a double.
 pg.types.setTypeParser(20, (v) => Number(v));
+
+/** How many distinct SQL texts keep their prepared statement (an `in (?, ?)` list of each length is one). */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely prepares every query afresh; compiling the SQL costs more than running most of ours. The
+ * same text reuses its prepared statement (least recently used ones are dropped beyond the limit).
+ */
+function withStatementCache(database: SQLite.Database): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    prepare(text: string) {
+      let stmt = cache.get(text);
+      if (stmt && !stmt.busy) {
+        cache.delete(text);
+        cache.set(text, stmt);
+        return stmt;
+      }
+      stmt = database.prepare(text);
+      cache.set(text, stmt);
+      if (cache.size > STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      return stmt;
+    },
+    close() {
+      cache.clear();
+      database.close();
+    },
+  };
+}
 
 export async function openStore(config: StoreConfig): Promise<Store> {
   const url = config.databaseUrl;
@@ -67,7 +96,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     database.pragma('synchronous = FULL');
     database.pragma('foreign_keys = ON');
     database.pragma('busy_timeout = 5000');
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   }
   await migrateToLatest(db, dialect, dialect === 'postgres' ? config.pgSchema : undefined);
 
