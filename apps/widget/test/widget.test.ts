@@ -1,0 +1,213 @@
+import http from 'node:http';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
+import { createQueue, createUser, signIn, startTestServer, type Caller, type TestServer } from '../../../test/harness.ts';
+import { launchBrowser, row, signedInContext, waitForLive, watchForTrouble } from '../../web/test/browser.ts';
+import { identityHash } from '../../server/src/actions/visitors.ts';
+
+/**
+ * Issue 3 in the browser: a customer's own site (another origin) embeds the widget with the README
+ * snippet; an agent works in the Switchboard workspace. Seed 003 chat requests end to end.
+ */
+const SECRET = 'browser-test-identity-secret';
+let t: TestServer;
+let site: http.Server;
+let siteUrl = '';
+let browser: Browser;
+let admin: Caller;
+const contexts: BrowserContext[] = [];
+let trouble: Array<{ errors: string[] }> = [];
+
+function snippet(extra = '') {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Customer site</title></head><body><h1>Customer site</h1><div id="support" style="height:600px"></div>
+<script src="${t.url}/widget.js" async></script>
+<script>window.Switchboard=window.Switchboard||function(){(Switchboard.q=Switchboard.q||[]).push(arguments)};${extra}</script></body></html>`;
+}
+
+beforeAll(async () => {
+  [t, browser] = await Promise.all([startTestServer({ listen: true }), launchBrowser()]);
+  const q = await createQueue(t, 'Web');
+  admin = await signIn(t, await createUser(t, 'admin', 'Ada Lovelace', [q]));
+  await admin.api('PUT', '/api/v1/settings/widget', { queueId: q, identitySecret: SECRET, preChatForm: 'optional' });
+  site = http.createServer((req, res) => {
+    const u = new URL(req.url ?? '/', 'http://x');
+    res.setHeader('content-type', 'text/html');
+    if (u.pathname === '/portal') {
+      const user = { id: 'cust-1', name: 'Dana Scully', email: 'dana@example.org', hash: identityHash(SECRET, 'cust-1') };
+      res.end(snippet(`Switchboard('setUser',${JSON.stringify(user)});Switchboard('portal','#support');`));
+    } else res.end(snippet());
+  });
+  await new Promise<void>((r) => site.listen(0, '127.0.0.1', () => r()));
+  const a = site.address();
+  siteUrl = `http://localhost:${typeof a === 'object' && a ? a.port : 0}`; // another origin than the server
+});
+afterAll(async () => {
+  await browser?.close();
+  site?.close();
+  await t?.close();
+});
+afterEach(async () => {
+  for (const tr of trouble) expect(tr.errors).toEqual([]);
+  trouble = [];
+  for (const c of contexts.splice(0)) await c.close();
+});
+
+async function customer(path = '/'): Promise<{ page: Page; chat: FrameLocator }> {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.setDefaultTimeout(8000);
+  trouble.push(watchForTrouble(page));
+  await page.goto(siteUrl + path);
+  return { page, chat: page.frameLocator(path === '/portal' ? 'iframe[title="Support portal"]' : 'iframe[title="Chat"]') };
+}
+
+async function agentWorkspace(): Promise<Page> {
+  const context = await signedInContext(browser, t, admin);
+  contexts.push(context);
+  const page = await context.newPage();
+  page.setDefaultTimeout(8000);
+  trouble.push(watchForTrouble(page));
+  await page.goto(t.url);
+  await waitForLive(page);
+  return page;
+}
+
+async function startChat(chat: FrameLocator, page: Page, name: string, message: string) {
+  await page.getByRole('button', { name: 'Open chat' }).click();
+  await chat.getByRole('textbox', { name: 'Name' }).fill(name);
+  await chat.getByRole('textbox', { name: 'Type your message…' }).fill(message);
+  await chat.getByRole('button', { name: 'Start chat' }).click();
+  await chat.locator('.msg.mine', { hasText: message }).waitFor();
+}
+
+const conversationOf = async (name: string) => {
+  const r = await admin.api('GET', `/api/v1/conversations?q=${encodeURIComponent(name)}`);
+  return r.body.items[0].id as number;
+};
+
+describe('chat widget on a customer site', () => {
+  it('outside office hours it shows the hours and that nobody is there, and the request waits', async () => {
+    await admin.api('PUT', '/api/v1/settings/widget', { alwaysOpen: false, officeHours: { timezone: 'UTC', days: { sat: [{ open: '10:00', close: '12:00' }] } } });
+    try {
+      const { page, chat } = await customer();
+      await page.getByRole('button', { name: 'Open chat' }).click();
+      await chat.getByRole('status').filter({ hasText: 'We are closed now' }).waitFor();
+      const hours = chat.getByLabel('Office hours');
+      expect(await hours.textContent()).toContain('Sat10:00–12:00');
+      expect(await hours.textContent()).toContain('Monclosed');
+      await chat.getByRole('textbox', { name: 'Type your message…' }).fill('Are you open tomorrow?');
+      await chat.getByRole('button', { name: 'Start chat' }).click();
+      await chat.getByText('Waiting for an agent to join…').waitFor();
+    } finally {
+      await admin.api('PUT', '/api/v1/settings/widget', { alwaysOpen: true });
+    }
+  });
+
+  it('waiting, then a callback: the agent sees the callback request with the phone number', async () => {
+    const agent = await agentWorkspace();
+    const { page, chat } = await customer();
+    await startChat(chat, page, 'Fox Mulder', 'I need help with my order');
+    await chat.getByText('Waiting for an agent to join…').waitFor();
+    await row(agent, 'Fox Mulder').waitFor();
+    await chat.getByRole('button', { name: 'Request a callback' }).click();
+    await chat.getByRole('textbox', { name: 'Phone number' }).fill('+1 555 0142');
+    await chat.getByRole('textbox', { name: 'Preferred time' }).fill('Tomorrow 9am');
+    await chat.getByRole('button', { name: 'Call me back' }).click();
+    await chat.getByText('We will call you back at +1 555 0142 (Tomorrow 9am).').waitFor();
+    const id = await conversationOf('Fox Mulder');
+    await expect.poll(async () => (await admin.api('GET', `/api/v1/conversations?status=callback`)).body.items.map((c: any) => c.id)).toContain(id);
+    expect((await admin.api('GET', `/api/v1/conversations/${id}/chat-request`)).body.callback).toMatchObject({ phone: '+1 555 0142', preferredTime: 'Tomorrow 9am' });
+    await row(agent, 'Fox Mulder').waitFor();
+  });
+
+  it('waiting, then leaving: abandoned, then completed with a note by an agent', async () => {
+    const agent = await agentWorkspace();
+    const { page, chat } = await customer();
+    await startChat(chat, page, 'Dana Waits', 'Hello, anyone?');
+    await chat.getByRole('button', { name: 'Leave' }).click();
+    await chat.getByText('You left the chat.').waitFor();
+    const id = await conversationOf('Dana Waits');
+    expect((await admin.api('GET', `/api/v1/conversations/${id}`)).body.status).toBe('abandoned');
+    await row(agent, 'Dana Waits').waitFor();
+    const done = await admin.api('POST', `/api/v1/conversations/${id}/complete`, { note: 'Emailed her the answer' });
+    expect(done.body).toEqual({ ok: true, warning: null });
+    // The customer's widget hears the chat ended, live.
+    await chat.locator('.system', { hasText: 'The chat has ended' }).waitFor();
+    expect((await admin.api('GET', `/api/v1/conversations/${id}/chat-request`)).body.notes.map((n: any) => n.body)).toEqual(['Emailed her the answer']);
+  });
+
+  it('a joined chat: messages both ways live, and a reload keeps the history', async () => {
+    const agent = await agentWorkspace();
+    const { page, chat } = await customer();
+    await startChat(chat, page, 'Walter Skinner', 'My rocket will not start');
+    const id = await conversationOf('Walter Skinner');
+    expect((await admin.api('POST', `/api/v1/conversations/${id}/reassign`, { assigneeId: admin.id })).status).toBe(200);
+    await chat.locator('.system', { hasText: 'Ada joined the chat' }).waitFor();
+
+    await row(agent, 'Walter Skinner').click();
+    await agent.locator('.msg.in', { hasText: 'My rocket will not start' }).waitFor();
+    const composer = agent.getByRole('textbox', { name: 'Reply' });
+    await composer.fill('Have you tried the ignition key?');
+    await composer.press('Enter');
+    await chat.locator('.msg.theirs', { hasText: 'Have you tried the ignition key?' }).waitFor();
+    expect(await chat.locator('.msg.theirs .who').last().textContent()).toBe('Ada');
+
+    await admin.api('POST', `/api/v1/conversations/${id}/typing`, { typing: true });
+    await chat.getByText('Ada is typing…').waitFor();
+
+    const input = chat.getByRole('textbox', { name: 'Type your message…' });
+    await input.fill('Yes 🚀 it works now');
+    await input.press('Enter');
+    await agent.locator('.msg.in', { hasText: 'Yes 🚀 it works now' }).waitFor();
+    // The customer has seen the agent's reply: a read receipt.
+    await expect.poll(async () => (await admin.api('GET', `/api/v1/conversations/${id}/messages`)).body.items.find((m: any) => m.body === 'Have you tried the ignition key?').status).toBe('read');
+
+    await page.reload();
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    await chat.locator('.msg.mine', { hasText: 'My rocket will not start' }).waitFor();
+    await chat.locator('.msg.theirs', { hasText: 'Have you tried the ignition key?' }).waitFor();
+    expect(await chat.locator('.msg', { hasText: 'Yes 🚀 it works now' }).count()).toBe(1);
+    // Still live after the reload.
+    await composer.fill('Great, anything else?');
+    await composer.press('Enter');
+    await chat.locator('.msg.theirs', { hasText: 'Great, anything else?' }).waitFor();
+  });
+
+  it('a chat from a ticket in the client portal ends with the chat log attached to the ticket', async () => {
+    const first = await customer('/portal');
+    await first.chat.getByRole('tab', { name: 'My tickets' }).click();
+    await first.chat.getByText('You have no tickets.').waitFor();
+    const contact = await t.server.services.store.db.selectFrom('contact_identities').select('contact_id').where('external_id', '=', 'user:cust-1').executeTakeFirstOrThrow();
+    const ticket = (await admin.api('POST', '/api/v1/tickets', { subject: 'Fuel gauge broken', contactId: contact.contact_id, assigneeId: admin.id })).body;
+
+    const { page, chat } = await customer('/portal');
+    await chat.getByRole('tab', { name: 'My tickets' }).click();
+    await chat.getByRole('button', { name: `#${ticket.id} Fuel gauge broken` }).click();
+    await chat.getByRole('button', { name: 'Chat about this ticket' }).click();
+    await chat.getByText('Waiting for an agent to join…').waitFor();
+    const id = await conversationOf('Dana Scully');
+    await admin.api('POST', `/api/v1/conversations/${id}/reassign`, { assigneeId: admin.id });
+    await chat.locator('.system', { hasText: 'Ada joined the chat' }).waitFor();
+    const input = chat.getByRole('textbox', { name: 'Type your message…' });
+    await input.fill('The gauge reads empty after refuelling');
+    await input.press('Enter');
+    await chat.locator('.msg.mine', { hasText: 'The gauge reads empty' }).waitFor();
+    await admin.api('POST', `/api/v1/conversations/${id}/messages`, { body: 'Replace sensor B, that fixes it' });
+    await chat.locator('.msg.theirs', { hasText: 'Replace sensor B' }).waitFor();
+
+    const ended = await admin.api('POST', `/api/v1/conversations/${id}/end-session`, { outcome: 'plain' });
+    expect(ended.body.ticketId).toBe(ticket.id);
+    await chat.getByText('The chat has ended.').waitFor();
+    const after = (await admin.api('GET', `/api/v1/tickets/${ticket.id}`)).body;
+    expect(after.attachments).toHaveLength(1);
+    const log = await (await fetch(t.url + after.attachments[0].url)).text();
+    expect(log).toContain('Dana Scully: The gauge reads empty after refuelling');
+    expect(log).toContain('Ada Lovelace: Replace sensor B, that fixes it');
+
+    await chat.getByRole('tab', { name: 'My tickets' }).click();
+    await chat.getByRole('button', { name: `#${ticket.id} Fuel gauge broken` }).click();
+    await chat.getByRole('link', { name: `chat-${id}.txt` }).waitFor();
+    await page.close();
+  });
+});
