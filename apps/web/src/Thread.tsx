@@ -5,6 +5,7 @@ import type { Directory, Toast, Update } from './Workspace.tsx';
 import { api } from './api.ts';
 import { STATUS_NAMES } from './ConversationList.tsx';
 import { CHANNELS, ChannelIcon, DeliveryIcon, Modal, fullTime } from './ui.tsx';
+import { TransferDialog } from './Transfer.tsx';
 
 export const MAX_LENGTH = 2000;
 
@@ -33,7 +34,7 @@ export function Thread({ conversation: c, thread, update, dir, fail, toast, deta
 
 // ---------------------------------------------------------------- header and its actions
 
-type Dialog = null | 'resolve' | 'reassign';
+type Dialog = null | 'resolve' | 'reassign' | 'transfer';
 
 function ThreadHeader({ c, name, update, dir, fail, toast, detailsOpen, toggleDetails, onClosed }: Omit<Props, 'conversation' | 'thread'> & { c: Conversation; name: string }) {
   const [dialog, setDialog] = useState<Dialog>(null);
@@ -57,9 +58,25 @@ function ThreadHeader({ c, name, update, dir, fail, toast, detailsOpen, toggleDe
     }
   };
 
+  // Alt+T transfer, Alt+R resolve (seed 004's shortcuts; Alt because Ctrl+T/Ctrl+R belong to the browser).
+  const finishedRef = useRef(false);
+  useEffect(() => {
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      if (!e.altKey || e.ctrlKey || e.metaKey || document.querySelector('[role="dialog"]')) return;
+      const k = e.code === 'KeyT' ? 't' : e.code === 'KeyR' ? 'r' : null;
+      if (!k) return;
+      e.preventDefault();
+      if (k === 't') setDialog('transfer');
+      else if (!finishedRef.current) setDialog('resolve');
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+
   const s = c.status;
   const assigneeName = c.assigneeId ? (dir.users.find((u) => u.id === c.assigneeId)?.name ?? `User #${c.assigneeId}`) : null;
   const finished = s === 'resolved' || s === 'closed';
+  finishedRef.current = finished;
 
   return (
     <header className="thread-head">
@@ -115,6 +132,9 @@ function ThreadHeader({ c, name, update, dir, fail, toast, detailsOpen, toggleDe
             Reopen
           </button>
         )}
+        <button className="btn" disabled={busy} onClick={() => setDialog('transfer')} title="Transfer (Alt+T)" aria-keyshortcuts="Alt+T">
+          Transfer
+        </button>
         <button className="btn" disabled={busy} onClick={() => setDialog('reassign')}>
           Reassign
         </button>
@@ -170,6 +190,19 @@ function ThreadHeader({ c, name, update, dir, fail, toast, detailsOpen, toggleDe
             <textarea rows={3} maxLength={2000} value={note} onChange={(e) => setNote(e.target.value)} placeholder="e.g. Refund processed" />
           </label>
         </Modal>
+      )}
+      {dialog === 'transfer' && (
+        <TransferDialog
+          c={c}
+          dir={dir}
+          fail={fail}
+          onClose={() => setDialog(null)}
+          onDone={(text) => {
+            setDialog(null);
+            toast(text, 'info');
+            api.conversation(c.id).then((fresh) => update((st) => upsertConversations(st, [fresh])), () => {});
+          }}
+        />
       )}
       {dialog === 'reassign' && (
         <Modal

@@ -17,7 +17,7 @@ import {
 } from '@switchboard/client';
 import type { ServerFrame } from '@switchboard/protocol';
 import type { ConversationFilters, Label, TagWithKind, User } from './types.ts';
-import type { Queue } from '@switchboard/client';
+import type { AgentPresence, Queue } from '@switchboard/client';
 import { api, messageOf } from './api.ts';
 import { ConversationList } from './ConversationList.tsx';
 import { Thread } from './Thread.tsx';
@@ -34,6 +34,8 @@ export interface Directory {
   conversationTags: TagWithKind[];
   customerTags: TagWithKind[];
   queues: Queue[];
+  /** Everyone's live status and load (presence.updated). */
+  agents: Record<number, AgentPresence>;
 }
 
 export interface Toast {
@@ -56,7 +58,7 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
   const [listLoading, setListLoading] = useState(true);
   const [listError, setListError] = useState<string | null>(null);
   const [status, setStatus] = useState<StreamStatus>('connecting');
-  const [dir, setDir] = useState<Directory>({ me, users: [], labels: [], conversationTags: [], customerTags: [], queues: [] });
+  const [dir, setDir] = useState<Directory>({ me, users: [], labels: [], conversationTags: [], customerTags: [], queues: [], agents: {} });
   const routing = useRouting(me.id);
   const routingRef = useRef(routing);
   routingRef.current = routing;
@@ -285,6 +287,7 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
   }
 
   const total = state.summary?.conversations ?? 0;
+  const liveDir = useMemo(() => ({ ...dir, agents: routing.agents }), [dir, routing.agents]);
 
   return (
     <div className="app">
@@ -358,7 +361,7 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
             conversation={openConv}
             thread={state.messages[openConv.id]}
             update={update}
-            dir={dir}
+            dir={liveDir}
             fail={fail}
             toast={toast}
             detailsOpen={detailsOpen}
@@ -375,7 +378,7 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
             </div>
           </section>
         )}
-        {openConv && detailsOpen && <Details conversation={openConv} contact={contactId !== null ? state.contacts[contactId] : undefined} update={update} dir={dir} fail={fail} />}
+        {openConv && detailsOpen && <Details conversation={openConv} contact={contactId !== null ? state.contacts[contactId] : undefined} update={update} dir={liveDir} fail={fail} />}
       </main>
       {choosing && routing.presence && dir.users.length > 0 && (choosing === 'later' || routing.presence.queueIds.length > 0) && (
         <QueueChooser routing={routing} queues={dir.queues} startOfDay={choosing === 'start'} onClose={() => setChoosing(null)} fail={fail} />
