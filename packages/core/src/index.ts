@@ -7,3 +7,4 @@ export * from './access/audience.ts';
 export * from './messages/delivery.ts';
 export * from './routing/index.ts';
 export * from './widget/officeHours.ts';
+export * from './messages/sensitive.ts';

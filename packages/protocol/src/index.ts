@@ -6,3 +6,4 @@ export * from './conversations.ts';
 export * from './stream.ts';
 export * from './routing.ts';
 export * from './widget.ts';
+export * from './composer.ts';

@@ -27,6 +27,7 @@ import { contactRoutes } from './routes/contacts.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { inboundRoutes } from './routes/inbound.ts';
 import { routingRoutes } from './routes/routing.ts';
+import { composerRoutes } from './routes/composer.ts';
 import { StreamGateway } from '../realtime/gateway.ts';
 import { registerCustomerSide } from './customerSide.ts';
 import { metrics, registry } from '../metrics.ts';
@@ -127,6 +128,7 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
       await api.register(adminRoutes(s));
       await api.register(inboundRoutes(s));
       await api.register(routingRoutes(s));
+      await api.register(composerRoutes(s));
     },
     { prefix: '/api/v1' },
   );

@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import * as core from './migrations/001_core.ts';
 import * as routing from './migrations/002_routing.ts';
 import * as customer from './migrations/003_customer.ts';
+import * as composer from './migrations/004_composer.ts';
 import type { Dialect } from './db.ts';
 
 /** Migrations are listed in code, so they ship with the bundle and run the same on both engines. */
@@ -10,6 +11,7 @@ function provider(dialect: Dialect): MigrationProvider {
     '001_core': { up: (db) => core.up(db, dialect) },
     '002_routing': { up: (db) => routing.up(db, dialect) },
     '003_customer': { up: (db) => customer.up(db, dialect) },
+    '004_composer': { up: (db) => composer.up(db, dialect) },
   };
   return { getMigrations: async () => all };
 }

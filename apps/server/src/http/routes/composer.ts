@@ -1,0 +1,107 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { cleanUpInput, findSensitive } from '@switchboard/core';
+import { CannedMessage, CannedMessageInput, CleanedText, ComposerRules, ComposerTextRequest, ErrorBody, IdParams, Ok, SensitiveCheck } from '@switchboard/protocol';
+import { requireAdmin, requireAuth, viewerOf } from '../auth.ts';
+import type { Services } from '../services.ts';
+import { AppError } from '../../errors.ts';
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
+const tags = ['composer'];
+
+/** The tables of migration 004, typed here so the shared schema stays untouched. */
+interface ComposerTables {
+  canned_messages: { id: number; title: string; body: string; created_by: number | null; created_at: number; updated_at: number };
+  composer_settings: { key: string; value: string; updated_at: number };
+}
+
+const present = (r: ComposerTables['canned_messages']): CannedMessage => ({ id: r.id, title: r.title, body: r.body, createdAt: Number(r.created_at), updatedAt: Number(r.updated_at) });
+
+/**
+ * Canned messages (seed 004) and the composer's rules (seed 001): everyone reads, admins write.
+ * The sensitive-data check and the clean-up run the pure functions of packages/core, so the agent
+ * app (which may not import core) asks here.
+ */
+export function composerRoutes(s: Services): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.addHook('preHandler', requireAuth);
+    const db = s.store.db as unknown as Kysely<ComposerTables>;
+
+    // Rules change rarely and are read on every check: keep them for a few seconds per process.
+    let cached: { at: number; rules: ComposerRules } | null = null;
+    async function rules(): Promise<ComposerRules> {
+      const now = Date.now();
+      if (cached && now - cached.at < 5000) return cached.rules;
+      const row = await db.selectFrom('composer_settings').select('value').where('key', '=', 'composer').executeTakeFirst();
+      let parsed: ComposerRules;
+      try {
+        parsed = ComposerRules.parse(row ? JSON.parse(row.value) : {});
+      } catch {
+        parsed = ComposerRules.parse({});
+      }
+      cached = { at: now, rules: parsed };
+      return parsed;
+    }
+
+    app.get('/canned-messages', { schema: { tags, summary: 'Canned messages, by title', response: { 200: z.object({ items: z.array(CannedMessage) }), ...errors } } }, async () => ({
+      items: (await db.selectFrom('canned_messages').selectAll().orderBy('title').orderBy('id').limit(1000).execute()).map(present),
+    }));
+    app.post('/canned-messages', { schema: { tags, summary: 'Add a canned message (admin)', body: CannedMessageInput, response: { 201: CannedMessage, ...errors } } }, async (req, reply) => {
+      const v = requireAdmin(req);
+      const now = s.clock.now();
+      const row = await db
+        .insertInto('canned_messages')
+        .values({ title: req.body.title, body: req.body.body, created_by: v.id, created_at: now, updated_at: now } as never)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return reply.code(201).send(present(row));
+    });
+    app.put('/canned-messages/:id', { schema: { tags, summary: 'Change a canned message (admin)', params: IdParams, body: CannedMessageInput, response: { 200: CannedMessage, ...errors } } }, async (req) => {
+      requireAdmin(req);
+      const row = await db
+        .updateTable('canned_messages')
+        .set({ title: req.body.title, body: req.body.body, updated_at: s.clock.now() })
+        .where('id', '=', req.params.id)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) throw new AppError('not_found', 'No such canned message.', 404);
+      return present(row);
+    });
+    app.delete('/canned-messages/:id', { schema: { tags, summary: 'Delete a canned message (admin)', params: IdParams, response: { 200: Ok, ...errors } } }, async (req) => {
+      requireAdmin(req);
+      const r = await db.deleteFrom('canned_messages').where('id', '=', req.params.id).executeTakeFirst();
+      if (!Number(r.numDeletedRows)) throw new AppError('not_found', 'No such canned message.', 404);
+      return { ok: true as const };
+    });
+
+    app.get('/composer/rules', { schema: { tags, summary: 'Words and patterns to avoid, and what Clean up input removes', response: { 200: ComposerRules, ...errors } } }, async () => rules());
+    app.put('/composer/rules', { schema: { tags, summary: 'Set the composer rules (admin)', body: ComposerRules, response: { 200: ComposerRules, ...errors } } }, async (req) => {
+      requireAdmin(req);
+      const bad = [...req.body.sensitivePatterns, ...req.body.cleanupPatterns].filter((p) => {
+        try {
+          new RegExp(p, 'u');
+          return false;
+        } catch {
+          return true;
+        }
+      });
+      if (bad.length) throw new AppError('invalid_pattern', `Not a valid pattern: ${bad[0]}`, 422, { patterns: bad });
+      const value = JSON.stringify(req.body);
+      const now = s.clock.now();
+      const updated = await db.updateTable('composer_settings').set({ value, updated_at: now }).where('key', '=', 'composer').executeTakeFirst();
+      if (!Number(updated.numUpdatedRows)) await db.insertInto('composer_settings').values({ key: 'composer', value, updated_at: now }).execute();
+      cached = null;
+      return rules();
+    });
+    app.post('/composer/check', { schema: { tags, summary: 'Find sensitive data in a reply before it is sent', body: ComposerTextRequest, response: { 200: SensitiveCheck, ...errors } } }, async (req) => {
+      viewerOf(req);
+      const r = await rules();
+      return { findings: findSensitive(req.body.text, { words: r.sensitiveWords, patterns: r.sensitivePatterns }) };
+    });
+    app.post('/composer/clean', { schema: { tags, summary: 'Clean up pasted text (Clean up input)', body: ComposerTextRequest, response: { 200: CleanedText, ...errors } } }, async (req) => {
+      const r = await rules();
+      return { text: cleanUpInput(req.body.text, { remove: r.cleanupPatterns }) };
+    });
+  };
+}

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { Id, Timestamp } from './common.ts';
+
+/** A canned message (seed 004; "reply templates" in seed 001) with {{first_name}}, {{email}}, {{agent_name}}, {{attr.key}}. */
+export const CannedMessage = z
+  .object({ id: Id, title: z.string(), body: z.string(), createdAt: Timestamp, updatedAt: Timestamp })
+  .meta({ id: 'CannedMessage' });
+export type CannedMessage = z.infer<typeof CannedMessage>;
+export const CannedMessageInput = z.object({
+  title: z.string().trim().min(1).max(120),
+  body: z.string().trim().min(1).max(2000),
+});
+
+/** What administrators ask agents to avoid, and what "Clean up input" removes (seed 001). */
+export const ComposerRules = z
+  .object({
+    sensitiveWords: z.array(z.string().trim().min(1).max(80)).max(200).default([]),
+    sensitivePatterns: z.array(z.string().min(1).max(500)).max(50).default([]).describe('Regular expressions, case-insensitive'),
+    cleanupPatterns: z.array(z.string().min(1).max(500)).max(50).default([]).describe('Regular expressions whose matches Clean up input removes'),
+  })
+  .meta({ id: 'ComposerRules' });
+export type ComposerRules = z.infer<typeof ComposerRules>;
+
+export const SensitiveFinding = z.object({
+  kind: z.enum(['card_number', 'ssn', 'pattern', 'word']),
+  start: z.number().int(),
+  end: z.number().int(),
+  text: z.string(),
+  reason: z.string(),
+});
+export type SensitiveFinding = z.infer<typeof SensitiveFinding>;
+export const ComposerTextRequest = z.object({ text: z.string().max(20_000) });
+export const SensitiveCheck = z.object({ findings: z.array(SensitiveFinding) }).meta({ id: 'SensitiveCheck' });
+export const CleanedText = z.object({ text: z.string() });
