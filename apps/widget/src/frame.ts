@@ -461,13 +461,21 @@ function composer() {
     h(
       'div',
       { class: 'row' },
-      h('button', { type: 'button', class: 'icon', 'aria-label': t('emoji'), onclick: () => ((s.showEmoji = !s.showEmoji), render()) }, '🙂'),
-      h('button', { type: 'button', class: 'icon', 'aria-label': t('attach'), onclick: () => file.click() }, '📎'),
+      h('button', { type: 'button', class: 'icon', 'aria-label': t('emoji'), onclick: () => ((s.showEmoji = !s.showEmoji), render()) }, icon(SMILE)),
+      h('button', { type: 'button', class: 'icon', 'aria-label': t('attach'), onclick: () => file.click() }, icon(CLIP)),
       file,
       input,
       h('button', { type: 'button', class: 'primary', onclick: submit }, t('send')),
     ),
   );
+}
+// Drawn, not emoji: icons must not depend on the system's emoji font.
+const SMILE = '<circle cx="12" cy="12" r="9"/><path d="M8 14s1.5 2 4 2 4-2 4-2"/><path d="M9 9h.01M15 9h.01"/>';
+const CLIP = '<path d="M21.4 11.1l-9.2 9.2a6 6 0 0 1-8.5-8.5l9.2-9.2a4 4 0 0 1 5.7 5.7l-9.2 9.2a2 2 0 0 1-2.8-2.8l8.5-8.5"/>';
+function icon(paths: string) {
+  const span = document.createElement('span');
+  span.innerHTML = `<svg width="20" height="20" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">${paths}</svg>`;
+  return span.firstChild as Node;
 }
 function focusComposer() {
   (document.querySelector('.composer textarea') as HTMLTextAreaElement | null)?.focus();
@@ -519,7 +527,7 @@ function render() {
     'header',
     {},
     h('div', {}, h('h1', {}, s.config.title), s.conv && !s.conv.waiting && s.conv.agentName ? h('p', {}, s.conv.agentName) : null, !s.online && s.token ? h('p', { class: 'offline' }, t('reconnecting')) : null),
-    mode === 'widget' ? h('button', { type: 'button', class: 'icon close', 'aria-label': t('close'), onclick: () => parent.postMessage({ sb: true, type: 'close' }, '*') }, '×') : null,
+    mode === 'widget' ? h('button', { type: 'button', class: 'icon close', 'aria-label': t('close'), onclick: () => parent.postMessage({ sb: true, type: 'close' }, '*') }, icon('<path d="M6 6l12 12M18 6L6 18"/>')) : null,
   );
   let main: Node;
   if (mode === 'portal' && s.view === 'tickets') main = s.tickets.length ? h('ul', { class: 'tickets' }, ...s.tickets.map((tk) => h('li', {}, h('button', { type: 'button', class: 'link', onclick: () => void showTicket(tk.id) }, `#${tk.id} ${tk.subject}`), h('span', { class: 'meta' }, tk.status)))) : h('p', {}, t('noTickets'));
