@@ -31,6 +31,7 @@ export async function createServer(opts: ServerOptions = {}): Promise<Server> {
   await dispatcher.start();
   const redis = config.redisUrl ? new RedisEventHint(config.redisUrl, () => dispatcher.wake(), log) : null;
   if (redis) await redis.ready();
+  if (redis) dispatcher.afterNumbering = () => redis.publish();
   const services: Services = {
     config,
     store,

@@ -9,9 +9,14 @@ let token: string;
 let queue: number;
 let queries = 0;
 
+/** The event dispatcher reads (and on PostgreSQL numbers) events in the background; those are not the request's. */
+function isDispatcherWork(node: { kind: string }): boolean {
+  return node.kind === 'RawNode' || (node.kind !== 'InsertQueryNode' && JSON.stringify(node).includes('"name":"events"'));
+}
+
 const counter: KyselyPlugin = {
   transformQuery(args) {
-    queries++;
+    if (!isDispatcherWork(args.node)) queries++;
     return args.node;
   },
   async transformResult(args) {

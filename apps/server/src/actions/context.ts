@@ -44,7 +44,7 @@ export async function runAction<T>(
   const result = await ctx.store.transaction(async (tx) => {
     const pending: NewEvent[] = [];
     const out = await fn(tx, (...events) => pending.push(...events));
-    await appendEvents(tx, pending);
+    await appendEvents(tx, pending, ctx.store.dialect);
     emitted = pending.length;
     return out;
   });

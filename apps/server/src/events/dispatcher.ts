@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Store } from '../store/db.ts';
 import { eventsAfter, latestSeq, type EventRow } from '../store/events.ts';
 import { metrics } from '../metrics.ts';
+import { sequenceEvents } from './sequencer.ts';
 
 export type EventSubscriber = (rows: EventRow[]) => void;
 
@@ -16,6 +17,8 @@ export class EventDispatcher {
   private again = false;
   private poll: NodeJS.Timeout | undefined;
   private readonly subscribers = new Set<EventSubscriber>();
+  /** Called after this node numbered events (PostgreSQL), so other nodes read them too. */
+  afterNumbering: (() => void) | null = null;
 
   constructor(
     private readonly store: Store,
@@ -64,8 +67,21 @@ export class EventDispatcher {
     await this.drain();
   }
 
+  /** PostgreSQL: number what has committed; if another node is numbering, wait for it briefly. */
+  private async sequence(): Promise<void> {
+    for (let attempt = 0; attempt < 200; attempt++) {
+      const res = await sequenceEvents(this.store);
+      if (res !== 'busy') {
+        if (res.numbered > 0) this.afterNumbering?.();
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
   private async drain(): Promise<void> {
     try {
+      if (this.store.dialect === 'postgres') await this.sequence();
       for (;;) {
         const rows = await eventsAfter(this.store.db, this.last, 500);
         if (rows.length === 0) return;

@@ -29,6 +29,9 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/** deadlock_detected, serialization_failure, unique_violation (two first messages of one new customer). */
+const RETRYABLE = new Set(['40P01', '40001', '23505']);
+
 // COUNT(*) and bigint columns come back from pg as strings; our ids and times fit in a double.
 pg.types.setTypeParser(20, (v) => Number(v));
 
@@ -104,14 +107,17 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     db,
     dialect,
     async transaction(fn) {
-      // store.db, not the closure: a plugin wrapped around store.db (query counting) applies here too.
-      return store.db.transaction().execute(async (tx) => {
-        if (dialect === 'postgres') {
-          // Serialise event appends so sequence numbers commit in order and a reader never skips one.
-          await sql`select pg_advisory_xact_lock(74617)`.execute(tx);
+      // Writers run concurrently on PostgreSQL (event order comes from events/sequencer.ts). A
+      // deadlock or a lost race on a unique key is retried from the start, as if it came later.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          // store.db, not the closure: a plugin wrapped around store.db (query counting) applies here too.
+          return await store.db.transaction().execute(fn);
+        } catch (err) {
+          const code = (err as { code?: string }).code;
+          if (dialect !== 'postgres' || attempt >= 4 || !RETRYABLE.has(code ?? '')) throw err;
         }
-        return fn(tx);
-      });
+      }
     },
     async ping() {
       await sql`select 1`.execute(db);

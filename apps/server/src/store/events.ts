@@ -4,7 +4,8 @@ import type { Selectable } from 'kysely';
 import type { Db, Tx } from './db.ts';
 import type { EventsTable } from './schema.ts';
 
-export type EventRow = Selectable<EventsTable>;
+/** A delivered (numbered) event. */
+export type EventRow = Selectable<EventsTable> & { seq: number };
 
 export interface NewEvent {
   type: EventType;
@@ -15,13 +16,23 @@ export interface NewEvent {
   at: number;
 }
 
-/** Appends events to the outbox inside the caller's transaction. */
-export async function appendEvents(tx: Tx, events: NewEvent[]): Promise<void> {
+/**
+ * Appends events to the outbox inside the caller's transaction. SQLite has one writer at a time, so
+ * commit order is insertion order and the rows are numbered at once; on PostgreSQL concurrent
+ * transactions commit in any order, so the sequencer numbers rows after they commit.
+ */
+export async function appendEvents(tx: Tx, events: NewEvent[], dialect: 'sqlite' | 'postgres'): Promise<void> {
   if (events.length === 0) return;
+  let base: number | null = null;
+  if (dialect === 'sqlite') {
+    const row = await tx.selectFrom('events').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
+    base = Number(row?.seq ?? 0);
+  }
   await tx
     .insertInto('events')
     .values(
-      events.map((e) => ({
+      events.map((e, i) => ({
+        seq: base === null ? null : base + i + 1,
         type: e.type,
         conversation_id: e.conversationId ?? null,
         queue_id: e.scope.queueId ?? null,
@@ -40,7 +51,7 @@ export async function appendEvents(tx: Tx, events: NewEvent[]): Promise<void> {
 }
 
 export async function eventsAfter(db: Db, seq: number, limit: number): Promise<EventRow[]> {
-  return db.selectFrom('events').selectAll().where('seq', '>', seq).orderBy('seq').limit(limit).execute();
+  return (await db.selectFrom('events').selectAll().where('seq', '>', seq).orderBy('seq').limit(limit).execute()) as EventRow[];
 }
 
 export async function latestSeq(db: Db): Promise<number> {

@@ -162,7 +162,9 @@ export interface DraftsTable {
 }
 
 export interface EventsTable {
-  seq: Generated<number>;
+  id: Generated<number>;
+  /** Delivery order: null until the sequencer numbers the committed row (SQLite numbers it at once). */
+  seq: number | null;
   type: string;
   conversation_id: number | null;
   /** Audience columns (see core `EventScope`), copied at write time so replay decides as live did. */

@@ -187,7 +187,10 @@ export async function up(db: AnyDb, dialect: Dialect): Promise<void> {
     .addPrimaryKeyConstraint('drafts_pk', ['user_id', 'conversation_id'])
     .execute();
 
-  await withId(db.schema.createTable('events'), dialect, 'seq')
+  // `id` is the insertion order; `seq` the delivery order, given once the row is committed (see
+  // events/sequencer.ts), so a reader never sees a lower seq appear after a higher one.
+  await withId(db.schema.createTable('events'), dialect)
+    .addColumn('seq', 'integer', (c) => c.unique())
     .addColumn('type', 'text', (c) => c.notNull())
     .addColumn('conversation_id', 'integer')
     .addColumn('queue_id', 'integer')
@@ -202,4 +205,5 @@ export async function up(db: AnyDb, dialect: Dialect): Promise<void> {
     .addColumn('at', ms, (c) => c.notNull())
     .execute();
   await db.schema.createIndex('events_at').on('events').columns(['at']).execute();
+  await db.schema.createIndex('events_unsequenced').on('events').columns(['id']).where(sql.ref('seq'), 'is', null).execute();
 }
