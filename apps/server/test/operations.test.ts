@@ -71,11 +71,12 @@ describe('operations', () => {
         },
       );
       req.on('error', reject);
-      req.write(body.slice(0, 10));
-      setTimeout(() => {
+      // Shut down once the server has the request (headers read, body still coming), then finish it.
+      own.server.app.server.once('request', () => {
         closing = own.server.close();
         setTimeout(() => req.end(body.slice(10)), 50);
-      }, 50);
+      });
+      req.write(body.slice(0, 10));
     });
     let closing: Promise<void> = Promise.resolve();
     await answered;
