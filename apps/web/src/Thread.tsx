@@ -1,16 +1,18 @@
-import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
-import { addMessage, loadMessages, openConversation, setDraft, upsertConversations, type ThreadState } from '@switchboard/client';
-import type { Conversation, Message } from './types.ts';
+import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
+import { loadMessages, openConversation, upsertConversations, type ThreadState } from '@switchboard/client';
+import type { Contact, Conversation, Message } from './types.ts';
 import type { Directory, Toast, Update } from './Workspace.tsx';
 import { api } from './api.ts';
 import { STATUS_NAMES } from './ConversationList.tsx';
 import { CHANNELS, ChannelIcon, DeliveryIcon, Modal, fullTime } from './ui.tsx';
 import { TransferDialog } from './Transfer.tsx';
+import { Composer } from './Composer.tsx';
 
-export const MAX_LENGTH = 2000;
+export { MAX_LENGTH } from './Composer.tsx';
 
 interface Props {
   conversation: Conversation;
+  contact: Contact | undefined;
   thread: ThreadState | undefined;
   update: Update;
   dir: Directory;
@@ -21,13 +23,13 @@ interface Props {
   onClosed: () => void;
 }
 
-export function Thread({ conversation: c, thread, update, dir, fail, toast, detailsOpen, toggleDetails, onClosed }: Props) {
+export function Thread({ conversation: c, contact, thread, update, dir, fail, toast, detailsOpen, toggleDetails, onClosed }: Props) {
   const name = c.contact?.name ?? 'Unknown customer';
   return (
     <section className="thread" aria-label={`Conversation with ${name}`}>
       <ThreadHeader c={c} name={name} update={update} dir={dir} fail={fail} toast={toast} detailsOpen={detailsOpen} toggleDetails={toggleDetails} onClosed={onClosed} />
       <History c={c} thread={thread} update={update} dir={dir} />
-      <Composer c={c} update={update} fail={fail} />
+      <Composer c={c} contact={contact} agentName={dir.me.name} update={update} fail={fail} />
     </section>
   );
 }
@@ -36,7 +38,7 @@ export function Thread({ conversation: c, thread, update, dir, fail, toast, deta
 
 type Dialog = null | 'resolve' | 'reassign' | 'transfer';
 
-function ThreadHeader({ c, name, update, dir, fail, toast, detailsOpen, toggleDetails, onClosed }: Omit<Props, 'conversation' | 'thread'> & { c: Conversation; name: string }) {
+function ThreadHeader({ c, name, update, dir, fail, toast, detailsOpen, toggleDetails, onClosed }: Omit<Props, 'conversation' | 'thread' | 'contact'> & { c: Conversation; name: string }) {
   const [dialog, setDialog] = useState<Dialog>(null);
   const [busy, setBusy] = useState(false);
   const [note, setNote] = useState('');
@@ -375,141 +377,5 @@ function History({ c, thread, update, dir }: { c: Conversation; thread: ThreadSt
         );
       })}
     </div>
-  );
-}
-
-// ---------------------------------------------------------------- composer
-
-function Composer({ c, update, fail }: { c: Conversation; update: Update; fail: (e: unknown) => void }) {
-  const [text, setText] = useState(() => c.draft?.body ?? '');
-  const [internal, setInternal] = useState(false);
-  const [sending, setSending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const pending = useRef<{ timer: ReturnType<typeof setTimeout>; body: string } | null>(null);
-  const saved = useRef(c.draft?.body ?? '');
-  const touched = useRef(false);
-  const ref = useRef<HTMLTextAreaElement>(null);
-  const blocked = Boolean(c.contact?.blocked);
-
-  // The draft may arrive after the composer mounted (conversation fetched on reload).
-  useEffect(() => {
-    if (!touched.current && c.draft?.body && text === '') {
-      setText(c.draft.body);
-      saved.current = c.draft.body;
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [c.draft?.body]);
-
-  const flush = useCallback(() => {
-    const p = pending.current;
-    if (!p) return;
-    clearTimeout(p.timer);
-    pending.current = null;
-    if (p.body === saved.current) return;
-    saved.current = p.body;
-    api.saveDraft(c.id, p.body).catch(() => {});
-  }, [c.id]);
-
-  // Save what is typed a moment after the last key, and at once when leaving the conversation.
-  useEffect(() => () => flush(), [flush]);
-  useEffect(() => {
-    const onHide = () => flush();
-    window.addEventListener('pagehide', onHide);
-    return () => window.removeEventListener('pagehide', onHide);
-  }, [flush]);
-
-  function change(body: string) {
-    touched.current = true;
-    setText(body);
-    setError(null);
-    update((s) => setDraft(s, c.id, body, Date.now()));
-    if (pending.current) clearTimeout(pending.current.timer);
-    pending.current = { body, timer: setTimeout(flush, 600) };
-  }
-
-  const length = text.length;
-  const tooLong = length > MAX_LENGTH;
-  const empty = text.trim() === '';
-
-  async function send() {
-    if (sending || empty || tooLong || (blocked && !internal)) return;
-    setSending(true);
-    setError(null);
-    const body = text;
-    try {
-      const m = await api.postMessage(c.id, { body, internal, clientId: `web-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}` });
-      update((s) => setDraft(addMessage(s, m), c.id, '', Date.now()));
-      setText('');
-      if (pending.current) clearTimeout(pending.current.timer);
-      pending.current = null;
-      if (saved.current !== '') {
-        saved.current = '';
-        api.saveDraft(c.id, '').catch(() => {});
-      }
-      setInternal(false);
-    } catch (e) {
-      const code = (e as { code?: string }).code;
-      setError(code ? (e as Error).message : 'The message was not sent. Try again.');
-      if (!code) fail(e);
-    } finally {
-      setSending(false);
-      ref.current?.focus();
-    }
-  }
-
-  function onKey(e: KeyboardEvent<HTMLTextAreaElement>) {
-    if (e.key !== 'Enter' || e.nativeEvent.isComposing) return;
-    if (e.shiftKey && !e.ctrlKey && !e.metaKey) return; // Shift+Enter: a line break
-    e.preventDefault();
-    void send();
-  }
-
-  return (
-    <form
-      className={`composer${internal ? ' is-internal' : ''}`}
-      onSubmit={(e) => {
-        e.preventDefault();
-        void send();
-      }}
-    >
-      {blocked && (
-        <p className="composer-warning" role="status">
-          This customer is blocked: messages cannot be sent to or received from them. Internal notes still work.
-        </p>
-      )}
-      <label className="sr-only" htmlFor={`composer-${c.id}`}>
-        {internal ? 'Internal note' : 'Reply'}
-      </label>
-      <textarea
-        id={`composer-${c.id}`}
-        ref={ref}
-        rows={3}
-        value={text}
-        placeholder={internal ? 'Write an internal note — only agents see it' : 'Write a reply… (Enter sends, Shift+Enter for a new line)'}
-        onChange={(e) => change(e.target.value)}
-        onKeyDown={onKey}
-        aria-invalid={tooLong || undefined}
-        aria-describedby={`counter-${c.id}`}
-      />
-      <div className="composer-bar">
-        <label className="toggle">
-          <input type="checkbox" checked={internal} onChange={(e) => setInternal(e.target.checked)} />
-          <span className="toggle-track" aria-hidden="true" />
-          <span>Internal note</span>
-        </label>
-        {error && (
-          <span className="composer-error" role="alert">
-            {error}
-          </span>
-        )}
-        <span className="spacer" />
-        <span id={`counter-${c.id}`} className={`counter${tooLong ? ' over' : length > MAX_LENGTH * 0.9 ? ' near' : ''}`} aria-live="polite">
-          {length} / {MAX_LENGTH}
-        </span>
-        <button className="btn primary" type="submit" disabled={sending || empty || tooLong || (blocked && !internal)}>
-          {internal ? 'Add note' : 'Send'}
-        </button>
-      </div>
-    </form>
   );
 }

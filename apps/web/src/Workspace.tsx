@@ -22,7 +22,7 @@ import { api, messageOf } from './api.ts';
 import { ConversationList } from './ConversationList.tsx';
 import { Thread } from './Thread.tsx';
 import { Details } from './Details.tsx';
-import { Badge } from './ui.tsx';
+import { Badge, Modal } from './ui.tsx';
 import { OfferCards, QueueChooser, StatusSwitch, useRouting } from './Routing.tsx';
 
 export type Update = (fn: (s: WorkspaceState) => WorkspaceState) => void;
@@ -43,6 +43,18 @@ export interface Toast {
   text: string;
   kind: 'error' | 'info';
 }
+
+const SHORTCUTS: Array<[string, string]> = [
+  ['Enter / Ctrl+Enter', 'Send the reply'],
+  ['Shift+Enter', 'New line'],
+  ['Ctrl+/ / /', 'Canned messages (/ in an empty reply)'],
+  ['Alt+T', 'Transfer the conversation'],
+  ['Alt+R', 'Resolve the conversation'],
+  ['Alt+N', 'Write an internal note'],
+  ['Esc', 'Close the conversation detail'],
+  ['↑ / ↓', 'Move through the conversation list'],
+  ['?', 'This cheat sheet'],
+];
 
 function idFromPath(): number | null {
   const m = /^\/conversations\/(\d+)/.exec(window.location.pathname);
@@ -269,6 +281,21 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
     return () => document.removeEventListener('keydown', onKey);
   }, [open]);
 
+  // `?` opens the cheat sheet (not while typing).
+  const [cheatSheet, setCheatSheet] = useState(false);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== '?' || e.ctrlKey || e.metaKey || e.altKey) return;
+      const t = e.target as HTMLElement | null;
+      if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+      if (document.querySelector('[role="dialog"]')) return;
+      e.preventDefault();
+      setCheatSheet(true);
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+
   // ---- what the list shows: live matches from everything held, or the server's search results
   const items = useMemo(() => {
     if (filters.q) return searchIds.map((id) => state.conversations[id]).filter((c): c is NonNullable<typeof c> => Boolean(c));
@@ -359,6 +386,7 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
           <Thread
             key={openConv.id}
             conversation={openConv}
+            contact={contactId !== null ? state.contacts[contactId] : undefined}
             thread={state.messages[openConv.id]}
             update={update}
             dir={liveDir}
@@ -382,6 +410,35 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
       </main>
       {choosing && routing.presence && dir.users.length > 0 && (choosing === 'later' || routing.presence.queueIds.length > 0) && (
         <QueueChooser routing={routing} queues={dir.queues} startOfDay={choosing === 'start'} onClose={() => setChoosing(null)} fail={fail} />
+      )}
+      {cheatSheet && (
+        <Modal
+          title="Keyboard shortcuts"
+          onClose={() => setCheatSheet(false)}
+          footer={
+            <button className="btn" onClick={() => setCheatSheet(false)}>
+              Close
+            </button>
+          }
+        >
+          <table className="shortcuts">
+            <tbody>
+              {SHORTCUTS.map(([keys, what]) => (
+                <tr key={what}>
+                  <td>
+                    {keys.split(' / ').map((k, i) => (
+                      <span key={k}>
+                        {i > 0 && ' or '}
+                        <kbd>{k}</kbd>
+                      </span>
+                    ))}
+                  </td>
+                  <td>{what}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </Modal>
       )}
       <div className="toasts" aria-live="assertive">
         {toasts.map((t) => (

@@ -25,6 +25,10 @@ export type MyRouting = z.infer<typeof P.MyRouting>;
 export type QueueCounts = P.QueueCounts;
 export type QueueRouting = z.infer<typeof P.QueueRouting>;
 export type UpdateQueueRoutingInput = z.input<typeof P.UpdateQueueRoutingRequest>;
+export type CannedMessage = P.CannedMessage;
+export type CannedMessageInput = z.input<typeof P.CannedMessageInput>;
+export type ComposerRules = P.ComposerRules;
+export type SensitiveFinding = P.SensitiveFinding;
 
 /** Filters of GET /conversations, as typed values; arrays are sent comma-separated. */
 export type ConversationFilters = Partial<ConversationListQuery>;
@@ -220,6 +224,32 @@ export class ApiClient {
   }
   updateQueueRouting(queueId: number, patch: UpdateQueueRoutingInput): Promise<QueueRouting> {
     return this.request('PUT', `/queues/${queueId}/routing`, patch);
+  }
+
+  // --- composer: canned messages (seed 004), sensitive data and Clean up input (seed 001)
+  cannedMessages(): Promise<{ items: CannedMessage[] }> {
+    return this.request('GET', '/canned-messages');
+  }
+  createCannedMessage(input: CannedMessageInput): Promise<CannedMessage> {
+    return this.request('POST', '/canned-messages', input);
+  }
+  updateCannedMessage(id: number, input: CannedMessageInput): Promise<CannedMessage> {
+    return this.request('PUT', `/canned-messages/${id}`, input);
+  }
+  deleteCannedMessage(id: number): Promise<{ ok: true }> {
+    return this.request('DELETE', `/canned-messages/${id}`);
+  }
+  composerRules(): Promise<ComposerRules> {
+    return this.request('GET', '/composer/rules');
+  }
+  setComposerRules(rules: ComposerRules): Promise<ComposerRules> {
+    return this.request('PUT', '/composer/rules', rules);
+  }
+  checkSensitive(text: string): Promise<{ findings: SensitiveFinding[] }> {
+    return this.request('POST', '/composer/check', { text });
+  }
+  cleanUpInput(text: string): Promise<{ text: string }> {
+    return this.request('POST', '/composer/clean', { text });
   }
 
   // --- contacts

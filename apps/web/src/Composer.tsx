@@ -1,0 +1,364 @@
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { addMessage, fillTemplate, setDraft, type CannedMessage, type SensitiveFinding } from '@switchboard/client';
+import type { Contact, Conversation } from './types.ts';
+import type { Update } from './Workspace.tsx';
+import { api } from './api.ts';
+
+export const MAX_LENGTH = 2000;
+
+interface Props {
+  c: Conversation;
+  contact: Contact | undefined;
+  agentName: string;
+  update: Update;
+  fail: (e: unknown) => void;
+}
+
+/** The text with each finding wrapped in <mark>, for the layer behind the textarea. */
+function highlighted(text: string, findings: SensitiveFinding[]): ReactNode[] {
+  const out: ReactNode[] = [];
+  let at = 0;
+  for (const f of findings) {
+    if (f.start < at || f.end > text.length) continue;
+    out.push(text.slice(at, f.start));
+    out.push(
+      <mark key={f.start} className="sensitive-mark">
+        {text.slice(f.start, f.end)}
+      </mark>,
+    );
+    at = f.end;
+  }
+  out.push(text.slice(at) + '\n');
+  return out;
+}
+
+export function Composer({ c, contact, agentName, update, fail }: Props) {
+  const [text, setText] = useState(() => c.draft?.body ?? '');
+  const [internal, setInternal] = useState(false);
+  const [sending, setSending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [picker, setPicker] = useState(false);
+  const [check, setCheck] = useState<{ text: string; findings: SensitiveFinding[] }>({ text: '', findings: [] });
+  const [warned, setWarned] = useState(false);
+  const pending = useRef<{ timer: ReturnType<typeof setTimeout>; body: string } | null>(null);
+  const saved = useRef(c.draft?.body ?? '');
+  const touched = useRef(false);
+  const ref = useRef<HTMLTextAreaElement>(null);
+  const layer = useRef<HTMLDivElement>(null);
+  const blocked = Boolean(c.contact?.blocked);
+
+  // The draft may arrive after the composer mounted (conversation fetched on reload).
+  useEffect(() => {
+    if (!touched.current && c.draft?.body && text === '') {
+      setText(c.draft.body);
+      saved.current = c.draft.body;
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [c.draft?.body]);
+
+  const flush = useCallback(() => {
+    const p = pending.current;
+    if (!p) return;
+    clearTimeout(p.timer);
+    pending.current = null;
+    if (p.body === saved.current) return;
+    saved.current = p.body;
+    api.saveDraft(c.id, p.body).catch(() => {});
+  }, [c.id]);
+
+  // Save what is typed a moment after the last key, and at once when leaving the conversation.
+  useEffect(() => () => flush(), [flush]);
+  useEffect(() => {
+    const onHide = () => flush();
+    window.addEventListener('pagehide', onHide);
+    return () => window.removeEventListener('pagehide', onHide);
+  }, [flush]);
+
+  // Sensitive data (seed 001): checked a moment after typing stops; internal notes never reach customers.
+  useEffect(() => {
+    if (internal || text.trim() === '') {
+      setCheck({ text, findings: [] });
+      return;
+    }
+    if (check.text === text) return;
+    const t = setTimeout(() => {
+      api.checkSensitive(text).then((r) => setCheck({ text, findings: r.findings }), () => {});
+    }, 300);
+    return () => clearTimeout(t);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [text, internal]);
+
+  // Alt+N: write an internal note (seed 004's Ctrl+N belongs to the browser).
+  useEffect(() => {
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      if (!e.altKey || e.ctrlKey || e.metaKey || e.code !== 'KeyN' || document.querySelector('[role="dialog"]')) return;
+      e.preventDefault();
+      setInternal((v) => !v);
+      ref.current?.focus();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+
+  function change(body: string) {
+    touched.current = true;
+    setText(body);
+    setError(null);
+    setWarned(false);
+    update((s) => setDraft(s, c.id, body, Date.now()));
+    if (pending.current) clearTimeout(pending.current.timer);
+    pending.current = { body, timer: setTimeout(flush, 600) };
+  }
+
+  const length = text.length;
+  const tooLong = length > MAX_LENGTH;
+  const empty = text.trim() === '';
+  const findings = !internal && check.text === text ? check.findings : [];
+
+  async function send(anyway = false) {
+    if (sending || empty || tooLong || (blocked && !internal)) return;
+    const body = text;
+    if (!internal && !anyway) {
+      // Never send on a stale check: ask again if the text moved on since.
+      let found = check.text === body ? check.findings : null;
+      if (!found) {
+        try {
+          found = (await api.checkSensitive(body)).findings;
+          setCheck({ text: body, findings: found });
+        } catch {
+          found = [];
+        }
+      }
+      if (found.length) {
+        setWarned(true);
+        return;
+      }
+    }
+    setSending(true);
+    setError(null);
+    try {
+      const m = await api.postMessage(c.id, { body, internal, clientId: `web-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}` });
+      update((s) => setDraft(addMessage(s, m), c.id, '', Date.now()));
+      setText('');
+      setWarned(false);
+      if (pending.current) clearTimeout(pending.current.timer);
+      pending.current = null;
+      if (saved.current !== '') {
+        saved.current = '';
+        api.saveDraft(c.id, '').catch(() => {});
+      }
+      setInternal(false);
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      setError(code ? (e as Error).message : 'The message was not sent. Try again.');
+      if (!code) fail(e);
+    } finally {
+      setSending(false);
+      ref.current?.focus();
+    }
+  }
+
+  function insert(m: CannedMessage) {
+    const filled = fillTemplate(m.body, { contact: contact ?? c.contact, agentName });
+    const el = ref.current;
+    const start = el?.selectionStart ?? text.length;
+    const end = el?.selectionEnd ?? text.length;
+    const next = text.slice(0, start) + filled + text.slice(end);
+    change(next);
+    setPicker(false);
+    requestAnimationFrame(() => {
+      el?.focus();
+      el?.setSelectionRange(start + filled.length, start + filled.length);
+    });
+  }
+
+  async function cleanUp() {
+    try {
+      const r = await api.cleanUpInput(text);
+      change(r.text);
+    } catch (e) {
+      fail(e);
+    }
+    ref.current?.focus();
+  }
+
+  function onKey(e: KeyboardEvent<HTMLTextAreaElement>) {
+    if ((e.ctrlKey || e.metaKey) && e.key === '/') {
+      e.preventDefault();
+      setPicker(true);
+      return;
+    }
+    if (e.key === '/' && text === '' && !e.ctrlKey && !e.metaKey && !e.altKey) {
+      e.preventDefault();
+      setPicker(true);
+      return;
+    }
+    if (e.key !== 'Enter' || e.nativeEvent.isComposing) return;
+    if (e.shiftKey && !e.ctrlKey && !e.metaKey) return; // Shift+Enter: a line break
+    e.preventDefault();
+    void send();
+  }
+
+  return (
+    <form
+      className={`composer${internal ? ' is-internal' : ''}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void send();
+      }}
+    >
+      {blocked && (
+        <p className="composer-warning" role="status">
+          This customer is blocked: messages cannot be sent to or received from them. Internal notes still work.
+        </p>
+      )}
+      {picker && <CannedPicker onPick={insert} onClose={() => { setPicker(false); ref.current?.focus(); }} />}
+      {warned && findings.length > 0 && (
+        <div className="sensitive-warning" role="alert">
+          <div>
+            <strong>Check your reply before sending.</strong>
+            <ul>
+              {findings.map((f) => (
+                <li key={f.start}>
+                  <mark className="sensitive-mark">{f.text}</mark> — {f.reason}
+                </li>
+              ))}
+            </ul>
+          </div>
+          <button type="button" className="btn danger small" onClick={() => void send(true)}>
+            Send anyway
+          </button>
+        </div>
+      )}
+      <label className="sr-only" htmlFor={`composer-${c.id}`}>
+        {internal ? 'Internal note' : 'Reply'}
+      </label>
+      <div className="composer-input">
+        <div className="composer-layer" ref={layer} aria-hidden="true">
+          {highlighted(text, findings)}
+        </div>
+        <textarea
+          id={`composer-${c.id}`}
+          ref={ref}
+          rows={3}
+          value={text}
+          placeholder={internal ? 'Write an internal note — only agents see it' : 'Write a reply… (Enter sends, Shift+Enter for a new line, / for canned messages)'}
+          onChange={(e) => change(e.target.value)}
+          onKeyDown={onKey}
+          onScroll={(e) => {
+            if (layer.current) layer.current.scrollTop = e.currentTarget.scrollTop;
+          }}
+          aria-invalid={tooLong || findings.length > 0 || undefined}
+          aria-describedby={`counter-${c.id}`}
+          aria-keyshortcuts="Control+Enter Control+/ Alt+N"
+        />
+      </div>
+      <div className="composer-bar">
+        <label className="toggle" title="Internal note (Alt+N)">
+          <input type="checkbox" checked={internal} onChange={(e) => setInternal(e.target.checked)} />
+          <span className="toggle-track" aria-hidden="true" />
+          <span>Internal note</span>
+        </label>
+        <button type="button" className="btn ghost small" onClick={() => setPicker((v) => !v)} title="Canned messages (Ctrl+/)" aria-keyshortcuts="Control+/">
+          Canned messages
+        </button>
+        <button type="button" className="btn ghost small" onClick={() => void cleanUp()} disabled={empty} title="Reformat pasted text: remove invisible characters, odd spaces and what your administrators listed">
+          Clean up input
+        </button>
+        {findings.length > 0 && !warned && (
+          <span className="sensitive-hint" role="status">
+            {findings.length === 1 ? '1 sensitive item highlighted' : `${findings.length} sensitive items highlighted`}
+          </span>
+        )}
+        {error && (
+          <span className="composer-error" role="alert">
+            {error}
+          </span>
+        )}
+        <span className="spacer" />
+        <span id={`counter-${c.id}`} className={`counter${tooLong ? ' over' : length > MAX_LENGTH * 0.9 ? ' near' : ''}`} aria-live="polite">
+          {length} / {MAX_LENGTH}
+        </span>
+        <button className="btn primary" type="submit" disabled={sending || empty || tooLong || (blocked && !internal)}>
+          {internal ? 'Add note' : 'Send'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Searchable canned messages (seed 004: "type /, search by keyword, select template"). */
+function CannedPicker({ onPick, onClose }: { onPick: (m: CannedMessage) => void; onClose: () => void }) {
+  const [items, setItems] = useState<CannedMessage[] | null>(null);
+  const [q, setQ] = useState('');
+  const [at, setAt] = useState(0);
+  const input = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    input.current?.focus();
+    api.cannedMessages().then((r) => setItems(r.items), () => setItems([]));
+  }, []);
+
+  const shown = useMemo(() => {
+    const words = q.toLowerCase().split(/\s+/).filter(Boolean);
+    return (items ?? []).filter((m) => words.every((w) => m.title.toLowerCase().includes(w) || m.body.toLowerCase().includes(w)));
+  }, [items, q]);
+  const current = Math.min(at, Math.max(0, shown.length - 1));
+
+  function onKey(e: KeyboardEvent<HTMLInputElement>) {
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      setAt((i) => Math.max(0, Math.min(shown.length - 1, i + (e.key === 'ArrowDown' ? 1 : -1))));
+    } else if (e.key === 'Enter') {
+      e.preventDefault();
+      const m = shown[current];
+      if (m) onPick(m);
+    } else if (e.key === 'Escape') {
+      e.preventDefault();
+      e.stopPropagation();
+      onClose();
+    }
+  }
+
+  return (
+    <div className="canned-picker" role="group" aria-label="Canned messages">
+      <input
+        ref={input}
+        type="search"
+        aria-label="Search canned messages"
+        placeholder="Search canned messages…"
+        value={q}
+        onChange={(e) => {
+          setQ(e.target.value);
+          setAt(0);
+        }}
+        onKeyDown={onKey}
+        role="combobox"
+        aria-expanded="true"
+        aria-controls="canned-list"
+        aria-activedescendant={shown[current] ? `canned-${shown[current]!.id}` : undefined}
+      />
+      <ul id="canned-list" role="listbox" aria-label="Canned messages list">
+        {items === null && <li className="muted">Loading…</li>}
+        {items !== null && !shown.length && <li className="muted">{items.length ? 'Nothing matches.' : 'No canned messages yet. Administrators add them under Admin.'}</li>}
+        {shown.map((m, i) => (
+          <li
+            key={m.id}
+            id={`canned-${m.id}`}
+            role="option"
+            aria-selected={i === current}
+            className={i === current ? 'on' : ''}
+            onMouseDown={(e) => {
+              e.preventDefault();
+              onPick(m);
+            }}
+            onMouseEnter={() => setAt(i)}
+          >
+            <strong>{m.title}</strong>
+            <span className="muted">{m.body}</span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

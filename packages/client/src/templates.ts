@@ -1,0 +1,29 @@
+import type { Contact, ContactSummary } from '@switchboard/protocol';
+
+export interface TemplateContext {
+  contact: Pick<Contact, 'name' | 'email' | 'phone'> & { attributes?: Record<string, string> } | Pick<ContactSummary, 'name' | 'email' | 'phone'> | null | undefined;
+  agentName: string;
+}
+
+/**
+ * Fills a canned message (seed 004): {{first_name}}, {{last_name}}, {{name}}, {{email}}, {{phone}},
+ * {{agent_name}} and custom attributes {{attr.key}}. A variable with no value becomes empty, so no
+ * braces ever reach the customer; spaces inside the braces are allowed.
+ */
+export function fillTemplate(body: string, ctx: TemplateContext): string {
+  const c = ctx.contact;
+  const parts = (c?.name ?? '').trim().split(/\s+/).filter(Boolean);
+  const attrs = (c && 'attributes' in c && c.attributes) || {};
+  const values: Record<string, string> = {
+    first_name: parts[0] ?? '',
+    last_name: parts.length > 1 ? parts[parts.length - 1]! : '',
+    name: c?.name ?? '',
+    email: c?.email ?? '',
+    phone: c?.phone ?? '',
+    agent_name: ctx.agentName,
+  };
+  return body.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (_all, key: string) => {
+    if (key.startsWith('attr.')) return attrs[key.slice(5)] ?? '';
+    return values[key] ?? '';
+  });
+}
