@@ -23,6 +23,7 @@ import { ConversationList } from './ConversationList.tsx';
 import { Thread } from './Thread.tsx';
 import { Details } from './Details.tsx';
 import { Badge, Modal } from './ui.tsx';
+import { Admin } from './Admin.tsx';
 import { OfferCards, QueueChooser, StatusSwitch, useRouting } from './Routing.tsx';
 
 export type Update = (fn: (s: WorkspaceState) => WorkspaceState) => void;
@@ -135,8 +136,7 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
   }, []);
 
   // ---- directory: people, labels, tags
-  useEffect(() => {
-    refreshSummary(0);
+  const loadDirectory = useCallback(() => {
     void Promise.all([api.users(), api.labels(), api.tags(), api.queues()]).then(
       ([users, labels, tags, queues]) =>
         setDir((d) => ({
@@ -149,7 +149,17 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
         })),
       () => {},
     );
-  }, [refreshSummary]);
+  }, []);
+  useEffect(() => {
+    refreshSummary(0);
+    loadDirectory();
+  }, [refreshSummary, loadDirectory]);
+  const [page, setPage] = useState<'work' | 'admin'>(() => (window.location.pathname === '/admin' && me.role !== 'agent' ? 'admin' : 'work'));
+  const showPage = (p: 'work' | 'admin') => {
+    setPage(p);
+    const path = p === 'admin' ? '/admin' : state.openId !== null ? `/conversations/${state.openId}` : '/';
+    if (window.location.pathname !== path) window.history.pushState({}, '', path);
+  };
 
   // ---- opening a conversation
   const markReadSoon = useMemo(() => {
@@ -343,6 +353,11 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
           <span className="conn-dot" aria-hidden="true" />
           {status === 'live' ? 'Live' : status === 'connecting' ? 'Connecting…' : 'Offline — reconnecting'}
         </span>
+        {me.role !== 'agent' && (
+          <button className="btn ghost" aria-pressed={page === 'admin'} onClick={() => showPage(page === 'admin' ? 'work' : 'admin')}>
+            {page === 'admin' ? 'Back to conversations' : me.role === 'admin' ? 'Admin' : 'Agents'}
+          </button>
+        )}
         <StatusSwitch routing={routing} fail={fail} />
         <button className="btn ghost" onClick={() => setChoosing('later')} disabled={!routing.presence}>
           Queues{routing.presence ? ` (${routing.presence.servingQueueIds.length})` : ''}
@@ -355,7 +370,8 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
           Sign out
         </button>
       </header>
-      <main className={`panels ${detailsOpen && openConv ? 'with-details' : ''}`}>
+      {page === 'admin' && <Admin dir={liveDir} reloadDirectory={loadDirectory} fail={fail} toast={toast} />}
+      <main hidden={page === 'admin'} className={`panels ${detailsOpen && openConv ? 'with-details' : ''}`}>
         <ConversationList
           items={items}
           unread={state.unread}

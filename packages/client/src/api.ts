@@ -272,6 +272,26 @@ export class ApiClient {
     return this.request('DELETE', `/contacts/${id}/tags/${tagId}`);
   }
 
+  // --- administration
+  createUser(input: z.input<typeof P.CreateUserRequest>): Promise<User> {
+    return this.request('POST', '/users', input);
+  }
+  createQueue(input: z.input<typeof P.CreateQueueRequest>): Promise<Queue> {
+    return this.request('POST', '/queues', input);
+  }
+  setQueueMembers(queueId: number, memberIds: number[]): Promise<Queue> {
+    return this.request('PUT', `/queues/${queueId}/members`, { memberIds });
+  }
+  createTag(input: { kind: 'customer' | 'conversation'; name: string; color?: string }): Promise<TagWithKind> {
+    return this.request('POST', '/tags', input);
+  }
+  createLabel(input: { name: string; color?: string }): Promise<Label> {
+    return this.request('POST', '/labels', input);
+  }
+  deleteConversations(ids: number[]): Promise<{ deleted: number }> {
+    return this.request('POST', '/conversations/delete', { ids });
+  }
+
   // --- directory
   users(): Promise<{ items: User[] }> {
     return this.request('GET', '/users');

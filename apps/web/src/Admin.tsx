@@ -1,0 +1,480 @@
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import type { CannedMessage, ComposerRules, Queue, QueueRouting, TagWithKind, Label, User } from '@switchboard/client';
+import type { Directory } from './Workspace.tsx';
+import { api } from './api.ts';
+import { STATUS_LABEL } from './Routing.tsx';
+import { Chip } from './ui.tsx';
+
+type Tab = 'agents' | 'users' | 'queues' | 'tags' | 'canned' | 'rules';
+const TABS: Array<{ tab: Tab; label: string; admin: boolean }> = [
+  { tab: 'agents', label: 'Agents now', admin: false },
+  { tab: 'users', label: 'Users and roles', admin: true },
+  { tab: 'queues', label: 'Queues', admin: true },
+  { tab: 'tags', label: 'Tags and labels', admin: true },
+  { tab: 'canned', label: 'Canned messages', admin: true },
+  { tab: 'rules', label: 'Composer rules', admin: true },
+];
+
+interface Props {
+  dir: Directory;
+  reloadDirectory: () => void;
+  fail: (e: unknown) => void;
+  toast: (text: string, kind?: 'error' | 'info') => void;
+}
+
+/** Administration (admins) and the supervisor view of agents' status and load, live. */
+export function Admin({ dir, reloadDirectory, fail, toast }: Props) {
+  const isAdmin = dir.me.role === 'admin';
+  const tabs = TABS.filter((t) => isAdmin || !t.admin);
+  const [tab, setTab] = useState<Tab>('agents');
+  return (
+    <section className="admin" aria-label="Administration">
+      <nav className="admin-tabs" role="tablist" aria-label="Administration sections">
+        {tabs.map((t) => (
+          <button key={t.tab} role="tab" aria-selected={tab === t.tab} className={tab === t.tab ? 'tab active' : 'tab'} onClick={() => setTab(t.tab)}>
+            {t.label}
+          </button>
+        ))}
+      </nav>
+      <div className="admin-body" role="tabpanel" aria-label={tabs.find((t) => t.tab === tab)?.label}>
+        {tab === 'agents' && <AgentsNow dir={dir} />}
+        {tab === 'users' && <Users dir={dir} reload={reloadDirectory} fail={fail} toast={toast} />}
+        {tab === 'queues' && <Queues dir={dir} reload={reloadDirectory} fail={fail} toast={toast} />}
+        {tab === 'tags' && <TagsAndLabels dir={dir} reload={reloadDirectory} fail={fail} />}
+        {tab === 'canned' && <Canned fail={fail} />}
+        {tab === 'rules' && <Rules fail={fail} toast={toast} />}
+      </div>
+    </section>
+  );
+}
+
+function Card({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <div className="admin-card">
+      <h2>{title}</h2>
+      {children}
+    </div>
+  );
+}
+
+function AgentsNow({ dir }: { dir: Directory }) {
+  const agents = Object.values(dir.agents).sort((a, b) => a.name.localeCompare(b.name));
+  const queueName = (id: number) => dir.queues.find((q) => q.id === id)?.name ?? `#${id}`;
+  return (
+    <Card title="Agents now">
+      <table className="admin-table" aria-label="Agents' status and load">
+        <thead>
+          <tr>
+            <th>Agent</th>
+            <th>Status</th>
+            <th>Load</th>
+            <th>Offers</th>
+            <th>Wrap-up</th>
+            <th>Serving</th>
+          </tr>
+        </thead>
+        <tbody>
+          {agents.map((a) => {
+            const cap = a.capacity ?? 5;
+            return (
+              <tr key={a.userId} data-agent-id={a.userId}>
+                <td>
+                  {a.name} <span className="muted small">{a.role}</span>
+                </td>
+                <td>
+                  <span className={`status-dot st-${a.status}`} aria-hidden="true" /> {STATUS_LABEL[a.status]}
+                </td>
+                <td className={a.load >= cap ? 'agent-load full' : 'agent-load'}>
+                  <span className="sr-only">Load </span>
+                  {a.load} / {cap}
+                  <span className="loadbar" aria-hidden="true">
+                    <span style={{ width: `${Math.min(100, (a.load / cap) * 100)}%` }} />
+                  </span>
+                </td>
+                <td>{a.openOffers}</td>
+                <td>{a.inWrapUp}</td>
+                <td className="muted">{a.servingQueueIds.map(queueName).join(', ') || '—'}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </Card>
+  );
+}
+
+function Users({ dir, reload, fail, toast }: { dir: Directory; reload: () => void; fail: (e: unknown) => void; toast: Props['toast'] }) {
+  const [form, setForm] = useState({ name: '', email: '', role: 'agent' as User['role'], password: '', capacity: '' });
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    try {
+      await api.createUser({ name: form.name, email: form.email, role: form.role, password: form.password, capacity: form.capacity ? Number(form.capacity) : null });
+      toast(`${form.name} can now sign in.`, 'info');
+      setForm({ name: '', email: '', role: 'agent', password: '', capacity: '' });
+      reload();
+    } catch (err) {
+      fail(err);
+    }
+  }
+  return (
+    <>
+      <Card title="Users and roles">
+        <table className="admin-table">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Email</th>
+              <th>Role</th>
+              <th>Capacity</th>
+              <th>Queues</th>
+            </tr>
+          </thead>
+          <tbody>
+            {dir.users.map((u) => (
+              <tr key={u.id}>
+                <td>{u.name}</td>
+                <td className="muted">{u.email}</td>
+                <td>{u.role}</td>
+                <td>{u.capacity ?? 'queue default'}</td>
+                <td className="muted">{u.queueIds.map((q) => dir.queues.find((x) => x.id === q)?.name ?? `#${q}`).join(', ') || '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Card>
+      <Card title="Add a user">
+        <form className="admin-form" onSubmit={(e) => void submit(e)}>
+          <label className="field">
+            <span>Name</span>
+            <input required value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
+          </label>
+          <label className="field">
+            <span>Email</span>
+            <input required type="email" value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />
+          </label>
+          <label className="field">
+            <span>Role</span>
+            <select aria-label="Role" value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as User['role'] })}>
+              <option value="agent">Agent</option>
+              <option value="supervisor">Supervisor</option>
+              <option value="admin">Administrator</option>
+            </select>
+          </label>
+          <label className="field">
+            <span>Password (8 characters or more)</span>
+            <input required type="password" minLength={8} autoComplete="new-password" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />
+          </label>
+          <label className="field">
+            <span>Capacity (optional)</span>
+            <input type="number" min={1} max={100} value={form.capacity} onChange={(e) => setForm({ ...form, capacity: e.target.value })} />
+          </label>
+          <button className="btn primary" type="submit">
+            Add user
+          </button>
+        </form>
+      </Card>
+    </>
+  );
+}
+
+const MIN = 60_000;
+
+function Queues({ dir, reload, fail, toast }: { dir: Directory; reload: () => void; fail: (e: unknown) => void; toast: Props['toast'] }) {
+  const [open, setOpen] = useState<number | null>(dir.queues[0]?.id ?? null);
+  const [name, setName] = useState('');
+  return (
+    <>
+      <Card title="Queues">
+        <ul className="queue-list">
+          {dir.queues.map((q) => (
+            <li key={q.id}>
+              <button className={`btn ${open === q.id ? 'primary' : ''}`} onClick={() => setOpen(q.id)} aria-pressed={open === q.id}>
+                {q.name}
+              </button>
+            </li>
+          ))}
+        </ul>
+        <form
+          className="inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            api.createQueue({ name }).then((q) => {
+              setName('');
+              reload();
+              setOpen(q.id);
+            }, fail);
+          }}
+        >
+          <input aria-label="New queue name" placeholder="New queue name" value={name} onChange={(e) => setName(e.target.value)} required />
+          <button className="btn" type="submit">
+            Add queue
+          </button>
+        </form>
+      </Card>
+      {open !== null && dir.queues.some((q) => q.id === open) && <QueueSettings key={open} queue={dir.queues.find((q) => q.id === open)!} dir={dir} reload={reload} fail={fail} toast={toast} />}
+    </>
+  );
+}
+
+function QueueSettings({ queue, dir, reload, fail, toast }: { queue: Queue; dir: Directory; reload: () => void; fail: (e: unknown) => void; toast: Props['toast'] }) {
+  const [r, setR] = useState<QueueRouting | null>(null);
+  const [members, setMembers] = useState<Set<number>>(() => new Set(queue.memberIds));
+  useEffect(() => {
+    api.queueRouting(queue.id).then(setR, fail);
+  }, [queue.id, fail]);
+  if (!r) return <p className="muted">Loading…</p>;
+  const s = r.settings;
+  const set = (patch: Partial<QueueRouting['settings']>) => setR({ ...r, settings: { ...s, ...patch } });
+  const minutes = (v: number | null) => (v === null ? '' : String(Math.round((v / MIN) * 100) / 100));
+  const fromMinutes = (v: string) => (v === '' ? null : Math.max(1, Math.round(Number(v) * MIN)));
+  const seconds = (v: number) => String(Math.round(v / 1000));
+
+  async function save() {
+    try {
+      const next = await api.updateQueueRouting(queue.id, { routingMode: r!.routingMode, settings: r!.settings });
+      setR(next);
+      await api.setQueueMembers(queue.id, [...members]);
+      reload();
+      toast(`${queue.name} saved.`, 'info');
+    } catch (e) {
+      fail(e);
+    }
+  }
+
+  return (
+    <Card title={`${queue.name}: routing`}>
+      <div className="admin-form">
+        <label className="field">
+          <span>Routing mode</span>
+          <select aria-label="Routing mode" value={r.routingMode} onChange={(e) => setR({ ...r, routingMode: e.target.value as QueueRouting['routingMode'] })}>
+            <option value="auto_assign">Offer to agents (Accept / Decline)</option>
+            <option value="auto_answer">Auto-answer (assigned at once)</option>
+            <option value="pick_list">Pick list (agents pick)</option>
+          </select>
+        </label>
+        <label className="field">
+          <span>Strategy</span>
+          <select aria-label="Strategy" value={s.strategy} onChange={(e) => set({ strategy: e.target.value as 'round_robin' | 'least_busy' })}>
+            <option value="round_robin">Round robin</option>
+            <option value="least_busy">Least busy</option>
+          </select>
+        </label>
+        <label className="field">
+          <span>Capacity per agent</span>
+          <input type="number" min={1} max={100} value={s.capacity} onChange={(e) => set({ capacity: Math.max(1, Number(e.target.value) || 1) })} />
+        </label>
+        <label className="field">
+          <span>Offer timeout (seconds)</span>
+          <input type="number" min={0} value={seconds(s.offerTimeoutMs)} onChange={(e) => set({ offerTimeoutMs: Math.max(0, Number(e.target.value) * 1000) })} />
+        </label>
+        <label className="field">
+          <span>Wrap-up</span>
+          <select aria-label="Wrap-up" value={s.wrapUp} onChange={(e) => set({ wrapUp: e.target.value as 'automatic' | 'manual' })}>
+            <option value="automatic">Automatic</option>
+            <option value="manual">Manual (agent clicks Close)</option>
+          </select>
+        </label>
+        <label className="field">
+          <span>Wrap-up time (seconds)</span>
+          <input type="number" min={0} value={seconds(s.wrapUpMs)} onChange={(e) => set({ wrapUpMs: Math.max(0, Number(e.target.value) * 1000) })} />
+        </label>
+        <label className="field">
+          <span>First reply within (minutes, empty: no limit)</span>
+          <input type="number" min={0} step="any" value={minutes(s.firstReplyMs)} onChange={(e) => set({ firstReplyMs: fromMinutes(e.target.value) })} />
+        </label>
+        <label className="field">
+          <span>Next reply within (minutes, empty: no limit)</span>
+          <input type="number" min={0} step="any" value={minutes(s.nextReplyMs)} onChange={(e) => set({ nextReplyMs: fromMinutes(e.target.value) })} />
+        </label>
+        <label className="field">
+          <span>Resolve after customer inactivity (minutes, empty: never)</span>
+          <input type="number" min={0} step="any" value={minutes(s.inactivityResolveMs)} onChange={(e) => set({ inactivityResolveMs: fromMinutes(e.target.value) })} />
+        </label>
+      </div>
+      <fieldset className="members">
+        <legend>Members</legend>
+        {dir.users.map((u) => (
+          <label key={u.id} className="check">
+            <input
+              type="checkbox"
+              checked={members.has(u.id)}
+              onChange={(e) =>
+                setMembers((m) => {
+                  const n = new Set(m);
+                  if (e.target.checked) n.add(u.id);
+                  else n.delete(u.id);
+                  return n;
+                })
+              }
+            />
+            {u.name}
+          </label>
+        ))}
+      </fieldset>
+      <button className="btn primary" onClick={() => void save()}>
+        Save queue
+      </button>
+    </Card>
+  );
+}
+
+function TagsAndLabels({ dir, reload, fail }: { dir: Directory; reload: () => void; fail: (e: unknown) => void }) {
+  const [tag, setTag] = useState({ name: '', kind: 'customer' as TagWithKind['kind'], color: '#0ea5e9' });
+  const [label, setLabel] = useState({ name: '', color: '#f59e0b' });
+  const [labels, setLabels] = useState<Label[]>(dir.labels);
+  useEffect(() => setLabels(dir.labels), [dir.labels]);
+  return (
+    <>
+      <Card title="Customer tags">
+        <div className="chips">{dir.customerTags.map((t) => <Chip key={t.id} name={t.name} color={t.color} />)}</div>
+      </Card>
+      <Card title="Conversation tags">
+        <div className="chips">{dir.conversationTags.map((t) => <Chip key={t.id} name={t.name} color={t.color} />)}</div>
+        <form
+          className="inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            api.createTag(tag).then(() => {
+              setTag({ ...tag, name: '' });
+              reload();
+            }, fail);
+          }}
+        >
+          <input aria-label="New tag name" placeholder="New tag name" required value={tag.name} onChange={(e) => setTag({ ...tag, name: e.target.value })} />
+          <select aria-label="Tag kind" value={tag.kind} onChange={(e) => setTag({ ...tag, kind: e.target.value as TagWithKind['kind'] })}>
+            <option value="customer">Customer tag</option>
+            <option value="conversation">Conversation tag</option>
+          </select>
+          <input aria-label="Tag color" type="color" value={tag.color} onChange={(e) => setTag({ ...tag, color: e.target.value })} />
+          <button className="btn" type="submit">
+            Add tag
+          </button>
+        </form>
+      </Card>
+      <Card title="Labels">
+        <div className="chips">{labels.map((l) => <Chip key={l.id} name={l.name} color={l.color} />)}</div>
+        <form
+          className="inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            api.createLabel(label).then(() => {
+              setLabel({ ...label, name: '' });
+              reload();
+            }, fail);
+          }}
+        >
+          <input aria-label="New label name" placeholder="New label name" required value={label.name} onChange={(e) => setLabel({ ...label, name: e.target.value })} />
+          <input aria-label="Label color" type="color" value={label.color} onChange={(e) => setLabel({ ...label, color: e.target.value })} />
+          <button className="btn" type="submit">
+            Add label
+          </button>
+        </form>
+      </Card>
+    </>
+  );
+}
+
+function Canned({ fail }: { fail: (e: unknown) => void }) {
+  const [items, setItems] = useState<CannedMessage[]>([]);
+  const [editing, setEditing] = useState<{ id: number | null; title: string; body: string }>({ id: null, title: '', body: '' });
+  const load = () => api.cannedMessages().then((r) => setItems(r.items), fail);
+  useEffect(() => {
+    void load();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+  async function save(e: FormEvent) {
+    e.preventDefault();
+    try {
+      const input = { title: editing.title, body: editing.body };
+      if (editing.id === null) await api.createCannedMessage(input);
+      else await api.updateCannedMessage(editing.id, input);
+      setEditing({ id: null, title: '', body: '' });
+      await load();
+    } catch (err) {
+      fail(err);
+    }
+  }
+  return (
+    <>
+      <Card title="Canned messages">
+        <ul className="canned-admin">
+          {items.map((m) => (
+            <li key={m.id} aria-label={m.title}>
+              <div>
+                <strong>{m.title}</strong>
+                <p className="muted">{m.body}</p>
+              </div>
+              <button className="btn small" onClick={() => setEditing({ id: m.id, title: m.title, body: m.body })}>
+                Edit
+              </button>
+              <button className="btn small danger" onClick={() => void api.deleteCannedMessage(m.id).then(load, fail)}>
+                Delete
+              </button>
+            </li>
+          ))}
+          {!items.length && <li className="muted">None yet.</li>}
+        </ul>
+      </Card>
+      <Card title={editing.id === null ? 'Add a canned message' : 'Edit canned message'}>
+        <form className="admin-form wide" onSubmit={(e) => void save(e)}>
+          <label className="field">
+            <span>Title</span>
+            <input required maxLength={120} value={editing.title} onChange={(e) => setEditing({ ...editing, title: e.target.value })} />
+          </label>
+          <label className="field">
+            <span>Message</span>
+            <textarea required rows={4} maxLength={2000} value={editing.body} onChange={(e) => setEditing({ ...editing, body: e.target.value })} />
+          </label>
+          <p className="muted small">
+            Variables: <code>{'{{first_name}}'}</code> <code>{'{{last_name}}'}</code> <code>{'{{email}}'}</code> <code>{'{{phone}}'}</code> <code>{'{{agent_name}}'}</code> and custom attributes <code>{'{{attr.key}}'}</code>.
+          </p>
+          <div>
+            <button className="btn primary" type="submit">
+              {editing.id === null ? 'Add canned message' : 'Save canned message'}
+            </button>
+          </div>
+        </form>
+      </Card>
+    </>
+  );
+}
+
+const lines = (s: string) => s.split('\n').map((x) => x.trim()).filter(Boolean);
+
+function Rules({ fail, toast }: { fail: (e: unknown) => void; toast: Props['toast'] }) {
+  const [rules, setRules] = useState<{ words: string; patterns: string; cleanup: string } | null>(null);
+  useEffect(() => {
+    api.composerRules().then((r: ComposerRules) => setRules({ words: r.sensitiveWords.join('\n'), patterns: r.sensitivePatterns.join('\n'), cleanup: r.cleanupPatterns.join('\n') }), fail);
+  }, [fail]);
+  if (!rules) return <p className="muted">Loading…</p>;
+  return (
+    <Card title="Composer rules">
+      <p className="muted">Card numbers (Luhn-checked) and social security numbers are always highlighted. Add words and patterns (regular expressions, one per line) your agents should avoid.</p>
+      <form
+        className="admin-form wide"
+        onSubmit={(e) => {
+          e.preventDefault();
+          api.setComposerRules({ sensitiveWords: lines(rules.words), sensitivePatterns: lines(rules.patterns), cleanupPatterns: lines(rules.cleanup) }).then(() => toast('Composer rules saved.', 'info'), fail);
+        }}
+      >
+        <label className="field">
+          <span>Words to avoid (one per line)</span>
+          <textarea rows={4} value={rules.words} onChange={(e) => setRules({ ...rules, words: e.target.value })} />
+        </label>
+        <label className="field">
+          <span>Patterns to avoid (one per line)</span>
+          <textarea rows={3} value={rules.patterns} onChange={(e) => setRules({ ...rules, patterns: e.target.value })} />
+        </label>
+        <label className="field">
+          <span>Clean up input removes (patterns, one per line)</span>
+          <textarea rows={3} value={rules.cleanup} onChange={(e) => setRules({ ...rules, cleanup: e.target.value })} />
+        </label>
+        <div>
+          <button className="btn primary" type="submit">
+            Save rules
+          </button>
+        </div>
+      </form>
+    </Card>
+  );
+}
