@@ -53,6 +53,9 @@ const ROUTES: Array<[method: string, path: string, body?: unknown]> = [
   ['GET', '/api/v1/conversations/:id/chat-request'],
   ['POST', '/api/v1/conversations/:id/notes', { body: 'x' }],
   ['POST', '/api/v1/conversations/:id/typing', { typing: true }],
+  // Issue 4: attachments.
+  ['POST', '/api/v1/conversations/:id/attachments', {}],
+  ['GET', '/api/v1/conversations/:id/attachments/{key}'],
 ];
 
 describe('an agent outside the queue', () => {

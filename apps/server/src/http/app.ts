@@ -28,6 +28,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { inboundRoutes } from './routes/inbound.ts';
 import { routingRoutes } from './routes/routing.ts';
 import { composerRoutes } from './routes/composer.ts';
+import { attachmentRoutes } from './routes/attachments.ts';
 import { StreamGateway } from '../realtime/gateway.ts';
 import { registerCustomerSide } from './customerSide.ts';
 import { metrics, registry } from '../metrics.ts';
@@ -129,6 +130,7 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
       await api.register(inboundRoutes(s));
       await api.register(routingRoutes(s));
       await api.register(composerRoutes(s));
+      await api.register(attachmentRoutes(s));
     },
     { prefix: '/api/v1' },
   );

@@ -1,0 +1,114 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import multipart from '@fastify/multipart';
+import { fileTypeFromBuffer } from 'file-type';
+import { z } from 'zod';
+import { Attachment, ErrorBody, IdParams } from '@switchboard/protocol';
+import { requireAuth, viewerOf } from '../auth.ts';
+import type { Services } from '../services.ts';
+import { AppError } from '../../errors.ts';
+import { visibleConversation } from '../../actions/context.ts';
+import { CHANNEL_NAMES, CLASS_NAMES, INLINE_TYPES, attachmentLimits, classOf } from '../../attachments/limits.ts';
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody, 422: ErrorBody };
+const tags = ['attachments'];
+const KEY = /^[a-f0-9]{32}$/;
+const mb = (n: number) => `${Math.round((n / (1024 * 1024)) * 10) / 10} MB`;
+
+/** Text files have no magic number: valid UTF-8 without NUL bytes is text, anything else is bytes. */
+function looksLikeText(buf: Buffer): boolean {
+  if (buf.includes(0)) return false;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(0, 64 * 1024));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const safeName = (name: string) => name.replace(/[\u0000-\u001f\u007f"\\/]/g, '_').slice(0, 200) || 'file';
+
+/**
+ * Attachments (seed 001 / 002): upload to a conversation, sniffed (the client's content type is
+ * never trusted), held to the channel's limits, stored under DATA_DIR/attachments/<conversation>/,
+ * and served only to those who may see the conversation.
+ */
+export function attachmentRoutes(s: Services): FastifyPluginAsyncZod {
+  return async (app) => {
+    const limits = attachmentLimits();
+    const largest = Math.max(...Object.values(limits).flatMap((l) => Object.values(l)));
+    await app.register(multipart, { limits: { files: 1, fileSize: largest, fields: 5, fieldSize: 1024 } });
+    app.addHook('preHandler', requireAuth);
+    const root = path.resolve(s.config.dataDir, 'attachments');
+
+    app.get(
+      '/attachments/limits',
+      { schema: { tags, summary: 'Largest attachment per channel and kind (bytes)', response: { 200: z.record(z.string(), z.object({ image: z.number(), audio: z.number(), video: z.number(), file: z.number() })), ...errors } } },
+      async () => limits,
+    );
+
+    app.post(
+      '/conversations/:id/attachments',
+      { schema: { tags, summary: 'Upload one file (multipart field "file") to attach to a message', params: IdParams, consumes: ['multipart/form-data'], response: { 201: Attachment, ...errors } } },
+      async (req, reply) => {
+        const c = await visibleConversation(s.actions, viewerOf(req), req.params.id);
+        if (!req.isMultipart()) throw new AppError('validation_failed', 'Send the file as multipart/form-data.', 415);
+        const channel = c.channel as string;
+        const lim = limits[channel] ?? limits.api!;
+        const most = Math.max(...Object.values(lim));
+        const part = await req.file({ limits: { fileSize: most } });
+        if (!part) throw new AppError('validation_failed', 'No file in the request.', 400);
+        let buf: Buffer;
+        try {
+          buf = await part.toBuffer();
+        } catch (e) {
+          if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError('attachment_too_large', `Files sent on ${CHANNEL_NAMES[channel] ?? channel} can be at most ${mb(most)}.`, 413);
+          throw e;
+        }
+        if (!buf.length) throw new AppError('validation_failed', 'The file is empty.', 400);
+        const sniffed = await fileTypeFromBuffer(buf);
+        const contentType = sniffed?.mime ?? (looksLikeText(buf) ? 'text/plain' : 'application/octet-stream');
+        const kind = classOf(contentType);
+        if (buf.length > lim[kind]) {
+          throw new AppError('attachment_too_large', `${CLASS_NAMES[kind]} sent on ${CHANNEL_NAMES[channel] ?? channel} can be at most ${mb(lim[kind])}; this one is ${mb(buf.length)}.`, 413, { limit: lim[kind], size: buf.length, kind });
+        }
+        const key = crypto.randomBytes(16).toString('hex');
+        const dir = path.join(root, String(c.id));
+        await fs.mkdir(dir, { recursive: true });
+        const name = safeName(part.filename ?? 'file');
+        await fs.writeFile(path.join(dir, key), buf);
+        await fs.writeFile(path.join(dir, `${key}.json`), JSON.stringify({ name, contentType, size: buf.length, by: viewerOf(req).id, at: s.clock.now() }));
+        reply.code(201);
+        return { name, contentType, size: buf.length, url: `/api/v1/conversations/${c.id}/attachments/${key}` };
+      },
+    );
+
+    app.get(
+      '/conversations/:id/attachments/:key',
+      { schema: { tags, summary: 'Download an attachment (only if you may see the conversation)', params: IdParams.extend({ key: z.string().max(64) }), ...{} } },
+      async (req, reply) => {
+        const c = await visibleConversation(s.actions, viewerOf(req), req.params.id);
+        if (!KEY.test(req.params.key)) throw new AppError('not_found', 'No such attachment.', 404);
+        const file = path.join(root, String(c.id), req.params.key);
+        let meta: { name: string; contentType: string; size: number };
+        let data: Buffer;
+        try {
+          meta = JSON.parse(await fs.readFile(`${file}.json`, 'utf8'));
+          data = await fs.readFile(file);
+        } catch {
+          throw new AppError('not_found', 'No such attachment.', 404);
+        }
+        const inline = INLINE_TYPES.has(meta.contentType);
+        return reply
+          .header('content-type', meta.contentType)
+          .header('x-content-type-options', 'nosniff')
+          .header('content-security-policy', "default-src 'none'; sandbox")
+          .header('cache-control', 'private, max-age=3600')
+          .header('content-disposition', `${inline ? 'inline' : 'attachment'}; filename="${safeName(meta.name)}"; filename*=UTF-8''${encodeURIComponent(meta.name)}`)
+          .send(data);
+      },
+    );
+  };
+}
