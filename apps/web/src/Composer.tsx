@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
-import { addMessage, fillTemplate, setDraft, type CannedMessage, type SensitiveFinding } from '@switchboard/client';
+import { addMessage, fillTemplate, setDraft, type AttachmentLimits, type CannedMessage, type SensitiveFinding } from '@switchboard/client';
+import { CHANNELS, Modal } from './ui.tsx';
 import type { Contact, Conversation } from './types.ts';
 import type { Update } from './Workspace.tsx';
 import { api } from './api.ts';
@@ -46,6 +47,9 @@ export function Composer({ c, contact, agentName, update, fail }: Props) {
   const ref = useRef<HTMLTextAreaElement>(null);
   const layer = useRef<HTMLDivElement>(null);
   const blocked = Boolean(c.contact?.blocked);
+  const [attaching, setAttaching] = useState<File | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
 
   // The draft may arrive after the composer mounted (conversation fetched on reload).
   useEffect(() => {
@@ -201,12 +205,44 @@ export function Composer({ c, contact, agentName, update, fail }: Props) {
 
   return (
     <form
-      className={`composer${internal ? ' is-internal' : ''}`}
+      className={`composer${internal ? ' is-internal' : ''}${dragging ? ' dragging' : ''}`}
       onSubmit={(e) => {
         e.preventDefault();
         void send();
       }}
+      onDragOver={(e) => {
+        if (![...e.dataTransfer.types].includes('Files')) return;
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
+      }}
+      onDrop={(e) => {
+        e.preventDefault();
+        setDragging(false);
+        const f = e.dataTransfer.files[0];
+        if (f) setAttaching(f);
+      }}
     >
+      {dragging && <div className="drop-hint">Drop the file to attach it</div>}
+      {attaching && (
+        <AttachmentPreview
+          file={attaching}
+          c={c}
+          caption={text}
+          onClose={() => {
+            setAttaching(null);
+            ref.current?.focus();
+          }}
+          onSent={() => {
+            setAttaching(null);
+            change('');
+            ref.current?.focus();
+          }}
+          update={update}
+        />
+      )}
       {blocked && (
         <p className="composer-warning" role="status">
           This customer is blocked: messages cannot be sent to or received from them. Internal notes still work.
@@ -259,6 +295,20 @@ export function Composer({ c, contact, agentName, update, fail }: Props) {
           <span className="toggle-track" aria-hidden="true" />
           <span>Internal note</span>
         </label>
+        <input
+          ref={fileInput}
+          type="file"
+          hidden
+          aria-label="Choose a file to attach"
+          onChange={(e) => {
+            const f = e.target.files?.[0];
+            if (f) setAttaching(f);
+            e.target.value = '';
+          }}
+        />
+        <button type="button" className="btn ghost small" onClick={() => fileInput.current?.click()} disabled={blocked} title="Attach a file (or drop it here)">
+          Attach file
+        </button>
         <button type="button" className="btn ghost small" onClick={() => setPicker((v) => !v)} title="Canned messages (Ctrl+/)" aria-keyshortcuts="Control+/">
           Canned messages
         </button>
@@ -360,5 +410,79 @@ function CannedPicker({ onPick, onClose }: { onPick: (m: CannedMessage) => void;
         ))}
       </ul>
     </div>
+  );
+}
+
+const MB = 1024 * 1024;
+const KIND_NAMES = { image: 'Images', audio: 'Audio files', video: 'Videos', file: 'Files' } as const;
+const LIMIT_CHANNEL_NAMES: Record<string, string> = { messenger: 'Facebook and Instagram', whatsapp: 'WhatsApp Business', telegram: 'Telegram', web: 'web chat', portal: 'the portal' };
+let limitsOnce: Promise<AttachmentLimits> | null = null;
+const size = (n: number) => (n >= MB ? `${Math.round((n / MB) * 10) / 10} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);
+
+/** Seed 001: "It is not sent until you click Send in the Preview window." */
+function AttachmentPreview({ file, c, caption, onClose, onSent, update }: { file: File; c: Conversation; caption: string; onClose: () => void; onSent: () => void; update: Update }) {
+  const [limits, setLimits] = useState<AttachmentLimits | null>(null);
+  const [text, setText] = useState(caption);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const url = useMemo(() => (file.type.startsWith('image/') ? URL.createObjectURL(file) : null), [file]);
+  useEffect(() => () => { if (url) URL.revokeObjectURL(url); }, [url]);
+  useEffect(() => {
+    limitsOnce ??= api.attachmentLimits();
+    limitsOnce.then(setLimits, () => setLimits({}));
+  }, []);
+
+  // A first look with the browser's guess; the server sniffs the bytes and has the last word.
+  const kind = file.type.startsWith('image/') ? 'image' : file.type.startsWith('audio/') ? 'audio' : file.type.startsWith('video/') ? 'video' : 'file';
+  const limit = limits?.[c.channel]?.[kind];
+  const channelName = LIMIT_CHANNEL_NAMES[c.channel] ?? CHANNELS[c.channel]?.name ?? c.channel;
+  const tooBig = limit !== undefined && file.size > limit ? `${KIND_NAMES[kind]} sent on ${channelName} can be at most ${size(limit)}; this one is ${size(file.size)}.` : null;
+
+  async function send() {
+    setBusy(true);
+    setError(null);
+    try {
+      const a = await api.uploadAttachment(c.id, file, file.name);
+      const m = await api.postMessage(c.id, { body: text.trim(), attachments: [a], clientId: `web-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}` });
+      update((s) => setDraft(addMessage(s, m), c.id, '', Date.now()));
+      onSent();
+    } catch (e) {
+      setError((e as Error).message || 'The file was not sent. Try again.');
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Modal
+      title="Send attachment"
+      onClose={onClose}
+      footer={
+        <>
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="button" className="btn primary" disabled={busy || Boolean(tooBig) || !limits} onClick={() => void send()}>
+            {busy ? 'Sending…' : 'Send'}
+          </button>
+        </>
+      }
+    >
+      <div className="attach-preview">
+        {url ? <img src={url} alt={`Preview of ${file.name}`} /> : <span className="file-icon" aria-hidden="true">📄</span>}
+        <div>
+          <strong className="attach-name">{file.name}</strong>
+          <div className="muted small">{size(file.size)}</div>
+        </div>
+      </div>
+      {(tooBig || error) && (
+        <p className="composer-warning" role="alert">
+          {tooBig ?? error}
+        </p>
+      )}
+      <label className="field">
+        <span>Caption (optional)</span>
+        <textarea rows={2} maxLength={MAX_LENGTH} value={text} onChange={(e) => setText(e.target.value)} />
+      </label>
+    </Modal>
   );
 }

@@ -1,6 +1,6 @@
 import { Fragment, useState } from 'react';
 import { setContact, upsertConversations } from '@switchboard/client';
-import type { Contact, Conversation } from './types.ts';
+import type { Contact, Conversation, Message } from './types.ts';
 import type { Directory, Update } from './Workspace.tsx';
 import { api } from './api.ts';
 import { Avatar, CHANNELS, Chip, Modal, fullTime } from './ui.tsx';
@@ -11,9 +11,11 @@ interface Props {
   update: Update;
   dir: Directory;
   fail: (e: unknown) => void;
+  /** The loaded history, for the attachments gallery. */
+  messages?: Message[];
 }
 
-export function Details({ conversation: c, contact, update, dir, fail }: Props) {
+export function Details({ conversation: c, contact, update, dir, fail, messages = [] }: Props) {
   const [confirmUnpin, setConfirmUnpin] = useState(false);
   const [busy, setBusy] = useState(false);
 
@@ -190,7 +192,7 @@ export function Details({ conversation: c, contact, update, dir, fail }: Props) 
           {queue !== null && (
             <>
               <dt>Queue</dt>
-              <dd>#{queue}</dd>
+              <dd>{dir.queues.find((q) => q.id === queue)?.name ?? `#${queue}`}</dd>
             </>
           )}
           {c.resolutionNote && (
@@ -207,6 +209,8 @@ export function Details({ conversation: c, contact, update, dir, fail }: Props) 
           )}
         </dl>
       </section>
+
+      <AttachmentsGallery messages={messages} />
 
       {confirmUnpin && summary && (
         <Modal
@@ -239,5 +243,57 @@ export function Details({ conversation: c, contact, update, dir, fail }: Props) 
         </Modal>
       )}
     </aside>
+  );
+}
+
+/** Seed 002 "Show attachments": images and files of this conversation, in separate tabs. */
+function AttachmentsGallery({ messages }: { messages: Message[] }) {
+  const [tab, setTab] = useState<'images' | 'files'>('images');
+  const all = messages.flatMap((m) => m.attachments.map((a, i) => ({ ...a, key: `${m.id}-${i}`, at: m.createdAt })));
+  const safe = (url: string) => (/^https?:\/\//i.test(url) || url.startsWith('/') ? url : undefined);
+  const images = all.filter((a) => a.contentType.startsWith('image/'));
+  const files = all.filter((a) => !a.contentType.startsWith('image/'));
+  const shown = tab === 'images' ? images : files;
+  return (
+    <section className="card" aria-label="Attachments">
+      <h3>Attachments</h3>
+      <div className="mini-tabs" role="tablist" aria-label="Attachment kinds">
+        <button role="tab" aria-selected={tab === 'images'} className={tab === 'images' ? 'on' : ''} onClick={() => setTab('images')}>
+          Images ({images.length})
+        </button>
+        <button role="tab" aria-selected={tab === 'files'} className={tab === 'files' ? 'on' : ''} onClick={() => setTab('files')}>
+          Files ({files.length})
+        </button>
+      </div>
+      <div role="tabpanel" aria-label={tab === 'images' ? 'Images' : 'Files'}>
+        {!shown.length && <p className="muted small">{tab === 'images' ? 'No images yet.' : 'No files yet.'}</p>}
+        {tab === 'images' ? (
+          <div className="gallery">
+            {shown.map((a) =>
+              safe(a.url)?.startsWith('/api/v1/') ? (
+                <a key={a.key} href={safe(a.url)} target="_blank" rel="noreferrer noopener" download={a.name} title={a.name}>
+                  <img src={safe(a.url)} alt={a.name} loading="lazy" />
+                </a>
+              ) : (
+                <a key={a.key} href={safe(a.url)} target="_blank" rel="noreferrer noopener" className="gallery-file">
+                  {a.name}
+                </a>
+              ),
+            )}
+          </div>
+        ) : (
+          <ul className="file-list">
+            {shown.map((a) => (
+              <li key={a.key}>
+                <a href={safe(a.url)} target="_blank" rel="noreferrer noopener" download={a.name}>
+                  📎 {a.name}
+                </a>
+                <span className="muted small"> {Math.max(1, Math.round(a.size / 1024))} KB</span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+    </section>
   );
 }

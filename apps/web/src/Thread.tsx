@@ -357,13 +357,24 @@ function History({ c, thread, update, dir }: { c: Conversation; thread: ThreadSt
             <div className="msg-body">{m.body}</div>
             {m.attachments.length > 0 && (
               <ul className="attachments">
-                {m.attachments.map((a, i) => (
-                  <li key={i}>
-                    <a href={/^https?:\/\//i.test(a.url) || a.url.startsWith('/') ? a.url : undefined} target="_blank" rel="noreferrer noopener">
-                      📎 {a.name}
-                    </a>
-                  </li>
-                ))}
+                {m.attachments.map((a, i) => {
+                  const href = /^https?:\/\//i.test(a.url) || a.url.startsWith('/') ? a.url : undefined;
+                  // Only our own stored images show inline (served with nosniff and a sandbox CSP).
+                  const inline = href?.startsWith('/api/v1/') && /^image\/(png|jpeg|gif|webp|avif|bmp)$/.test(a.contentType);
+                  return (
+                    <li key={i}>
+                      {inline ? (
+                        <a href={href} target="_blank" rel="noreferrer noopener" className="inline-image">
+                          <img src={href} alt={a.name} loading="lazy" />
+                        </a>
+                      ) : (
+                        <a href={href} target="_blank" rel="noreferrer noopener">
+                          📎 {a.name}
+                        </a>
+                      )}
+                    </li>
+                  );
+                })}
               </ul>
             )}
             <footer className="msg-meta">

@@ -422,7 +422,7 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
             </div>
           </section>
         )}
-        {openConv && detailsOpen && <Details conversation={openConv} contact={contactId !== null ? state.contacts[contactId] : undefined} update={update} dir={liveDir} fail={fail} />}
+        {openConv && detailsOpen && <Details conversation={openConv} contact={contactId !== null ? state.contacts[contactId] : undefined} update={update} dir={liveDir} fail={fail} messages={state.messages[openConv.id]?.items} />}
       </main>
       {choosing && routing.presence && dir.users.length > 0 && (choosing === 'later' || routing.presence.queueIds.length > 0) && (
         <QueueChooser routing={routing} queues={dir.queues} startOfDay={choosing === 'start'} onClose={() => setChoosing(null)} fail={fail} />

@@ -29,6 +29,8 @@ export type CannedMessage = P.CannedMessage;
 export type CannedMessageInput = z.input<typeof P.CannedMessageInput>;
 export type ComposerRules = P.ComposerRules;
 export type SensitiveFinding = P.SensitiveFinding;
+export type Attachment = z.infer<typeof P.Attachment>;
+export type AttachmentLimits = Record<string, { image: number; audio: number; video: number; file: number }>;
 
 /** Filters of GET /conversations, as typed values; arrays are sent comma-separated. */
 export type ConversationFilters = Partial<ConversationListQuery>;
@@ -250,6 +252,31 @@ export class ApiClient {
   }
   cleanUpInput(text: string): Promise<{ text: string }> {
     return this.request('POST', '/composer/clean', { text });
+  }
+
+  // --- attachments
+  attachmentLimits(): Promise<AttachmentLimits> {
+    return this.request('GET', '/attachments/limits');
+  }
+  /** Uploads one file (multipart); the server sniffs its type and holds it to the channel's limits. */
+  async uploadAttachment(conversationId: number, file: Blob, name: string): Promise<Attachment> {
+    const form = new FormData();
+    form.append('file', file, name);
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.csrfToken) headers['x-csrf-token'] = this.csrfToken;
+    let res: Response;
+    try {
+      res = await this.fetchImpl(`${this.base}/api/v1/conversations/${conversationId}/attachments`, { method: 'POST', headers, credentials: 'same-origin', body: form });
+    } catch {
+      throw new ApiError(0, 'network_error', 'Cannot reach the server. Check your connection and try again.');
+    }
+    const json = (await res.json().catch(() => undefined)) as { error?: { code?: string; message?: string; details?: unknown } } | Attachment | undefined;
+    if (!res.ok) {
+      const err = (json as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
+      if (res.status === 401) this.onUnauthorized?.();
+      throw new ApiError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? `The server answered ${res.status}.`, err?.details);
+    }
+    return json as Attachment;
   }
 
   // --- contacts
