@@ -24,6 +24,7 @@ import { Thread } from './Thread.tsx';
 import { Details } from './Details.tsx';
 import { Badge, Modal } from './ui.tsx';
 import { Admin } from './Admin.tsx';
+import { askPermission, chime, notify, permission, type Permission } from './notify.ts';
 import { OfferCards, QueueChooser, StatusSwitch, useRouting } from './Routing.tsx';
 
 export type Update = (fn: (s: WorkspaceState) => WorkspaceState) => void;
@@ -219,6 +220,41 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
     api.contact(contactId).then((c) => setState((s) => setContact(s, c)), () => {});
   }, [contactId]);
 
+  // ---- notifications: new offers and customer messages (sound, browser notification, toast)
+  const [notifyPermission, setNotifyPermission] = useState<Permission>(permission);
+  const stateRef = useRef(state);
+  stateRef.current = state;
+  const openRefFn = useRef<(id: number) => void>(() => {});
+  const alertFor = useCallback(
+    (type: string, data: unknown) => {
+      if (type === 'offer.created') {
+        const d = data as { offer: { userId: number; conversationId: number }; conversation?: { contact?: { name: string } | null; lastMessage?: { body: string } | null } };
+        if (d.offer.userId !== me.id) return;
+        const who = d.conversation?.contact?.name ?? `Conversation #${d.offer.conversationId}`;
+        chime();
+        toast(`New offer: ${who}`, 'info');
+        const text = d.conversation?.lastMessage?.body || stateRef.current.conversations[d.offer.conversationId]?.lastMessage?.body || 'Accept or decline it in Switchboard.';
+        notify(`New conversation offered: ${who}`, text, `offer-${d.offer.conversationId}`);
+      } else if (type === 'message.created') {
+        const m = (data as { message: { conversationId: number; senderKind: string; body: string; internal: boolean } }).message;
+        if (m.senderKind !== 'customer') return;
+        const looking = m.conversationId === openRef.current && document.visibilityState === 'visible';
+        if (looking) return;
+        const c = stateRef.current.conversations[m.conversationId];
+        // Only for this agent's own conversations; new ones arrive as offers (their own alert).
+        if (c?.assigneeId !== me.id) return;
+        const who = c?.contact?.name ?? 'A customer';
+        chime();
+        toast(`${who}: ${m.body.slice(0, 80)}`, 'info');
+        notify(who, m.body || 'Sent an attachment', `conversation-${m.conversationId}`, () => openRefFn.current(m.conversationId));
+      }
+    },
+    [me.id, toast],
+  );
+  const alertRef = useRef(alertFor);
+  alertRef.current = alertFor;
+  openRefFn.current = (id) => open(id);
+
   // ---- the stream
   const refetchAll = useCallback(() => {
     void loadList(filtersRef.current);
@@ -233,7 +269,11 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
       url: streamUrl(window.location),
       onFrame: (frame: ServerFrame) => {
         setState((s) => applyEvent(s, frame));
-        if ('data' in frame) routingRef.current.onFrame(frame.type, frame.data);
+        if ('data' in frame) {
+          routingRef.current.onFrame(frame.type, frame.data);
+          // Only live frames ring, not a replay after reconnecting.
+          if (connectedOnce) alertRef.current(frame.type, frame.data);
+        }
         if (frame.type === 'ready') {
           // Reconnected after a gap the server could replay: nothing to refetch.
           connectedOnce = true;
@@ -356,6 +396,11 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
         {me.role !== 'agent' && (
           <button className="btn ghost" aria-pressed={page === 'admin'} onClick={() => showPage(page === 'admin' ? 'work' : 'admin')}>
             {page === 'admin' ? 'Back to conversations' : me.role === 'admin' ? 'Admin' : 'Agents'}
+          </button>
+        )}
+        {notifyPermission === 'default' && (
+          <button className="btn ghost" onClick={() => void askPermission().then(setNotifyPermission)} title="Get a notification and a sound for new offers and messages">
+            Enable notifications
           </button>
         )}
         <StatusSwitch routing={routing} fail={fail} />

@@ -1,0 +1,60 @@
+/**
+ * New offers and customer messages (seed 002: "a notification appears showing the message text"):
+ * a browser notification once the agent allowed them, and a short sound. In-app toasts are the
+ * workspace's own.
+ */
+let audio: AudioContext | null = null;
+
+/** A short two-note chime made on the spot (no sound file to ship). */
+export function chime(): void {
+  try {
+    const Ctx = window.AudioContext ?? (window as unknown as { webkitAudioContext?: typeof AudioContext }).webkitAudioContext;
+    if (!Ctx) return;
+    audio ??= new Ctx();
+    const now = audio.currentTime;
+    for (const [i, freq] of [880, 1320].entries()) {
+      const osc = audio.createOscillator();
+      const gain = audio.createGain();
+      osc.type = 'sine';
+      osc.frequency.value = freq;
+      gain.gain.setValueAtTime(0.0001, now + i * 0.12);
+      gain.gain.exponentialRampToValueAtTime(0.15, now + i * 0.12 + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, now + i * 0.12 + 0.18);
+      osc.connect(gain).connect(audio.destination);
+      osc.start(now + i * 0.12);
+      osc.stop(now + i * 0.12 + 0.2);
+    }
+  } catch {
+    // No sound is better than an error.
+  }
+}
+
+export type Permission = 'default' | 'granted' | 'denied' | 'unsupported';
+
+export function permission(): Permission {
+  return typeof Notification === 'undefined' ? 'unsupported' : (Notification.permission as Permission);
+}
+
+export async function askPermission(): Promise<Permission> {
+  if (typeof Notification === 'undefined') return 'unsupported';
+  try {
+    return (await Notification.requestPermission()) as Permission;
+  } catch {
+    return permission();
+  }
+}
+
+/** Shows a browser notification if allowed; clicking it focuses the tab and runs `onClick`. */
+export function notify(title: string, body: string, tag: string, onClick?: () => void): void {
+  if (permission() !== 'granted') return;
+  try {
+    const n = new Notification(title, { body: body.slice(0, 200), tag });
+    n.onclick = () => {
+      window.focus();
+      onClick?.();
+      n.close();
+    };
+  } catch {
+    // Some browsers only allow notifications from a service worker.
+  }
+}
