@@ -123,9 +123,9 @@ async function setup(mode: string, agents: number, conversations: number, settin
 
 const db = () => t.server.services.store.db;
 
-/** Replays a conversation's offer events: never a second open offer while one stands. */
+/** Replays a conversation's offer events in insertion order: never a second open offer while one stands. */
 async function maxOpenOffersAtOnce(ids: number[]): Promise<number> {
-  const events = await db().selectFrom('events').select(['conversation_id', 'type', 'data']).where('type', 'in', ['offer.created', 'offer.withdrawn']).where('conversation_id', 'in', ids).orderBy('seq').execute();
+  const events = await db().selectFrom('events').select(['conversation_id', 'type', 'data']).where('type', 'in', ['offer.created', 'offer.withdrawn']).where('conversation_id', 'in', ids).orderBy('id').execute();
   let max = 0;
   const open = new Map<number, number>();
   for (const e of events) {

@@ -68,7 +68,7 @@ export const OfferWithdrawn = z.object({
 export const QueueCounts = z
   .object({
     queueId: Id,
-    waiting: z.number().int().describe('Queued, nobody assigned'),
+    waiting: z.number().int().describe('Queued, nobody assigned (counted up to 1000: 1000 means 1000 or more)'),
     offered: z.number().int().describe('Waiting with an open offer'),
     inProgress: z.number().int().describe('Active or pending with an agent'),
     wrapUp: z.number().int(),

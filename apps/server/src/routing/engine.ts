@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { PostgresAdapter, sql } from 'kysely';
 import {
   conversationTimers,
   isResolveKeywordMessage,
@@ -29,6 +29,8 @@ export type OfferRow = Selectable<OffersTable>;
 
 /** Statuses that count against an agent's capacity. */
 const LOAD_STATUSES = ['active', 'pending'] as const;
+/** Advisory lock key serialising routing passes on PostgreSQL. */
+const ROUTING_LOCK = 74_620; // 74617, 74618: events (store/db.ts, events/sequencer.ts)
 /** How many waiting conversations one routing pass looks at beyond the free places. */
 const LOOKAHEAD = 50;
 
@@ -161,21 +163,32 @@ async function loadCandidates(tx: Tx, queueId: number, defaultCapacity: number):
 
 // ---------------------------------------------------------------- queue counts
 
+/** Waiting counts stop at this many: counting a long line on every change would cost O(line). */
+export const WAITING_COUNT_CAP = 1000;
+
 export async function queueCounts(db: Db | Tx, queueIds: number[]): Promise<QueueCounts[]> {
   if (!queueIds.length) return [];
-  const [convs, offers, agents] = await Promise.all([
+  const [busy, waiting, offers, agents] = await Promise.all([
+    // Bounded by agents x capacity.
     db
       .selectFrom('conversations')
       .select(['queue_id', 'status', (eb) => eb.fn.countAll<number>().as('n')])
       .where('queue_id', 'in', queueIds)
-      .where('status', 'in', ['queued', 'active', 'pending', 'wrap_up'])
+      .where('status', 'in', ['active', 'pending', 'wrap_up'])
       .groupBy(['queue_id', 'status'])
       .execute(),
+    Promise.all(
+      queueIds.map(async (q) => {
+        const r = await sql<{ n: number }>`select count(*) as n from (select 1 from conversations where queue_id = ${q} and status = 'queued' limit ${WAITING_COUNT_CAP}) w`.execute(db);
+        return { queue_id: q as number | null, status: 'queued', n: Number(r.rows[0]?.n ?? 0) };
+      }),
+    ),
     db
       .selectFrom('offers as o')
       .innerJoin('conversations as c', 'c.id', 'o.conversation_id')
       .select(['c.queue_id', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('o.status', '=', 'offered')
+      // A literal, so SQLite uses the partial index of open offers (a bound parameter would not match it).
+      .where('o.status', '=', sql.lit('offered'))
       .where('c.queue_id', 'in', queueIds)
       .groupBy('c.queue_id')
       .execute(),
@@ -190,6 +203,7 @@ export async function queueCounts(db: Db | Tx, queueIds: number[]): Promise<Queu
       .groupBy('m.queue_id')
       .execute(),
   ]);
+  const convs = [...busy, ...waiting];
   const n = (q: number, s: string) => Number(convs.find((r) => r.queue_id === q && r.status === s)?.n ?? 0);
   return queueIds.map((q) => ({
     queueId: q,
@@ -243,6 +257,10 @@ export async function withdrawOpenOffer(tx: Tx, emit: Emit, conversationId: numb
  */
 export async function routeQueues(tx: Tx, emit: Emit, queueIds: (number | null)[], now: number): Promise<void> {
   const ids = [...new Set(queueIds.filter((q): q is number => q != null))];
+  if (ids.length === 0) return;
+  // PostgreSQL writers run concurrently: routing passes take turns, so two of them never both see an
+  // agent's last free place (or the same waiting conversation). Held to the end of the transaction.
+  if (tx.getExecutor().adapter instanceof PostgresAdapter) await sql`select pg_advisory_xact_lock(${ROUTING_LOCK})`.execute(tx);
   for (const queueId of ids) {
     const policy = await loadPolicy(tx, queueId);
     if (policy.mode !== 'pick_list') {
@@ -255,18 +273,26 @@ export async function routeQueues(tx: Tx, emit: Emit, queueIds: (number | null)[
 }
 
 async function routeWaiting(tx: Tx, emit: Emit, queueId: number, candidates: Candidate[], policy: Awaited<ReturnType<typeof loadPolicy>>, free: number, now: number) {
-  const rows = await tx
-    .selectFrom('conversations as c')
-    .selectAll('c')
-    .where('c.queue_id', '=', queueId)
-    .where('c.status', '=', 'queued')
-    .where('c.assignee_id', 'is', null)
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('offers as o').select('o.id').whereRef('o.conversation_id', '=', 'c.id').where('o.status', '=', 'offered'))))
-    .orderBy(sql`case c.priority when 'urgent' then 0 when 'high' then 1 when 'low' then 3 else 2 end`)
-    .orderBy('c.queued_at')
-    .orderBy('c.id')
-    .limit(Math.min(1000, free + LOOKAHEAD))
-    .execute();
+  // One indexed range per priority, most urgent first, oldest first: never a sort of the whole line.
+  const limit = Math.min(1000, free + LOOKAHEAD);
+  const rows: ConversationRow[] = [];
+  for (const priority of ['urgent', 'high', 'normal', 'low']) {
+    if (rows.length >= limit) break;
+    rows.push(
+      ...(await tx
+        .selectFrom('conversations as c')
+        .selectAll('c')
+        .where('c.queue_id', '=', queueId)
+        .where('c.status', '=', 'queued')
+        .where('c.priority', '=', priority)
+        .where('c.assignee_id', 'is', null)
+        .where((eb) => eb.not(eb.exists(eb.selectFrom('offers as o').select('o.id').whereRef('o.conversation_id', '=', 'c.id').where('o.status', '=', 'offered'))))
+        .orderBy('c.queued_at')
+        .orderBy('c.id')
+        .limit(limit - rows.length)
+        .execute()),
+    );
+  }
   if (!rows.length) return;
   const convIds = rows.map((r) => r.id);
   const prevIds = [...new Set(rows.map((r) => r.previous_conversation_id).filter((x): x is number => x != null))];

@@ -47,6 +47,6 @@ export async function up(db: AnyDb, dialect: Dialect): Promise<void> {
   await db.schema.alterTable('conversations').addColumn('reply_due_at', ms).execute();
   await db.schema.alterTable('conversations').addColumn('queued_at', ms).execute();
   await db.schema.createIndex('conversations_reply_due').on('conversations').columns(['reply_due_at']).execute();
-  // The waiting line of a queue: queued, unassigned, oldest first.
-  await db.schema.createIndex('conversations_waiting').on('conversations').columns(['queue_id', 'status', 'assignee_id', 'queued_at']).execute();
+  // The waiting line of a queue, one priority at a time, oldest first (and queue counts by status).
+  await db.schema.createIndex('conversations_waiting').on('conversations').columns(['queue_id', 'status', 'priority', 'queued_at']).execute();
 }
