@@ -109,7 +109,7 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
       setListLoading(true);
       setListError(null);
       try {
-        const page = await api.listConversations({ ...f, limit: 50, ...(cursor ? { cursor } : {}) });
+        const page = await api.listConversations({ ...f, limit: 200, ...(cursor ? { cursor } : {}) });
         setState((s) => upsertConversations(s, page.items));
         setSearchIds((ids) => (cursor ? [...ids, ...page.items.map((c) => c.id)] : page.items.map((c) => c.id)));
         setNextCursor(page.nextCursor);
@@ -348,7 +348,8 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
 
   // ---- what the list shows: live matches from everything held, or the server's search results
   const items = useMemo(() => {
-    if (filters.q) return searchIds.map((id) => state.conversations[id]).filter((c): c is NonNullable<typeof c> => Boolean(c));
+    // Search and customer-tag filters are answered by the server; the rest filters what we hold, live.
+    if (filters.q || filters.customerTagId?.length || filters.noCustomerTags || filters.pinnedCustomerTags) return searchIds.map((id) => state.conversations[id]).filter((c): c is NonNullable<typeof c> => Boolean(c));
     return Object.values(state.conversations)
       .filter((c) => matchesFilters(c, filters, me.id))
       .sort(byActivity);
@@ -429,6 +430,20 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
           hasMore={Boolean(nextCursor) }
           onMore={() => nextCursor && void loadList(filters, nextCursor)}
           dir={dir}
+          onDelete={
+            me.role === 'admin'
+              ? async (ids) => {
+                  try {
+                    const r = await api.deleteConversations(ids);
+                    setState((s) => ({ ...s, conversations: Object.fromEntries(Object.entries(s.conversations).filter(([k]) => !ids.includes(Number(k)))) }));
+                    if (state.openId !== null && ids.includes(state.openId)) open(null);
+                    toast(`${r.deleted} deleted.`, 'info');
+                  } catch (e) {
+                    fail(e);
+                  }
+                }
+              : undefined
+          }
           above={
             (filters.view ?? 'all') !== 'mine' ? (
               <OfferCards

@@ -319,6 +319,10 @@ export class ApiClient {
     return this.request('POST', '/conversations/delete', { ids });
   }
 
+  customerTagCounts(pinned = false): Promise<{ items: Array<{ id: number; name: string; color: string; count: number }>; noTags: number }> {
+    return this.request('GET', '/customer-tags/counts', undefined, { pinned: pinned ? 'true' : undefined });
+  }
+
   // --- directory
   users(): Promise<{ items: User[] }> {
     return this.request('GET', '/users');

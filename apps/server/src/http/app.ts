@@ -29,6 +29,7 @@ import { inboundRoutes } from './routes/inbound.ts';
 import { routingRoutes } from './routes/routing.ts';
 import { composerRoutes } from './routes/composer.ts';
 import { attachmentRoutes } from './routes/attachments.ts';
+import { tagCountRoutes } from './routes/tagCounts.ts';
 import { StreamGateway } from '../realtime/gateway.ts';
 import { registerCustomerSide } from './customerSide.ts';
 import { metrics, registry } from '../metrics.ts';
@@ -131,6 +132,7 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
       await api.register(routingRoutes(s));
       await api.register(composerRoutes(s));
       await api.register(attachmentRoutes(s));
+      await api.register(tagCountRoutes(s));
     },
     { prefix: '/api/v1' },
   );
