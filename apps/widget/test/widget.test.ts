@@ -56,7 +56,7 @@ async function customer(path = '/'): Promise<{ page: Page; chat: FrameLocator }>
   const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
   contexts.push(context);
   const page = await context.newPage();
-  page.setDefaultTimeout(8000);
+  page.setDefaultTimeout(15_000);
   trouble.push(watchForTrouble(page));
   await page.goto(siteUrl + path);
   return { page, chat: page.frameLocator(path === '/portal' ? 'iframe[title="Support portal"]' : 'iframe[title="Chat"]') };
@@ -66,7 +66,7 @@ async function agentWorkspace(): Promise<Page> {
   const context = await signedInContext(browser, t, admin);
   contexts.push(context);
   const page = await context.newPage();
-  page.setDefaultTimeout(8000);
+  page.setDefaultTimeout(15_000);
   trouble.push(watchForTrouble(page));
   await page.goto(t.url);
   await waitForLive(page);
@@ -116,7 +116,7 @@ describe('chat widget on a customer site', () => {
     await chat.getByRole('button', { name: 'Call me back' }).click();
     await chat.getByText('We will call you back at +1 555 0142 (Tomorrow 9am).').waitFor();
     const id = await conversationOf('Fox Mulder');
-    await expect.poll(async () => (await admin.api('GET', `/api/v1/conversations?status=callback`)).body.items.map((c: any) => c.id), { timeout: 8000 }).toContain(id);
+    await expect.poll(async () => (await admin.api('GET', `/api/v1/conversations?status=callback`)).body.items.map((c: any) => c.id), { timeout: 15_000 }).toContain(id);
     expect((await admin.api('GET', `/api/v1/conversations/${id}/chat-request`)).body.callback).toMatchObject({ phone: '+1 555 0142', preferredTime: 'Tomorrow 9am' });
     await row(agent, 'Fox Mulder').waitFor();
   });
@@ -161,7 +161,7 @@ describe('chat widget on a customer site', () => {
     await input.press('Enter');
     await agent.locator('.msg.in', { hasText: 'Yes 🚀 it works now' }).waitFor();
     // The customer has seen the agent's reply: a read receipt.
-    await expect.poll(async () => (await admin.api('GET', `/api/v1/conversations/${id}/messages`)).body.items.find((m: any) => m.body === 'Have you tried the ignition key?').status, { timeout: 8000 }).toBe('read');
+    await expect.poll(async () => (await admin.api('GET', `/api/v1/conversations/${id}/messages`)).body.items.find((m: any) => m.body === 'Have you tried the ignition key?').status, { timeout: 15_000 }).toBe('read');
 
     await page.reload();
     await page.getByRole('button', { name: 'Open chat' }).click();

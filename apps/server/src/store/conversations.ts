@@ -19,7 +19,9 @@ export async function getConversation(db: Db | Tx, id: number): Promise<Conversa
 /** Locks the row on PostgreSQL so two actions on one conversation apply one after the other. */
 export async function lockConversation(tx: Tx, id: number, dialect: 'sqlite' | 'postgres'): Promise<ConversationWithAccess | undefined> {
   let q = tx.selectFrom('conversations').selectAll().where('id', '=', id);
-  if (dialect === 'postgres') q = q.forUpdate();
+  // NO KEY UPDATE: still one action per conversation at a time, without blocking inserts that only
+  // reference the row (messages, offers), which would otherwise deadlock against routing.
+  if (dialect === 'postgres') q = q.forNoKeyUpdate();
   const row = await q.executeTakeFirst();
   if (!row) return undefined;
   const parts = await tx.selectFrom('conversation_participants').select('user_id').where('conversation_id', '=', id).execute();
