@@ -23,7 +23,9 @@ export interface Server extends BuiltApp {
 
 /** Opens the store (migrating it), wires the dispatcher and Redis, and builds the app. Does not listen. */
 export async function createServer(opts: ServerOptions = {}): Promise<Server> {
-  const config = { ...readConfig(), ...opts.config };
+  // An option left undefined keeps the environment's (or default) value.
+  const overrides = Object.fromEntries(Object.entries(opts.config ?? {}).filter(([, v]) => v !== undefined));
+  const config: Config = { ...readConfig(), ...overrides };
   const log = opts.logger ?? pino({ level: config.logLevel });
   const clock = opts.clock ?? systemClock;
   const store: Store = await openStore(opts.store ?? { databaseUrl: config.databaseUrl, dataDir: config.dataDir });
