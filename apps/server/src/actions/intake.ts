@@ -18,6 +18,8 @@ export interface OpenConversationInput {
   subject?: string | null;
   priority?: string;
   previousConversationId?: number | null;
+  /** Offer it to this agent first (seed 003: a chat from a ticket goes to the ticket's agent). */
+  preferredAgentId?: number | null;
   now: number;
 }
 
@@ -38,6 +40,7 @@ export async function openConversation(
       status: 'queued',
       priority: input.priority ?? 'normal',
       previous_conversation_id: input.previousConversationId ?? null,
+      preferred_agent_id: input.preferredAgentId ?? null,
       created_at: input.now,
       updated_at: input.now,
       first_response_at: null,

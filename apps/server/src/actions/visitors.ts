@@ -338,11 +338,11 @@ export async function startChat(ctx: ActionContext, v: Visitor, input: z.infer<t
       .orderBy('id', 'desc')
       .executeTakeFirst();
     if (open) return open.id;
-    let ticket: { id: number; subject: string; queue_id: number | null; source_conversation_id: number | null } | undefined;
+    let ticket: { id: number; subject: string; queue_id: number | null; source_conversation_id: number | null; assignee_id: number | null } | undefined;
     if (input.ticketId !== undefined) {
       ticket = await tx
         .selectFrom('tickets')
-        .select(['id', 'subject', 'queue_id', 'source_conversation_id'])
+        .select(['id', 'subject', 'queue_id', 'source_conversation_id', 'assignee_id'])
         .where('id', '=', input.ticketId)
         .where('contact_id', '=', v.contactId)
         .executeTakeFirst();
@@ -350,8 +350,8 @@ export async function startChat(ctx: ActionContext, v: Visitor, input: z.infer<t
     }
     const queueId = ticket?.queue_id ?? (await widgetQueueId(tx, settings));
     // Routing offers a chat raised from an earlier conversation to that conversation's agent first.
-    // TICKET-ROUTING HOOK: the ticket's own assignee should be preferred too (see ticketAgentFor).
     const c = await openConversation(tx, emit, {
+      preferredAgentId: ticket?.assignee_id ?? null,
       contactId: v.contactId,
       channel: input.origin === 'portal' || ticket ? 'portal' : 'web',
       queueId,

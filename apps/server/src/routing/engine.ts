@@ -309,7 +309,8 @@ async function routeWaiting(tx: Tx, emit: Emit, queueId: number, candidates: Can
       declined: new Set(mine.filter((p) => p.status === 'declined').map((p) => p.user_id)),
       timedOut: new Map(mine.filter((p) => p.status === 'expired').map((p) => [p.user_id, p.answered_at ?? 0])),
       // Seed 003 alert order: a conversation raised from an earlier one goes first to that one's agent.
-      preferredAgentId: previous.find((p) => p.id === r.previous_conversation_id)?.assignee_id ?? null,
+      // A chat from a ticket names its agent outright.
+      preferredAgentId: r.preferred_agent_id ?? previous.find((p) => p.id === r.previous_conversation_id)?.assignee_id ?? null,
     };
   });
   const plan = planOffers(waiting, candidates, policy, now);

@@ -122,6 +122,8 @@ export interface ConversationsTable {
   reply_due_at: number | null;
   /** When it last started waiting in its queue; 002_routing. */
   queued_at: number | null;
+  /** Offered first to this agent (a chat raised from a ticket: the ticket's agent, seed 003). */
+  preferred_agent_id?: number | null;
 }
 
 export interface ConversationParticipantsTable {
