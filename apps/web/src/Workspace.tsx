@@ -236,13 +236,14 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
         const text = d.conversation?.lastMessage?.body || stateRef.current.conversations[d.offer.conversationId]?.lastMessage?.body || 'Accept or decline it in Switchboard.';
         notify(`New conversation offered: ${who}`, text, `offer-${d.offer.conversationId}`);
       } else if (type === 'message.created') {
-        const m = (data as { message: { conversationId: number; senderKind: string; body: string; internal: boolean } }).message;
+        const { message: m, conversation: patch } = data as { message: { conversationId: number; senderKind: string; body: string; internal: boolean }; conversation?: { assigneeId?: number | null } };
         if (m.senderKind !== 'customer') return;
         const looking = m.conversationId === openRef.current && document.visibilityState === 'visible';
         if (looking) return;
         const c = stateRef.current.conversations[m.conversationId];
         // Only for this agent's own conversations; new ones arrive as offers (their own alert).
-        if (c?.assigneeId !== me.id) return;
+        // The frame says who is in charge, so this never waits on a fetch of the conversation.
+        if ((patch?.assigneeId !== undefined ? patch.assigneeId : c?.assigneeId) !== me.id) return;
         const who = c?.contact?.name ?? 'A customer';
         chime();
         toast(`${who}: ${m.body.slice(0, 80)}`, 'info');
