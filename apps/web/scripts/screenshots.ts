@@ -52,6 +52,59 @@ try {
     await page.screenshot({ path: path.join(out, `workspace${scheme === 'dark' ? '-dark' : ''}.png`) });
     await context.close();
   }
+  // Issue 4: start of day and an offer, transfer, the composer's warnings and canned messages, the supervisor view.
+  const clara = await createUser(t, 'agent', 'Clara Oswald', [1]);
+  const claraCaller = await signIn(t, clara);
+  await claraCaller.api('PUT', '/api/v1/routing/me/queues', { queueIds: [1] });
+  await claraCaller.api('PUT', '/api/v1/routing/me/status', { status: 'available' });
+  await caller.api('POST', '/api/v1/canned-messages', { title: 'Greeting', body: 'Hi {{first_name}}, thanks for contacting us! I am {{agent_name}} and I will be happy to help you today.' });
+  await caller.api('POST', '/api/v1/canned-messages', { title: 'Refund processed', body: 'Your refund of the duplicate charge is on its way, {{first_name}}.' });
+  await caller.api('POST', '/api/v1/canned-messages', { title: 'Invoice copy', body: 'I have sent a fresh copy of your invoice to {{email}}.' });
+  {
+    const context = await signedInContext(browser, t, claraCaller);
+    const page = await context.newPage();
+    await page.goto(t.url);
+    await waitForLive(page);
+    await page.getByRole('tab', { name: 'Queued' }).click();
+    await customerWrites(t, token, { externalId: 'amy', name: 'Amy Pond', body: 'Hi! Has my order #4471 shipped yet?', queueId: 1 });
+    await page.getByRole('listitem', { name: 'Offer: Amy Pond' }).waitFor();
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(out, 'offer.png') });
+    await context.close();
+  }
+  {
+    const context = await signedInContext(browser, t, caller);
+    const page = await context.newPage();
+    await page.goto(t.url);
+    await waitForLive(page);
+    await row(page, 'John Smith').click();
+    await page.locator('.msg').first().waitFor();
+    const reply = page.getByLabel('Reply', { exact: true });
+    await reply.fill('Sure — your card 4111 1111 1111 1111 is on file. ');
+    await page.locator('.composer-layer mark').waitFor();
+    await reply.press('Enter');
+    await page.getByText('Check your reply before sending.').waitFor();
+    await page.screenshot({ path: path.join(out, 'sensitive.png') });
+    await reply.fill('');
+    await reply.press('Control+/');
+    await page.getByRole('listbox', { name: 'Canned messages list' }).getByRole('option').first().waitFor();
+    await page.screenshot({ path: path.join(out, 'canned.png') });
+    await page.keyboard.press('Escape');
+    await page.getByRole('toolbar', { name: 'Conversation actions' }).getByRole('button', { name: 'Transfer' }).click();
+    await page.getByRole('dialog', { name: 'Transfer conversation' }).getByRole('radio', { name: /Clara Oswald/ }).waitFor();
+    await page.screenshot({ path: path.join(out, 'transfer.png') });
+    await page.keyboard.press('Escape');
+    await page.locator('.history').focus();
+    await page.keyboard.press('?');
+    await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+    await page.screenshot({ path: path.join(out, 'shortcuts.png') });
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Admin' }).click();
+    await page.getByRole('table', { name: "Agents' status and load" }).waitFor();
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(out, 'agents.png') });
+    await context.close();
+  }
   console.log(`screenshots written to ${path.relative(process.cwd(), out)}`);
 } finally {
   await browser.close();

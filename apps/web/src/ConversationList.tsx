@@ -51,7 +51,7 @@ interface Props {
 }
 
 /** Every row has this height, so a few thousand rows render as a window of ~30 (hand-written windowing). */
-export const ROW_HEIGHT = 92;
+export const ROW_HEIGHT = 100;
 const OVERSCAN = 8;
 
 export function ConversationList({ items, unread, filters, setFilters, openId, onOpen, loading, error, hasMore, onMore, dir, above, onDelete }: Props) {
