@@ -32,7 +32,7 @@ describe('conversation actions and details', () => {
   async function openWorkspace(path = '/'): Promise<Page> {
     context = await signedInContext(browser, t, admin);
     const page = await context.newPage();
-    page.setDefaultTimeout(8000);
+    page.setDefaultTimeout(15_000);
     trouble = watchForTrouble(page);
     await page.goto(t.url + path);
     await waitForLive(page);

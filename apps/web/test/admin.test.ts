@@ -36,7 +36,7 @@ describe('administration and the supervisor view', () => {
   async function openAs(caller: Caller, path = '/'): Promise<Page> {
     context = await signedInContext(browser, t, caller);
     const page = await context.newPage();
-    page.setDefaultTimeout(8000);
+    page.setDefaultTimeout(15_000);
     trouble = watchForTrouble(page);
     await page.goto(t.url + path);
     await waitForLive(page);

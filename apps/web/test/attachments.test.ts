@@ -43,7 +43,7 @@ describe('attachments in the workspace', () => {
     expect((await admin.api('POST', `/api/v1/conversations/${id}/reassign`, { assigneeId: admin.id })).status).toBe(200);
     context = await signedInContext(browser, t, admin);
     const page = await context.newPage();
-    page.setDefaultTimeout(8000);
+    page.setDefaultTimeout(15_000);
     trouble = watchForTrouble(page);
     await page.goto(`${t.url}/conversations/${id}`);
     await waitForLive(page);

@@ -37,7 +37,7 @@ describe('composer: keyboard, canned messages, sensitive data, clean up', () => 
     expect((await admin.api('POST', `/api/v1/conversations/${id}/reassign`, { assigneeId: admin.id })).status).toBe(200);
     context = await signedInContext(browser, t, admin);
     const page = await context.newPage();
-    page.setDefaultTimeout(8000);
+    page.setDefaultTimeout(15_000);
     trouble = watchForTrouble(page);
     await page.goto(`${t.url}/conversations/${id}`);
     await waitForLive(page);

@@ -70,7 +70,7 @@ describe('the conversation list at scale', () => {
   async function openWorkspace(): Promise<Page> {
     context = await signedInContext(browser, t, admin);
     const page = await context.newPage();
-    page.setDefaultTimeout(8000);
+    page.setDefaultTimeout(15_000);
     trouble = watchForTrouble(page);
     await page.goto(t.url);
     await waitForLive(page);

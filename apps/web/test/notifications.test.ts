@@ -55,7 +55,7 @@ describe('notifications for new offers and messages', () => {
     context = await signedInContext(browser, t, agent);
     await context.grantPermissions(['notifications'], { origin: t.url });
     const page = await context.newPage();
-    page.setDefaultTimeout(8000);
+    page.setDefaultTimeout(15_000);
     trouble = watchForTrouble(page);
     await page.addInitScript(RECORD);
     await page.goto(t.url);

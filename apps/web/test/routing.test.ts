@@ -33,7 +33,7 @@ describe('start of day, offers, wrap-up and the pick list (seed 001)', () => {
   async function openAs(caller: Caller, path = '/'): Promise<Page> {
     context = await signedInContext(browser, t, caller);
     const page = await context.newPage();
-    page.setDefaultTimeout(8000);
+    page.setDefaultTimeout(15_000);
     trouble = watchForTrouble(page);
     await page.goto(t.url + path);
     await waitForLive(page);
@@ -45,7 +45,7 @@ describe('start of day, offers, wrap-up and the pick list (seed 001)', () => {
     const caller = await signIn(t, user);
     context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     const page = await context.newPage();
-    page.setDefaultTimeout(8000);
+    page.setDefaultTimeout(15_000);
     trouble = watchForTrouble(page);
     await page.goto(t.url);
     await page.getByLabel('Email').fill(user.email);

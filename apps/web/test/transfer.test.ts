@@ -43,7 +43,7 @@ describe('transfer (seed 004) and keyboard shortcuts', () => {
     const context = await signedInContext(browser, t, caller);
     contexts.push(context);
     const page = await context.newPage();
-    page.setDefaultTimeout(8000);
+    page.setDefaultTimeout(15_000);
     trouble.push(watchForTrouble(page));
     await page.goto(t.url + path);
     await waitForLive(page);
