@@ -1,15 +1,14 @@
 import type { WebSocket } from 'ws';
 import { agentMayReceive, type EventScope, type Viewer } from '@switchboard/core';
 import { ClientFrame } from '@switchboard/protocol';
-import { eventsAfter, oldestSeq, scopeOf, type EventRow } from '../store/events.ts';
+import { scopeOf, type EventRow } from '../store/events.ts';
+import { planResume, replayRange } from './replay.ts';
 import { loadViewer, findUser } from '../store/users.ts';
 import { authenticate } from '../http/auth.ts';
 import type { Services } from '../http/services.ts';
 import type { App } from '../http/app.ts';
 import { metrics } from '../metrics.ts';
 
-/** How far back a reconnecting client may resume before it is told to refetch instead. */
-export const REPLAY_LIMIT = 10_000;
 /** A client this far behind on its socket buffer is dropped; it reconnects and resumes. */
 const MAX_BUFFERED = 8 * 1024 * 1024;
 
@@ -111,35 +110,19 @@ export class StreamGateway {
   /** Replays what the client missed, in order and once, then switches it to live delivery. */
   private async hello(client: Client, lastSeq: number | undefined): Promise<void> {
     if (client.cursor !== null || client.backlog !== null) return; // one hello per socket
-    const head = this.s.dispatcher.lastSeq;
-    if (lastSeq === undefined || lastSeq >= head) {
-      client.cursor = Math.max(head, lastSeq ?? 0);
-      client.ws.send(JSON.stringify({ type: 'ready', seq: client.cursor }));
-      return;
-    }
-    const oldest = await oldestSeq(this.s.store.db);
-    if (lastSeq < oldest - 1 || head - lastSeq > REPLAY_LIMIT) {
-      client.cursor = head;
-      client.ws.send(JSON.stringify({ type: 'resync', seq: head }));
-      return;
-    }
+    // Live events that arrive while we decide and replay wait here, so none falls in between.
     client.backlog = [];
-    let cursor = lastSeq;
-    while (cursor < head) {
-      const rows = await eventsAfter(this.s.store.db, cursor, 1000);
-      if (!rows.length) break;
-      for (const row of rows) {
-        if (row.seq > head) break;
-        this.sendIfVisible(client, row);
-        cursor = row.seq;
-      }
-      if (rows[rows.length - 1]!.seq >= head) break;
-    }
-    cursor = Math.max(cursor, head);
+    const plan = await planResume(this.s.store.db, this.s.dispatcher.lastSeq, lastSeq);
+    const cursor =
+      plan.kind === 'replay'
+        ? await replayRange(this.s.store.db, plan.from, plan.head, (rows) => {
+            for (const row of rows) this.sendIfVisible(client, row);
+          })
+        : plan.seq;
     const backlog = client.backlog;
     client.backlog = null;
     client.cursor = cursor;
-    client.ws.send(JSON.stringify({ type: 'ready', seq: cursor }));
+    client.ws.send(JSON.stringify({ type: plan.kind === 'resync' ? 'resync' : 'ready', seq: cursor }));
     this.deliverTo(client, backlog);
   }
 

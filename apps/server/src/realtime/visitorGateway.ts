@@ -1,12 +1,12 @@
 import type { WebSocket } from 'ws';
 import { customerMayReceive } from '@switchboard/core';
 import { VisitorClientFrame, type ConversationCore, type Message } from '@switchboard/protocol';
-import { eventsAfter, oldestSeq, scopeOf, type EventRow } from '../store/events.ts';
+import { scopeOf, type EventRow } from '../store/events.ts';
 import type { Services } from '../http/services.ts';
 import type { App } from '../http/app.ts';
 import { toVisitorMessage, visitorFromToken, type Visitor } from '../actions/visitors.ts';
 import { visitorTyping } from '../actions/chatRequests.ts';
-import { REPLAY_LIMIT } from './gateway.ts';
+import { planResume, replayRange } from './replay.ts';
 import { metrics } from '../metrics.ts';
 
 const MAX_BUFFERED = 1024 * 1024;
@@ -100,33 +100,19 @@ export class VisitorGateway {
 
   private async hello(client: VisitorClient, lastSeq: number | undefined): Promise<void> {
     if (client.cursor !== null || client.backlog !== null) return;
-    const head = this.s.dispatcher.lastSeq;
-    if (lastSeq === undefined || lastSeq >= head) {
-      client.cursor = Math.max(head, lastSeq ?? 0);
-      client.ws.send(JSON.stringify({ type: 'ready', seq: client.cursor }));
-      return;
-    }
-    const oldest = await oldestSeq(this.s.store.db);
-    if (lastSeq < oldest - 1 || head - lastSeq > REPLAY_LIMIT) {
-      client.cursor = head;
-      client.ws.send(JSON.stringify({ type: 'resync', seq: head }));
-      return;
-    }
+    // Live events that arrive while we decide and replay wait here, so none falls in between.
     client.backlog = [];
-    let cursor = lastSeq;
-    while (cursor < head) {
-      const rows = await eventsAfter(this.s.store.db, cursor, 1000);
-      if (!rows.length) break;
-      const mine = rows.filter((r) => r.seq <= head);
-      for (const f of await this.frames(client, mine)) client.ws.send(f);
-      cursor = mine.length ? mine[mine.length - 1]!.seq : head;
-      if (rows[rows.length - 1]!.seq >= head) break;
-    }
-    cursor = Math.max(cursor, head);
+    const plan = await planResume(this.s.store.db, this.s.dispatcher.lastSeq, lastSeq);
+    const cursor =
+      plan.kind === 'replay'
+        ? await replayRange(this.s.store.db, plan.from, plan.head, async (rows) => {
+            for (const f of await this.frames(client, rows)) client.ws.send(f);
+          })
+        : plan.seq;
     const backlog = client.backlog;
     client.backlog = null;
     client.cursor = cursor;
-    client.ws.send(JSON.stringify({ type: 'ready', seq: cursor }));
+    client.ws.send(JSON.stringify({ type: plan.kind === 'resync' ? 'resync' : 'ready', seq: cursor }));
     client.chain = client.chain.then(() => this.deliverTo(client, backlog));
     await client.chain;
   }
