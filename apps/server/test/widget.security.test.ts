@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createQueue, createUser, signIn, startTestServer, type Caller, type TestServer } from '../../../test/harness.ts';
 import { hashToken } from '../src/auth/secrets.ts';
 import { identityHash } from '../src/actions/visitors.ts';
-import { newVisitor, openVisitorStream, widgetCall, type VisitorCaller } from './widgetHelpers.ts';
+import { nextIp, newVisitor, openVisitorStream, widgetCall, type VisitorCaller } from './widgetHelpers.ts';
 
 /**
  * Issue 3, security: visitor tokens are unguessable, stored hashed, scoped to their own
@@ -193,9 +193,10 @@ describe('identity verification', () => {
 
 describe('rate limits', () => {
   it('session creation is limited per address', async () => {
+    const address = nextIp();
     const statuses: number[] = [];
     for (let i = 0; i < 12; i++) {
-      const r = await t.server.app.inject({ method: 'POST', url: '/api/v1/widget/sessions', headers: { 'x-forwarded-for': '203.0.113.9' }, payload: {} });
+      const r = await t.server.app.inject({ method: 'POST', url: '/api/v1/widget/sessions', headers: { 'x-forwarded-for': address }, payload: {} });
       statuses.push(r.statusCode);
     }
     expect(statuses.slice(0, 10).every((s) => s === 201)).toBe(true);
@@ -212,9 +213,10 @@ describe('rate limits', () => {
   });
 
   it('guessing tokens is limited per address', async () => {
+    const address = nextIp();
     const statuses: number[] = [];
     for (let i = 0; i < 125; i++) {
-      const r = await t.server.app.inject({ method: 'GET', url: '/api/v1/widget/me', headers: { 'x-forwarded-for': '203.0.113.77', 'x-visitor-token': `sbv_guess${i}` } });
+      const r = await t.server.app.inject({ method: 'GET', url: '/api/v1/widget/me', headers: { 'x-forwarded-for': address, 'x-visitor-token': `sbv_guess${i}` } });
       statuses.push(r.statusCode);
     }
     expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
