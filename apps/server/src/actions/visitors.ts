@@ -380,22 +380,6 @@ export async function startChat(ctx: ActionContext, v: Visitor, input: z.infer<t
   return id;
 }
 
-/**
- * Routing hook (seed 003: "if the chat request is coming from a ticket, then the assigned tech will
- * be alerted first"): the agent to prefer for each of these conversations, from their tickets.
- */
-export async function ticketAgentFor(db: Db | Tx, conversationIds: number[]): Promise<Map<number, number>> {
-  if (!conversationIds.length) return new Map();
-  const rows = await db
-    .selectFrom('chat_requests as r')
-    .innerJoin('tickets as t', 't.id', 'r.ticket_id')
-    .select(['r.conversation_id', 't.assignee_id'])
-    .where('r.conversation_id', 'in', conversationIds)
-    .where('t.assignee_id', 'is not', null)
-    .execute();
-  return new Map(rows.map((r) => [r.conversation_id, r.assignee_id!]));
-}
-
 export async function visitorPostMessage(ctx: ActionContext, v: Visitor, conversationId: number, input: z.infer<typeof CustomerMessageRequest>) {
   await ownConversation(ctx.store.db, v, conversationId);
   return postCustomerMessage(ctx, v.contactId, conversationId, input);

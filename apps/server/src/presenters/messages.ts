@@ -41,8 +41,3 @@ export function presentMessage(row: MessageRow, names: SenderNames): Message {
     createdAt: row.created_at,
   };
 }
-
-/** A message shown to a customer: internal notes never get here, and agents are named by first name. */
-export function presentMessageForCustomer(m: Message): Message {
-  return m.sender && m.senderKind === 'agent' ? { ...m, sender: { id: m.sender.id, name: m.sender.name.split(' ')[0] ?? m.sender.name } } : m;
-}

@@ -61,6 +61,3 @@ export async function setQueueMembers(db: Db | Tx, queueId: number, userIds: num
   if (userIds.length) await db.insertInto('queue_members').values(userIds.map((user_id) => ({ queue_id: queueId, user_id }))).execute();
 }
 
-export async function addQueueMember(db: Db | Tx, queueId: number, userId: number): Promise<void> {
-  await db.insertInto('queue_members').values({ queue_id: queueId, user_id: userId }).onConflict((oc) => oc.doNothing()).execute();
-}
