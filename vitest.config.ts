@@ -8,6 +8,6 @@ export default defineConfig({
     pool: 'forks',
     // Two cores: more workers only fight over them.
     maxWorkers: 2,
-    globalSetup: ['test/globalSetup.ts', 'test/buildWeb.ts', 'test/buildWidget.ts'],
+    globalSetup: ['test/globalSetup.ts', 'test/buildApps.ts'],
   },
 });

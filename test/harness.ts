@@ -154,9 +154,12 @@ export interface StreamClient {
   close(): void;
 }
 
-/** Opens the WebSocket stream as a user and says hello. */
-export async function openStream(t: TestServer, caller: Caller, lastSeq?: number): Promise<StreamClient> {
-  const ws = new WebSocket(`${t.url.replace('http', 'ws')}/api/v1/stream`, { headers: { cookie: `sb_session=${caller.cookie}` } });
+/**
+ * Connects a stream socket, keeps every frame, says hello and waits for the handshake's answer (one of
+ * `answers`). Shared by the agents' and the visitors' stream tests.
+ */
+export async function connectStream(url: string, options: WebSocket.ClientOptions, lastSeq: number | undefined, answers: string[]): Promise<StreamClient> {
+  const ws = new WebSocket(url, options);
   const frames: any[] = [];
   const waiters: Array<{ pred: (f: any) => boolean; resolve: (f: any) => void }> = [];
   ws.on('message', (raw) => {
@@ -185,6 +188,11 @@ export async function openStream(t: TestServer, caller: Caller, lastSeq?: number
     close: () => ws.close(),
   };
   ws.send(JSON.stringify({ type: 'hello', ...(lastSeq !== undefined ? { lastSeq } : {}) }));
-  await client.next((f) => f.type === 'ready' || f.type === 'resync');
+  await client.next((f) => answers.includes(f.type));
   return client;
+}
+
+/** Opens the WebSocket stream as a user and says hello. */
+export async function openStream(t: TestServer, caller: Caller, lastSeq?: number): Promise<StreamClient> {
+  return connectStream(`${t.url.replace('http', 'ws')}/api/v1/stream`, { headers: { cookie: `sb_session=${caller.cookie}` } }, lastSeq, ['ready', 'resync']);
 }

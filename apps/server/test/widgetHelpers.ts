@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import type { TestServer } from '../../../test/harness.ts';
+import { connectStream, type TestServer } from '../../../test/harness.ts';
 
 export interface VisitorCaller {
   token: string;
@@ -38,36 +38,5 @@ export interface VisitorStream {
 }
 
 export async function openVisitorStream(t: TestServer, token: string, lastSeq?: number): Promise<VisitorStream> {
-  const ws = new WebSocket(`${t.url.replace('http', 'ws')}/api/v1/widget/stream?token=${encodeURIComponent(token)}`);
-  const frames: any[] = [];
-  const waiters: Array<{ pred: (f: any) => boolean; resolve: (f: any) => void }> = [];
-  ws.on('message', (raw) => {
-    const f = JSON.parse(String(raw));
-    frames.push(f);
-    for (const w of [...waiters])
-      if (w.pred(f)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(f);
-      }
-  });
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  const s: VisitorStream = {
-    frames,
-    ws,
-    next(pred, timeoutMs = 5000) {
-      const found = frames.find(pred);
-      if (found) return Promise.resolve(found);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no matching frame in ${timeoutMs} ms; got ${JSON.stringify(frames.map((f) => f.type))}`)), timeoutMs);
-        waiters.push({ pred, resolve: (f) => (clearTimeout(timer), resolve(f)) });
-      });
-    },
-    close: () => ws.close(),
-  };
-  ws.send(JSON.stringify({ type: 'hello', ...(lastSeq !== undefined ? { lastSeq } : {}) }));
-  await s.next((f) => f.type === 'ready' || f.type === 'resync' || f.type === 'error');
-  return s;
+  return connectStream(`${t.url.replace('http', 'ws')}/api/v1/widget/stream?token=${encodeURIComponent(token)}`, {}, lastSeq, ['ready', 'resync', 'error']);
 }

@@ -4,14 +4,14 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import buildWeb from '../../../test/buildWeb.ts';
+import buildApps from '../../../test/buildApps.ts';
 import { createUser, signIn, startTestServer, tokenFor, customerWrites } from '../../../test/harness.ts';
 import { seedDemo } from '../../server/src/demo/seed.ts';
 import { launchBrowser, signedInContext, waitForLive, row } from '../test/browser.ts';
 
 const out = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../docs/screenshots');
 
-await buildWeb();
+await buildApps();
 const t = await startTestServer({ listen: true });
 const browser = await launchBrowser();
 try {
