@@ -1,3 +1,4 @@
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { Caller, TestServer } from '../../../test/harness.ts';
 
@@ -33,4 +34,61 @@ export async function waitForLive(page: Page): Promise<void> {
 
 export function row(page: Page, name: string) {
   return page.locator('[data-conversation-id]', { hasText: name });
+}
+
+export interface OpenOptions {
+  path?: string;
+  colorScheme?: 'light' | 'dark';
+  /** Runs on the fresh context before the page opens (permissions, init scripts). */
+  prepare?: (context: BrowserContext) => Promise<void>;
+  /** Skip waiting for the live stream (pages that are not the workspace). */
+  noWait?: boolean;
+}
+
+/**
+ * The shared setup of every browser test file: one Chromium for the file, pages signed in as
+ * anyone, and after each test the check that no page threw or raised a dialog, then cleanup.
+ * Call it inside `describe`; pass a getter for the test server, which the file starts itself.
+ */
+export function workspaceBrowser(server: () => TestServer) {
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  const troubles: Array<{ errors: string[]; dialogs: string[] }> = [];
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterEach(async () => {
+    const seen = troubles.splice(0);
+    try {
+      for (const tr of seen) {
+        expect(tr.errors).toEqual([]);
+        expect(tr.dialogs).toEqual([]);
+      }
+    } finally {
+      while (contexts.length) await contexts.pop()!.close();
+    }
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return {
+    get browser(): Browser {
+      if (!browser) throw new Error('browser not launched yet');
+      return browser;
+    },
+    /** A new signed-in page at `path`, waiting until its stream is live. */
+    async open(caller: Caller, opts: OpenOptions | string = {}): Promise<Page> {
+      const o = typeof opts === 'string' ? { path: opts } : opts;
+      const t = server();
+      const context = await signedInContext(this.browser, t, caller, { colorScheme: o.colorScheme });
+      contexts.push(context);
+      if (o.prepare) await o.prepare(context);
+      const page = await context.newPage();
+      page.setDefaultTimeout(15_000);
+      troubles.push(watchForTrouble(page));
+      await page.goto(t.url + (o.path ?? '/'));
+      if (!o.noWait) await waitForLive(page);
+      return page;
+    },
+  };
 }
