@@ -55,6 +55,11 @@ describe('query counts', () => {
     const large = await queriesFor(() => agent.api('GET', '/api/v1/conversations?limit=50'));
     expect(large).toBe(small);
     expect(large).toBeLessThanOrEqual(14);
+    // The bot filter, the date range and processing order are clauses of the same one list query.
+    const since = t.clock.now() - 86_400_000;
+    const filtered = await agent.api('GET', `/api/v1/conversations?limit=50&bot=false&since=${since}&sort=processing_order`);
+    expect(filtered.body.items).toHaveLength(30);
+    expect(await queriesFor(() => agent.api('GET', `/api/v1/conversations?limit=50&bot=false&since=${since}&sort=processing_order`))).toBe(large);
   });
 
   it('loads a page of history in the same number of queries for 2 or 40 messages', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Conversation, Message } from './api.ts';
-import { addMessage, applyEvent, emptyState, loadMessages, matchesFilters, openConversation, setSummary, upsertConversations, type WorkspaceState } from './state.ts';
+import { addMessage, applyEvent, byProcessingOrder, emptyState, loadMessages, matchesFilters, openConversation, setSummary, upsertConversations, type WorkspaceState } from './state.ts';
 
 function conv(id: number, over: Partial<Conversation> = {}): Conversation {
   return {
@@ -180,5 +180,25 @@ describe('matchesFilters', () => {
     expect(matchesFilters(c, { tagId: [3, 4] }, 7)).toBe(false);
     expect(matchesFilters(c, { status: ['resolved'] }, 7)).toBe(false);
     expect(matchesFilters(c, { q: 'anything' }, 7)).toBe(false);
+  });
+
+  it('keeps chat requests in their own tab, last activity within the date range, and leaves the bot filter to the server', () => {
+    const left = conv(1, { assigneeId: null, status: 'abandoned', lastActivityAt: 1000 });
+    const calling = conv(2, { assigneeId: null, status: 'callback', lastActivityAt: 5000 });
+    expect(matchesFilters(left, { view: 'abandoned' }, 7)).toBe(true);
+    expect(matchesFilters(calling, { view: 'abandoned' }, 7)).toBe(false);
+    expect(matchesFilters(calling, { view: 'callback' }, 7)).toBe(true);
+    expect(matchesFilters(left, { since: 2000 }, 7)).toBe(false);
+    expect(matchesFilters(calling, { since: 2000, until: 6000 }, 7)).toBe(true);
+    expect(matchesFilters(calling, { until: 4000 }, 7)).toBe(false);
+    expect(matchesFilters(calling, { bot: true }, 7)).toBe(false);
+  });
+
+  it('sorts in processing order: the nearest reply deadline first, then the rest by newest activity', () => {
+    const late = conv(1, { replyDueAt: 9000, lastActivityAt: 100 });
+    const urgent = conv(2, { replyDueAt: 3000, lastActivityAt: 50 });
+    const answeredNew = conv(3, { replyDueAt: null, lastActivityAt: 800 });
+    const answeredOld = conv(4, { replyDueAt: null, lastActivityAt: 700 });
+    expect([answeredOld, late, answeredNew, urgent].sort(byProcessingOrder).map((c) => c.id)).toEqual([2, 1, 3, 4]);
   });
 });

@@ -259,6 +259,7 @@ export function matchesFilters(c: Conversation, f: ConversationFilters, meId: nu
   if (view === 'mine' && c.assigneeId !== meId) return false;
   if ((view === 'queued' || view === 'unassigned') && c.assigneeId !== null) return false;
   if (view === 'queued' && c.status !== 'queued') return false;
+  if ((view === 'abandoned' || view === 'callback') && c.status !== view) return false;
   if (f.status?.length && !f.status.includes(c.status)) return false;
   if (f.channel?.length && !f.channel.includes(c.channel)) return false;
   if (f.queueId?.length && (c.queueId === null || !f.queueId.includes(c.queueId))) return false;
@@ -266,6 +267,12 @@ export function matchesFilters(c: Conversation, f: ConversationFilters, meId: nu
   if (f.tagId?.length && !f.tagId.every((t) => c.tags.some((x) => x.id === t))) return false;
   if (f.labelId?.length && !f.labelId.every((t) => c.labels.some((x) => x.id === t))) return false;
   return true;
+}
+
+/** Seed 002 processing order, as the server sorts it: reply deadlines soonest first, then the rest newest activity first. */
+export function byProcessingOrder(a: Conversation, b: Conversation): number {
+  const key = (c: Conversation) => (c.replyDueAt != null ? c.replyDueAt : 8e15 - c.lastActivityAt);
+  return key(a) - key(b) || a.id - b.id;
 }
 
 /** Newest activity first. */

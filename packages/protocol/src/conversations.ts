@@ -48,8 +48,14 @@ function csv<T extends z.ZodTypeAny>(item: T) {
   return z.preprocess((v) => (typeof v === 'string' ? v.split(',').filter(Boolean) : v), z.array(item).max(50));
 }
 
+/** A query-string flag that reads "false" as false (z.coerce.boolean would read any text as true). */
+const flag = z.preprocess((v) => (v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : v), z.boolean());
+
 export const ConversationListQuery = z.object({
-  view: z.enum(['all', 'mine', 'queued', 'unassigned']).default('all'),
+  view: z
+    .enum(['all', 'mine', 'queued', 'unassigned', 'abandoned', 'callback'])
+    .default('all')
+    .describe('abandoned / callback (seed 003): chat requests nobody joined, left by the customer or waiting for a callback'),
   status: csv(ConversationStatus).optional(),
   channel: csv(Channel).optional(),
   queueId: csv(Id).optional(),
@@ -63,6 +69,7 @@ export const ConversationListQuery = z.object({
   until: z.coerce.number().int().optional(),
   q: z.string().trim().min(1).max(200).optional().describe('Name, email, phone, message content or #id'),
   unread: z.coerce.boolean().optional(),
+  bot: flag.optional().describe('true: only conversations a bot took part in (sent a message); false: only those without one'),
   sort: z
     .enum(['last_activity', 'created', 'processing_order'])
     .default('last_activity')

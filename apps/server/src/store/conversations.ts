@@ -90,6 +90,8 @@ export async function listConversations(db: Db, viewer: Viewer, q: ConversationL
     query = query.where('c.assignee_id', 'is', null);
     if (q.view === 'queued') query = query.where('c.status', '=', 'queued');
   }
+  // Seed 003's chat requests nobody joined: left (abandoned) or waiting to be called back.
+  if (q.view === 'abandoned' || q.view === 'callback') query = query.where('c.status', '=', q.view);
   if (q.status?.length) query = query.where('c.status', 'in', q.status);
   if (q.channel?.length) query = query.where('c.channel', 'in', q.channel);
   if (q.queueId?.length) query = query.where('c.queue_id', 'in', q.queueId);
@@ -123,6 +125,12 @@ export async function listConversations(db: Db, viewer: Viewer, q: ConversationL
     query = query.where((eb) =>
       eb.not(eb.exists(eb.selectFrom('contact_tags as ct').select('ct.tag_id').whereRef('ct.contact_id', '=', 'c.contact_id'))),
     );
+  }
+  if (q.bot !== undefined) {
+    // A literal 'bot' (not a bound parameter), so both engines use the partial index messages_bot.
+    const byBot = (eb: CEB) =>
+      eb.exists(eb.selectFrom('messages as b').select('b.id').whereRef('b.conversation_id', '=', 'c.id').where('b.sender_kind', '=', sql.lit('bot')));
+    query = query.where((eb) => (q.bot ? byBot(eb) : eb.not(byBot(eb))));
   }
   if (q.unread) {
     query = query.where((eb) =>

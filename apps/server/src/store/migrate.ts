@@ -4,6 +4,7 @@ import * as routing from './migrations/002_routing.ts';
 import * as customer from './migrations/003_customer.ts';
 import * as composer from './migrations/004_composer.ts';
 import * as alertOrder from './migrations/005_alert_order.ts';
+import * as listFilters from './migrations/006_list_filters.ts';
 import type { Dialect } from './db.ts';
 
 /** Migrations are listed in code, so they ship with the bundle and run the same on both engines. */
@@ -14,6 +15,7 @@ function provider(dialect: Dialect): MigrationProvider {
     '003_customer': { up: (db) => customer.up(db, dialect) },
     '004_composer': { up: (db) => composer.up(db, dialect) },
     '005_alert_order': { up: (db) => alertOrder.up(db) },
+    '006_list_filters': { up: (db) => listFilters.up(db) },
   };
   return { getMigrations: async () => all };
 }
