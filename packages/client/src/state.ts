@@ -266,6 +266,10 @@ export function matchesFilters(c: Conversation, f: ConversationFilters, meId: nu
   if (f.assigneeId?.length && (c.assigneeId === null || !f.assigneeId.includes(c.assigneeId))) return false;
   if (f.tagId?.length && !f.tagId.every((t) => c.tags.some((x) => x.id === t))) return false;
   if (f.labelId?.length && !f.labelId.every((t) => c.labels.some((x) => x.id === t))) return false;
+  if (f.since !== undefined && c.lastActivityAt < f.since) return false;
+  if (f.until !== undefined && c.lastActivityAt > f.until) return false;
+  // Whether a bot took part is not in the conversation's shape: only the server answers it.
+  if (f.bot !== undefined) return false;
   return true;
 }
 
