@@ -8,7 +8,7 @@ import type { NewEvent } from '../store/events.ts';
 import { presentConversationCores } from '../presenters/conversations.ts';
 import { runAction, scopeOfConversation, type ActionContext } from './context.ts';
 import { insertContact } from './contacts.ts';
-import { postCustomerMessage, type PostedMessage } from './messages.ts';
+import { postCustomerMessage, storeCustomerMessage, type PostedMessage } from './messages.ts';
 import { afterConversationChange } from '../routing/engine.ts';
 
 export interface OpenConversationInput {
@@ -115,7 +115,8 @@ export async function receiveInboundMessage(ctx: ActionContext, input: InboundMe
   const invalid = checkMessageText(input.body, (input.attachments?.length ?? 0) > 0);
   if (invalid) throw fromRefusal(invalid);
   const now = ctx.clock.now();
-  const target = await runAction(ctx, async (tx, emit) => {
+  // One transaction from identity to stored message: one commit (one disk flush) per inbound message.
+  return runAction(ctx, async (tx, emit) => {
     const identity = await tx
       .selectFrom('contact_identities')
       .select('contact_id')
@@ -134,14 +135,12 @@ export async function receiveInboundMessage(ctx: ActionContext, input: InboundMe
       .orderBy('id', 'desc')
       .limit(1)
       .executeTakeFirst();
-    if (latest) return { contactId, conversationId: latest.id };
-    const queueId = input.queueId ?? (await defaultQueueId(tx));
-    const c = await openConversation(tx, emit, { contactId, channel: input.channel, queueId, subject: input.subject, now });
-    return { contactId, conversationId: c.id };
-  });
-  return postCustomerMessage(ctx, target.contactId, target.conversationId, {
-    body: input.body,
-    attachments: input.attachments ?? [],
-    clientId: input.clientId,
+    let conversationId = latest?.id;
+    if (conversationId === undefined) {
+      const queueId = input.queueId ?? (await defaultQueueId(tx));
+      conversationId = (await openConversation(tx, emit, { contactId, channel: input.channel, queueId, subject: input.subject, now })).id;
+    }
+    const message = { body: input.body, attachments: input.attachments ?? [], clientId: input.clientId };
+    return storeCustomerMessage(ctx, tx, emit, contactId, conversationId, message, now);
   });
 }

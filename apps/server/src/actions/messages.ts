@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { PostMessageRequest, CustomerMessageRequest } from '@switchboard/protocol';
 import { AppError, fromRefusal } from '../errors.ts';
 import type { Tx } from '../store/db.ts';
+import type { NewEvent } from '../store/events.ts';
 import type { ConversationWithAccess } from '../store/conversations.ts';
 import { lockVisibleConversation, runAction, scopeOfConversation, type ActionContext } from './context.ts';
 import { insertMessage, insertSystemMessage, patchOf, presentWithNames, type ConversationPatch } from './conversationRows.ts';
@@ -158,67 +159,78 @@ export async function postCustomerMessage(
   const invalid = checkMessageText(input.body, input.attachments.length > 0);
   if (invalid) throw fromRefusal(invalid);
   const now = ctx.clock.now();
-  return runAction(ctx, async (tx, emit) => {
-    let c = await lockVisibleConversation(ctx, tx, null, conversationId);
-    if (c.contact_id !== contactId) throw new AppError('not_found', 'No such conversation.', 404);
-    if (input.clientId) {
-      const again = await tx
-        .selectFrom('messages')
-        .selectAll()
-        .where('sender_contact_id', '=', contactId)
-        .where('client_id', '=', input.clientId)
-        .executeTakeFirst();
-      if (again) {
-        const names = await loadSenderNames(tx, [again]);
-        return { message: presentMessage(again, names), conversation: patchOf(c), created: false };
-      }
-    }
-    const contact = await tx.selectFrom('contacts').select(['name', 'blocked']).where('id', '=', contactId).executeTakeFirstOrThrow();
-    if (contact.blocked) throw new AppError('customer_blocked', 'You cannot send messages in this conversation.', 403);
+  return runAction(ctx, (tx, emit) => storeCustomerMessage(ctx, tx, emit, contactId, conversationId, input, now));
+}
 
-    const t = transition({ status: c.status as never, assigneeId: c.assignee_id }, { kind: 'customerMessage' });
-    if (!t.ok) throw fromRefusal(t);
-    if (t.startLinkedConversation) {
-      c = await openConversation(tx, emit, {
-        contactId,
-        channel: c.channel,
-        queueId: c.queue_id,
-        subject: c.subject,
-        previousConversationId: c.id,
-        now,
-      });
-    } else if (c.status === 'closed') {
-      const sys = await insertSystemMessage(tx, c.id, { kind: 'reopened', byUserId: null }, 'Reopened by a new customer message', now);
-      emit({ type: 'message.created', conversationId: c.id, scope: scopeOfConversation(c), data: { message: presentWithNames(sys, {}), conversation: patchOf({ ...c, status: t.state.status, last_activity_at: now }) }, at: now });
+/** The body of postCustomerMessage, inside the caller's transaction (inbound intake shares one). */
+export async function storeCustomerMessage(
+  ctx: ActionContext,
+  tx: Tx,
+  emit: (...e: NewEvent[]) => void,
+  contactId: number,
+  conversationId: number,
+  input: CustomerMessageInput,
+  now: number,
+): Promise<PostedMessage> {
+  let c = await lockVisibleConversation(ctx, tx, null, conversationId);
+  if (c.contact_id !== contactId) throw new AppError('not_found', 'No such conversation.', 404);
+  if (input.clientId) {
+    const again = await tx
+      .selectFrom('messages')
+      .selectAll()
+      .where('sender_contact_id', '=', contactId)
+      .where('client_id', '=', input.clientId)
+      .executeTakeFirst();
+    if (again) {
+      const names = await loadSenderNames(tx, [again]);
+      return { message: presentMessage(again, names), conversation: patchOf(c), created: false };
     }
-    const status = t.startLinkedConversation ? c.status : t.state.status;
-    const row = await insertMessage(tx, {
-      conversation_id: c.id,
-      sender_kind: 'customer',
-      sender_user_id: null,
-      sender_contact_id: contactId,
-      body: input.body,
-      internal: 0,
-      reply_to_id: null,
-      attachments: JSON.stringify(input.attachments),
-      status: 'delivered',
-      failure_reason: null,
-      system_event: null,
-      client_id: input.clientId ?? null,
-      created_at: now,
+  }
+  const contact = await tx.selectFrom('contacts').select(['name', 'blocked']).where('id', '=', contactId).executeTakeFirstOrThrow();
+  if (contact.blocked) throw new AppError('customer_blocked', 'You cannot send messages in this conversation.', 403);
+
+  const t = transition({ status: c.status as never, assigneeId: c.assignee_id }, { kind: 'customerMessage' });
+  if (!t.ok) throw fromRefusal(t);
+  if (t.startLinkedConversation) {
+    c = await openConversation(tx, emit, {
+      contactId,
+      channel: c.channel,
+      queueId: c.queue_id,
+      subject: c.subject,
+      previousConversationId: c.id,
+      now,
     });
-    await tx
-      .updateTable('conversations')
-      .set({ status, last_message_id: row.id, last_activity_at: now, last_customer_message_at: now, updated_at: now })
-      .where('id', '=', c.id)
-      .execute();
-    const next = { ...c, status, last_message_id: row.id, last_activity_at: now, last_customer_message_at: now, updated_at: now };
-    await afterConversationChange(tx, emit, c, next, now, { customerMessage: { id: row.id, body: input.body } }); // routing: requeue, deadlines, keywords
-    const message = presentWithNames(row, {}, { [contactId]: contact.name });
-    const patch = patchOf(next);
-    emit({ type: 'message.created', conversationId: c.id, scope: scopeOfConversation(next), data: { message, conversation: patch }, at: now });
-    return { message, conversation: patch, created: true };
+  } else if (c.status === 'closed') {
+    const sys = await insertSystemMessage(tx, c.id, { kind: 'reopened', byUserId: null }, 'Reopened by a new customer message', now);
+    emit({ type: 'message.created', conversationId: c.id, scope: scopeOfConversation(c), data: { message: presentWithNames(sys, {}), conversation: patchOf({ ...c, status: t.state.status, last_activity_at: now }) }, at: now });
+  }
+  const status = t.startLinkedConversation ? c.status : t.state.status;
+  const row = await insertMessage(tx, {
+    conversation_id: c.id,
+    sender_kind: 'customer',
+    sender_user_id: null,
+    sender_contact_id: contactId,
+    body: input.body,
+    internal: 0,
+    reply_to_id: null,
+    attachments: JSON.stringify(input.attachments),
+    status: 'delivered',
+    failure_reason: null,
+    system_event: null,
+    client_id: input.clientId ?? null,
+    created_at: now,
   });
+  await tx
+    .updateTable('conversations')
+    .set({ status, last_message_id: row.id, last_activity_at: now, last_customer_message_at: now, updated_at: now })
+    .where('id', '=', c.id)
+    .execute();
+  const next = { ...c, status, last_message_id: row.id, last_activity_at: now, last_customer_message_at: now, updated_at: now };
+  await afterConversationChange(tx, emit, c, next, now, { customerMessage: { id: row.id, body: input.body } }); // routing: requeue, deadlines, keywords
+  const message = presentWithNames(row, {}, { [contactId]: contact.name });
+  const patch = patchOf(next);
+  emit({ type: 'message.created', conversationId: c.id, scope: scopeOfConversation(next), data: { message, conversation: patch }, at: now });
+  return { message, conversation: patch, created: true };
 }
 
 /**
