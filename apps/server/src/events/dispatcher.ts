@@ -13,8 +13,11 @@ export type EventSubscriber = (rows: EventRow[]) => void;
  */
 export class EventDispatcher {
   private last = 0;
-  private running = false;
+  /** The drain in progress, if any; drains never overlap (each hands out rows once, in order). */
+  private current: Promise<void> | null = null;
   private again = false;
+  private scheduled = false;
+  private stopped = false;
   private poll: NodeJS.Timeout | undefined;
   private readonly subscribers = new Set<EventSubscriber>();
   /** Called after this node numbered events (PostgreSQL), so other nodes read them too. */
@@ -38,6 +41,7 @@ export class EventDispatcher {
   }
 
   stop(): void {
+    this.stopped = true;
     clearInterval(this.poll);
   }
 
@@ -46,25 +50,39 @@ export class EventDispatcher {
     return () => this.subscribers.delete(fn);
   }
 
+  /**
+   * "Something was committed." Wake-ups in the same turn of the event loop share one drain, so a
+   * burst of commits costs one query and one batch per socket rather than one per commit.
+   */
   wake(): void {
-    if (this.running) {
+    if (this.scheduled || this.stopped) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      if (!this.stopped) this.startDrain();
+    });
+  }
+
+  private startDrain(): void {
+    if (this.current) {
       this.again = true;
       return;
     }
-    this.running = true;
-    void this.drain().finally(() => {
-      this.running = false;
+    this.current = this.drain().finally(() => {
+      this.current = null;
       if (this.again) {
         this.again = false;
-        this.wake();
+        this.startDrain();
       }
     });
   }
 
   /** Resolves once every event committed before the call has been handed out. */
   async flush(): Promise<void> {
-    while (this.running) await new Promise((r) => setImmediate(r));
-    await this.drain();
+    // A drain already running may have read before the latest commits: let it end, then drain again.
+    while (this.current) await this.current;
+    this.startDrain();
+    while (this.current) await this.current;
   }
 
   /** PostgreSQL: number what has committed; if another node is numbering, wait for it briefly. */

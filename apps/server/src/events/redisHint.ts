@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
@@ -7,13 +8,18 @@ const CHANNEL = 'switchboard:events';
 export class RedisEventHint {
   private readonly pub: Redis;
   private readonly sub: Redis;
+  /** Our own hints come back on the subscription; this node was already woken directly. */
+  private readonly nodeId = randomUUID();
+  private pending = false;
 
   constructor(url: string, onHint: () => void, log: Logger) {
     this.pub = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2 });
     this.sub = new Redis(url, { lazyConnect: false });
     for (const c of [this.pub, this.sub]) c.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
     void this.sub.subscribe(CHANNEL);
-    this.sub.on('message', () => onHint());
+    this.sub.on('message', (_channel: string, from: string) => {
+      if (from !== this.nodeId) onHint();
+    });
   }
 
   async ready(): Promise<void> {
@@ -21,8 +27,14 @@ export class RedisEventHint {
     await this.sub.ping().catch(() => undefined);
   }
 
+  /** Commits in the same turn of the event loop share one hint. */
   publish(): void {
-    this.pub.publish(CHANNEL, '1').catch(() => undefined);
+    if (this.pending) return;
+    this.pending = true;
+    setImmediate(() => {
+      this.pending = false;
+      this.pub.publish(CHANNEL, this.nodeId).catch(() => undefined);
+    });
   }
 
   get client(): Redis {
