@@ -12,7 +12,9 @@ export type ConversationListQuery = P.ConversationListQuery;
 export type UnreadSummary = z.infer<typeof P.UnreadSummary>;
 export type Label = z.infer<typeof P.Label>;
 export type Tag = z.infer<typeof P.Tag>;
-export type TagWithKind = Tag & { kind: 'customer' | 'conversation' };
+export type TagWithKind = P.TagWithKind;
+export type LabelDefinition = P.LabelDefinition;
+export type UpdateUserInput = z.input<typeof P.UpdateUserRequest>;
 export type ConversationPage = z.infer<typeof P.ConversationList>;
 export type MessagePage = { items: Message[]; hasMore: boolean };
 export type PostMessageInput = z.input<typeof P.PostMessageRequest>;
@@ -312,8 +314,23 @@ export class ApiClient {
   createTag(input: { kind: 'customer' | 'conversation'; name: string; color?: string }): Promise<TagWithKind> {
     return this.request('POST', '/tags', input);
   }
-  createLabel(input: { name: string; color?: string }): Promise<Label> {
+  createLabel(input: { name: string; color?: string }): Promise<LabelDefinition> {
     return this.request('POST', '/labels', input);
+  }
+  updateUser(id: number, patch: UpdateUserInput): Promise<User> {
+    return this.request('PATCH', `/users/${id}`, patch);
+  }
+  updateTag(id: number, patch: { name?: string; color?: string }): Promise<TagWithKind> {
+    return this.request('PATCH', `/tags/${id}`, patch);
+  }
+  deleteTag(id: number): Promise<{ ok: true }> {
+    return this.request('DELETE', `/tags/${id}`);
+  }
+  updateLabel(id: number, patch: { name?: string; color?: string }): Promise<LabelDefinition> {
+    return this.request('PATCH', `/labels/${id}`, patch);
+  }
+  deleteLabel(id: number): Promise<{ ok: true }> {
+    return this.request('DELETE', `/labels/${id}`);
   }
   deleteConversations(ids: number[]): Promise<{ deleted: number }> {
     return this.request('POST', '/conversations/delete', { ids });
@@ -333,7 +350,7 @@ export class ApiClient {
   tags(kind?: 'customer' | 'conversation'): Promise<{ items: TagWithKind[] }> {
     return this.request('GET', '/tags', undefined, { kind });
   }
-  labels(): Promise<{ items: Label[] }> {
+  labels(): Promise<{ items: LabelDefinition[] }> {
     return this.request('GET', '/labels');
   }
 }

@@ -178,6 +178,8 @@ function applyData(state: WorkspaceState, frame: EventFrame): WorkspaceState {
     }
 
     case 'membership.changed':
+    case 'directory.changed':
+      // The app refetches the directory and the lists that show names; nothing to patch here.
       return state;
   }
   return state;

@@ -7,3 +7,4 @@ export * from './stream.ts';
 export * from './routing.ts';
 export * from './widget.ts';
 export * from './composer.ts';
+export * from './directory.ts';

@@ -18,6 +18,8 @@ export const EVENT_TYPES = [
   'draft.updated',
   'contact.updated',
   'membership.changed',
+  // Administration: a tag, label or user changed; workspace-wide.
+  'directory.changed',
   // Routing: offers are private to the offered agent; presence and counts are for everyone who may see them.
   'offer.created',
   'offer.withdrawn',

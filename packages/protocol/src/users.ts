@@ -13,6 +13,7 @@ export const User = z
     status: AgentStatus,
     capacity: z.number().int().nullable(),
     queueIds: z.array(Id),
+    active: z.boolean().describe('False once an administrator deactivated the user: they cannot sign in'),
   })
   .meta({ id: 'User' });
 export type User = z.infer<typeof User>;
@@ -33,6 +34,18 @@ export const CreateUserRequest = z.object({
   capacity: z.number().int().min(1).max(100).nullable().optional(),
   queueIds: z.array(Id).max(100).optional(),
 });
+
+/** An administrator changes a user; every field is optional, at least one is given. */
+export const UpdateUserRequest = z
+  .object({
+    name: z.string().trim().min(1).max(120).optional(),
+    role: Role.optional(),
+    capacity: z.number().int().min(1).max(100).nullable().optional(),
+    queueIds: z.array(Id).max(100).optional().describe('The queues the user is a member of (replaces the list)'),
+    active: z.boolean().optional().describe('false deactivates: sign-in refused, sessions ended, tokens refused'),
+  })
+  .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'Nothing to change.' });
+export type UpdateUserRequest = z.infer<typeof UpdateUserRequest>;
 
 export const CreateTokenRequest = z.object({ name: z.string().trim().min(1).max(80) });
 export const CreatedToken = z.object({ id: Id, name: z.string(), token: z.string().describe('Shown once') });

@@ -10,12 +10,13 @@ export const BUILTIN_LABELS = [
   { name: 'Feature request', color: '#10b981' },
 ];
 
-/** Workflow labels from seed 004 exist in every workspace. */
+/**
+ * Workflow labels from seed 004 exist in every workspace: created once, when there are none yet.
+ * Administrators may rename them afterwards (not delete them), so they are not looked up by name.
+ */
 export async function ensureBuiltins(store: Store): Promise<void> {
-  const existing = await store.db.selectFrom('labels').select('name').where('builtin', '=', 1).execute();
-  const have = new Set(existing.map((l) => l.name));
-  const missing = BUILTIN_LABELS.filter((l) => !have.has(l.name));
-  if (missing.length) await store.db.insertInto('labels').values(missing.map((l) => ({ ...l, builtin: 1 }))).execute();
+  const existing = await store.db.selectFrom('labels').select('id').where('builtin', '=', 1).limit(1).executeTakeFirst();
+  if (!existing) await store.db.insertInto('labels').values(BUILTIN_LABELS.map((l) => ({ ...l, builtin: 1 }))).execute();
 }
 
 /** The first admin, from ADMIN_EMAIL / ADMIN_PASSWORD, when there are no users yet. */

@@ -12,6 +12,7 @@ export async function presentUsers(db: Db, rows: UserRow[]): Promise<User[]> {
     status: r.status as User['status'],
     capacity: r.capacity,
     queueIds: queues.get(r.id) ?? [],
+    active: r.disabled === 0,
   }));
 }
 

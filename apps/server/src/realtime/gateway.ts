@@ -148,7 +148,7 @@ export class StreamGateway {
   }
 
   private deliver(rows: EventRow[]): void {
-    const memberships = rows.some((r) => r.type === 'membership.changed');
+    const memberships = rows.some((r) => r.type === 'membership.changed' || (r.type === 'directory.changed' && r.data.includes('"kind":"user"')));
     for (const client of this.clients) {
       if (client.ws.bufferedAmount > MAX_BUFFERED) {
         client.ws.close(1013, 'too far behind; reconnect and resume');
@@ -160,11 +160,20 @@ export class StreamGateway {
     if (memberships) void this.refreshViewers();
   }
 
-  /** Queue membership changed: later events are judged with the new memberships. */
+  /**
+   * Queue membership or a role changed: later events are judged with the new memberships. A user
+   * who was deactivated (or removed) loses their sockets at once.
+   */
   private async refreshViewers(): Promise<void> {
     for (const client of this.clients) {
       const user = await findUser(this.s.store.db, client.viewer.id);
-      if (user) client.viewer = await loadViewer(this.s.store.db, user);
+      if (!user || user.disabled) {
+        if (this.clients.delete(client)) metrics.streamConnections.dec();
+        client.ws.send(JSON.stringify({ type: 'error', code: 'unauthorized', message: 'Sign in first.' }));
+        client.ws.close(4401, 'unauthorized');
+        continue;
+      }
+      client.viewer = await loadViewer(this.s.store.db, user);
     }
   }
 

@@ -41,7 +41,7 @@ async function lockOffer(tx: Tx, offerId: number) {
 }
 
 /** Sends the agent's open offers on to others (they went away, or stopped serving a queue). */
-async function passOnOffersOf(tx: Tx, emit: Emit, userId: number, now: number, onlyQueues?: number[]): Promise<void> {
+export async function passOnOffersOf(tx: Tx, emit: Emit, userId: number, now: number, onlyQueues?: number[]): Promise<void> {
   let q = tx
     .selectFrom('offers as o')
     .innerJoin('conversations as c', 'c.id', 'o.conversation_id')

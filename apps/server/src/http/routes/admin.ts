@@ -1,6 +1,22 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { CreateQueueRequest, CreateUserRequest, ErrorBody, IdParams, Label, Queue, Tag, User } from '@switchboard/protocol';
+import {
+  CreateLabelRequest,
+  CreateQueueRequest,
+  CreateTagRequest,
+  CreateUserRequest,
+  ErrorBody,
+  IdParams,
+  LabelDefinition,
+  Ok,
+  Queue,
+  TagKind,
+  TagWithKind,
+  UpdateLabelRequest,
+  UpdateTagRequest,
+  UpdateUserRequest,
+  User,
+} from '@switchboard/protocol';
 import { requireAdmin, requireAuth } from '../auth.ts';
 import type { Services } from '../services.ts';
 import { insertUser, listUsers, setQueueMembers } from '../../store/users.ts';
@@ -8,6 +24,7 @@ import { presentUser, presentUsers } from '../../presenters/users.ts';
 import { hashPassword } from '../../auth/secrets.ts';
 import { AppError } from '../../errors.ts';
 import type { Db } from '../../store/db.ts';
+import { deleteLabel, deleteTag, updateLabel, updateTag, updateUser } from '../../actions/directory.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
 
@@ -50,6 +67,24 @@ export function adminRoutes(s: Services): FastifyPluginAsyncZod {
       return presentUser(db, (await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow()));
     });
 
+    app.patch(
+      '/users/:id',
+      {
+        schema: {
+          tags: ['users'],
+          summary: 'Change a user’s name, role, capacity, queues, or deactivate/reactivate them (admin)',
+          description: 'Refused with 409 last_admin when it would leave the workspace without an active administrator. Deactivating ends the user’s sessions; their API tokens are refused while deactivated.',
+          params: IdParams,
+          body: UpdateUserRequest,
+          response: { 200: User, ...errors },
+        },
+      },
+      async (req) => {
+        const admin = requireAdmin(req);
+        return presentUser(db, await updateUser(s.actions, admin.id, req.params.id, req.body));
+      },
+    );
+
     app.get('/queues', { schema: { tags: ['queues'], summary: 'Queues and their members', response: { 200: z.object({ items: z.array(Queue) }), ...errors } } }, async () => ({
       items: await listQueues(db),
     }));
@@ -79,10 +114,9 @@ export function adminRoutes(s: Services): FastifyPluginAsyncZod {
       },
     );
 
-    const TagWithKind = Tag.extend({ kind: z.enum(['customer', 'conversation']) });
     app.get(
       '/tags',
-      { schema: { tags: ['tags'], summary: 'Customer and conversation tags', querystring: z.object({ kind: z.enum(['customer', 'conversation']).optional() }), response: { 200: z.object({ items: z.array(TagWithKind) }), ...errors } } },
+      { schema: { tags: ['tags'], summary: 'Customer and conversation tags', querystring: z.object({ kind: TagKind.optional() }), response: { 200: z.object({ items: z.array(TagWithKind) }), ...errors } } },
       async (req) => {
         let q = db.selectFrom('tags').selectAll();
         if (req.query.kind) q = q.where('kind', '=', req.query.kind);
@@ -95,7 +129,7 @@ export function adminRoutes(s: Services): FastifyPluginAsyncZod {
         schema: {
           tags: ['tags'],
           summary: 'Create a tag (admin)',
-          body: z.object({ kind: z.enum(['customer', 'conversation']), name: z.string().trim().min(1).max(60), color: z.string().regex(/^#[0-9a-fA-F]{6}$/).default('#64748b') }),
+          body: CreateTagRequest,
           response: { 201: TagWithKind, ...errors },
         },
       },
@@ -107,17 +141,54 @@ export function adminRoutes(s: Services): FastifyPluginAsyncZod {
       },
     );
 
-    app.get('/labels', { schema: { tags: ['labels'], summary: 'Workflow labels', response: { 200: z.object({ items: z.array(Label) }), ...errors } } }, async () => ({
-      items: (await db.selectFrom('labels').selectAll().orderBy('name').execute()).map((l) => ({ id: l.id, name: l.name, color: l.color })),
+    app.patch(
+      '/tags/:id',
+      { schema: { tags: ['tags'], summary: 'Rename or recolour a tag (admin)', params: IdParams, body: UpdateTagRequest, response: { 200: TagWithKind, ...errors } } },
+      async (req) => {
+        const admin = requireAdmin(req);
+        const t = await updateTag(s.actions, admin.id, req.params.id, req.body);
+        return { id: t.id, name: t.name, color: t.color, kind: t.kind };
+      },
+    );
+    app.delete(
+      '/tags/:id',
+      { schema: { tags: ['tags'], summary: 'Delete a tag; it is taken off every conversation and customer (admin)', params: IdParams, response: { 200: Ok, ...errors } } },
+      async (req) => {
+        const admin = requireAdmin(req);
+        await deleteTag(s.actions, admin.id, req.params.id);
+        return { ok: true as const };
+      },
+    );
+
+    app.get('/labels', { schema: { tags: ['labels'], summary: 'Workflow labels', response: { 200: z.object({ items: z.array(LabelDefinition) }), ...errors } } }, async () => ({
+      items: (await db.selectFrom('labels').selectAll().orderBy('name').execute()).map((l) => ({ id: l.id, name: l.name, color: l.color, builtin: l.builtin === 1 })),
     }));
     app.post(
       '/labels',
-      { schema: { tags: ['labels'], summary: 'Create a custom label (admin)', body: z.object({ name: z.string().trim().min(1).max(60), color: z.string().regex(/^#[0-9a-fA-F]{6}$/).default('#f59e0b') }), response: { 201: Label, ...errors } } },
+      { schema: { tags: ['labels'], summary: 'Create a custom label (admin)', body: CreateLabelRequest, response: { 201: LabelDefinition, ...errors } } },
       async (req, reply) => {
         requireAdmin(req);
         const row = await db.insertInto('labels').values({ ...req.body, builtin: 0 }).returningAll().executeTakeFirstOrThrow().catch((e) => uniqueViolation(e, 'label_name_taken', 'A label with that name exists.'));
         reply.code(201);
-        return { id: row.id, name: row.name, color: row.color };
+        return { id: row.id, name: row.name, color: row.color, builtin: false };
+      },
+    );
+    app.patch(
+      '/labels/:id',
+      { schema: { tags: ['labels'], summary: 'Rename or recolour a label, built-in ones too (admin)', params: IdParams, body: UpdateLabelRequest, response: { 200: LabelDefinition, ...errors } } },
+      async (req) => {
+        const admin = requireAdmin(req);
+        const l = await updateLabel(s.actions, admin.id, req.params.id, req.body);
+        return { id: l.id, name: l.name, color: l.color, builtin: l.builtin === 1 };
+      },
+    );
+    app.delete(
+      '/labels/:id',
+      { schema: { tags: ['labels'], summary: 'Delete a custom label; it is taken off every conversation (admin). Built-in labels answer 409 label_builtin.', params: IdParams, response: { 200: Ok, ...errors } } },
+      async (req) => {
+        const admin = requireAdmin(req);
+        await deleteLabel(s.actions, admin.id, req.params.id);
+        return { ok: true as const };
       },
     );
   };
