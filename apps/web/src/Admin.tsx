@@ -1,14 +1,14 @@
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
-import type { CannedMessage, ComposerRules, Queue, QueueRouting, TagWithKind, Label, User } from '@switchboard/client';
+import type { CannedMessage, ComposerRules, Queue, QueueRouting, TagWithKind, LabelDefinition, User } from '@switchboard/client';
 import type { Directory } from './Workspace.tsx';
 import { api } from './api.ts';
 import { STATUS_LABEL } from './Routing.tsx';
-import { Chip } from './ui.tsx';
+import { Chip, Modal } from './ui.tsx';
 
 type Tab = 'agents' | 'users' | 'queues' | 'tags' | 'canned' | 'rules';
 const TABS: Array<{ tab: Tab; label: string; admin: boolean }> = [
   { tab: 'agents', label: 'Agents now', admin: false },
-  { tab: 'users', label: 'Users and roles', admin: true },
+  { tab: 'users', label: 'Users and roles', admin: false },
   { tab: 'queues', label: 'Queues', admin: true },
   { tab: 'tags', label: 'Tags and labels', admin: true },
   { tab: 'canned', label: 'Canned messages', admin: true },
@@ -40,7 +40,7 @@ export function Admin({ dir, reloadDirectory, fail, toast }: Props) {
         {tab === 'agents' && <AgentsNow dir={dir} />}
         {tab === 'users' && <Users dir={dir} reload={reloadDirectory} fail={fail} toast={toast} />}
         {tab === 'queues' && <Queues dir={dir} reload={reloadDirectory} fail={fail} toast={toast} />}
-        {tab === 'tags' && <TagsAndLabels dir={dir} reload={reloadDirectory} fail={fail} />}
+        {tab === 'tags' && <TagsAndLabels dir={dir} reload={reloadDirectory} fail={fail} toast={toast} />}
         {tab === 'canned' && <Canned fail={fail} />}
         {tab === 'rules' && <Rules fail={fail} toast={toast} />}
       </div>
@@ -103,8 +103,14 @@ function AgentsNow({ dir }: { dir: Directory }) {
   );
 }
 
+const ROLE_LABEL: Record<User['role'], string> = { admin: 'Administrator', supervisor: 'Supervisor', agent: 'Agent' };
+
+/** Everyone in the workspace; administrators change roles, names, queues and who may sign in. Supervisors only look. */
 function Users({ dir, reload, fail, toast }: { dir: Directory; reload: () => void; fail: (e: unknown) => void; toast: Props['toast'] }) {
+  const isAdmin = dir.me.role === 'admin';
   const [form, setForm] = useState({ name: '', email: '', role: 'agent' as User['role'], password: '', capacity: '' });
+  const [editing, setEditing] = useState<number | null>(null);
+  const editedUser = dir.users.find((u) => u.id === editing);
   async function submit(e: FormEvent) {
     e.preventDefault();
     try {
@@ -119,7 +125,7 @@ function Users({ dir, reload, fail, toast }: { dir: Directory; reload: () => voi
   return (
     <>
       <Card title="Users and roles">
-        <table className="admin-table">
+        <table className="admin-table" aria-label="Users">
           <thead>
             <tr>
               <th>Name</th>
@@ -127,53 +133,178 @@ function Users({ dir, reload, fail, toast }: { dir: Directory; reload: () => voi
               <th>Role</th>
               <th>Capacity</th>
               <th>Queues</th>
+              <th>Sign-in</th>
+              {isAdmin && (
+                <th>
+                  <span className="sr-only">Actions</span>
+                </th>
+              )}
             </tr>
           </thead>
           <tbody>
             {dir.users.map((u) => (
-              <tr key={u.id}>
+              <tr key={u.id} className={u.active ? undefined : 'inactive'}>
                 <td>{u.name}</td>
                 <td className="muted">{u.email}</td>
-                <td>{u.role}</td>
+                <td>{ROLE_LABEL[u.role]}</td>
                 <td>{u.capacity ?? 'queue default'}</td>
                 <td className="muted">{u.queueIds.map((q) => dir.queues.find((x) => x.id === q)?.name ?? `#${q}`).join(', ') || '—'}</td>
+                <td>{u.active ? 'Active' : 'Deactivated'}</td>
+                {isAdmin && (
+                  <td>
+                    <button className="btn small" aria-label={`Edit ${u.name}`} aria-pressed={editing === u.id} onClick={() => setEditing(editing === u.id ? null : u.id)}>
+                      Edit
+                    </button>
+                  </td>
+                )}
               </tr>
             ))}
           </tbody>
         </table>
       </Card>
-      <Card title="Add a user">
-        <form className="admin-form" onSubmit={(e) => void submit(e)}>
-          <label className="field">
-            <span>Name</span>
-            <input required value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
-          </label>
-          <label className="field">
-            <span>Email</span>
-            <input required type="email" value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />
-          </label>
-          <label className="field">
-            <span>Role</span>
-            <select aria-label="Role" value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as User['role'] })}>
-              <option value="agent">Agent</option>
-              <option value="supervisor">Supervisor</option>
-              <option value="admin">Administrator</option>
-            </select>
-          </label>
-          <label className="field">
-            <span>Password (8 characters or more)</span>
-            <input required type="password" minLength={8} autoComplete="new-password" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />
-          </label>
-          <label className="field">
-            <span>Capacity (optional)</span>
-            <input type="number" min={1} max={100} value={form.capacity} onChange={(e) => setForm({ ...form, capacity: e.target.value })} />
-          </label>
-          <button className="btn primary" type="submit">
-            Add user
-          </button>
-        </form>
-      </Card>
+      {isAdmin && editedUser && <EditUser key={editedUser.id} user={editedUser} dir={dir} reload={reload} fail={fail} toast={toast} onDone={() => setEditing(null)} />}
+      {isAdmin && (
+        <Card title="Add a user">
+          <form className="admin-form" onSubmit={(e) => void submit(e)}>
+            <label className="field">
+              <span>Name</span>
+              <input required value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
+            </label>
+            <label className="field">
+              <span>Email</span>
+              <input required type="email" value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />
+            </label>
+            <label className="field">
+              <span>Role</span>
+              <select aria-label="Role" value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as User['role'] })}>
+                <option value="agent">Agent</option>
+                <option value="supervisor">Supervisor</option>
+                <option value="admin">Administrator</option>
+              </select>
+            </label>
+            <label className="field">
+              <span>Password (8 characters or more)</span>
+              <input required type="password" minLength={8} autoComplete="new-password" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />
+            </label>
+            <label className="field">
+              <span>Capacity (optional)</span>
+              <input type="number" min={1} max={100} value={form.capacity} onChange={(e) => setForm({ ...form, capacity: e.target.value })} />
+            </label>
+            <button className="btn primary" type="submit">
+              Add user
+            </button>
+          </form>
+        </Card>
+      )}
     </>
+  );
+}
+
+function EditUser({ user, dir, reload, fail, toast, onDone }: { user: User; dir: Directory; reload: () => void; fail: (e: unknown) => void; toast: Props['toast']; onDone: () => void }) {
+  const [f, setF] = useState({ name: user.name, role: user.role, capacity: user.capacity === null ? '' : String(user.capacity) });
+  const [queues, setQueues] = useState<Set<number>>(() => new Set(user.queueIds));
+  const [confirm, setConfirm] = useState(false);
+  async function save(e: FormEvent) {
+    e.preventDefault();
+    try {
+      await api.updateUser(user.id, { name: f.name, role: f.role, capacity: f.capacity ? Number(f.capacity) : null, queueIds: [...queues] });
+      toast(`${f.name} saved.`, 'info');
+      reload();
+      onDone();
+    } catch (err) {
+      fail(err);
+    }
+  }
+  async function setActive(active: boolean) {
+    setConfirm(false);
+    try {
+      await api.updateUser(user.id, { active });
+      toast(active ? `${user.name} can sign in again.` : `${user.name} is deactivated and signed out.`, 'info');
+      reload();
+    } catch (err) {
+      fail(err);
+    }
+  }
+  const self = user.id === dir.me.id;
+  return (
+    <Card title={`Edit ${user.name}`}>
+      <form className="admin-form" aria-label={`Edit ${user.name}`} onSubmit={(e) => void save(e)}>
+        <label className="field">
+          <span>Name</span>
+          <input required maxLength={120} value={f.name} onChange={(e) => setF({ ...f, name: e.target.value })} />
+        </label>
+        <label className="field">
+          <span>Role</span>
+          <select value={f.role} onChange={(e) => setF({ ...f, role: e.target.value as User['role'] })}>
+            <option value="agent">Agent</option>
+            <option value="supervisor">Supervisor</option>
+            <option value="admin">Administrator</option>
+          </select>
+        </label>
+        <label className="field">
+          <span>Capacity (empty: queue default)</span>
+          <input type="number" min={1} max={100} value={f.capacity} onChange={(e) => setF({ ...f, capacity: e.target.value })} />
+        </label>
+        <fieldset className="members">
+          <legend>Queues</legend>
+          {dir.queues.map((q) => (
+            <label key={q.id} className="check">
+              <input
+                type="checkbox"
+                checked={queues.has(q.id)}
+                onChange={(e) =>
+                  setQueues((cur) => {
+                    const n = new Set(cur);
+                    if (e.target.checked) n.add(q.id);
+                    else n.delete(q.id);
+                    return n;
+                  })
+                }
+              />
+              {q.name}
+            </label>
+          ))}
+          {!dir.queues.length && <span className="muted">No queues yet.</span>}
+        </fieldset>
+        <div className="form-actions">
+          <button className="btn primary" type="submit">
+            Save user
+          </button>
+          <button className="btn" type="button" onClick={onDone}>
+            Cancel
+          </button>
+          {user.active ? (
+            <button className="btn danger" type="button" onClick={() => setConfirm(true)}>
+              Deactivate user
+            </button>
+          ) : (
+            <button className="btn" type="button" onClick={() => void setActive(true)}>
+              Reactivate user
+            </button>
+          )}
+        </div>
+      </form>
+      {confirm && (
+        <Modal
+          title={`Deactivate ${user.name}?`}
+          onClose={() => setConfirm(false)}
+          footer={
+            <>
+              <button className="btn" onClick={() => setConfirm(false)}>
+                Cancel
+              </button>
+              <button className="btn danger" onClick={() => void setActive(false)}>
+                Deactivate
+              </button>
+            </>
+          }
+        >
+          <p>
+            {self ? 'You will be signed out at once' : `${user.name} is signed out at once`} and cannot sign in or use API tokens until reactivated. Open offers go to other agents; assigned conversations stay assigned.
+          </p>
+        </Modal>
+      )}
+    </Card>
   );
 }
 
@@ -318,18 +449,98 @@ function QueueSettings({ queue, dir, reload, fail, toast }: { queue: Queue; dir:
   );
 }
 
-function TagsAndLabels({ dir, reload, fail }: { dir: Directory; reload: () => void; fail: (e: unknown) => void }) {
+type Renamable = { id: number; name: string; color: string; builtin?: boolean };
+
+/** One tag or label with Rename and Delete; built-in labels can be renamed, not deleted. */
+function DirectoryItem({ item, what, onSave, onDelete }: { item: Renamable; what: string; onSave: (patch: { name: string; color: string }) => Promise<boolean>; onDelete: () => void }) {
+  const [edit, setEdit] = useState<{ name: string; color: string } | null>(null);
+  if (edit)
+    return (
+      <li aria-label={item.name}>
+        <form
+          className="inline-form tight"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void onSave(edit).then((ok) => ok && setEdit(null));
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') setEdit(null);
+          }}
+        >
+          <input aria-label={`New name for ${item.name}`} required maxLength={60} autoFocus value={edit.name} onChange={(e) => setEdit({ ...edit, name: e.target.value })} />
+          <input aria-label={`Color of ${item.name}`} type="color" value={edit.color} onChange={(e) => setEdit({ ...edit, color: e.target.value })} />
+          <button className="btn small primary" type="submit">
+            Save
+          </button>
+          <button className="btn small" type="button" onClick={() => setEdit(null)}>
+            Cancel
+          </button>
+        </form>
+      </li>
+    );
+  return (
+    <li aria-label={item.name}>
+      <Chip name={item.name} color={item.color} />
+      {item.builtin && <span className="muted small">built-in</span>}
+      <span className="directory-actions">
+        <button className="btn small" aria-label={`Rename ${what} ${item.name}`} onClick={() => setEdit({ name: item.name, color: item.color })}>
+          Rename
+        </button>
+        {!item.builtin && (
+          <button className="btn small danger" aria-label={`Delete ${what} ${item.name}`} onClick={onDelete}>
+            Delete
+          </button>
+        )}
+      </span>
+    </li>
+  );
+}
+
+function TagsAndLabels({ dir, reload, fail, toast }: { dir: Directory; reload: () => void; fail: (e: unknown) => void; toast: Props['toast'] }) {
   const [tag, setTag] = useState({ name: '', kind: 'customer' as TagWithKind['kind'], color: '#0ea5e9' });
   const [label, setLabel] = useState({ name: '', color: '#f59e0b' });
-  const [labels, setLabels] = useState<Label[]>(dir.labels);
+  const [labels, setLabels] = useState<LabelDefinition[]>(dir.labels);
   useEffect(() => setLabels(dir.labels), [dir.labels]);
+  const [deleting, setDeleting] = useState<{ kind: 'customer' | 'conversation' | 'label'; item: Renamable } | null>(null);
+  // Resolves true once saved; a refusal (a name taken) is shown and the field stays open.
+  const saved = (p: Promise<unknown>) =>
+    p.then(
+      () => (reload(), true),
+      (e) => (fail(e), false),
+    );
+  const saveTag = (t: Renamable) => (patch: { name: string; color: string }) => saved(api.updateTag(t.id, patch));
+  const saveLabel = (l: Renamable) => (patch: { name: string; color: string }) => saved(api.updateLabel(l.id, patch));
+  async function remove() {
+    if (!deleting) return;
+    const { kind, item } = deleting;
+    setDeleting(null);
+    try {
+      if (kind === 'label') await api.deleteLabel(item.id);
+      else await api.deleteTag(item.id);
+      toast(`${item.name} deleted.`, 'info');
+      reload();
+    } catch (e) {
+      fail(e);
+    }
+  }
+  const whereUsed = deleting?.kind === 'customer' ? 'every customer who has it' : 'every conversation that has it';
   return (
     <>
       <Card title="Customer tags">
-        <div className="chips">{dir.customerTags.map((t) => <Chip key={t.id} name={t.name} color={t.color} />)}</div>
+        <ul className="directory-list" aria-label="Customer tags">
+          {dir.customerTags.map((t) => (
+            <DirectoryItem key={t.id} item={t} what="customer tag" onSave={saveTag(t)} onDelete={() => setDeleting({ kind: 'customer', item: t })} />
+          ))}
+          {!dir.customerTags.length && <li className="muted">None yet.</li>}
+        </ul>
       </Card>
       <Card title="Conversation tags">
-        <div className="chips">{dir.conversationTags.map((t) => <Chip key={t.id} name={t.name} color={t.color} />)}</div>
+        <ul className="directory-list" aria-label="Conversation tags">
+          {dir.conversationTags.map((t) => (
+            <DirectoryItem key={t.id} item={t} what="conversation tag" onSave={saveTag(t)} onDelete={() => setDeleting({ kind: 'conversation', item: t })} />
+          ))}
+          {!dir.conversationTags.length && <li className="muted">None yet.</li>}
+        </ul>
         <form
           className="inline-form"
           onSubmit={(e) => {
@@ -352,7 +563,11 @@ function TagsAndLabels({ dir, reload, fail }: { dir: Directory; reload: () => vo
         </form>
       </Card>
       <Card title="Labels">
-        <div className="chips">{labels.map((l) => <Chip key={l.id} name={l.name} color={l.color} />)}</div>
+        <ul className="directory-list" aria-label="Labels">
+          {labels.map((l) => (
+            <DirectoryItem key={l.id} item={l} what="label" onSave={saveLabel(l)} onDelete={() => setDeleting({ kind: 'label', item: l })} />
+          ))}
+        </ul>
         <form
           className="inline-form"
           onSubmit={(e) => {
@@ -370,6 +585,24 @@ function TagsAndLabels({ dir, reload, fail }: { dir: Directory; reload: () => vo
           </button>
         </form>
       </Card>
+      {deleting && (
+        <Modal
+          title={`Delete ${deleting.item.name}?`}
+          onClose={() => setDeleting(null)}
+          footer={
+            <>
+              <button className="btn" onClick={() => setDeleting(null)}>
+                Cancel
+              </button>
+              <button className="btn danger" onClick={() => void remove()}>
+                Delete
+              </button>
+            </>
+          }
+        >
+          <p>It is taken off {whereUsed}. This cannot be undone.</p>
+        </Modal>
+      )}
     </>
   );
 }

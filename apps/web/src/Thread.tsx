@@ -239,7 +239,7 @@ function ThreadHeader({ c, name, update, dir, fail, toast, detailsOpen, toggleDe
             <select aria-labelledby={assigneeLabel} value={assignee} onChange={(e) => setAssignee(e.target.value ? Number(e.target.value) : '')}>
               <option value="">Choose a person…</option>
               {dir.users
-                .filter((u) => u.id !== c.assigneeId)
+                .filter((u) => u.active && u.id !== c.assigneeId)
                 .map((u) => (
                   <option key={u.id} value={u.id}>
                     {u.name} — {u.status.replace(/_/g, ' ')}

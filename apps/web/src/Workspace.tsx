@@ -16,7 +16,7 @@ import {
   type WorkspaceState,
 } from '@switchboard/client';
 import type { ServerFrame } from '@switchboard/protocol';
-import type { ConversationFilters, Label, TagWithKind, User } from './types.ts';
+import type { ConversationFilters, LabelDefinition, TagWithKind, User } from './types.ts';
 import type { AgentPresence, Queue } from '@switchboard/client';
 import { api, messageOf } from './api.ts';
 import { ConversationList } from './ConversationList.tsx';
@@ -32,7 +32,7 @@ export type Update = (fn: (s: WorkspaceState) => WorkspaceState) => void;
 export interface Directory {
   me: User;
   users: User[];
-  labels: Label[];
+  labels: LabelDefinition[];
   conversationTags: TagWithKind[];
   customerTags: TagWithKind[];
   queues: Queue[];
@@ -282,6 +282,12 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
         }
         if (frame.type === 'resync' || frame.type === 'pong' || frame.type === 'error') return;
         if (frame.type === 'membership.changed') refetchAll();
+        if (frame.type === 'directory.changed') {
+          // A tag, label or user was changed by an administrator: names in lists and pickers follow.
+          loadDirectory();
+          refetchAll();
+          if ((frame.data as { kind: string }).kind === 'user') routingRef.current.reload();
+        }
         if (frame.type === 'message.created') {
           const m = (frame.data as { message: { conversationId: number; senderKind: string } }).message;
           if (m.senderKind === 'customer' && m.conversationId === openRef.current) markReadSoon(m.conversationId);
@@ -299,7 +305,7 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
     });
     stream.start();
     return () => stream.stop();
-  }, [markReadSoon, refetchAll, refreshSummary, onSignedOut]);
+  }, [markReadSoon, refetchAll, refreshSummary, onSignedOut, loadDirectory]);
 
   // Conversations a frame mentioned but we do not hold: fetch them once.
   const fetching = useRef(new Set<number>());
