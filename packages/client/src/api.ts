@@ -32,6 +32,8 @@ export type CannedMessageInput = z.input<typeof P.CannedMessageInput>;
 export type ComposerRules = P.ComposerRules;
 export type SensitiveFinding = P.SensitiveFinding;
 export type Attachment = z.infer<typeof P.Attachment>;
+export type ChatRequestInfo = P.ChatRequestInfo;
+export type EndSessionInput = z.input<typeof P.EndSessionRequest>;
 export type AttachmentLimits = Record<string, { image: number; audio: number; video: number; file: number }>;
 
 /** Filters of GET /conversations, as typed values; arrays are sent comma-separated. */
@@ -254,6 +256,23 @@ export class ApiClient {
   }
   cleanUpInput(text: string): Promise<{ text: string }> {
     return this.request('POST', '/composer/clean', { text });
+  }
+
+  // --- chat requests (seed 003) and typing
+  /** Tell the customer this agent is typing a reply (never for internal notes). */
+  typing(id: number, typing: boolean): Promise<{ ok: true }> {
+    return this.request('POST', `/conversations/${id}/typing`, { typing });
+  }
+  chatRequest(id: number): Promise<ChatRequestInfo> {
+    return this.request('GET', `/conversations/${id}/chat-request`);
+  }
+  /** Complete an abandoned or callback request; without a note the answer carries a warning. */
+  completeChatRequest(id: number, note?: string): Promise<{ ok: true; warning: string | null }> {
+    return this.request('POST', `/conversations/${id}/complete`, note ? { note } : {});
+  }
+  /** End a joined chat plainly or with a new ticket made from it. */
+  endSession(id: number, input: EndSessionInput): Promise<{ ok: true; ticketId: number | null }> {
+    return this.request('POST', `/conversations/${id}/end-session`, input);
   }
 
   // --- attachments
