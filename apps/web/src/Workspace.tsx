@@ -58,6 +58,16 @@ const SHORTCUTS: Array<[string, string]> = [
   ['?', 'This cheat sheet'],
 ];
 
+/** How long "… is typing" shows without a fresh typing frame from the customer. */
+const TYPING_FOR_MS = 6000;
+
+function withoutKey<T>(o: Record<number, T>, key: number): Record<number, T> {
+  if (!(key in o)) return o;
+  const out = { ...o };
+  delete out[key];
+  return out;
+}
+
 function idFromPath(): number | null {
   const m = /^\/conversations\/(\d+)/.exec(window.location.pathname);
   return m ? Number(m[1]) : null;
@@ -79,6 +89,8 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
   const [choosing, setChoosing] = useState<'start' | 'later' | null>(startOfDay ? 'start' : null);
   const [toasts, setToasts] = useState<Toast[]>([]);
   const [detailsOpen, setDetailsOpen] = useState(true);
+  // Customers typing right now: conversation id → until when (a lost "stopped" frame expires).
+  const [typing, setTyping] = useState<Record<number, number>>({});
   const openRef = useRef<number | null>(null);
   openRef.current = state.openId;
   const filtersRef = useRef(filters);
@@ -266,6 +278,8 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
 
   useEffect(() => {
     let connectedOnce = false;
+    // Between a (re)connect and its 'ready', frames are replays of what was missed.
+    let caughtUp = false;
     const stream = new StreamClient({
       url: streamUrl(window.location),
       onFrame: (frame: ServerFrame) => {
@@ -275,6 +289,7 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
           // Only live frames ring, not a replay after reconnecting.
           if (connectedOnce) alertRef.current(frame.type, frame.data);
         }
+        if (frame.type === 'ready' || frame.type === 'resync') caughtUp = true;
         if (frame.type === 'ready') {
           // Reconnected after a gap the server could replay: nothing to refetch.
           connectedOnce = true;
@@ -288,9 +303,17 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
           refetchAll();
           if ((frame.data as { kind: string }).kind === 'user') routingRef.current.reload();
         }
+        if (frame.type === 'typing.updated') {
+          const d = frame.data as { conversationId: number; who: string; typing: boolean };
+          // A frame replayed after a reconnect (before 'ready') says nothing about now.
+          if (d.who === 'customer' && caughtUp) {
+            setTyping((t) => (d.typing ? { ...t, [d.conversationId]: Date.now() + TYPING_FOR_MS } : withoutKey(t, d.conversationId)));
+          }
+        }
         if (frame.type === 'message.created') {
           const m = (frame.data as { message: { conversationId: number; senderKind: string } }).message;
           if (m.senderKind === 'customer' && m.conversationId === openRef.current) markReadSoon(m.conversationId);
+          if (m.senderKind === 'customer') setTyping((t) => withoutKey(t, m.conversationId));
         }
         if (frame.type === 'message.created' || frame.type === 'unread.updated' || frame.type.startsWith('conversation.')) refreshSummary();
       },
@@ -299,6 +322,7 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
         if (connectedOnce) refetchAll();
       },
       onStatus: (st) => {
+        if (st !== 'live') caughtUp = false;
         setStatus(st);
         if (st === 'unauthorized') onSignedOut('Your session ended. Please sign in again.');
       },
@@ -471,6 +495,7 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
             conversation={openConv}
             contact={contactId !== null ? state.contacts[contactId] : undefined}
             thread={state.messages[openConv.id]}
+            customerTypingUntil={typing[openConv.id]}
             update={update}
             dir={liveDir}
             fail={fail}
