@@ -13,7 +13,14 @@ interface Props {
   agentName: string;
   update: Update;
   fail: (e: unknown) => void;
+  /** The message this reply quotes (seed 002's rounded arrow), sent as replyToId. */
+  quote?: { id: number; who: string; excerpt: string } | null;
+  clearQuote?: () => void;
 }
+
+/** How often "typing" is said again while the agent keeps typing, and when silence means "stopped". */
+const TYPING_REPEAT_MS = 3000;
+const TYPING_IDLE_MS = 4000;
 
 /** The text with each finding wrapped in <mark>, for the layer behind the textarea. */
 function highlighted(text: string, findings: SensitiveFinding[]): ReactNode[] {
@@ -33,12 +40,13 @@ function highlighted(text: string, findings: SensitiveFinding[]): ReactNode[] {
   return out;
 }
 
-export function Composer({ c, contact, agentName, update, fail }: Props) {
+export function Composer({ c, contact, agentName, update, fail, quote = null, clearQuote = () => {} }: Props) {
   const [text, setText] = useState(() => c.draft?.body ?? '');
   const [internal, setInternal] = useState(false);
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [picker, setPicker] = useState(false);
+  const [emoji, setEmoji] = useState(false);
   const [check, setCheck] = useState<{ text: string; findings: SensitiveFinding[] }>({ text: '', findings: [] });
   const [warned, setWarned] = useState(false);
   const pending = useRef<{ timer: ReturnType<typeof setTimeout>; body: string } | null>(null);
@@ -92,6 +100,40 @@ export function Composer({ c, contact, agentName, update, fail }: Props) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [text, internal]);
 
+  // Typing indicator for the customer: said when typing a reply (never a note), repeated while it goes
+  // on, and "stopped" after a pause, on sending, on switching to a note, and on leaving.
+  const typingSince = useRef(0);
+  const typingIdle = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const stopTyping = useCallback(() => {
+    if (typingIdle.current) clearTimeout(typingIdle.current);
+    typingIdle.current = null;
+    if (!typingSince.current) return;
+    typingSince.current = 0;
+    api.typing(c.id, false).catch(() => {});
+  }, [c.id]);
+  const typed = (body: string, note: boolean) => {
+    if (note || blocked || body.trim() === '') {
+      stopTyping();
+      return;
+    }
+    const now = Date.now();
+    if (now - typingSince.current >= TYPING_REPEAT_MS) {
+      typingSince.current = now;
+      api.typing(c.id, true).catch(() => {});
+    }
+    if (typingIdle.current) clearTimeout(typingIdle.current);
+    typingIdle.current = setTimeout(stopTyping, TYPING_IDLE_MS);
+  };
+  useEffect(() => () => stopTyping(), [stopTyping]);
+  useEffect(() => {
+    if (internal) stopTyping();
+  }, [internal, stopTyping]);
+
+  // Choosing a message to quote puts the caret in the reply.
+  useEffect(() => {
+    if (quote) ref.current?.focus();
+  }, [quote?.id]);
+
   // Alt+N: write an internal note (seed 004's Ctrl+N belongs to the browser).
   useEffect(() => {
     const onKey = (e: globalThis.KeyboardEvent) => {
@@ -112,6 +154,7 @@ export function Composer({ c, contact, agentName, update, fail }: Props) {
     update((s) => setDraft(s, c.id, body, Date.now()));
     if (pending.current) clearTimeout(pending.current.timer);
     pending.current = { body, timer: setTimeout(flush, 600) };
+    typed(body, internal);
   }
 
   const length = text.length;
@@ -141,7 +184,9 @@ export function Composer({ c, contact, agentName, update, fail }: Props) {
     setSending(true);
     setError(null);
     try {
-      const m = await api.postMessage(c.id, { body, internal, clientId: `web-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}` });
+      stopTyping();
+      const m = await api.postMessage(c.id, { body, internal, ...(quote ? { replyToId: quote.id } : {}), clientId: `web-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}` });
+      clearQuote();
       update((s) => setDraft(addMessage(s, m), c.id, '', Date.now()));
       setText('');
       setWarned(false);
@@ -162,18 +207,22 @@ export function Composer({ c, contact, agentName, update, fail }: Props) {
     }
   }
 
-  function insert(m: CannedMessage) {
-    const filled = fillTemplate(m.body, { contact: contact ?? c.contact, agentName });
+  /** Puts text at the caret (or over the selection) and the caret after it. */
+  function insertAtCaret(piece: string) {
     const el = ref.current;
     const start = el?.selectionStart ?? text.length;
     const end = el?.selectionEnd ?? text.length;
-    const next = text.slice(0, start) + filled + text.slice(end);
+    const next = text.slice(0, start) + piece + text.slice(end);
     change(next);
-    setPicker(false);
     requestAnimationFrame(() => {
       el?.focus();
-      el?.setSelectionRange(start + filled.length, start + filled.length);
+      el?.setSelectionRange(start + piece.length, start + piece.length);
     });
+  }
+
+  function insert(m: CannedMessage) {
+    setPicker(false);
+    insertAtCaret(fillTemplate(m.body, { contact: contact ?? c.contact, agentName }));
   }
 
   async function cleanUp() {
@@ -187,6 +236,13 @@ export function Composer({ c, contact, agentName, update, fail }: Props) {
   }
 
   function onKey(e: KeyboardEvent<HTMLTextAreaElement>) {
+    if (e.key === 'Escape' && quote) {
+      // Esc drops the quote first; the next Esc closes the conversation as usual.
+      e.preventDefault();
+      e.stopPropagation();
+      clearQuote();
+      return;
+    }
     if ((e.ctrlKey || e.metaKey) && e.key === '/') {
       e.preventDefault();
       setPicker(true);
@@ -248,6 +304,18 @@ export function Composer({ c, contact, agentName, update, fail }: Props) {
           This customer is blocked: messages cannot be sent to or received from them. Internal notes still work.
         </p>
       )}
+      {emoji && (
+        <EmojiPicker
+          onPick={(ch) => {
+            setEmoji(false);
+            insertAtCaret(ch);
+          }}
+          onClose={() => {
+            setEmoji(false);
+            ref.current?.focus();
+          }}
+        />
+      )}
       {picker && <CannedPicker onPick={insert} onClose={() => { setPicker(false); ref.current?.focus(); }} />}
       {warned && findings.length > 0 && (
         <div className="sensitive-warning" role="alert">
@@ -263,6 +331,26 @@ export function Composer({ c, contact, agentName, update, fail }: Props) {
           </div>
           <button type="button" className="btn danger small" onClick={() => void send(true)}>
             Send anyway
+          </button>
+        </div>
+      )}
+      {quote && (
+        <div className="quote-bar" role="group" aria-label="Quoted message">
+          <div className="quote-bar-text">
+            <span className="quote-bar-who">Replying to {quote.who}</span>
+            <span className="quote-bar-excerpt">{quote.excerpt}</span>
+          </div>
+          <button
+            type="button"
+            className="btn ghost icon small"
+            aria-label="Remove quote"
+            title="Remove quote (Esc)"
+            onClick={() => {
+              clearQuote();
+              ref.current?.focus();
+            }}
+          >
+            <span aria-hidden="true">×</span>
           </button>
         </div>
       )}
@@ -312,6 +400,21 @@ export function Composer({ c, contact, agentName, update, fail }: Props) {
         <button type="button" className="btn ghost small" onClick={() => setPicker((v) => !v)} title="Canned messages (Ctrl+/)" aria-keyshortcuts="Control+/">
           Canned messages
         </button>
+        <button
+          type="button"
+          className="btn ghost small icon-text"
+          onClick={() => {
+            setPicker(false);
+            setEmoji((v) => !v);
+          }}
+          aria-haspopup="true"
+          aria-expanded={emoji}
+          aria-label="Insert emoji"
+          data-emoji-toggle
+          title="Insert emoji"
+        >
+          <span aria-hidden="true">🙂</span>
+        </button>
         <button type="button" className="btn ghost small" onClick={() => void cleanUp()} disabled={empty} title="Reformat pasted text: remove invisible characters, odd spaces and what your administrators listed">
           Clean up input
         </button>
@@ -334,6 +437,72 @@ export function Composer({ c, contact, agentName, update, fail }: Props) {
         </button>
       </div>
     </form>
+  );
+}
+
+/** A hand-picked set of everyday emoji with their names (for screen readers and the tooltip). */
+export const EMOJI: ReadonlyArray<readonly [string, string]> = [
+  ['😀', 'grinning face'], ['😃', 'smiling face with big eyes'], ['😊', 'smiling face with smiling eyes'], ['🙂', 'slightly smiling face'],
+  ['😉', 'winking face'], ['😍', 'smiling face with heart-eyes'], ['😂', 'face with tears of joy'], ['🤔', 'thinking face'],
+  ['😅', 'grinning face with sweat'], ['😇', 'smiling face with halo'], ['😎', 'smiling face with sunglasses'], ['🤗', 'hugging face'],
+  ['😐', 'neutral face'], ['😕', 'confused face'], ['😢', 'crying face'], ['😮', 'face with open mouth'],
+  ['🙁', 'slightly frowning face'], ['😴', 'sleeping face'], ['🙄', 'face with rolling eyes'], ['😬', 'grimacing face'],
+  ['👍', 'thumbs up'], ['👎', 'thumbs down'], ['👌', 'OK hand'], ['👋', 'waving hand'],
+  ['🙏', 'folded hands'], ['👏', 'clapping hands'], ['💪', 'flexed biceps'], ['🤝', 'handshake'],
+  ['❤️', 'red heart'], ['🎉', 'party popper'], ['✅', 'check mark button'], ['❌', 'cross mark'],
+  ['⭐', 'star'], ['🔥', 'fire'], ['💡', 'light bulb'], ['⏰', 'alarm clock'],
+  ['📦', 'package'], ['📞', 'telephone receiver'], ['📧', 'e-mail'], ['🚀', 'rocket'],
+];
+const EMOJI_COLUMNS = 8;
+
+/** The emoji grid of seed 002's composer: arrow keys move, Enter inserts at the caret, Esc closes. */
+function EmojiPicker({ onPick, onClose }: { onPick: (ch: string) => void; onClose: () => void }) {
+  const [at, setAt] = useState(0);
+  const grid = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    grid.current?.querySelector<HTMLButtonElement>('button[tabindex="0"]')?.focus();
+  }, [at]);
+  // A click elsewhere closes it (the toggle button toggles by itself).
+  useEffect(() => {
+    const onDown = (e: MouseEvent) => {
+      const t = e.target as HTMLElement;
+      if (!grid.current?.contains(t) && !t.closest?.('[data-emoji-toggle]')) onClose();
+    };
+    document.addEventListener('mousedown', onDown);
+    return () => document.removeEventListener('mousedown', onDown);
+  }, [onClose]);
+  function onKey(e: KeyboardEvent<HTMLDivElement>) {
+    const moves: Record<string, number> = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: EMOJI_COLUMNS, ArrowUp: -EMOJI_COLUMNS };
+    if (e.key in moves) {
+      e.preventDefault();
+      setAt((i) => Math.max(0, Math.min(EMOJI.length - 1, i + moves[e.key]!)));
+    } else if (e.key === 'Home' || e.key === 'End') {
+      e.preventDefault();
+      setAt(e.key === 'Home' ? 0 : EMOJI.length - 1);
+    } else if (e.key === 'Escape') {
+      e.preventDefault();
+      e.stopPropagation();
+      onClose();
+    }
+  }
+  return (
+    <div className="emoji-picker" role="group" aria-label="Emoji" ref={grid} onKeyDown={onKey}>
+      {EMOJI.map(([ch, name], i) => (
+        <button
+          key={ch}
+          type="button"
+          className="emoji"
+          tabIndex={i === at ? 0 : -1}
+          aria-label={name}
+          title={name}
+          onMouseDown={(e) => e.preventDefault()}
+          onClick={() => onPick(ch)}
+          onFocus={() => setAt(i)}
+        >
+          {ch}
+        </button>
+      ))}
+    </div>
   );
 }
 
