@@ -4,6 +4,7 @@ import {
   StreamClient,
   applyEvent,
   byActivity,
+  byProcessingOrder,
   emptyState,
   loadMessages,
   matchesFilters,
@@ -316,6 +317,7 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
           if (m.senderKind === 'customer') setTyping((t) => withoutKey(t, m.conversationId));
         }
         if (frame.type === 'message.created' || frame.type === 'unread.updated' || frame.type.startsWith('conversation.')) refreshSummary();
+        if (frame.type.startsWith('conversation.') || frame.type.startsWith('offer.')) pickRefresh.current();
       },
       onResync: () => {
         routingRef.current.reload();
@@ -379,12 +381,45 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
 
   // ---- what the list shows: live matches from everything held, or the server's search results
   const items = useMemo(() => {
-    // Search and customer-tag filters are answered by the server; the rest filters what we hold, live.
-    if (filters.q || filters.customerTagId?.length || filters.noCustomerTags || filters.pinnedCustomerTags) return searchIds.map((id) => state.conversations[id]).filter((c): c is NonNullable<typeof c> => Boolean(c));
+    // Search, customer-tag and bot filters are answered by the server; the rest filters what we hold, live.
+    if (filters.q || filters.customerTagId?.length || filters.noCustomerTags || filters.pinnedCustomerTags || filters.bot !== undefined) return searchIds.map((id) => state.conversations[id]).filter((c): c is NonNullable<typeof c> => Boolean(c));
     return Object.values(state.conversations)
       .filter((c) => matchesFilters(c, filters, me.id))
-      .sort(byActivity);
+      .sort(filters.sort === 'processing_order' ? byProcessingOrder : byActivity);
   }, [filters, searchIds, state.conversations, me.id]);
+
+  // ---- the pick list tab (seed 001): waiting conversations of my queues, from /routing/pick-list
+  const canPick = dir.queues.some((q) => q.routingMode === 'pick_list' && q.memberIds.includes(me.id));
+  const [pickOpen, setPickOpen] = useState(false);
+  const [pickIds, setPickIds] = useState<number[]>([]);
+  const [pickLoading, setPickLoading] = useState(false);
+  const loadPickList = useCallback(() => {
+    setPickLoading(true);
+    api
+      .pickList()
+      .then((page) => {
+        setState((s) => upsertConversations(s, page.items));
+        setPickIds(page.items.map((c) => c.id));
+      }, fail)
+      .finally(() => setPickLoading(false));
+  }, [fail]);
+  useEffect(() => {
+    if (pickOpen && canPick) loadPickList();
+  }, [pickOpen, canPick, loadPickList]);
+  const pickRefresh = useRef<() => void>(() => {});
+  pickRefresh.current = useMemo(() => {
+    let t: ReturnType<typeof setTimeout> | null = null;
+    return () => {
+      if (!pickOpen) return;
+      if (t) clearTimeout(t);
+      t = setTimeout(loadPickList, 300);
+    };
+  }, [pickOpen, loadPickList]);
+  // Picked by someone else (or by me) leaves the list at once; new arrivals come with the refetch.
+  const pickItems = useMemo(
+    () => pickIds.map((id) => state.conversations[id]).filter((c): c is NonNullable<typeof c> => Boolean(c) && c!.status === 'queued' && c!.assigneeId === null),
+    [pickIds, state.conversations],
+  );
 
   async function signOut() {
     try {
@@ -461,6 +496,37 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
           hasMore={Boolean(nextCursor) }
           onMore={() => nextCursor && void loadList(filters, nextCursor)}
           dir={dir}
+          pick={{
+            available: canPick,
+            open: pickOpen,
+            setOpen: setPickOpen,
+            items: pickItems,
+            loading: pickLoading,
+            onPick: async (id) => {
+              try {
+                await api.pick(id);
+                const c = await api.conversation(id);
+                setState((s) => upsertConversations(s, [c]));
+                setPickOpen(false);
+                setFilters((f) => ({ ...f, view: 'mine' }));
+                open(id);
+                toast('The conversation is yours.', 'info');
+              } catch (e) {
+                fail(e);
+                loadPickList();
+              }
+            },
+          }}
+          onAddLabel={async (c, labelId) => {
+            try {
+              const held = stateRef.current.conversations[c.id] ?? c;
+              const updated = await api.updateConversation(c.id, { labelIds: [...held.labels.map((l) => l.id), labelId] });
+              setState((s) => upsertConversations(s, [updated]));
+              toast(`Label “${updated.labels.find((l) => l.id === labelId)?.name ?? 'label'}” added.`, 'info');
+            } catch (e) {
+              fail(e);
+            }
+          }}
           onDelete={
             me.role === 'admin'
               ? async (ids) => {
