@@ -7,6 +7,7 @@ import { RedisEventHint } from './events/redisHint.ts';
 import { buildApp, type BuiltApp } from './http/app.ts';
 import { startTimerLoop } from './jobs/worker.ts';
 import type { Services } from './http/services.ts';
+import { TokenCache, changesAccess } from './http/tokenCache.ts';
 
 export interface ServerOptions {
   config?: Partial<Config>;
@@ -34,6 +35,11 @@ export async function createServer(opts: ServerOptions = {}): Promise<Server> {
   const redis = config.redisUrl ? new RedisEventHint(config.redisUrl, () => dispatcher.wake(), log) : null;
   if (redis) await redis.ready();
   if (redis) dispatcher.afterNumbering = () => redis.publish();
+  const tokens = new TokenCache();
+  // Another node changed roles or memberships: sign-ins cached here may be wrong now.
+  dispatcher.subscribe((rows) => {
+    if (rows.some((r) => changesAccess(r.type, r.data))) tokens.clear();
+  });
   const services: Services = {
     config,
     store,
@@ -41,6 +47,7 @@ export async function createServer(opts: ServerOptions = {}): Promise<Server> {
     log,
     dispatcher,
     redis,
+    tokens,
     actions: {
       store,
       clock,

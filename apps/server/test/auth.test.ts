@@ -86,6 +86,20 @@ describe('sessions and tokens', () => {
     expect((await bearer(t, token, 'GET', '/api/v1/me')).status).toBe(401);
   });
 
+  it('applies a queue membership change to an API token at once, although sign-ins are briefly cached', async () => {
+    const q = await createQueue(t, 'Membership Desk');
+    const adminUser = await createUser(t, 'admin', 'Member Admin');
+    const admin = await signIn(t, adminUser);
+    const u = await createUser(t, 'agent', 'Token Agent', [q]);
+    const token = await tokenFor(t, u.id);
+    const opened = await bearer(t, await tokenFor(t, adminUser.id), 'POST', '/api/v1/conversations', { contact: { name: 'Queued Quinn' }, queueId: q, message: 'Hello?' });
+    expect(opened.status).toBe(201);
+    const id = opened.body.id as number;
+    expect((await bearer(t, token, 'GET', `/api/v1/conversations/${id}`)).status).toBe(200);
+    expect((await admin.api('PUT', `/api/v1/queues/${q}/members`, { memberIds: [] })).status).toBe(200);
+    expect((await bearer(t, token, 'GET', `/api/v1/conversations/${id}`)).status).toBe(404);
+  });
+
   it('refuses a disabled user even with a valid token', async () => {
     const u = await createUser(t, 'agent', 'Gone Away', [support]);
     const token = await tokenFor(t, u.id);

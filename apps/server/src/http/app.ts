@@ -32,6 +32,10 @@ import { attachmentRoutes } from './routes/attachments.ts';
 import { tagCountRoutes } from './routes/tagCounts.ts';
 import { StreamGateway } from '../realtime/gateway.ts';
 import { registerCustomerSide } from './customerSide.ts';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Routes whose writes change who may do what (see http/tokenCache.ts). */
+const ACCESS_ROUTES = /^\/api\/v1\/(users|queues|me|auth|routing\/me)(\/|\?|$)/;
 import { metrics, registry } from '../metrics.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -104,9 +108,11 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
 
   app.addHook('onRequest', async (req) => {
     req.auth = null;
-    if (req.url.startsWith('/api/v1/') && !req.url.startsWith('/api/v1/stream')) req.auth = await authenticate(s.store, s.clock, req);
+    if (req.url.startsWith('/api/v1/') && !req.url.startsWith('/api/v1/stream')) req.auth = await authenticate(s.store, s.clock, req, false, s.tokens);
   });
   app.addHook('onResponse', async (req, reply) => {
+    // Users, roles, memberships, tokens or sessions may have changed: no cached sign-in outlives that here.
+    if (!SAFE_METHODS.has(req.method) && ACCESS_ROUTES.test(req.url)) s.tokens.clear();
     metrics.httpDuration.observe({ method: req.method, route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
 

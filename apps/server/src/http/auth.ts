@@ -5,6 +5,7 @@ import { loadViewer, type UserRow } from '../store/users.ts';
 import { hashToken } from '../auth/secrets.ts';
 import { AppError } from '../errors.ts';
 import type { Clock } from '../clock.ts';
+import type { TokenCache } from './tokenCache.ts';
 
 export const SESSION_COOKIE = 'sb_session';
 export const SESSION_TTL_MS = 14 * 24 * 3600 * 1000;
@@ -30,7 +31,7 @@ function bearer(req: FastifyRequest): string | null {
 }
 
 /** Resolves who is calling from the session cookie or a personal API token (Bearer). */
-export async function authenticate(store: Store, clock: Clock, req: FastifyRequest, allowQueryToken = false): Promise<Auth | null> {
+export async function authenticate(store: Store, clock: Clock, req: FastifyRequest, allowQueryToken = false, tokens?: TokenCache): Promise<Auth | null> {
   const db = store.db;
   const cookie = req.cookies?.[SESSION_COOKIE];
   let token = bearer(req);
@@ -49,17 +50,22 @@ export async function authenticate(store: Store, clock: Clock, req: FastifyReque
     return { user, viewer: { ...viewer, name: user.name }, via: 'session', sessionId: session_id, csrfToken: csrf_token };
   }
   if (token) {
+    const tokenHash = hashToken(token);
+    const cached = tokens?.get(tokenHash);
+    if (cached) return cached;
     const row = await db
       .selectFrom('api_tokens')
       .innerJoin('users', 'users.id', 'api_tokens.user_id')
       .selectAll('users')
       .select('api_tokens.id as token_id')
-      .where('api_tokens.token_hash', '=', hashToken(token))
+      .where('api_tokens.token_hash', '=', tokenHash)
       .executeTakeFirst();
     if (!row || row.disabled) return null;
     const { token_id: _t, ...user } = row;
     const viewer = await loadViewer(db, user);
-    return { user, viewer: { ...viewer, name: user.name }, via: 'token', sessionId: null, csrfToken: null };
+    const auth: Auth = { user, viewer: { ...viewer, name: user.name }, via: 'token', sessionId: null, csrfToken: null };
+    tokens?.set(tokenHash, auth);
+    return auth;
   }
   return null;
 }

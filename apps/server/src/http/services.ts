@@ -5,6 +5,7 @@ import type { Store } from '../store/db.ts';
 import type { EventDispatcher } from '../events/dispatcher.ts';
 import type { RedisEventHint } from '../events/redisHint.ts';
 import type { ActionContext } from '../actions/context.ts';
+import type { TokenCache } from './tokenCache.ts';
 
 /** The running server's parts, handed to routes and the gateway. */
 export interface Services {
@@ -15,4 +16,6 @@ export interface Services {
   dispatcher: EventDispatcher;
   redis: RedisEventHint | null;
   actions: ActionContext;
+  /** API-token sign-ins kept for a moment (http/tokenCache.ts). */
+  tokens: TokenCache;
 }

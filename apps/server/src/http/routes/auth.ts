@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import crypto from 'node:crypto';
 import { CreateTokenRequest, CreatedToken, ErrorBody, IdParams, LoginRequest, Me, Ok } from '@switchboard/protocol';
-import { findUserByEmail } from '../../store/users.ts';
+import { findUser, findUserByEmail } from '../../store/users.ts';
 import { hashPassword, hashToken, newToken, verifyPassword } from '../../auth/secrets.ts';
 import { AppError } from '../../errors.ts';
 import { SESSION_COOKIE, SESSION_TTL_MS, requireAuth, viewerOf } from '../auth.ts';
@@ -54,7 +54,8 @@ export function authRoutes(s: Services): FastifyPluginAsyncZod {
     );
 
     app.get('/me', { preHandler: requireAuth, schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: Me, 401: ErrorBody } } }, async (req) => ({
-      user: await presentUser(s.store.db, req.auth!.user),
+      // Fresh from the database: a token's sign-in may come from the short-lived cache.
+      user: await presentUser(s.store.db, (await findUser(s.store.db, req.auth!.user.id)) ?? req.auth!.user),
       csrfToken: req.auth!.csrfToken,
     }));
 

@@ -1,0 +1,43 @@
+import type { Auth } from './auth.ts';
+
+/** How long a looked-up API token stands without asking the database again. */
+export const TOKEN_CACHE_MS = 2000;
+
+/**
+ * API-token sign-ins, kept for a moment: an integration or channel adapter posting a burst of
+ * messages costs one token lookup (two queries) per burst instead of per request. Anything that
+ * changes who may do what clears it on every node (see `changesAccess`); a direct database edit is
+ * seen within TOKEN_CACHE_MS. Browser sessions are never cached (their CSRF token and expiry matter).
+ */
+export class TokenCache {
+  private readonly entries = new Map<string, { auth: Auth; until: number }>();
+
+  constructor(
+    private readonly ttlMs = TOKEN_CACHE_MS,
+    private readonly max = 5000,
+  ) {}
+
+  get(tokenHash: string): Auth | null {
+    const hit = this.entries.get(tokenHash);
+    if (!hit) return null;
+    if (hit.until <= performance.now()) {
+      this.entries.delete(tokenHash);
+      return null;
+    }
+    return hit.auth;
+  }
+
+  set(tokenHash: string, auth: Auth): void {
+    if (this.entries.size >= this.max) this.entries.clear();
+    this.entries.set(tokenHash, { auth, until: performance.now() + this.ttlMs });
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+/** Event types after which cached sign-ins may be wrong (roles, memberships, deactivation). */
+export function changesAccess(type: string, data: string): boolean {
+  return type === 'membership.changed' || (type === 'directory.changed' && data.includes('"kind":"user"'));
+}
