@@ -117,25 +117,28 @@ export async function receiveInboundMessage(ctx: ActionContext, input: InboundMe
   const now = ctx.clock.now();
   // One transaction from identity to stored message: one commit (one disk flush) per inbound message.
   return runAction(ctx, async (tx, emit) => {
-    const identity = await tx
-      .selectFrom('contact_identities')
-      .select('contact_id')
-      .where('channel', '=', input.channel)
-      .where('external_id', '=', input.externalId)
+    // The contact and their latest conversation on this channel, in one statement.
+    const known = await tx
+      .selectFrom('contact_identities as ci')
+      .select((eb) => [
+        'ci.contact_id',
+        eb
+          .selectFrom('conversations as c')
+          .select('c.id')
+          .whereRef('c.contact_id', '=', 'ci.contact_id')
+          .where('c.channel', '=', input.channel)
+          .orderBy('c.id', 'desc')
+          .limit(1)
+          .as('conversation_id'),
+      ])
+      .where('ci.channel', '=', input.channel)
+      .where('ci.external_id', '=', input.externalId)
       .executeTakeFirst();
-    let contactId = identity?.contact_id;
+    let contactId = known?.contact_id;
     if (contactId === undefined) {
       contactId = await insertContact(tx, { ...input.contact, identities: [{ channel: input.channel, externalId: input.externalId }] }, now);
     }
-    const latest = await tx
-      .selectFrom('conversations')
-      .select('id')
-      .where('contact_id', '=', contactId)
-      .where('channel', '=', input.channel)
-      .orderBy('id', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    let conversationId = latest?.id;
+    let conversationId = known?.conversation_id ?? undefined;
     if (conversationId === undefined) {
       const queueId = input.queueId ?? (await defaultQueueId(tx));
       conversationId = (await openConversation(tx, emit, { contactId, channel: input.channel, queueId, subject: input.subject, now })).id;

@@ -9,23 +9,33 @@ export interface ConversationWithAccess extends ConversationRow {
   participantIds: number[];
 }
 
+/** A conversation and its invited participants in one statement: a left join, one row per participant. */
+function withParticipants(db: Db | Tx, id: number) {
+  return db
+    .selectFrom('conversations')
+    .leftJoin('conversation_participants as p', 'p.conversation_id', 'conversations.id')
+    .selectAll('conversations')
+    .select('p.user_id as participant_id')
+    .where('conversations.id', '=', id);
+}
+
+function collectParticipants<R extends ConversationRow & { participant_id: number | null }>(rows: R[]): ConversationWithAccess | undefined {
+  if (!rows.length) return undefined;
+  const { participant_id: _p, ...row } = rows[0]!;
+  return { ...row, participantIds: rows.flatMap((r) => (r.participant_id == null ? [] : [r.participant_id])) };
+}
+
 export async function getConversation(db: Db | Tx, id: number): Promise<ConversationWithAccess | undefined> {
-  const row = await db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row) return undefined;
-  const parts = await db.selectFrom('conversation_participants').select('user_id').where('conversation_id', '=', id).execute();
-  return { ...row, participantIds: parts.map((p) => p.user_id) };
+  return collectParticipants(await withParticipants(db, id).execute());
 }
 
 /** Locks the row on PostgreSQL so two actions on one conversation apply one after the other. */
 export async function lockConversation(tx: Tx, id: number, dialect: 'sqlite' | 'postgres'): Promise<ConversationWithAccess | undefined> {
-  let q = tx.selectFrom('conversations').selectAll().where('id', '=', id);
+  let q = withParticipants(tx, id);
   // NO KEY UPDATE: still one action per conversation at a time, without blocking inserts that only
   // reference the row (messages, offers), which would otherwise deadlock against routing.
-  if (dialect === 'postgres') q = q.forNoKeyUpdate();
-  const row = await q.executeTakeFirst();
-  if (!row) return undefined;
-  const parts = await tx.selectFrom('conversation_participants').select('user_id').where('conversation_id', '=', id).execute();
-  return { ...row, participantIds: parts.map((p) => p.user_id) };
+  if (dialect === 'postgres') q = q.forNoKeyUpdate('conversations');
+  return collectParticipants(await q.execute());
 }
 
 type CEB = ExpressionBuilder<Database & { c: ConversationsTable }, 'c'>;
