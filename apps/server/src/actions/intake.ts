@@ -120,8 +120,11 @@ export async function receiveInboundMessage(ctx: ActionContext, input: InboundMe
     // The contact and their latest conversation on this channel, in one statement.
     const known = await tx
       .selectFrom('contact_identities as ci')
+      .innerJoin('contacts as k', 'k.id', 'ci.contact_id')
       .select((eb) => [
         'ci.contact_id',
+        'k.name',
+        'k.blocked',
         eb
           .selectFrom('conversations as c')
           .select('c.id')
@@ -144,6 +147,6 @@ export async function receiveInboundMessage(ctx: ActionContext, input: InboundMe
       conversationId = (await openConversation(tx, emit, { contactId, channel: input.channel, queueId, subject: input.subject, now })).id;
     }
     const message = { body: input.body, attachments: input.attachments ?? [], clientId: input.clientId };
-    return storeCustomerMessage(ctx, tx, emit, contactId, conversationId, message, now);
+    return storeCustomerMessage(ctx, tx, emit, contactId, conversationId, message, now, known);
   });
 }

@@ -171,6 +171,8 @@ export async function storeCustomerMessage(
   conversationId: number,
   input: CustomerMessageInput,
   now: number,
+  /** The contact's name and blocked flag when the caller has already read them. */
+  known?: { name: string; blocked: number },
 ): Promise<PostedMessage> {
   let c = await lockVisibleConversation(ctx, tx, null, conversationId);
   if (c.contact_id !== contactId) throw new AppError('not_found', 'No such conversation.', 404);
@@ -186,7 +188,7 @@ export async function storeCustomerMessage(
       return { message: presentMessage(again, names), conversation: patchOf(c), created: false };
     }
   }
-  const contact = await tx.selectFrom('contacts').select(['name', 'blocked']).where('id', '=', contactId).executeTakeFirstOrThrow();
+  const contact = known ?? (await tx.selectFrom('contacts').select(['name', 'blocked']).where('id', '=', contactId).executeTakeFirstOrThrow());
   if (contact.blocked) throw new AppError('customer_blocked', 'You cannot send messages in this conversation.', 403);
 
   const t = transition({ status: c.status as never, assigneeId: c.assignee_id }, { kind: 'customerMessage' });
