@@ -258,7 +258,7 @@ export function ConversationList({ items: listed, unread, filters, setFilters, o
         </p>
       )}
       {above}
-      {picking && <p className="pick-note muted">Waiting in your queues, longest first. Pick one to make it yours; the filters do not apply here.</p>}
+      {picking && <p className="pick-note muted">Waiting in your queues, longest first. Pick one to make it yours.</p>}
       <ul
         className="conv-list"
         ref={listRef}
@@ -528,7 +528,17 @@ function MoreFilters({ filters, setFilters, dir }: { filters: ConversationFilter
   const agents = dir.users.filter((u) => (u as { active?: boolean }).active !== false);
 
   return (
-    <div className="menu-wrap" ref={wrap}>
+    <div
+      className="menu-wrap"
+      ref={wrap}
+      onKeyDown={(e) => {
+        if (e.key !== 'Escape' || !open) return;
+        e.preventDefault();
+        e.stopPropagation();
+        setOpen(false);
+        wrap.current?.querySelector<HTMLElement>('.more-filters-btn')?.focus();
+      }}
+    >
       <button
         type="button"
         className={`btn small more-filters-btn${n ? ' primary' : ''}`}
@@ -544,22 +554,15 @@ function MoreFilters({ filters, setFilters, dir }: { filters: ConversationFilter
           className="more-filters"
           role="group"
           aria-label="Filters and sorting"
-          onKeyDown={(e) => {
-            if (e.key !== 'Escape') return;
-            e.preventDefault();
-            e.stopPropagation();
-            setOpen(false);
-            wrap.current?.querySelector<HTMLElement>('.more-filters-btn')?.focus();
-          }}
         >
-          <div className="field">
+          <div className="mf-row">
             <span aria-hidden="true">Sort by</span>
             <select aria-label="Sort by" value={filters.sort ?? 'last_activity'} onChange={(e) => set({ sort: e.target.value === 'processing_order' ? 'processing_order' : undefined })}>
               <option value="last_activity">Last activity</option>
               <option value="processing_order">Processing order</option>
             </select>
           </div>
-          <div className="field">
+          <div className="mf-row">
             <span aria-hidden="true">Agent</span>
             <select aria-label="Agent" value={filters.assigneeId?.[0] ?? ''} onChange={(e) => set({ assigneeId: e.target.value ? [Number(e.target.value)] : undefined })}>
               <option value="">Any agent</option>
@@ -570,7 +573,7 @@ function MoreFilters({ filters, setFilters, dir }: { filters: ConversationFilter
               ))}
             </select>
           </div>
-          <div className="field">
+          <div className="mf-row">
             <span aria-hidden="true">Queue</span>
             <select aria-label="Queue" value={filters.queueId?.[0] ?? ''} onChange={(e) => set({ queueId: e.target.value ? [Number(e.target.value)] : undefined })}>
               <option value="">Any queue</option>
@@ -581,7 +584,7 @@ function MoreFilters({ filters, setFilters, dir }: { filters: ConversationFilter
               ))}
             </select>
           </div>
-          <div className="field">
+          <div className="mf-row">
             <span aria-hidden="true">Label</span>
             <select aria-label="Label" value={filters.labelId?.[0] ?? ''} onChange={(e) => set({ labelId: e.target.value ? [Number(e.target.value)] : undefined })}>
               <option value="">Any label</option>
@@ -592,7 +595,7 @@ function MoreFilters({ filters, setFilters, dir }: { filters: ConversationFilter
               ))}
             </select>
           </div>
-          <div className="field">
+          <div className="mf-row">
             <span aria-hidden="true">Bots</span>
             <select aria-label="Bots" value={filters.bot === undefined ? '' : String(filters.bot)} onChange={(e) => set({ bot: e.target.value === '' ? undefined : e.target.value === 'true' })}>
               <option value="">With or without a bot</option>
@@ -600,7 +603,7 @@ function MoreFilters({ filters, setFilters, dir }: { filters: ConversationFilter
               <option value="false">No bot</option>
             </select>
           </div>
-          <div className="field">
+          <div className="mf-row">
             <span aria-hidden="true">Last activity</span>
             <select aria-label="Last activity" value={range} onChange={(e) => chooseRange(e.target.value)}>
               {RANGES.map((r) => (
@@ -612,7 +615,7 @@ function MoreFilters({ filters, setFilters, dir }: { filters: ConversationFilter
           </div>
           {range === 'custom' && (
             <div className="date-range">
-              <div className="field">
+              <div className="mf-row">
                 <span aria-hidden="true">From</span>
                 <input
                   type="date"
@@ -624,7 +627,7 @@ function MoreFilters({ filters, setFilters, dir }: { filters: ConversationFilter
                   }}
                 />
               </div>
-              <div className="field">
+              <div className="mf-row">
                 <span aria-hidden="true">To</span>
                 <input
                   type="date"
