@@ -706,7 +706,7 @@ function History({ c, thread, update, dir, onQuote, onQuickReply }: HistoryProps
             aria-label={m.internal ? `Internal note from ${who}` : `Message from ${who}`}
           >
             <div className="msg-actions" role="group" aria-label={`Actions for the message from ${who}`}>
-              <button type="button" className="msg-action" aria-label="Reply" title="Reply quoting this message" onClick={() => onQuote(m)}>
+              <button type="button" className="msg-action" aria-label="Reply with quote" title="Reply quoting this message" onClick={() => onQuote(m)}>
                 <svg width="14" height="14" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2.2" aria-hidden="true">
                   <path d="M9 14 4 9l5-5" />
                   <path d="M4 9h10a6 6 0 0 1 6 6v4" />

@@ -92,7 +92,7 @@ describe('the conversation thread', () => {
     const page = await ui.open(admin, `/conversations/${id}`);
     const parcel = message(page, 'Where is my parcel?');
     await parcel.hover();
-    await parcel.getByRole('button', { name: 'Reply', exact: true }).click();
+    await parcel.getByRole('button', { name: 'Reply with quote' }).click();
     const bar = page.getByRole('group', { name: 'Quoted message' });
     await bar.getByText('Replying to Amy Pond').waitFor();
     await bar.getByText('Where is my parcel?').waitFor();
@@ -113,14 +113,14 @@ describe('the conversation thread', () => {
     // Esc removes a quote and leaves the conversation open.
     const due = message(page, 'It was due Monday');
     await due.hover();
-    await due.getByRole('button', { name: 'Reply', exact: true }).click();
+    await due.getByRole('button', { name: 'Reply with quote' }).click();
     await bar.waitFor();
     await page.keyboard.press('Escape');
     await bar.waitFor({ state: 'detached' });
     await reply(page).waitFor();
     // And the × does too.
     await due.hover();
-    await due.getByRole('button', { name: 'Reply', exact: true }).click();
+    await due.getByRole('button', { name: 'Reply with quote' }).click();
     await bar.getByRole('button', { name: 'Remove quote' }).click();
     await bar.waitFor({ state: 'detached' });
   });
@@ -170,7 +170,7 @@ describe('the conversation thread', () => {
     const page = await ui.open(agent, `/conversations/${id}`);
     const hello = message(page, 'Hello there');
     await hello.hover();
-    await hello.getByRole('button', { name: 'Reply', exact: true }).waitFor();
+    await hello.getByRole('button', { name: 'Reply with quote' }).waitFor();
     expect(await hello.getByRole('button', { name: 'Make a quick reply' }).count()).toBe(0);
   });
 
