@@ -56,6 +56,7 @@ const SHORTCUTS: Array<[string, string]> = [
   ['Alt+N', 'Write an internal note'],
   ['Esc', 'Close the conversation detail'],
   ['↑ / ↓', 'Move through the conversation list'],
+  ['Shift+F10', 'Menu of the focused conversation (add a label)'],
   ['?', 'This cheat sheet'],
 ];
 
