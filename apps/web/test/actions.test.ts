@@ -1,18 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { createQueue, createUser, customerWrites, signIn, startTestServer, tokenFor, bearer, type Caller, type TestServer } from '../../../test/harness.ts';
-import { launchBrowser, row, signedInContext, waitForLive, watchForTrouble } from './browser.ts';
+import { row, workspaceBrowser } from './browser.ts';
 
 describe('conversation actions and details', () => {
   let t: TestServer;
-  let browser: Browser;
   let admin: Caller;
   let token: string;
-  let context: BrowserContext;
-  let trouble: { errors: string[]; dialogs: string[] };
+  const ui = workspaceBrowser(() => t);
 
   beforeAll(async () => {
-    [t, browser] = await Promise.all([startTestServer({ listen: true }), launchBrowser()]);
+    t = await startTestServer({ listen: true });
     const queueId = await createQueue(t, 'Support');
     const user = await createUser(t, 'admin', 'Ada Admin', [queueId]);
     await createUser(t, 'agent', 'Martha Jones', [queueId]);
@@ -20,24 +18,10 @@ describe('conversation actions and details', () => {
     token = await tokenFor(t, user.id);
   });
   afterAll(async () => {
-    await browser?.close();
     await t?.close();
   });
-  afterEach(async () => {
-    expect(trouble.errors).toEqual([]);
-    expect(trouble.dialogs).toEqual([]);
-    await context?.close();
-  });
 
-  async function openWorkspace(path = '/'): Promise<Page> {
-    context = await signedInContext(browser, t, admin);
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    trouble = watchForTrouble(page);
-    await page.goto(t.url + path);
-    await waitForLive(page);
-    return page;
-  }
+  const openWorkspace = (path = '/'): Promise<Page> => ui.open(admin, path);
 
   async function assigned(externalId: string, name: string, body: string): Promise<number> {
     const res = await customerWrites(t, token, { externalId, name, body });

@@ -1,21 +1,19 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { createQueue, createUser, customerWrites, signIn, startTestServer, tokenFor, type Caller, type TestServer } from '../../../test/harness.ts';
-import { launchBrowser, signedInContext, waitForLive, watchForTrouble } from './browser.ts';
+import { workspaceBrowser } from './browser.ts';
 
 describe('administration and the supervisor view', () => {
   let t: TestServer;
-  let browser: Browser;
   let admin: Caller;
   let supervisor: Caller;
   let agent: Caller;
   let token: string;
   let support: number;
-  let context: BrowserContext;
-  let trouble: { errors: string[]; dialogs: string[] };
+  const ui = workspaceBrowser(() => t);
 
   beforeAll(async () => {
-    [t, browser] = await Promise.all([startTestServer({ listen: true }), launchBrowser()]);
+    t = await startTestServer({ listen: true });
     support = await createQueue(t, 'Support');
     const a = await createUser(t, 'admin', 'Ada Admin', [support]);
     admin = await signIn(t, a);
@@ -24,24 +22,10 @@ describe('administration and the supervisor view', () => {
     token = await tokenFor(t, a.id);
   });
   afterAll(async () => {
-    await browser?.close();
     await t?.close();
   });
-  afterEach(async () => {
-    expect(trouble.errors).toEqual([]);
-    expect(trouble.dialogs).toEqual([]);
-    await context?.close();
-  });
 
-  async function openAs(caller: Caller, path = '/'): Promise<Page> {
-    context = await signedInContext(browser, t, caller);
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    trouble = watchForTrouble(page);
-    await page.goto(t.url + path);
-    await waitForLive(page);
-    return page;
-  }
+  const openAs = (caller: Caller, path = '/'): Promise<Page> => ui.open(caller, path);
 
   it('manages canned messages and the composer rules', async () => {
     const page = await openAs(admin);

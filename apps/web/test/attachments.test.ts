@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { bearer, createQueue, createUser, signIn, startTestServer, tokenFor, type Caller, type TestServer } from '../../../test/harness.ts';
-import { launchBrowser, signedInContext, waitForLive, watchForTrouble } from './browser.ts';
+import { workspaceBrowser } from './browser.ts';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-web-attach-'));
 process.env.DATA_DIR = dataDir;
@@ -12,41 +12,28 @@ const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 
 describe('attachments in the workspace', () => {
   let t: TestServer;
-  let browser: Browser;
   let admin: Caller;
   let token: string;
   let queueId: number;
-  let context: BrowserContext;
-  let trouble: { errors: string[]; dialogs: string[] };
+  const ui = workspaceBrowser(() => t);
 
   beforeAll(async () => {
-    [t, browser] = await Promise.all([startTestServer({ listen: true }), launchBrowser()]);
+    t = await startTestServer({ listen: true });
     queueId = await createQueue(t, 'Support');
     const user = await createUser(t, 'admin', 'Ada Admin', [queueId]);
     admin = await signIn(t, user);
     token = await tokenFor(t, user.id);
   });
   afterAll(async () => {
-    await browser?.close();
     await t?.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
-  });
-  afterEach(async () => {
-    expect(trouble.errors).toEqual([]);
-    expect(trouble.dialogs).toEqual([]);
-    await context?.close();
   });
 
   async function open(channel: string, externalId: string, name: string): Promise<Page> {
     const res = await bearer(t, token, 'POST', '/api/v1/inbound/messages', { channel, externalId, contact: { name }, body: 'Here is my question', queueId });
     const id = res.body.conversationId as number;
     expect((await admin.api('POST', `/api/v1/conversations/${id}/reassign`, { assigneeId: admin.id })).status).toBe(200);
-    context = await signedInContext(browser, t, admin);
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    trouble = watchForTrouble(page);
-    await page.goto(`${t.url}/conversations/${id}`);
-    await waitForLive(page);
+    const page = await ui.open(admin, `/conversations/${id}`);
     await page.locator('.msg-body', { hasText: 'Here is my question' }).waitFor();
     return page;
   }

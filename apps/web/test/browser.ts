@@ -53,12 +53,13 @@ export interface OpenOptions {
 export function workspaceBrowser(server: () => TestServer) {
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
-  const troubles: Array<{ errors: string[]; dialogs: string[] }> = [];
+  const troubles = new Map<Page, { errors: string[]; dialogs: string[] }>();
   beforeAll(async () => {
     browser = await launchBrowser();
   });
   afterEach(async () => {
-    const seen = troubles.splice(0);
+    const seen = [...troubles.values()];
+    troubles.clear();
     try {
       for (const tr of seen) {
         expect(tr.errors).toEqual([]);
@@ -76,19 +77,30 @@ export function workspaceBrowser(server: () => TestServer) {
       if (!browser) throw new Error('browser not launched yet');
       return browser;
     },
-    /** A new signed-in page at `path`, waiting until its stream is live. */
-    async open(caller: Caller, opts: OpenOptions | string = {}): Promise<Page> {
+    /**
+     * A new signed-in page at `path`, waiting until its stream is live. With `null` for the caller
+     * the page is signed out (the sign-in form), and nothing waits for a stream.
+     */
+    async open(caller: Caller | null, opts: OpenOptions | string = {}): Promise<Page> {
       const o = typeof opts === 'string' ? { path: opts } : opts;
       const t = server();
-      const context = await signedInContext(this.browser, t, caller, { colorScheme: o.colorScheme });
+      const context = caller
+        ? await signedInContext(this.browser, t, caller, { colorScheme: o.colorScheme })
+        : await this.browser.newContext({ viewport: { width: 1280, height: 720 }, colorScheme: o.colorScheme ?? 'light' });
       contexts.push(context);
       if (o.prepare) await o.prepare(context);
       const page = await context.newPage();
       page.setDefaultTimeout(15_000);
-      troubles.push(watchForTrouble(page));
+      troubles.set(page, watchForTrouble(page));
       await page.goto(t.url + (o.path ?? '/'));
-      if (!o.noWait) await waitForLive(page);
+      if (caller && !o.noWait) await waitForLive(page);
       return page;
+    },
+    /** What a page has thrown or alerted so far (checked after each test anyway). */
+    trouble(page: Page): { errors: string[]; dialogs: string[] } {
+      const seen = troubles.get(page);
+      if (!seen) throw new Error('not a page of this fixture');
+      return seen;
     },
   };
 }

@@ -1,18 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { createQueue, createUser, customerWrites, signIn, startTestServer, tokenFor, type Caller, type TestServer } from '../../../test/harness.ts';
-import { launchBrowser, signedInContext, waitForLive, watchForTrouble } from './browser.ts';
+import { workspaceBrowser } from './browser.ts';
 
 describe('composer: keyboard, canned messages, sensitive data, clean up', () => {
   let t: TestServer;
-  let browser: Browser;
   let admin: Caller;
   let token: string;
-  let context: BrowserContext;
-  let trouble: { errors: string[]; dialogs: string[] };
+  const ui = workspaceBrowser(() => t);
 
   beforeAll(async () => {
-    [t, browser] = await Promise.all([startTestServer({ listen: true }), launchBrowser()]);
+    t = await startTestServer({ listen: true });
     const queueId = await createQueue(t, 'Support');
     const user = await createUser(t, 'admin', 'Ada Admin', [queueId]);
     admin = await signIn(t, user);
@@ -22,25 +20,14 @@ describe('composer: keyboard, canned messages, sensitive data, clean up', () => 
     await admin.api('PUT', '/api/v1/composer/rules', { sensitiveWords: ['password'], sensitivePatterns: [], cleanupPatterns: ['\\[ad\\]'] });
   });
   afterAll(async () => {
-    await browser?.close();
     await t?.close();
-  });
-  afterEach(async () => {
-    expect(trouble.errors).toEqual([]);
-    expect(trouble.dialogs).toEqual([]);
-    await context?.close();
   });
 
   async function openConversation(externalId: string, name: string): Promise<{ page: Page; id: number }> {
     const res = await customerWrites(t, token, { externalId, name, body: 'Hello there' });
     const id = res.body.conversationId as number;
     expect((await admin.api('POST', `/api/v1/conversations/${id}/reassign`, { assigneeId: admin.id })).status).toBe(200);
-    context = await signedInContext(browser, t, admin);
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    trouble = watchForTrouble(page);
-    await page.goto(`${t.url}/conversations/${id}`);
-    await waitForLive(page);
+    const page = await ui.open(admin, `/conversations/${id}`);
     await page.locator('.msg-body', { hasText: 'Hello there' }).waitFor();
     return { page, id };
   }

@@ -1,21 +1,19 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { createQueue, createUser, signIn, startTestServer, type Caller, type TestServer } from '../../../test/harness.ts';
-import { launchBrowser, row, signedInContext, waitForLive, watchForTrouble } from './browser.ts';
+import { row, workspaceBrowser } from './browser.ts';
 
 const N = 5000;
 const name = (i: number) => `Customer ${String(i).padStart(4, '0')}`;
 
 describe('the conversation list at scale', () => {
   let t: TestServer;
-  let browser: Browser;
   let admin: Caller;
-  let context: BrowserContext;
-  let trouble: { errors: string[]; dialogs: string[] };
+  const ui = workspaceBrowser(() => t);
   const contactIds: number[] = [];
 
   beforeAll(async () => {
-    [t, browser] = await Promise.all([startTestServer({ listen: true }), launchBrowser()]);
+    t = await startTestServer({ listen: true });
     const queueId = await createQueue(t, 'Support');
     admin = await signIn(t, await createUser(t, 'admin', 'Ada Admin', [queueId]));
     // Test setup straight into the store: 5,000 waiting conversations, newest last.
@@ -58,24 +56,10 @@ describe('the conversation list at scale', () => {
     }
   }, 120_000);
   afterAll(async () => {
-    await browser?.close();
     await t?.close();
   });
-  afterEach(async () => {
-    expect(trouble.errors).toEqual([]);
-    expect(trouble.dialogs).toEqual([]);
-    await context?.close();
-  });
 
-  async function openWorkspace(): Promise<Page> {
-    context = await signedInContext(browser, t, admin);
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    trouble = watchForTrouble(page);
-    await page.goto(t.url);
-    await waitForLive(page);
-    return page;
-  }
+  const openWorkspace = (): Promise<Page> => ui.open(admin);
 
   it('holds 5,000 conversations while rendering only a window of rows', async () => {
     const page = await openWorkspace();

@@ -1,7 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createQueue, createUser, customerWrites, signIn, startTestServer, tokenFor, type Caller, type TestServer } from '../../../test/harness.ts';
-import { launchBrowser, signedInContext, waitForLive, watchForTrouble } from './browser.ts';
+import { workspaceBrowser } from './browser.ts';
 
 /** Records what the page asks of the browser's Notification and Web Audio APIs (they stay real). */
 const RECORD = `
@@ -17,15 +16,13 @@ const RECORD = `
 
 describe('notifications for new offers and messages', () => {
   let t: TestServer;
-  let browser: Browser;
   let agent: Caller;
   let token: string;
   let support: number;
-  let context: BrowserContext;
-  let trouble: { errors: string[]; dialogs: string[] };
+  const ui = workspaceBrowser(() => t);
 
   beforeAll(async () => {
-    [t, browser] = await Promise.all([startTestServer({ listen: true }), launchBrowser()]);
+    t = await startTestServer({ listen: true });
     support = await createQueue(t, 'Support');
     const admin = await createUser(t, 'admin', 'Ada Admin');
     token = await tokenFor(t, admin.id);
@@ -33,33 +30,21 @@ describe('notifications for new offers and messages', () => {
     await agent.api('PUT', '/api/v1/routing/me/status', { status: 'available' });
   });
   afterAll(async () => {
-    await browser?.close();
     await t?.close();
-  });
-  afterEach(async () => {
-    expect(trouble.errors).toEqual([]);
-    expect(trouble.dialogs).toEqual([]);
-    await context?.close();
   });
 
   it('offers to enable notifications until the agent has answered', async () => {
-    context = await signedInContext(browser, t, agent);
-    const page = await context.newPage();
-    trouble = watchForTrouble(page);
-    await page.goto(t.url);
-    await waitForLive(page);
+    const page = await ui.open(agent);
     await page.getByRole('button', { name: 'Enable notifications' }).waitFor();
   });
 
   it('rings, shows a browser notification and a toast for a new offer and for a customer’s new message', async () => {
-    context = await signedInContext(browser, t, agent);
-    await context.grantPermissions(['notifications'], { origin: t.url });
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    trouble = watchForTrouble(page);
-    await page.addInitScript(RECORD);
-    await page.goto(t.url);
-    await waitForLive(page);
+    const page = await ui.open(agent, {
+      prepare: async (context) => {
+        await context.grantPermissions(['notifications'], { origin: t.url });
+        await context.addInitScript(RECORD);
+      },
+    });
     expect(await page.getByRole('button', { name: 'Enable notifications' }).count()).toBe(0);
 
     const id = (await customerWrites(t, token, { externalId: 'amy', name: 'Amy Pond', body: 'Is my order shipped?', queueId: support })).body.conversationId;

@@ -1,53 +1,33 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { PASSWORD, createQueue, createUser, customerWrites, signIn, startTestServer, tokenFor, type Caller, type TestServer } from '../../../test/harness.ts';
-import { launchBrowser, row, signedInContext, waitForLive, watchForTrouble } from './browser.ts';
+import { row, workspaceBrowser } from './browser.ts';
 
 describe('start of day, offers, wrap-up and the pick list (seed 001)', () => {
   let t: TestServer;
-  let browser: Browser;
   let token: string;
   let support: number;
   let billing: number;
   let picking: number;
-  let context: BrowserContext;
-  let trouble: { errors: string[]; dialogs: string[] };
+  const ui = workspaceBrowser(() => t);
 
   beforeAll(async () => {
-    [t, browser] = await Promise.all([startTestServer({ listen: true }), launchBrowser()]);
+    t = await startTestServer({ listen: true });
     [support, billing, picking] = [await createQueue(t, 'Support'), await createQueue(t, 'Billing'), await createQueue(t, 'Picking')];
     await t.server.services.store.db.updateTable('queues').set({ routing_mode: 'pick_list' }).where('id', '=', picking).execute();
     const admin = await createUser(t, 'admin', 'Ada Admin');
     token = await tokenFor(t, admin.id);
   });
   afterAll(async () => {
-    await browser?.close();
     await t?.close();
   });
-  afterEach(async () => {
-    expect(trouble.errors).toEqual([]);
-    expect(trouble.dialogs).toEqual([]);
-    await context?.close();
-  });
 
-  async function openAs(caller: Caller, path = '/'): Promise<Page> {
-    context = await signedInContext(browser, t, caller);
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    trouble = watchForTrouble(page);
-    await page.goto(t.url + path);
-    await waitForLive(page);
-    return page;
-  }
+  const openAs = (caller: Caller, path = '/'): Promise<Page> => ui.open(caller, path);
 
   it('asks which queues to serve after sign-in, and switches status from the header', async () => {
     const user = await createUser(t, 'agent', 'Rose Tyler', [support, billing]);
     const caller = await signIn(t, user);
-    context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    trouble = watchForTrouble(page);
-    await page.goto(t.url);
+    const page = await ui.open(null);
     await page.getByLabel('Email').fill(user.email);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -94,7 +74,7 @@ describe('start of day, offers, wrap-up and the pick list (seed 001)', () => {
     await offer.getByText('Is my order shipped?').waitFor();
     await offer.getByRole('button', { name: 'Decline' }).click();
     await offer.waitFor({ state: 'detached' });
-    expect(trouble.dialogs).toEqual([]);
+    expect(ui.trouble(page).dialogs).toEqual([]);
     const declined = (await agent.api('GET', '/api/v1/routing/me')).body;
     expect(declined.offers).toEqual([]);
 

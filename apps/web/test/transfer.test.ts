@@ -1,21 +1,19 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { createQueue, createUser, customerWrites, signIn, startTestServer, tokenFor, type Caller, type TestServer } from '../../../test/harness.ts';
-import { launchBrowser, row, signedInContext, waitForLive, watchForTrouble } from './browser.ts';
+import { row, workspaceBrowser } from './browser.ts';
 
 describe('transfer (seed 004) and keyboard shortcuts', () => {
   let t: TestServer;
-  let browser: Browser;
   let admin: Caller;
   let martha: Caller;
   let token: string;
   let support: number;
   let billing: number;
-  const contexts: BrowserContext[] = [];
-  let trouble: { errors: string[]; dialogs: string[] }[] = [];
+  const ui = workspaceBrowser(() => t);
 
   beforeAll(async () => {
-    [t, browser] = await Promise.all([startTestServer({ listen: true }), launchBrowser()]);
+    t = await startTestServer({ listen: true });
     support = await createQueue(t, 'Support');
     billing = await createQueue(t, 'Billing');
     const a = await createUser(t, 'admin', 'Ada Admin', [support, billing]);
@@ -27,28 +25,10 @@ describe('transfer (seed 004) and keyboard shortcuts', () => {
     token = await tokenFor(t, a.id);
   });
   afterAll(async () => {
-    await browser?.close();
     await t?.close();
   });
-  afterEach(async () => {
-    for (const tr of trouble) {
-      expect(tr.errors).toEqual([]);
-      expect(tr.dialogs).toEqual([]);
-    }
-    trouble = [];
-    while (contexts.length) await contexts.pop()!.close();
-  });
 
-  async function openAs(caller: Caller, path = '/'): Promise<Page> {
-    const context = await signedInContext(browser, t, caller);
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    trouble.push(watchForTrouble(page));
-    await page.goto(t.url + path);
-    await waitForLive(page);
-    return page;
-  }
+  const openAs = (caller: Caller, path = '/'): Promise<Page> => ui.open(caller, path);
 
   async function assigned(externalId: string, name: string, body: string): Promise<number> {
     const res = await customerWrites(t, token, { externalId, name, body, queueId: support });
