@@ -376,6 +376,21 @@ export function Composer({ c, contact, agentName, update, fail, quote = null, cl
           aria-describedby={`counter-${c.id}`}
           aria-keyshortcuts="Control+Enter Control+/ Alt+N"
         />
+        <button
+          type="button"
+          className="btn ghost icon emoji-toggle"
+          onClick={() => {
+            setPicker(false);
+            setEmoji((v) => !v);
+          }}
+          aria-haspopup="true"
+          aria-expanded={emoji}
+          aria-label="Insert emoji"
+          data-emoji-toggle
+          title="Insert emoji"
+        >
+          <span aria-hidden="true">🙂</span>
+        </button>
       </div>
       <div className="composer-bar">
         <label className="toggle" title="Internal note (Alt+N)">
@@ -399,21 +414,6 @@ export function Composer({ c, contact, agentName, update, fail, quote = null, cl
         </button>
         <button type="button" className="btn ghost small" onClick={() => setPicker((v) => !v)} title="Canned messages (Ctrl+/)" aria-keyshortcuts="Control+/">
           Canned messages
-        </button>
-        <button
-          type="button"
-          className="btn ghost small icon-text"
-          onClick={() => {
-            setPicker(false);
-            setEmoji((v) => !v);
-          }}
-          aria-haspopup="true"
-          aria-expanded={emoji}
-          aria-label="Insert emoji"
-          data-emoji-toggle
-          title="Insert emoji"
-        >
-          <span aria-hidden="true">🙂</span>
         </button>
         <button type="button" className="btn ghost small" onClick={() => void cleanUp()} disabled={empty} title="Reformat pasted text: remove invisible characters, odd spaces and what your administrators listed">
           Clean up input

@@ -526,14 +526,14 @@ function EndChatMenu({ open, setOpen, disabled, onEnd, onEndWithTicket }: { open
     button.current?.focus();
   };
   return (
-    <div className="menu-wrap" ref={wrap}>
+    <div className="end-menu-wrap" ref={wrap}>
       <button ref={button} className="btn" disabled={disabled} aria-haspopup="menu" aria-expanded={open} aria-controls={open ? menuId : undefined} onClick={() => setOpen(!open)}>
         End chat <span aria-hidden="true">▾</span>
       </button>
       {open && (
         <div
           id={menuId}
-          className="menu"
+          className="end-menu"
           role="menu"
           aria-label="End chat"
           onKeyDown={(e) => {
@@ -553,7 +553,7 @@ function EndChatMenu({ open, setOpen, disabled, onEnd, onEndWithTicket }: { open
         >
           <button
             role="menuitem"
-            className="menu-item"
+            className="end-menu-item"
             onClick={() => {
               setOpen(false);
               onEnd();
@@ -563,7 +563,7 @@ function EndChatMenu({ open, setOpen, disabled, onEnd, onEndWithTicket }: { open
           </button>
           <button
             role="menuitem"
-            className="menu-item"
+            className="end-menu-item"
             onClick={() => {
               setOpen(false);
               onEndWithTicket();
