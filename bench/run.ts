@@ -17,6 +17,7 @@
  *   BENCH_CLIENT=fetch   post with fetch (undici) instead of a keep-alive node:http agent
  *   BENCH_SQLITE_SYNC=OFF  diagnosis only: SQLite without the fsync per commit (both targets)
  *   BENCH_NODE      the node binary for the targets (e.g. a wrapper running strace)
+ *   SB_QUERY_STATS=<file>  Switchboard writes its statements' summed times, costliest first, there
  */
 import net from 'node:net';
 import path from 'node:path';

@@ -4,6 +4,8 @@ import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase, type Transaction } from 'kysely';
 import type { Database } from './schema.ts';
+import { GroupCommit } from './groupCommit.ts';
+import { queryStatsLog } from './queryStats.ts';
 import { migrateToLatest } from './migrate.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -83,7 +85,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
       max: 10,
       ...(schema ? { options: `-c search_path="${schema.replace(/"/g, '')}"` } : {}),
     });
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...queryStatsLog() });
   } else {
     dialect = 'sqlite';
     const file = config.sqliteFile ?? 'switchboard.db';
@@ -99,14 +101,17 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     database.pragma('synchronous = FULL');
     database.pragma('foreign_keys = ON');
     database.pragma('busy_timeout = 5000');
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }), ...queryStatsLog() });
   }
   await migrateToLatest(db, dialect, dialect === 'postgres' ? config.pgSchema : undefined);
 
+  // SQLite: transactions that queue up share one commit (one disk flush); see groupCommit.ts.
+  const group = dialect === 'sqlite' ? new GroupCommit(() => store.db) : null;
   const store: Store = {
     db,
     dialect,
     async transaction(fn) {
+      if (group) return group.run(fn);
       // Writers run concurrently on PostgreSQL (event order comes from events/sequencer.ts). A
       // deadlock or a lost race on a unique key is retried from the start, as if it came later.
       for (let attempt = 1; ; attempt++) {
@@ -128,3 +133,4 @@ export async function openStore(config: StoreConfig): Promise<Store> {
   };
   return store;
 }
+
