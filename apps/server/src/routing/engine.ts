@@ -7,6 +7,7 @@ import {
   type Candidate,
   type ConversationStatus,
   type LifecycleCommand,
+  type RoutingPolicy,
   type TimedConversation,
   type WaitingConversation,
 } from '@switchboard/core';
@@ -61,13 +62,14 @@ function bucket(c: Pick<ConversationRow, 'status' | 'assignee_id' | 'queue_id'> 
 }
 
 /** Could the conversation in this state have a timer of this kind? (Timers follow the state.) */
-function hadTimer(c: ConversationRow | null, kind: string): boolean {
+function hadTimer(c: ConversationRow | null, kind: string, policy: RoutingPolicy): boolean {
   if (!c) return false;
   switch (kind) {
     case 'wrap_up':
       return c.status === 'wrap_up';
     case 'abandon':
-      return c.status === 'queued';
+      // A timer left from before the queue stopped abandoning requests is dropped when due (core).
+      return c.status === 'queued' && policy.abandonAfterMs != null;
     case 'inactivity_resolve':
       return c.status === 'active' || c.status === 'pending';
     case 'reply_due':
@@ -402,8 +404,8 @@ export async function afterConversationChange(
   if (startedWaiting) for (const t of plan.set) if (t.kind === 'abandon') t.keepExisting = false;
   // Write only what changed: a timer kept as it is costs no statement, and only timers the previous
   // state could have had are cleared (most messages change neither).
-  for (const t of plan.set) if (!t.keepExisting || !hadTimer(before, t.kind)) await setTimer(tx, { kind: t.kind, conversationId: after.id, dueAt: t.dueAt });
-  await clearTimers(tx, after.id, plan.clear.filter((k) => hadTimer(before, k)));
+  for (const t of plan.set) if (!t.keepExisting || !hadTimer(before, t.kind, policy)) await setTimer(tx, { kind: t.kind, conversationId: after.id, dueAt: t.dueAt });
+  await clearTimers(tx, after.id, plan.clear.filter((k) => hadTimer(before, k, policy)));
   const patch: { reply_due_at?: number | null; queued_at?: number | null } = {};
   if (plan.replyDueAt !== (after.reply_due_at ?? null)) patch.reply_due_at = plan.replyDueAt;
   if (startedWaiting) patch.queued_at = now;

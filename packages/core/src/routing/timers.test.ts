@@ -83,6 +83,9 @@ describe('what a due timer does', () => {
     const d = onTimerDue(kind, c, policy, now);
     expect(d.kind === 'apply' ? `apply:${d.command.kind}` : d.kind === 'reschedule' ? `reschedule:${d.dueAt}` : d.kind).toBe(expected);
   });
+  it('does not abandon a waiting request once its queue stopped abandoning requests', () => {
+    expect(onTimerDue('abandon', conv({ status: 'queued', assigneeId: null }), { ...policy, abandonAfterMs: null }, NOW).kind).toBe('drop');
+  });
 });
 
 describe('auto-resolve on customer keywords (seed 004)', () => {

@@ -92,7 +92,8 @@ export function onTimerDue(kind: ConversationTimerKind, c: TimedConversation, po
     case 'wrap_up':
       return c.status === 'wrap_up' ? { kind: 'apply', command: { kind: 'closeWrapUp' }, reason: 'wrap-up time ran out' } : { kind: 'drop' };
     case 'abandon':
-      return c.status === 'queued' && c.assigneeId == null ? { kind: 'apply', command: { kind: 'abandon' }, reason: 'nobody joined in time' } : { kind: 'drop' };
+      // Also moot when the queue stopped abandoning requests since the timer was set.
+      return c.status === 'queued' && c.assigneeId == null && policy.abandonAfterMs != null ? { kind: 'apply', command: { kind: 'abandon' }, reason: 'nobody joined in time' } : { kind: 'drop' };
     case 'inactivity_resolve': {
       if (policy.inactivityResolveMs == null) return { kind: 'drop' };
       if (c.status === 'active') return { kind: 'reschedule', dueAt: now + policy.inactivityResolveMs };
