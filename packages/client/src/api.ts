@@ -29,6 +29,7 @@ export type QueueRouting = z.infer<typeof P.QueueRouting>;
 export type UpdateQueueRoutingInput = z.input<typeof P.UpdateQueueRoutingRequest>;
 export type CannedMessage = P.CannedMessage;
 export type CannedMessageInput = z.input<typeof P.CannedMessageInput>;
+export type CannedMessageCreate = z.input<typeof P.CannedMessageCreate>;
 export type ComposerRules = P.ComposerRules;
 export type SensitiveFinding = P.SensitiveFinding;
 export type Attachment = z.infer<typeof P.Attachment>;
@@ -236,7 +237,8 @@ export class ApiClient {
   cannedMessages(): Promise<{ items: CannedMessage[] }> {
     return this.request('GET', '/canned-messages');
   }
-  createCannedMessage(input: CannedMessageInput): Promise<CannedMessage> {
+  /** `personal: true` adds the caller's own quick reply; without it only administrators may add. */
+  createCannedMessage(input: CannedMessageCreate): Promise<CannedMessage> {
     return this.request('POST', '/canned-messages', input);
   }
   updateCannedMessage(id: number, input: CannedMessageInput): Promise<CannedMessage> {

@@ -1,14 +1,29 @@
 import { z } from 'zod';
 import { Id, Timestamp } from './common.ts';
 
-/** A canned message (seed 004; "reply templates" in seed 001) with {{first_name}}, {{email}}, {{agent_name}}, {{attr.key}}. */
+/**
+ * A canned message (seed 004; "reply templates" in seed 001; "quick replies" in seed 002) with
+ * {{first_name}}, {{email}}, {{agent_name}}, {{attr.key}}. Shared ones (`ownerId` null) are written by
+ * administrators; a personal one is seen and changed by its owner alone.
+ */
 export const CannedMessage = z
-  .object({ id: Id, title: z.string(), body: z.string(), createdAt: Timestamp, updatedAt: Timestamp })
+  .object({
+    id: Id,
+    title: z.string(),
+    body: z.string(),
+    ownerId: Id.nullable().describe('The user whose personal quick reply this is; null when shared with everyone'),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
   .meta({ id: 'CannedMessage' });
 export type CannedMessage = z.infer<typeof CannedMessage>;
 export const CannedMessageInput = z.object({
   title: z.string().trim().min(1).max(120),
   body: z.string().trim().min(1).max(2000),
+});
+/** Creating one: `personal` makes it the caller's own (anyone may); shared ones need an administrator. */
+export const CannedMessageCreate = CannedMessageInput.extend({
+  personal: z.boolean().default(false).describe('Only the caller sees it; any agent may add personal quick replies'),
 });
 
 /** What administrators ask agents to avoid, and what "Clean up input" removes (seed 001). */

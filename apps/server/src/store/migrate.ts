@@ -5,6 +5,7 @@ import * as customer from './migrations/003_customer.ts';
 import * as composer from './migrations/004_composer.ts';
 import * as alertOrder from './migrations/005_alert_order.ts';
 import * as listFilters from './migrations/006_list_filters.ts';
+import * as personalQuickReplies from './migrations/007_personal_quick_replies.ts';
 import type { Dialect } from './db.ts';
 
 /** Migrations are listed in code, so they ship with the bundle and run the same on both engines. */
@@ -16,6 +17,7 @@ function provider(dialect: Dialect): MigrationProvider {
     '004_composer': { up: (db) => composer.up(db, dialect) },
     '005_alert_order': { up: (db) => alertOrder.up(db) },
     '006_list_filters': { up: (db) => listFilters.up(db) },
+    '007_personal_quick_replies': { up: (db) => personalQuickReplies.up(db) },
   };
   return { getMigrations: async () => all };
 }

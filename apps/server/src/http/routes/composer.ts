@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { cleanUpInput, findSensitive } from '@switchboard/core';
-import { CannedMessage, CannedMessageInput, CleanedText, ComposerRules, ComposerTextRequest, ErrorBody, IdParams, Ok, SensitiveCheck } from '@switchboard/protocol';
+import { canAdminister, cleanUpInput, findSensitive } from '@switchboard/core';
+import { CannedMessage, CannedMessageCreate, CannedMessageInput, CleanedText, ComposerRules, ComposerTextRequest, ErrorBody, IdParams, Ok, SensitiveCheck } from '@switchboard/protocol';
 import { requireAdmin, requireAuth, viewerOf } from '../auth.ts';
 import type { Services } from '../services.ts';
 import { AppError } from '../../errors.ts';
@@ -10,16 +10,26 @@ import { AppError } from '../../errors.ts';
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
 const tags = ['composer'];
 
-/** The tables of migration 004, typed here so the shared schema stays untouched. */
+/** The tables of migrations 004 and 007, typed here so the shared schema stays untouched. */
 interface ComposerTables {
-  canned_messages: { id: number; title: string; body: string; created_by: number | null; created_at: number; updated_at: number };
+  canned_messages: { id: number; title: string; body: string; created_by: number | null; owner_id: number | null; created_at: number; updated_at: number };
   composer_settings: { key: string; value: string; updated_at: number };
 }
 
-const present = (r: ComposerTables['canned_messages']): CannedMessage => ({ id: r.id, title: r.title, body: r.body, createdAt: Number(r.created_at), updatedAt: Number(r.updated_at) });
+const present = (r: ComposerTables['canned_messages']): CannedMessage => ({
+  id: r.id,
+  title: r.title,
+  body: r.body,
+  ownerId: r.owner_id === null ? null : Number(r.owner_id),
+  createdAt: Number(r.created_at),
+  updatedAt: Number(r.updated_at),
+});
 
 /**
  * Canned messages (seed 004) and the composer's rules (seed 001): everyone reads, admins write.
+ * Personal quick replies (seed 002) are canned messages with an owner: any user adds, changes and
+ * deletes their own; nobody else sees them, so someone else's answers 404 like an unseen
+ * conversation, while a shared one changed by a non-administrator answers 403.
  * The sensitive-data check and the clean-up run the pure functions of packages/core, so the agent
  * app (which may not import core) asks here.
  */
@@ -44,21 +54,39 @@ export function composerRoutes(s: Services): FastifyPluginAsyncZod {
       return parsed;
     }
 
-    app.get('/canned-messages', { schema: { tags, summary: 'Canned messages, by title', response: { 200: z.object({ items: z.array(CannedMessage) }), ...errors } } }, async () => ({
-      items: (await db.selectFrom('canned_messages').selectAll().orderBy('title').orderBy('id').limit(1000).execute()).map(present),
-    }));
-    app.post('/canned-messages', { schema: { tags, summary: 'Add a canned message (admin)', body: CannedMessageInput, response: { 201: CannedMessage, ...errors } } }, async (req, reply) => {
-      const v = requireAdmin(req);
+    /** The canned message this viewer may see (shared, or their own), else 404; a shared one needs an administrator to change. */
+    async function writable(req: Parameters<typeof viewerOf>[0], id: number) {
+      const v = viewerOf(req);
+      const row = await db.selectFrom('canned_messages').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row || (row.owner_id !== null && Number(row.owner_id) !== v.id)) throw new AppError('not_found', 'No such canned message.', 404);
+      if (row.owner_id === null && !canAdminister(v)) throw new AppError('forbidden', 'Only administrators can change shared canned messages.', 403);
+      return row;
+    }
+
+    app.get('/canned-messages', { schema: { tags, summary: 'Canned messages: the shared ones and your own quick replies, by title', response: { 200: z.object({ items: z.array(CannedMessage) }), ...errors } } }, async (req) => {
+      const v = viewerOf(req);
+      const rows = await db
+        .selectFrom('canned_messages')
+        .selectAll()
+        .where((eb) => eb.or([eb('owner_id', 'is', null), eb('owner_id', '=', v.id)]))
+        .orderBy('title')
+        .orderBy('id')
+        .limit(1000)
+        .execute();
+      return { items: rows.map(present) };
+    });
+    app.post('/canned-messages', { schema: { tags, summary: 'Add a canned message (admin) or a personal quick reply (anyone)', body: CannedMessageCreate, response: { 201: CannedMessage, ...errors } } }, async (req, reply) => {
+      const v = req.body.personal ? viewerOf(req) : requireAdmin(req);
       const now = s.clock.now();
       const row = await db
         .insertInto('canned_messages')
-        .values({ title: req.body.title, body: req.body.body, created_by: v.id, created_at: now, updated_at: now } as never)
+        .values({ title: req.body.title, body: req.body.body, created_by: v.id, owner_id: req.body.personal ? v.id : null, created_at: now, updated_at: now } as never)
         .returningAll()
         .executeTakeFirstOrThrow();
       return reply.code(201).send(present(row));
     });
-    app.put('/canned-messages/:id', { schema: { tags, summary: 'Change a canned message (admin)', params: IdParams, body: CannedMessageInput, response: { 200: CannedMessage, ...errors } } }, async (req) => {
-      requireAdmin(req);
+    app.put('/canned-messages/:id', { schema: { tags, summary: 'Change a shared canned message (admin) or your own quick reply', params: IdParams, body: CannedMessageInput, response: { 200: CannedMessage, ...errors } } }, async (req) => {
+      await writable(req, req.params.id);
       const row = await db
         .updateTable('canned_messages')
         .set({ title: req.body.title, body: req.body.body, updated_at: s.clock.now() })
@@ -68,8 +96,8 @@ export function composerRoutes(s: Services): FastifyPluginAsyncZod {
       if (!row) throw new AppError('not_found', 'No such canned message.', 404);
       return present(row);
     });
-    app.delete('/canned-messages/:id', { schema: { tags, summary: 'Delete a canned message (admin)', params: IdParams, response: { 200: Ok, ...errors } } }, async (req) => {
-      requireAdmin(req);
+    app.delete('/canned-messages/:id', { schema: { tags, summary: 'Delete a shared canned message (admin) or your own quick reply', params: IdParams, response: { 200: Ok, ...errors } } }, async (req) => {
+      await writable(req, req.params.id);
       const r = await db.deleteFrom('canned_messages').where('id', '=', req.params.id).executeTakeFirst();
       if (!Number(r.numDeletedRows)) throw new AppError('not_found', 'No such canned message.', 404);
       return { ok: true as const };
