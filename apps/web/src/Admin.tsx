@@ -635,6 +635,7 @@ function Canned({ fail }: { fail: (e: unknown) => void }) {
             <li key={m.id} aria-label={m.title}>
               <div>
                 <strong>{m.title}</strong>
+                {m.ownerId !== null && <span className="muted small"> · your personal quick reply</span>}
                 <p className="muted">{m.body}</p>
               </div>
               <button className="btn small" onClick={() => setEditing({ id: m.id, title: m.title, body: m.body })}>

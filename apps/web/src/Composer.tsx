@@ -378,6 +378,21 @@ export function Composer({ c, contact, agentName, update, fail, quote = null, cl
         />
         <button
           type="button"
+          className="btn ghost icon quick-toggle"
+          onClick={() => {
+            setEmoji(false);
+            setPicker((v) => !v);
+          }}
+          aria-haspopup="true"
+          aria-expanded={picker}
+          aria-label="Quick replies"
+          aria-keyshortcuts="Control+/"
+          title="Quick replies: send one, or add your own (Ctrl+/)"
+        >
+          <span aria-hidden="true">⚡</span>
+        </button>
+        <button
+          type="button"
           className="btn ghost icon emoji-toggle"
           onClick={() => {
             setPicker(false);
@@ -506,16 +521,24 @@ function EmojiPicker({ onPick, onClose }: { onPick: (ch: string) => void; onClos
   );
 }
 
-/** Searchable canned messages (seed 004: "type /, search by keyword, select template"). */
+/**
+ * Searchable canned messages (seed 004: "type /, search by keyword, select template") and the
+ * agent's own quick replies (seed 002's lightning bolt: create and send). Shared ones come from
+ * administrators; "New quick reply" adds one only its author sees, which they may edit or delete.
+ */
 function CannedPicker({ onPick, onClose }: { onPick: (m: CannedMessage) => void; onClose: () => void }) {
   const [items, setItems] = useState<CannedMessage[] | null>(null);
   const [q, setQ] = useState('');
   const [at, setAt] = useState(0);
+  const [form, setForm] = useState<{ id: number | null; title: string; body: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
   const input = useRef<HTMLInputElement>(null);
+  const load = () => api.cannedMessages().then((r) => setItems(r.items), () => setItems([]));
 
   useEffect(() => {
     input.current?.focus();
-    api.cannedMessages().then((r) => setItems(r.items), () => setItems([]));
+    void load();
   }, []);
 
   const shown = useMemo(() => {
@@ -523,6 +546,48 @@ function CannedPicker({ onPick, onClose }: { onPick: (m: CannedMessage) => void;
     return (items ?? []).filter((m) => words.every((w) => m.title.toLowerCase().includes(w) || m.body.toLowerCase().includes(w)));
   }, [items, q]);
   const current = Math.min(at, Math.max(0, shown.length - 1));
+  const selected = shown[current];
+  // The list holds shared ones and the viewer's own, so any owner is this agent.
+  const mine = selected && selected.ownerId !== null ? selected : null;
+
+  function backToList() {
+    setForm(null);
+    setError(null);
+    requestAnimationFrame(() => {
+      input.current?.focus();
+      input.current?.ownerDocument.getElementById(input.current.getAttribute('aria-activedescendant') ?? '')?.scrollIntoView({ block: 'nearest' });
+    });
+  }
+
+  async function save() {
+    if (!form || busy || !form.title.trim() || !form.body.trim()) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const input = { title: form.title.trim(), body: form.body.trim() };
+      const saved = form.id === null ? await api.createCannedMessage({ ...input, personal: true }) : await api.updateCannedMessage(form.id, input);
+      // Back to the list with the saved reply chosen: Enter sends it into the reply.
+      const r = await api.cannedMessages();
+      setItems(r.items);
+      setQ('');
+      setAt(Math.max(0, r.items.findIndex((m) => m.id === saved.id)));
+      backToList();
+    } catch (e) {
+      setError((e as Error).message || 'The quick reply was not saved. Try again.');
+    } finally {
+      setBusy(false);
+    }
+  }
+  async function remove(m: CannedMessage) {
+    setError(null);
+    try {
+      await api.deleteCannedMessage(m.id);
+      await load();
+    } catch (e) {
+      setError((e as Error).message || 'The quick reply was not deleted. Try again.');
+    }
+    input.current?.focus();
+  }
 
   function onKey(e: KeyboardEvent<HTMLInputElement>) {
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
@@ -530,54 +595,126 @@ function CannedPicker({ onPick, onClose }: { onPick: (m: CannedMessage) => void;
       setAt((i) => Math.max(0, Math.min(shown.length - 1, i + (e.key === 'ArrowDown' ? 1 : -1))));
     } else if (e.key === 'Enter') {
       e.preventDefault();
-      const m = shown[current];
-      if (m) onPick(m);
-    } else if (e.key === 'Escape') {
-      e.preventDefault();
-      e.stopPropagation();
-      onClose();
+      if (selected) onPick(selected);
     }
   }
 
   return (
-    <div className="canned-picker" role="group" aria-label="Canned messages">
-      <input
-        ref={input}
-        type="search"
-        aria-label="Search canned messages"
-        placeholder="Search canned messages…"
-        value={q}
-        onChange={(e) => {
-          setQ(e.target.value);
-          setAt(0);
-        }}
-        onKeyDown={onKey}
-        role="combobox"
-        aria-expanded="true"
-        aria-controls="canned-list"
-        aria-activedescendant={shown[current] ? `canned-${shown[current]!.id}` : undefined}
-      />
-      <ul id="canned-list" role="listbox" aria-label="Canned messages list">
-        {items === null && <li className="muted">Loading…</li>}
-        {items !== null && !shown.length && <li className="muted">{items.length ? 'Nothing matches.' : 'No canned messages yet. Administrators add them under Admin.'}</li>}
-        {shown.map((m, i) => (
-          <li
-            key={m.id}
-            id={`canned-${m.id}`}
-            role="option"
-            aria-selected={i === current}
-            className={i === current ? 'on' : ''}
-            onMouseDown={(e) => {
-              e.preventDefault();
-              onPick(m);
+    <div
+      className="canned-picker"
+      role="group"
+      aria-label="Quick replies"
+      onKeyDown={(e) => {
+        if (e.key !== 'Escape') return;
+        e.preventDefault();
+        e.stopPropagation();
+        if (form) backToList();
+        else onClose();
+      }}
+    >
+      {form ? (
+        // A div, not a <form>: it sits inside the composer's form, and forms do not nest.
+        <div className="quick-form" role="form" aria-label={form.id === null ? 'New quick reply' : 'Edit quick reply'}>
+          <label className="field">
+            <span>Title</span>
+            <input
+              autoFocus
+              required
+              maxLength={120}
+              value={form.title}
+              onChange={(e) => setForm({ ...form, title: e.target.value })}
+              onKeyDown={(e) => {
+                if (e.key !== 'Enter') return;
+                e.preventDefault();
+                void save();
+              }}
+            />
+          </label>
+          <label className="field">
+            <span>Text</span>
+            <textarea required rows={3} maxLength={MAX_LENGTH} value={form.body} onChange={(e) => setForm({ ...form, body: e.target.value })} />
+          </label>
+          <p className="muted small">
+            Only you see your quick replies. {'{{first_name}}'}, {'{{email}}'} and {'{{agent_name}}'} are filled in when used.
+          </p>
+          {error && (
+            <p className="composer-error" role="alert">
+              {error}
+            </p>
+          )}
+          <div className="quick-actions">
+            <button type="button" className="btn small" onClick={backToList}>
+              Cancel
+            </button>
+            <button type="button" className="btn primary small" disabled={busy || !form.title.trim() || !form.body.trim()} onClick={() => void save()}>
+              Save quick reply
+            </button>
+          </div>
+        </div>
+      ) : (
+        <>
+          <input
+            ref={input}
+            type="search"
+            aria-label="Search canned messages"
+            placeholder="Search quick replies and canned messages…"
+            value={q}
+            onChange={(e) => {
+              setQ(e.target.value);
+              setAt(0);
             }}
-            onMouseEnter={() => setAt(i)}
-          >
-            <strong>{m.title}</strong>
-            <span className="muted">{m.body}</span>
-          </li>
-        ))}
-      </ul>
+            onKeyDown={onKey}
+            role="combobox"
+            aria-expanded="true"
+            aria-controls="canned-list"
+            aria-activedescendant={selected ? `canned-${selected.id}` : undefined}
+          />
+          <ul id="canned-list" role="listbox" aria-label="Canned messages list">
+            {items === null && <li className="muted">Loading…</li>}
+            {items !== null && !shown.length && <li className="muted">{items.length ? 'Nothing matches.' : 'No quick replies yet. Add your own with New quick reply.'}</li>}
+            {shown.map((m, i) => (
+              <li
+                key={m.id}
+                id={`canned-${m.id}`}
+                role="option"
+                aria-selected={i === current}
+                className={i === current ? 'on' : ''}
+                onMouseDown={(e) => {
+                  e.preventDefault();
+                  onPick(m);
+                }}
+                onMouseEnter={() => setAt(i)}
+              >
+                <strong>
+                  {m.title}
+                  {m.ownerId !== null && <span className="badge mine">Mine</span>}
+                </strong>
+                <span className="muted">{m.body}</span>
+              </li>
+            ))}
+          </ul>
+          {error && (
+            <p className="composer-error" role="alert">
+              {error}
+            </p>
+          )}
+          <div className="quick-actions">
+            <button type="button" className="btn small" onClick={() => { setError(null); setForm({ id: null, title: '', body: '' }); }}>
+              New quick reply
+            </button>
+            {mine && (
+              <>
+                <button type="button" className="btn ghost small" aria-label={`Edit quick reply ${mine.title}`} onClick={() => { setError(null); setForm({ id: mine.id, title: mine.title, body: mine.body }); }}>
+                  Edit
+                </button>
+                <button type="button" className="btn ghost small danger" aria-label={`Delete quick reply ${mine.title}`} onClick={() => void remove(mine)}>
+                  Delete
+                </button>
+              </>
+            )}
+          </div>
+        </>
+      )}
     </div>
   );
 }

@@ -30,16 +30,14 @@ export function Thread({ conversation: c, contact, thread, customerTypingUntil, 
   const name = c.contact?.name ?? 'Unknown customer';
   const [quote, setQuote] = useState<Message | null>(null);
   const [quick, setQuick] = useState<Message | null>(null);
-  // Only administrators write canned messages (POST /canned-messages), so only they see the action.
-  const mayMakeQuickReply = dir.me.role === 'admin';
   return (
     <section className="thread" aria-label={`Conversation with ${name}`}>
       <ThreadHeader c={c} name={name} update={update} dir={dir} fail={fail} toast={toast} detailsOpen={detailsOpen} toggleDetails={toggleDetails} onClosed={onClosed} />
       <ChatRequestBanner c={c} />
-      <History c={c} thread={thread} update={update} dir={dir} onQuote={setQuote} onQuickReply={mayMakeQuickReply ? setQuick : undefined} />
+      <History c={c} thread={thread} update={update} dir={dir} onQuote={setQuote} onQuickReply={setQuick} />
       <TypingIndicator name={name} until={customerTypingUntil} />
       <Composer c={c} contact={contact} agentName={dir.me.name} update={update} fail={fail} quote={quote ? { id: quote.id, who: authorOf(quote, c), excerpt: excerptOf(quote) } : null} clearQuote={() => setQuote(null)} />
-      {quick && <QuickReplyDialog m={quick} onClose={() => setQuick(null)} fail={fail} toast={toast} />}
+      {quick && <QuickReplyDialog m={quick} admin={dir.me.role === 'admin'} onClose={() => setQuick(null)} fail={fail} toast={toast} />}
     </section>
   );
 }
@@ -129,20 +127,24 @@ function ChatRequestBanner({ c }: { c: Conversation }) {
   );
 }
 
-/** Seed 002's lightning: keep this message as a quick reply (a canned message found with `/`). */
-function QuickReplyDialog({ m, onClose, fail, toast }: { m: Message; onClose: () => void; fail: (e: unknown) => void; toast: Props['toast'] }) {
+/**
+ * Seed 002's lightning: keep this message as a quick reply (found with `/` or the ⚡ button). It is
+ * the agent's own; administrators may share it with everyone instead.
+ */
+function QuickReplyDialog({ m, admin, onClose, fail, toast }: { m: Message; admin: boolean; onClose: () => void; fail: (e: unknown) => void; toast: Props['toast'] }) {
   const [title, setTitle] = useState(() => {
     const words = m.body.replace(/\s+/g, ' ').trim().split(' ').slice(0, 6).join(' ');
     return words.length > 60 ? words.slice(0, 60) : words;
   });
   const [body, setBody] = useState(m.body.slice(0, MAX_BODY));
   const [busy, setBusy] = useState(false);
+  const [shared, setShared] = useState(false);
   const ok = title.trim() !== '' && body.trim() !== '';
   async function save() {
     if (!ok || busy) return;
     setBusy(true);
     try {
-      await api.createCannedMessage({ title: title.trim(), body: body.trim() });
+      await api.createCannedMessage({ title: title.trim(), body: body.trim(), personal: !shared });
       toast('Quick reply saved. Type / in an empty reply to use it.', 'info');
       onClose();
     } catch (e) {
@@ -173,7 +175,15 @@ function QuickReplyDialog({ m, onClose, fail, toast }: { m: Message; onClose: ()
         <span>Text</span>
         <textarea rows={5} maxLength={MAX_BODY} value={body} onChange={(e) => setBody(e.target.value)} />
       </label>
-      <p className="muted small">Everyone finds it under Canned messages, or with / in an empty reply. {'{{first_name}}'} and {'{{agent_name}}'} are filled in when used.</p>
+      {admin && (
+        <label className="check">
+          <input type="checkbox" checked={shared} onChange={(e) => setShared(e.target.checked)} />
+          <span>Share with all agents (a canned message)</span>
+        </label>
+      )}
+      <p className="muted small">
+        {shared ? 'Everyone finds it' : 'Only you find it'} under ⚡ Quick replies, or with / in an empty reply. {'{{first_name}}'} and {'{{agent_name}}'} are filled in when used.
+      </p>
     </Modal>
   );
 }

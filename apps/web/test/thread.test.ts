@@ -162,18 +162,6 @@ describe('the conversation thread', () => {
     await expect.poll(() => reply(page).inputValue()).toBe('Your refund is on its way: 3 to 5 working days.');
   });
 
-  it('agents do not get the quick-reply action (only administrators write canned messages)', async () => {
-    const user = await createUser(t, 'agent', 'Martha Jones', [queueId]);
-    const agent = await signIn(t, user);
-    const id = (await customerWrites(t, token, { externalId: 'martha-c', name: 'Mickey Smith', body: 'Hello there' })).body.conversationId;
-    await admin.api('POST', `/api/v1/conversations/${id}/reassign`, { assigneeId: user.id });
-    const page = await ui.open(agent, `/conversations/${id}`);
-    const hello = message(page, 'Hello there');
-    await hello.hover();
-    await hello.getByRole('button', { name: 'Reply with quote' }).waitFor();
-    expect(await hello.getByRole('button', { name: 'Make a quick reply' }).count()).toBe(0);
-  });
-
   it('inserts an emoji at the caret from the emoji grid, by mouse or keyboard', async () => {
     const id = await assigned('donna', 'Donna Noble', 'Thanks a lot');
     const page = await ui.open(admin, `/conversations/${id}`);
