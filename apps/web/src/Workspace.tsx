@@ -26,6 +26,7 @@ import { Details } from './Details.tsx';
 import { Badge, Modal } from './ui.tsx';
 import { Admin } from './Admin.tsx';
 import { askPermission, chime, notify, permission, type Permission } from './notify.ts';
+import { NotificationCentre, type Notice } from './Notifications.tsx';
 import { OfferCards, QueueChooser, StatusSwitch, useRouting } from './Routing.tsx';
 
 export type Update = (fn: (s: WorkspaceState) => WorkspaceState) => void;
@@ -239,6 +240,15 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
   const stateRef = useRef(state);
   stateRef.current = state;
   const openRefFn = useRef<(id: number) => void>(() => {});
+  // The header's notification centre keeps this session's alerts (newest first, at most 50).
+  const [notices, setNotices] = useState<Notice[]>([]);
+  const [seenNotice, setSeenNotice] = useState(0);
+  const noticeSeq = useRef(0);
+  const remember = useCallback((n: Omit<Notice, 'id' | 'at'>) => {
+    const id = ++noticeSeq.current;
+    setNotices((all) => [{ ...n, id, at: Date.now() }, ...all].slice(0, 50));
+  }, []);
+  const markNoticesSeen = useCallback(() => setSeenNotice(noticeSeq.current), []);
   const alertFor = useCallback(
     (type: string, data: unknown) => {
       if (type === 'offer.created') {
@@ -249,6 +259,7 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
         toast(`New offer: ${who}`, 'info');
         const text = d.conversation?.lastMessage?.body || stateRef.current.conversations[d.offer.conversationId]?.lastMessage?.body || 'Accept or decline it in Switchboard.';
         notify(`New conversation offered: ${who}`, text, `offer-${d.offer.conversationId}`);
+        remember({ kind: 'offer', title: `New offer: ${who}`, body: text, conversationId: d.offer.conversationId });
       } else if (type === 'message.created') {
         const { message: m, conversation: patch } = data as { message: { conversationId: number; senderKind: string; body: string; internal: boolean }; conversation?: { assigneeId?: number | null } };
         if (m.senderKind !== 'customer') return;
@@ -262,9 +273,10 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
         chime();
         toast(`${who}: ${m.body.slice(0, 80)}`, 'info');
         notify(who, m.body || 'Sent an attachment', `conversation-${m.conversationId}`, () => openRefFn.current(m.conversationId));
+        remember({ kind: 'message', title: who, body: m.body || 'Sent an attachment', conversationId: m.conversationId });
       }
     },
-    [me.id, toast],
+    [me.id, toast, remember],
   );
   const alertRef = useRef(alertFor);
   alertRef.current = alertFor;
@@ -466,6 +478,16 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
             {page === 'admin' ? 'Back to conversations' : me.role === 'admin' ? 'Admin' : 'Agents'}
           </button>
         )}
+        <NotificationCentre
+          notices={notices}
+          seen={seenNotice}
+          onSeen={markNoticesSeen}
+          onOpen={(id) => {
+            showPage('work');
+            open(id);
+          }}
+          onClear={() => setNotices([])}
+        />
         {notifyPermission === 'default' && (
           <button className="btn ghost" onClick={() => void askPermission().then(setNotifyPermission)} title="Get a notification and a sound for new offers and messages">
             Enable notifications

@@ -60,4 +60,41 @@ describe('notifications for new offers and messages', () => {
     expect((await page.evaluate(() => (window as any).__notes))[1]).toEqual(['Amy Pond', 'Also, can I change the address?']);
     expect(id).toBeGreaterThan(0);
   });
+
+  it('keeps offers and messages in the header’s notification centre; choosing one opens its conversation', async () => {
+    const page = await ui.open(agent);
+    const bell = page.getByRole('banner').getByRole('button', { name: /^Notifications/ });
+    await bell.waitFor();
+    expect(await bell.getAttribute('aria-label')).toBe('Notifications');
+
+    await customerWrites(t, token, { externalId: 'river', name: 'River Song', body: 'Spoilers about my invoice', queueId: support });
+    await page.locator('.toast', { hasText: 'New offer: River Song' }).waitFor();
+    await expect.poll(() => bell.getAttribute('aria-label')).toBe('Notifications, 1 new');
+    const offer = (await agent.api('GET', '/api/v1/routing/me')).body.offers.find((o: { status: string }) => o.status === 'offered');
+    expect((await agent.api('POST', `/api/v1/routing/offers/${offer.id}/accept`)).status).toBe(200);
+    await customerWrites(t, token, { externalId: 'river', name: 'River Song', body: 'Hello <b>sweetie</b>', queueId: support });
+    await expect.poll(() => bell.getAttribute('aria-label')).toBe('Notifications, 2 new');
+
+    await bell.click();
+    const centre = page.getByRole('region', { name: 'Notification centre' });
+    const items = centre.getByRole('listitem');
+    await expect.poll(() => items.count()).toBe(2);
+    // Newest first, the customer's text as text.
+    expect(await items.nth(0).innerText()).toContain('Hello <b>sweetie</b>');
+    expect(await items.nth(1).innerText()).toContain('New offer: River Song');
+    expect(await bell.getAttribute('aria-label')).toBe('Notifications');
+
+    await items.nth(0).getByRole('button').click();
+    await centre.waitFor({ state: 'detached' });
+    await page.getByRole('region', { name: 'Conversation with River Song' }).waitFor();
+
+    // Esc closes it, back on the bell; Clear all empties it.
+    await bell.click();
+    await page.keyboard.press('Escape');
+    await centre.waitFor({ state: 'detached' });
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Notifications');
+    await bell.click();
+    await centre.getByRole('button', { name: 'Clear all' }).click();
+    await centre.getByText('Nothing yet.').waitFor();
+  });
 });
