@@ -41,6 +41,23 @@ describe('the stream', () => {
     outsiderStream.close();
   });
 
+  it('stops sending a queue’s conversations to an agent as soon as an admin takes them off the queue', async () => {
+    const desk = (await admin.api('POST', '/api/v1/queues', { name: 'Desk', routingMode: 'auto_assign', memberIds: [] })).body.id as number;
+    const rory = await signIn(t, await createUser(t, 'agent', 'Rory Williams', [desk]));
+    const stream = await openStream(t, rory);
+    await customerWrites(t, adminToken, { externalId: 'desk-1', body: 'Desk question one', queueId: desk });
+    await stream.next((f) => f.type === 'message.created' && bodyOf(f) === 'Desk question one');
+    expect((await admin.api('PUT', `/api/v1/queues/${desk}/members`, { memberIds: [] })).status).toBe(200);
+    await stream.next((f) => f.type === 'membership.changed' && f.data.queueId === desk);
+    await customerWrites(t, adminToken, { externalId: 'desk-2', body: 'Desk question two', queueId: desk });
+    // Something Rory may see, sent after, arrives: so the Desk message was really withheld.
+    await admin.api('PUT', `/api/v1/queues/${support}/members`, { memberIds: [mark.id, martha.id, rory.id] });
+    await customerWrites(t, adminToken, { externalId: 'desk-4', body: 'Support again', queueId: support });
+    await stream.next((f) => f.type === 'message.created' && bodyOf(f) === 'Support again');
+    expect(stream.frames.some((f) => bodyOf(f) === 'Desk question two')).toBe(false);
+    stream.close();
+  });
+
   it('replays what was missed after a reconnect, in order, without duplicates', async () => {
     const first = await openStream(t, mark);
     await customerWrites(t, adminToken, { externalId: 'replay-1', body: 'one', queueId: support });

@@ -2,7 +2,7 @@ import type { UpdateUserRequest } from '@switchboard/protocol';
 import { AppError, notFound } from '../errors.ts';
 import type { Tx } from '../store/db.ts';
 import type { NewEvent } from '../store/events.ts';
-import { findUser, type UserRow } from '../store/users.ts';
+import { findUser, setQueueMembers, type UserRow } from '../store/users.ts';
 import { emitPresence } from '../routing/engine.ts';
 import { passOnOffersOf } from '../routing/actions.ts';
 import { runAction, type ActionContext } from './context.ts';
@@ -127,5 +127,19 @@ export async function deleteLabel(ctx: ActionContext, actorId: number, labelId: 
     await tx.deleteFrom('conversation_labels').where('label_id', '=', labelId).execute();
     await tx.deleteFrom('labels').where('id', '=', labelId).execute();
     emit(directoryChanged('label', labelId, true, actorId, now));
+  });
+}
+
+/**
+ * An administrator sets who serves a queue. Open streams judge later events with the new
+ * memberships (and cached sign-ins are dropped) on every node, through `membership.changed`.
+ */
+export async function setQueueMembership(ctx: ActionContext, actorId: number, queueId: number, memberIds: number[]): Promise<void> {
+  const now = ctx.clock.now();
+  await runAction(ctx, async (tx, emit) => {
+    const q = await tx.selectFrom('queues').select('id').where('id', '=', queueId).executeTakeFirst();
+    if (!q) throw notFound('queue');
+    await setQueueMembers(tx, queueId, memberIds);
+    emit({ type: 'membership.changed', scope: { broadcast: true }, data: { queueId, memberIds }, actorId, at: now });
   });
 }

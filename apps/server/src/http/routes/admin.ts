@@ -19,12 +19,12 @@ import {
 } from '@switchboard/protocol';
 import { requireAdmin, requireAuth } from '../auth.ts';
 import type { Services } from '../services.ts';
-import { insertUser, listUsers, setQueueMembers } from '../../store/users.ts';
+import { insertUser, listUsers } from '../../store/users.ts';
 import { presentUser, presentUsers } from '../../presenters/users.ts';
 import { hashPassword } from '../../auth/secrets.ts';
 import { AppError } from '../../errors.ts';
 import type { Db } from '../../store/db.ts';
-import { deleteLabel, deleteTag, updateLabel, updateTag, updateUser } from '../../actions/directory.ts';
+import { deleteLabel, deleteTag, updateLabel, updateTag, updateUser, setQueueMembership } from '../../actions/directory.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
 
@@ -90,14 +90,14 @@ export function adminRoutes(s: Services): FastifyPluginAsyncZod {
     }));
 
     app.post('/queues', { schema: { tags: ['queues'], summary: 'Create a queue (admin)', body: CreateQueueRequest, response: { 201: Queue, ...errors } } }, async (req, reply) => {
-      requireAdmin(req);
+      const admin = requireAdmin(req);
       const row = await db
         .insertInto('queues')
         .values({ name: req.body.name, routing_mode: req.body.routingMode, settings: '{}', created_at: s.clock.now() })
         .returning('id')
         .executeTakeFirstOrThrow()
         .catch((e) => uniqueViolation(e, 'queue_name_taken', 'A queue with that name exists.'));
-      await setQueueMembers(db, row.id, req.body.memberIds);
+      await setQueueMembership(s.actions, admin.id, row.id, req.body.memberIds);
       reply.code(201);
       return (await listQueues(db)).find((q) => q.id === row.id)!;
     });
@@ -106,11 +106,9 @@ export function adminRoutes(s: Services): FastifyPluginAsyncZod {
       '/queues/:id/members',
       { schema: { tags: ['queues'], summary: 'Set who serves a queue (admin)', params: IdParams, body: z.object({ memberIds: z.array(z.number().int().positive()).max(1000) }), response: { 200: Queue, ...errors } } },
       async (req) => {
-        requireAdmin(req);
-        const q = await db.selectFrom('queues').select('id').where('id', '=', req.params.id).executeTakeFirst();
-        if (!q) throw new AppError('not_found', 'No such queue.', 404);
-        await setQueueMembers(db, q.id, req.body.memberIds);
-        return (await listQueues(db)).find((x) => x.id === q.id)!;
+        const admin = requireAdmin(req);
+        await setQueueMembership(s.actions, admin.id, req.params.id, req.body.memberIds);
+        return (await listQueues(db)).find((x) => x.id === req.params.id)!;
       },
     );
 
