@@ -205,6 +205,17 @@ describe('auto-answer and pick list', () => {
     expect((await nina.api('GET', `/api/v1/routing/pick-list?queueId=${q}`)).body.items).toEqual([]);
   });
 
+  it('pick list: two quick picks for an agent’s last free place give one conversation and one refusal', async () => {
+    const q = await queue({ capacity: 1 }, 'pick_list');
+    const mark = await agent('Mark', [q]);
+    await t.server.services.store.db.updateTable('users').set({ capacity: null }).where('id', '=', mark.id).execute();
+    const one = await customer(q);
+    const two = await customer(q);
+    const answers = await Promise.all([mark.api('POST', `/api/v1/conversations/${one}/pick`), mark.api('POST', `/api/v1/conversations/${two}/pick`)]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    expect(answers.find((a) => a.status === 409)!.body.error.code).toBe('at_capacity');
+  });
+
   it('pick list: an agent at capacity cannot pick more', async () => {
     const q = await queue({ capacity: 1 }, 'pick_list');
     const mark = await agent('Mark', [q]);

@@ -153,6 +153,9 @@ export async function pickConversation(ctx: ActionContext, viewer: Actor, conver
     // Members saw it waiting in their pick list, so "taken" reveals nothing; anyone else gets 404.
     if (!c || c.queue_id == null || !viewer.queueIds.has(c.queue_id)) throw notFound();
     if (c.status !== 'queued' || c.assignee_id != null) throw new AppError('conversation_taken', 'Someone already took this conversation.', 409);
+    // One pick per agent at a time (PostgreSQL runs writers concurrently), so two quick picks
+    // cannot both see the agent's last free place.
+    if (ctx.store.dialect === 'postgres') await tx.selectFrom('users').select('id').where('id', '=', viewer.id).forUpdate().execute();
     const me = (await agentPresences(tx, [viewer.id]))[0]!;
     const policy = await loadPolicy(tx, c.queue_id);
     if (me.load >= (me.capacity ?? policy.capacity)) throw new AppError('at_capacity', 'You are at capacity: finish a conversation first.', 409);

@@ -260,12 +260,15 @@ export async function withdrawOpenOffer(tx: Tx, emit: Emit, conversationId: numb
 export async function routeQueues(tx: Tx, emit: Emit, queueIds: (number | null)[], now: number): Promise<void> {
   const ids = [...new Set(queueIds.filter((q): q is number => q != null))];
   if (ids.length === 0) return;
-  // PostgreSQL writers run concurrently: routing passes take turns, so two of them never both see an
-  // agent's last free place (or the same waiting conversation). Held to the end of the transaction.
-  if (tx.getExecutor().adapter instanceof PostgresAdapter) await sql`select pg_advisory_xact_lock(${ROUTING_LOCK})`.execute(tx);
+  let locked = !(tx.getExecutor().adapter instanceof PostgresAdapter);
   for (const queueId of ids) {
     const policy = await loadPolicy(tx, queueId);
     if (policy.mode !== 'pick_list') {
+      // PostgreSQL writers run concurrently: routing passes take turns, so two of them never both see
+      // an agent's last free place (or the same waiting conversation). Held to the end of the
+      // transaction. Pick-list queues make no offers, so they need no turn.
+      if (!locked) await sql`select pg_advisory_xact_lock(${ROUTING_LOCK})`.execute(tx);
+      locked = true;
       const candidates = await loadCandidates(tx, queueId, policy.capacity);
       const free = candidates.reduce((a, c) => a + (c.inWrapUp ? 0 : Math.max(0, c.capacity - c.load - c.openOffers)), 0);
       if (free > 0) await routeWaiting(tx, emit, queueId, candidates, policy, free, now);
