@@ -8,6 +8,7 @@ import buildApps from '../../../test/buildApps.ts';
 import { createUser, signIn, startTestServer, tokenFor, customerWrites } from '../../../test/harness.ts';
 import { seedDemo } from '../../server/src/demo/seed.ts';
 import { launchBrowser, signedInContext, waitForLive, row } from '../test/browser.ts';
+import { newVisitor, openVisitorStream } from '../../server/test/widgetHelpers.ts';
 
 const out = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../docs/screenshots');
 
@@ -86,10 +87,19 @@ try {
     await page.getByText('Check your reply before sending.').waitFor();
     await page.screenshot({ path: path.join(out, 'sensitive.png') });
     await reply.fill('');
-    await reply.press('Control+/');
+    // Seed 002's lightning bolt: shared canned messages and the agent's own quick replies.
+    await caller.api('POST', '/api/v1/canned-messages', { title: 'My sign-off', body: 'Have a great day, {{first_name}}! — {{agent_name}}', personal: true });
+    await page.getByRole('button', { name: 'Quick replies' }).click();
     await page.getByRole('listbox', { name: 'Canned messages list' }).getByRole('option').first().waitFor();
     await page.screenshot({ path: path.join(out, 'canned.png') });
     await page.keyboard.press('Escape');
+    // The list's tabs and its Filters and sorting popover.
+    await page.getByRole('button', { name: /^Filters/ }).click();
+    await page.getByRole('group', { name: 'Filters and sorting' }).waitFor();
+    await page.waitForTimeout(200);
+    await page.screenshot({ path: path.join(out, 'filters.png') });
+    await page.keyboard.press('Escape');
+    await page.getByRole('group', { name: 'Filters and sorting' }).waitFor({ state: 'detached' });
     await page.getByRole('toolbar', { name: 'Conversation actions' }).getByRole('button', { name: 'Transfer' }).click();
     await page.getByRole('dialog', { name: 'Transfer conversation' }).getByRole('radio', { name: /Clara Oswald/ }).waitFor();
     await page.screenshot({ path: path.join(out, 'transfer.png') });
@@ -103,7 +113,37 @@ try {
     await page.getByRole('table', { name: "Agents' status and load" }).waitFor();
     await page.waitForTimeout(300);
     await page.screenshot({ path: path.join(out, 'agents.png') });
+    await page.getByRole('tab', { name: 'Queues' }).click();
+    await page.getByRole('tab', { name: 'Queues', selected: true }).waitFor();
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(out, 'admin-queues.png') });
     await context.close();
+  }
+  // The thread: a reply quoting the customer, and the customer typing (light and dark).
+  {
+    await caller.api('PUT', '/api/v1/settings/widget', { queueId: 1 });
+    const v = await newVisitor(t, { name: 'Walter Skinner' });
+    const chat = (await v.api('POST', '/api/v1/widget/conversations', { message: 'Hi! I was charged twice for order #5512.' })).body;
+    await caller.api('POST', `/api/v1/conversations/${chat.id}/reassign`, { assigneeId: admin.id });
+    await v.api('POST', `/api/v1/widget/conversations/${chat.id}/messages`, { body: 'Also, can the refund go to my new card?' });
+    const history = (await caller.api('GET', `/api/v1/conversations/${chat.id}/messages`)).body.items as { id: number; body: string }[];
+    const asked = history.find((m) => m.body.startsWith('Hi! I was charged twice'));
+    await caller.api('POST', `/api/v1/conversations/${chat.id}/messages`, { body: 'I see both charges — the second one is refunded now.', ...(asked ? { replyToId: asked.id } : {}) });
+    const vs = await openVisitorStream(t, v.token);
+    for (const scheme of ['light', 'dark'] as const) {
+      const context = await signedInContext(browser, t, caller, { colorScheme: scheme });
+      const page = await context.newPage();
+      await page.goto(`${t.url}/conversations/${chat.id}`);
+      await waitForLive(page);
+      await page.locator('.msg-quote').first().waitFor();
+      vs.ws.send(JSON.stringify({ type: 'typing', conversationId: chat.id, typing: true }));
+      await page.getByRole('status').filter({ hasText: 'Walter Skinner is typing…' }).waitFor();
+      await page.waitForTimeout(200);
+      await page.screenshot({ path: path.join(out, `thread${scheme === 'dark' ? '-dark' : ''}.png`) });
+      await context.close();
+      await new Promise((r) => setTimeout(r, 1100)); // the gateway takes one "typing" a second per socket
+    }
+    vs.ws.close();
   }
   console.log(`screenshots written to ${path.relative(process.cwd(), out)}`);
 } finally {

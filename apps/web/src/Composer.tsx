@@ -385,9 +385,9 @@ export function Composer({ c, contact, agentName, update, fail, quote = null, cl
           }}
           aria-haspopup="true"
           aria-expanded={picker}
-          aria-label="Quick replies"
+          aria-label="Quick replies and canned messages"
           aria-keyshortcuts="Control+/"
-          title="Quick replies: send one, or add your own (Ctrl+/)"
+          title="Quick replies and canned messages: send one, or add your own (Ctrl+/)"
         >
           <span aria-hidden="true">⚡</span>
         </button>
@@ -426,9 +426,6 @@ export function Composer({ c, contact, agentName, update, fail, quote = null, cl
         />
         <button type="button" className="btn ghost small" onClick={() => fileInput.current?.click()} disabled={blocked} title="Attach a file (or drop it here)">
           Attach file
-        </button>
-        <button type="button" className="btn ghost small" onClick={() => setPicker((v) => !v)} title="Canned messages (Ctrl+/)" aria-keyshortcuts="Control+/">
-          Canned messages
         </button>
         <button type="button" className="btn ghost small" onClick={() => void cleanUp()} disabled={empty} title="Reformat pasted text: remove invisible characters, odd spaces and what your administrators listed">
           Clean up input
