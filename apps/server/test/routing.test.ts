@@ -142,6 +142,27 @@ describe('offers (auto-assign)', () => {
     expect((await offers(nina)).map((o) => o.conversationId)).toEqual([id]);
   });
 
+  it('an agent who signs out of their last browser goes offline and their offer moves to a colleague', async () => {
+    const q = await queue();
+    const rose = await agent('Rose', [q]);
+    const id = await customer(q);
+    expect((await offers(rose)).map((o) => o.conversationId)).toEqual([id]);
+    const mickey = await agent('Mickey', [q]);
+    expect((await rose.api('POST', '/api/v1/auth/logout')).status).toBe(200);
+    expect((await offers(mickey)).map((o) => o.conversationId)).toEqual([id]);
+    const roseRow = await t.server.services.store.db.selectFrom('users').select('status').where('id', '=', rose.id).executeTakeFirstOrThrow();
+    expect(roseRow.status).toBe('offline');
+  });
+
+  it('signing out of one of two browsers keeps the agent available', async () => {
+    const q = await queue();
+    const amy = await agent('Amy', [q]);
+    const second = await signIn(t, amy);
+    expect((await second.api('POST', '/api/v1/auth/logout')).status).toBe(200);
+    const id = await customer(q);
+    expect((await offers(amy)).map((o) => o.conversationId)).toEqual([id]);
+  });
+
   it('fills agents up to their capacity and queues the rest', async () => {
     const q = await queue({ capacity: 2 });
     const mark = await agent('Mark', [q]);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import crypto from 'node:crypto';
 import { CreateTokenRequest, CreatedToken, ErrorBody, IdParams, LoginRequest, Me, Ok } from '@switchboard/protocol';
 import { findUser, findUserByEmail } from '../../store/users.ts';
+import { setPresence } from '../../routing/actions.ts';
 import { hashPassword, hashToken, newToken, verifyPassword } from '../../auth/secrets.ts';
 import { AppError } from '../../errors.ts';
 import { SESSION_COOKIE, SESSION_TTL_MS, requireAuth, viewerOf } from '../auth.ts';
@@ -47,7 +48,12 @@ export function authRoutes(s: Services): FastifyPluginAsyncZod {
       '/auth/logout',
       { preHandler: requireAuth, schema: { tags: ['auth'], summary: 'Sign out (ends this session)', response: { 200: Ok } } },
       async (req, reply) => {
-        if (req.auth?.sessionId) await s.store.db.deleteFrom('sessions').where('id', '=', req.auth.sessionId).execute();
+        if (req.auth?.sessionId) {
+          await s.store.db.deleteFrom('sessions').where('id', '=', req.auth.sessionId).execute();
+          // Signing out of the last browser means the agent has left: no more offers to them.
+          const other = await s.store.db.selectFrom('sessions').select('id').where('user_id', '=', req.auth.user.id).where('expires_at', '>', s.clock.now()).limit(1).executeTakeFirst();
+          if (!other) await setPresence(s.actions, req.auth.viewer, 'offline');
+        }
         reply.clearCookie(SESSION_COOKIE, { path: '/' });
         return { ok: true as const };
       },
