@@ -16,6 +16,7 @@ export class AppError extends Error {
 const STATUS_BY_CODE: Record<string, number> = {
   message_too_long: 422,
   message_empty: 422,
+  outside_messaging_window: 422,
   not_found: 404,
   forbidden: 403,
   not_assignee: 403,

@@ -8,3 +8,4 @@ export * from './messages/delivery.ts';
 export * from './routing/index.ts';
 export * from './widget/officeHours.ts';
 export * from './messages/sensitive.ts';
+export * from './messages/window.ts';

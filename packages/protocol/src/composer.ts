@@ -12,6 +12,7 @@ export const CannedMessage = z
     title: z.string(),
     body: z.string(),
     ownerId: Id.nullable().describe('The user whose personal quick reply this is; null when shared with everyone'),
+    template: z.boolean().describe('A reply template (seed 001): approved by an administrator, the only kind WhatsApp accepts outside the 24-hour window'),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
@@ -20,6 +21,7 @@ export type CannedMessage = z.infer<typeof CannedMessage>;
 export const CannedMessageInput = z.object({
   title: z.string().trim().min(1).max(120),
   body: z.string().trim().min(1).max(2000),
+  template: z.boolean().optional().describe('Mark a shared canned message as a reply template (administrators only; unchanged when left out)'),
 });
 /** Creating one: `personal` makes it the caller's own (anyone may); shared ones need an administrator. */
 export const CannedMessageCreate = CannedMessageInput.extend({

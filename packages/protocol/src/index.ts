@@ -8,3 +8,5 @@ export * from './routing.ts';
 export * from './widget.ts';
 export * from './composer.ts';
 export * from './directory.ts';
+export * from './templates.ts';
+export * from './channels.ts';

@@ -52,6 +52,9 @@ export const PostMessageRequest = z.object({
   replyToId: Id.optional(),
   attachments: z.array(Attachment).max(10).default([]),
   clientId: z.string().min(1).max(64).optional().describe('Idempotency key: a retry returns the stored message'),
+  templateId: Id.optional().describe(
+    'Send this reply template: the server fills its variables for this conversation and sends that text (the body is ignored). The only way to write on WhatsApp outside the 24-hour window',
+  ),
 });
 
 export const CustomerMessageRequest = z.object({

@@ -1,4 +1,4 @@
-import type { Contact, ContactSummary } from '@switchboard/protocol';
+import type { Contact, ContactSummary } from './contacts.ts';
 
 export interface TemplateContext {
   contact: Pick<Contact, 'name' | 'email' | 'phone'> & { attributes?: Record<string, string> } | Pick<ContactSummary, 'name' | 'email' | 'phone'> | null | undefined;
@@ -8,7 +8,9 @@ export interface TemplateContext {
 /**
  * Fills a canned message (seed 004): {{first_name}}, {{last_name}}, {{name}}, {{email}}, {{phone}},
  * {{agent_name}} and custom attributes {{attr.key}}. A variable with no value becomes empty, so no
- * braces ever reach the customer; spaces inside the braces are allowed.
+ * braces ever reach the customer; spaces inside the braces are allowed. It lives in the protocol
+ * because both sides use it: the agent app when a canned message goes into the reply, and the server
+ * when it sends a reply template itself (so what is sent is exactly the approved text).
  */
 export function fillTemplate(body: string, ctx: TemplateContext): string {
   const c = ctx.contact;

@@ -1,4 +1,4 @@
-import { canReplyToCustomer, checkMessageText, nextDeliveryStatus, transition, type Viewer } from '@switchboard/core';
+import { canReplyToCustomer, checkMessageText, checkMessagingWindow, nextDeliveryStatus, transition, type Viewer } from '@switchboard/core';
 import type { Message } from '@switchboard/protocol';
 import type { z } from 'zod';
 import type { PostMessageRequest, CustomerMessageRequest } from '@switchboard/protocol';
@@ -11,6 +11,7 @@ import { insertMessage, insertSystemMessage, patchOf, presentWithNames, type Con
 import { presentMessage, loadSenderNames } from '../presenters/messages.ts';
 import { openConversation } from './intake.ts';
 import { afterConversationChange } from '../routing/engine.ts';
+import { renderReplyTemplate } from './templates.ts';
 
 type AgentMessageInput = z.infer<typeof PostMessageRequest>;
 type CustomerMessageInput = z.infer<typeof CustomerMessageRequest>;
@@ -43,14 +44,19 @@ async function contactBlocked(tx: Tx, contactId: number | null): Promise<boolean
   return row?.blocked === 1;
 }
 
-/** An agent writes: a reply to the customer, or an internal note (seed 004) only agents see. */
+/**
+ * An agent writes: a reply to the customer, or an internal note (seed 004) only agents see. With
+ * `templateId` the server sends the reply template's text itself; on WhatsApp that is the only reply
+ * allowed once the customer's 24-hour window has closed (`core/messages/window.ts`).
+ */
 export async function postAgentMessage(
   ctx: ActionContext,
   viewer: Viewer & { name: string },
   conversationId: number,
   input: AgentMessageInput,
 ): Promise<PostedMessage> {
-  const invalid = checkMessageText(input.body, input.attachments.length > 0);
+  if (input.templateId !== undefined && input.attachments.length) throw new AppError('template_with_attachments', 'A reply template is sent as it is, without attachments.', 422);
+  const invalid = input.templateId === undefined && checkMessageText(input.body, input.attachments.length > 0);
   if (invalid) throw fromRefusal(invalid);
   const now = ctx.clock.now();
   return runAction(ctx, async (tx, emit) => {
@@ -58,6 +64,12 @@ export async function postAgentMessage(
     const again = await existingByClientId(tx, c.id, input.clientId);
     if (again) return { message: presentWithNames(again, { [viewer.id]: viewer.name }), conversation: patchOf(c), created: false };
     await checkReplyTo(tx, c.id, input.replyToId);
+    let body = input.body;
+    if (input.templateId !== undefined) {
+      body = await renderReplyTemplate(tx, c, viewer.name, input.templateId);
+      const bad = checkMessageText(body);
+      if (bad) throw fromRefusal(bad);
+    }
 
     const next = { ...c };
     let reopened = false;
@@ -71,6 +83,8 @@ export async function postAgentMessage(
       }
       const t = transition({ status: c.status as never, assigneeId: c.assignee_id }, { kind: 'agentReply' });
       if (!t.ok) throw fromRefusal(t);
+      const closedWindow = input.templateId === undefined && checkMessagingWindow(c.channel, c.last_customer_message_at, now);
+      if (closedWindow) throw fromRefusal(closedWindow);
       reopened = c.status === 'closed';
       next.status = t.state.status;
       next.last_agent_message_at = now;
@@ -85,7 +99,7 @@ export async function postAgentMessage(
       sender_kind: 'agent',
       sender_user_id: viewer.id,
       sender_contact_id: null,
-      body: input.body,
+      body,
       internal: input.internal ? 1 : 0,
       reply_to_id: input.replyToId ?? null,
       attachments: JSON.stringify(input.attachments),

@@ -6,6 +6,7 @@ import * as composer from './migrations/004_composer.ts';
 import * as alertOrder from './migrations/005_alert_order.ts';
 import * as listFilters from './migrations/006_list_filters.ts';
 import * as personalQuickReplies from './migrations/007_personal_quick_replies.ts';
+import * as replyTemplates from './migrations/008_reply_templates.ts';
 import type { Dialect } from './db.ts';
 
 /** Migrations are listed in code, so they ship with the bundle and run the same on both engines. */
@@ -18,6 +19,7 @@ function provider(dialect: Dialect): MigrationProvider {
     '005_alert_order': { up: (db) => alertOrder.up(db) },
     '006_list_filters': { up: (db) => listFilters.up(db) },
     '007_personal_quick_replies': { up: (db) => personalQuickReplies.up(db) },
+    '008_reply_templates': { up: (db) => replyTemplates.up(db) },
   };
   return { getMigrations: async () => all };
 }

@@ -7,12 +7,14 @@ import { requireAdmin, requireAuth, viewerOf } from '../auth.ts';
 import type { Services } from '../services.ts';
 import { AppError } from '../../errors.ts';
 
+const notShared = () => new AppError('template_not_shared', 'Only shared canned messages can be reply templates; a personal quick reply cannot.', 422);
+
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
 const tags = ['composer'];
 
-/** The tables of migrations 004 and 007, typed here so the shared schema stays untouched. */
+/** The tables of migrations 004, 007 and 008, typed here so the shared schema stays untouched. */
 interface ComposerTables {
-  canned_messages: { id: number; title: string; body: string; created_by: number | null; owner_id: number | null; created_at: number; updated_at: number };
+  canned_messages: { id: number; title: string; body: string; created_by: number | null; owner_id: number | null; template: number; created_at: number; updated_at: number };
   composer_settings: { key: string; value: string; updated_at: number };
 }
 
@@ -21,6 +23,7 @@ const present = (r: ComposerTables['canned_messages']): CannedMessage => ({
   title: r.title,
   body: r.body,
   ownerId: r.owner_id === null ? null : Number(r.owner_id),
+  template: Boolean(Number(r.template)),
   createdAt: Number(r.created_at),
   updatedAt: Number(r.updated_at),
 });
@@ -30,6 +33,8 @@ const present = (r: ComposerTables['canned_messages']): CannedMessage => ({
  * Personal quick replies (seed 002) are canned messages with an owner: any user adds, changes and
  * deletes their own; nobody else sees them, so someone else's answers 404 like an unseen
  * conversation, while a shared one changed by a non-administrator answers 403.
+ * Reply templates (seed 001) are shared canned messages an administrator marked `template`; a
+ * personal quick reply cannot be one (422 `template_not_shared`).
  * The sensitive-data check and the clean-up run the pure functions of packages/core, so the agent
  * app (which may not import core) asks here.
  */
@@ -77,19 +82,21 @@ export function composerRoutes(s: Services): FastifyPluginAsyncZod {
     });
     app.post('/canned-messages', { schema: { tags, summary: 'Add a canned message (admin) or a personal quick reply (anyone)', body: CannedMessageCreate, response: { 201: CannedMessage, ...errors } } }, async (req, reply) => {
       const v = req.body.personal ? viewerOf(req) : requireAdmin(req);
+      if (req.body.personal && req.body.template) throw notShared();
       const now = s.clock.now();
       const row = await db
         .insertInto('canned_messages')
-        .values({ title: req.body.title, body: req.body.body, created_by: v.id, owner_id: req.body.personal ? v.id : null, created_at: now, updated_at: now } as never)
+        .values({ title: req.body.title, body: req.body.body, created_by: v.id, owner_id: req.body.personal ? v.id : null, template: req.body.template ? 1 : 0, created_at: now, updated_at: now } as never)
         .returningAll()
         .executeTakeFirstOrThrow();
       return reply.code(201).send(present(row));
     });
     app.put('/canned-messages/:id', { schema: { tags, summary: 'Change a shared canned message (admin) or your own quick reply', params: IdParams, body: CannedMessageInput, response: { 200: CannedMessage, ...errors } } }, async (req) => {
-      await writable(req, req.params.id);
+      const before = await writable(req, req.params.id);
+      if (before.owner_id !== null && req.body.template) throw notShared();
       const row = await db
         .updateTable('canned_messages')
-        .set({ title: req.body.title, body: req.body.body, updated_at: s.clock.now() })
+        .set({ title: req.body.title, body: req.body.body, ...(req.body.template === undefined ? {} : { template: req.body.template ? 1 : 0 }), updated_at: s.clock.now() })
         .where('id', '=', req.params.id)
         .returningAll()
         .executeTakeFirst();
