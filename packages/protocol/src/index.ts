@@ -9,4 +9,3 @@ export * from './widget.ts';
 export * from './composer.ts';
 export * from './directory.ts';
 export * from './templates.ts';
-export * from './channels.ts';
