@@ -344,7 +344,8 @@ const hours = () => {
 
 function status() {
   const c = s.config!;
-  const text = !c.openNow ? t('closed') : c.agentsAvailable ? t('online') : t('away');
+  // Outside office hours the administrators' away message, when they wrote one (always as text).
+  const text = !c.openNow ? c.awayMessage || t('closed') : c.agentsAvailable ? t('online') : t('away');
   return h('div', { class: `status ${c.openNow && c.agentsAvailable ? 'on' : 'off'}`, role: 'status' }, text);
 }
 

@@ -9,3 +9,4 @@ export * from './widget.ts';
 export * from './composer.ts';
 export * from './directory.ts';
 export * from './templates.ts';
+export * from './channels.ts';

@@ -34,6 +34,7 @@ export const WidgetSettings = z
     queueId: Id.nullable().default(null).describe('Queue new chats wait in (null: the first queue)'),
     officeHours: OfficeHours.default(() => ({ timezone: 'UTC', days: { ...NINE_TO_FIVE } })).describe('Shown before a chat starts (seed 003)'),
     alwaysOpen: z.boolean().default(true).describe('Ignore office hours'),
+    awayMessage: z.string().trim().max(300).default('').describe('Shown by the widget outside office hours (empty: the standard "We are closed now")'),
     preChatForm: z.enum(['off', 'optional', 'required']).default('optional').describe('Ask name and email before the chat'),
     identityVerification: z.boolean().default(false).describe('Require setUser ids to be signed with the identity secret (HMAC-SHA256, hex)'),
     identitySecret: z.string().min(16).max(200).nullable().default(null),
@@ -58,10 +59,11 @@ export const WidgetConfig = z
     officeHours: OfficeHours,
     alwaysOpen: z.boolean(),
     openNow: z.boolean(),
+    awayMessage: z.string().describe('Shown outside office hours; empty for the standard words'),
     agentsAvailable: z.boolean().describe('Someone is available to answer now'),
     preChatForm: z.enum(['off', 'optional', 'required']),
     identityVerification: z.boolean(),
-    maxAttachmentBytes: z.number(),
+    maxAttachmentBytes: z.number().describe("The widget's cap, never above the largest file web chat allows"),
     attachmentTypes: z.array(z.string()),
   })
   .meta({ id: 'WidgetConfig' });

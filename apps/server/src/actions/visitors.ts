@@ -14,6 +14,7 @@ import {
 } from '@switchboard/protocol';
 import type {} from '../store/customerSchema.ts';
 import { AppError, notFound } from '../errors.ts';
+import { classOf, limitsFor } from '../attachments/limits.ts';
 import type { Db, Tx } from '../store/db.ts';
 import type { ConversationRow } from '../store/conversations.ts';
 import { hashToken, newToken } from '../auth/secrets.ts';
@@ -81,6 +82,7 @@ export async function widgetConfig(db: Db, now: number): Promise<WidgetConfig> {
     agentsAvailable = !!someone;
   }
   const openNow = s.alwaysOpen || isOpenAt(s.officeHours, now);
+  const web = await limitsFor(db, 'web');
   return {
     title: s.title,
     greeting: s.greeting,
@@ -88,11 +90,12 @@ export async function widgetConfig(db: Db, now: number): Promise<WidgetConfig> {
     officeHours: s.officeHours,
     alwaysOpen: s.alwaysOpen,
     openNow,
+    awayMessage: s.awayMessage,
     agentsAvailable: openNow && agentsAvailable,
     preChatForm: s.preChatForm,
     identityVerification: s.identityVerification,
-    maxAttachmentBytes: s.maxAttachmentBytes,
-    attachmentTypes: s.attachmentTypes,
+    maxAttachmentBytes: Math.min(s.maxAttachmentBytes, Math.max(0, ...Object.values(web).filter((l) => l.allowed).map((l) => l.maxBytes))),
+    attachmentTypes: s.attachmentTypes.filter((type) => web[classOf(type)].allowed),
   };
 }
 

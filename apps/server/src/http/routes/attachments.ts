@@ -5,17 +5,16 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import multipart from '@fastify/multipart';
 import { fileTypeFromBuffer } from 'file-type';
 import { z } from 'zod';
-import { Attachment, ErrorBody, IdParams } from '@switchboard/protocol';
-import { requireAuth, viewerOf } from '../auth.ts';
+import { Attachment, AttachmentLimitsView, ChannelSettings, ErrorBody, IdParams, MAX_ATTACHMENT_BYTES, UpdateChannelSettingsRequest } from '@switchboard/protocol';
+import { requireAdmin, requireAuth, viewerOf } from '../auth.ts';
 import type { Services } from '../services.ts';
 import { AppError } from '../../errors.ts';
 import { visibleConversation } from '../../actions/context.ts';
-import { CHANNEL_NAMES, CLASS_NAMES, INLINE_TYPES, attachmentLimits, classOf } from '../../attachments/limits.ts';
+import { CHANNEL_NAMES, CLASS_NAMES, INLINE_TYPES, classOf, limitsFor, loadChannelSettings, saveChannelSettings, sizeText } from '../../attachments/limits.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody, 422: ErrorBody };
 const tags = ['attachments'];
 const KEY = /^[a-f0-9]{32}$/;
-const mb = (n: number) => `${Math.round((n / (1024 * 1024)) * 10) / 10} MB`;
 
 /** Text files have no magic number: valid UTF-8 without NUL bytes is text, anything else is bytes. */
 function looksLikeText(buf: Buffer): boolean {
@@ -37,16 +36,40 @@ const safeName = (name: string) => name.replace(/[\u0000-\u001f\u007f"\\/]/g, '_
  */
 export function attachmentRoutes(s: Services): FastifyPluginAsyncZod {
   return async (app) => {
-    const limits = attachmentLimits();
-    const largest = Math.max(...Object.values(limits).flatMap((l) => Object.values(l)));
-    await app.register(multipart, { limits: { files: 1, fileSize: largest, fields: 5, fieldSize: 1024 } });
+    // The largest size any channel may ever allow; each upload is then held to its channel's stored limits.
+    await app.register(multipart, { limits: { files: 1, fileSize: MAX_ATTACHMENT_BYTES, fields: 5, fieldSize: 1024 } });
     app.addHook('preHandler', requireAuth);
     const root = path.resolve(s.config.dataDir, 'attachments');
 
     app.get(
       '/attachments/limits',
-      { schema: { tags, summary: 'Largest attachment per channel and kind (bytes)', response: { 200: z.record(z.string(), z.object({ image: z.number(), audio: z.number(), video: z.number(), file: z.number() })), ...errors } } },
-      async () => limits,
+      { schema: { tags, summary: 'Largest attachment per channel and kind (bytes); a kind that may not be sent is left out', response: { 200: AttachmentLimitsView, ...errors } } },
+      async () => {
+        const { channels } = await loadChannelSettings(s.store.db);
+        return Object.fromEntries(Object.entries(channels).map(([c, l]) => [c, Object.fromEntries(Object.entries(l).filter(([, v]) => v.allowed).map(([k, v]) => [k, v.maxBytes]))]));
+      },
+    );
+
+    app.get(
+      '/settings/channels',
+      { schema: { tags: ['settings'], summary: 'Attachment limits of every channel: largest size per kind and whether the kind is allowed', response: { 200: ChannelSettings, ...errors } } },
+      async () => loadChannelSettings(s.store.db),
+    );
+    app.put(
+      '/settings/channels',
+      {
+        schema: {
+          tags: ['settings'],
+          summary: 'Change channels’ attachment limits (administrators)',
+          description: 'Only the channels sent change; each is sent whole. Sizes are bytes, 1 KB to 100 MB. Uploads follow at once.',
+          body: UpdateChannelSettingsRequest,
+          response: { 200: ChannelSettings, ...errors },
+        },
+      },
+      async (req) => {
+        requireAdmin(req);
+        return saveChannelSettings(s.actions, req.body);
+      },
     );
 
     app.post(
@@ -56,23 +79,27 @@ export function attachmentRoutes(s: Services): FastifyPluginAsyncZod {
         const c = await visibleConversation(s.actions, viewerOf(req), req.params.id);
         if (!req.isMultipart()) throw new AppError('validation_failed', 'Send the file as multipart/form-data.', 415);
         const channel = c.channel as string;
-        const lim = limits[channel] ?? limits.api!;
-        const most = Math.max(...Object.values(lim));
+        const channelName = CHANNEL_NAMES[channel] ?? channel;
+        const lim = await limitsFor(s.store.db, channel);
+        const allowed = Object.values(lim).filter((l) => l.allowed);
+        if (!allowed.length) throw new AppError('attachment_type_not_allowed', `Files cannot be sent on ${channelName}.`, 422);
+        const most = Math.max(...allowed.map((l) => l.maxBytes));
         const part = await req.file({ limits: { fileSize: most } });
         if (!part) throw new AppError('validation_failed', 'No file in the request.', 400);
         let buf: Buffer;
         try {
           buf = await part.toBuffer();
         } catch (e) {
-          if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError('attachment_too_large', `Files sent on ${CHANNEL_NAMES[channel] ?? channel} can be at most ${mb(most)}.`, 413);
+          if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError('attachment_too_large', `Files sent on ${channelName} can be at most ${sizeText(most)}.`, 413, { limit: most });
           throw e;
         }
         if (!buf.length) throw new AppError('validation_failed', 'The file is empty.', 400);
         const sniffed = await fileTypeFromBuffer(buf);
         const contentType = sniffed?.mime ?? (looksLikeText(buf) ? 'text/plain' : 'application/octet-stream');
         const kind = classOf(contentType);
-        if (buf.length > lim[kind]) {
-          throw new AppError('attachment_too_large', `${CLASS_NAMES[kind]} sent on ${CHANNEL_NAMES[channel] ?? channel} can be at most ${mb(lim[kind])}; this one is ${mb(buf.length)}.`, 413, { limit: lim[kind], size: buf.length, kind });
+        if (!lim[kind].allowed) throw new AppError('attachment_type_not_allowed', `${CLASS_NAMES[kind]} cannot be sent on ${channelName}.`, 422, { kind });
+        if (buf.length > lim[kind].maxBytes) {
+          throw new AppError('attachment_too_large', `${CLASS_NAMES[kind]} sent on ${channelName} can be at most ${sizeText(lim[kind].maxBytes)}; this one is ${sizeText(buf.length)}.`, 413, { limit: lim[kind].maxBytes, size: buf.length, kind });
         }
         const key = crypto.randomBytes(16).toString('hex');
         const dir = path.join(root, String(c.id));

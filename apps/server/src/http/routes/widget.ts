@@ -22,6 +22,7 @@ import {
 } from '@switchboard/protocol';
 import type {} from '../../store/customerSchema.ts';
 import { AppError, notFound } from '../../errors.ts';
+import { CHANNEL_NAMES, CLASS_NAMES, classOf, limitsFor, sizeText } from '../../attachments/limits.ts';
 import type { Services } from '../services.ts';
 import {
   createVisitorSession,
@@ -210,6 +211,13 @@ export function widgetRoutes(s: Services): FastifyPluginAsyncZod {
         const data = Buffer.from(req.body.data, 'base64');
         const type = req.body.contentType.toLowerCase();
         if (!settings.attachmentTypes.includes(type)) throw new AppError('attachment_type_not_allowed', `Files of type ${type} cannot be sent here.`, 422, { allowed: settings.attachmentTypes });
+        // The web chat channel's limits (administration, Channels) and the widget's own cap both hold.
+        const web = await limitsFor(s.store.db, 'web');
+        const kind = classOf(type);
+        if (!web[kind].allowed) throw new AppError('attachment_type_not_allowed', `${CLASS_NAMES[kind]} cannot be sent on ${CHANNEL_NAMES.web}.`, 422, { kind });
+        if (data.length > web[kind].maxBytes) {
+          throw new AppError('attachment_too_large', `${CLASS_NAMES[kind]} sent on ${CHANNEL_NAMES.web} can be at most ${sizeText(web[kind].maxBytes)}; this one is ${sizeText(data.length)}.`, 413, { limit: web[kind].maxBytes, size: data.length, kind });
+        }
         if (data.length > settings.maxAttachmentBytes) throw new AppError('attachment_too_large', `Files may be at most ${Math.round(settings.maxAttachmentBytes / 1024)} KB.`, 413);
         const key = crypto.randomBytes(24).toString('base64url');
         await s.store.db
