@@ -609,7 +609,8 @@ function TagsAndLabels({ dir, reload, fail, toast }: { dir: Directory; reload: (
 
 function Canned({ fail }: { fail: (e: unknown) => void }) {
   const [items, setItems] = useState<CannedMessage[]>([]);
-  const [editing, setEditing] = useState<{ id: number | null; title: string; body: string }>({ id: null, title: '', body: '' });
+  const blank = { id: null, title: '', body: '', template: false, personal: false };
+  const [editing, setEditing] = useState<{ id: number | null; title: string; body: string; template: boolean; personal: boolean }>(blank);
   const load = () => api.cannedMessages().then((r) => setItems(r.items), fail);
   useEffect(() => {
     void load();
@@ -618,10 +619,11 @@ function Canned({ fail }: { fail: (e: unknown) => void }) {
   async function save(e: FormEvent) {
     e.preventDefault();
     try {
-      const input = { title: editing.title, body: editing.body };
+      // A reply template (seed 001) is a shared canned message marked by an administrator.
+      const input = { title: editing.title, body: editing.body, ...(editing.personal ? {} : { template: editing.template }) };
       if (editing.id === null) await api.createCannedMessage(input);
       else await api.updateCannedMessage(editing.id, input);
-      setEditing({ id: null, title: '', body: '' });
+      setEditing(blank);
       await load();
     } catch (err) {
       fail(err);
@@ -636,9 +638,10 @@ function Canned({ fail }: { fail: (e: unknown) => void }) {
               <div>
                 <strong>{m.title}</strong>
                 {m.ownerId !== null && <span className="muted small"> · your personal quick reply</span>}
+                {m.template && <span className="badge template">Reply template</span>}
                 <p className="muted">{m.body}</p>
               </div>
-              <button className="btn small" onClick={() => setEditing({ id: m.id, title: m.title, body: m.body })}>
+              <button className="btn small" onClick={() => setEditing({ id: m.id, title: m.title, body: m.body, template: m.template, personal: m.ownerId !== null })}>
                 Edit
               </button>
               <button className="btn small danger" onClick={() => void api.deleteCannedMessage(m.id).then(load, fail)}>
@@ -659,6 +662,12 @@ function Canned({ fail }: { fail: (e: unknown) => void }) {
             <span>Message</span>
             <textarea required rows={4} maxLength={2000} value={editing.body} onChange={(e) => setEditing({ ...editing, body: e.target.value })} />
           </label>
+          {!editing.personal && (
+            <label className="check">
+              <input type="checkbox" checked={editing.template} onChange={(e) => setEditing({ ...editing, template: e.target.checked })} />
+              <span>Reply template — approved text agents may send on WhatsApp after the customer’s 24-hour window has closed</span>
+            </label>
+          )}
           <p className="muted small">
             Variables: <code>{'{{first_name}}'}</code> <code>{'{{last_name}}'}</code> <code>{'{{email}}'}</code> <code>{'{{phone}}'}</code> <code>{'{{agent_name}}'}</code> and custom attributes <code>{'{{attr.key}}'}</code>.
           </p>
