@@ -91,7 +91,12 @@ describe('reply templates and the WhatsApp 24-hour window', () => {
     const id = await customerWrites('whatsapp', 'tpl-wa');
     expect((await reply(id, { body: 'Within the window' })).status).toBe(201);
 
+    const open = await agent.api('GET', `/api/v1/conversations/${id}/messaging-window`);
+    expect(open.body).toMatchObject({ freeForm: true, now: t.clock.now() });
+    expect(open.body.closesAt).toBe(t.clock.now() + 24 * HOUR);
+
     t.clock.advance(24 * HOUR + 60_000);
+    expect((await agent.api('GET', `/api/v1/conversations/${id}/messaging-window`)).body.freeForm).toBe(false);
     const late = await reply(id, { body: 'Are you still there?' });
     expect(late.status).toBe(422);
     expect(late.body.error.code).toBe('outside_messaging_window');
@@ -125,9 +130,16 @@ describe('reply templates and the WhatsApp 24-hour window', () => {
     expect(tpl.body.body).toBe('Hi Quiet, this is Martha Jones following up on your  plan.');
   });
 
+  it('tells the window only to those who may see the conversation', async () => {
+    const id = await customerWrites('whatsapp', 'tpl-wa-private');
+    const outsider = await signIn(t, await createUser(t, 'agent', 'Otto Outsider'));
+    expect((await outsider.api('GET', `/api/v1/conversations/${id}/messaging-window`)).status).toBe(404);
+  });
+
   it('does not apply to web chat', async () => {
     const id = await customerWrites('web', 'tpl-web-old');
     t.clock.advance(72 * HOUR);
+    expect((await agent.api('GET', `/api/v1/conversations/${id}/messaging-window`)).body).toMatchObject({ freeForm: true, closesAt: null });
     const late = await reply(id, { body: 'Sorry for the wait!' });
     expect(late.status).toBe(201);
     expect(late.body.body).toBe('Sorry for the wait!');

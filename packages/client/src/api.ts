@@ -30,6 +30,7 @@ export type UpdateQueueRoutingInput = z.input<typeof P.UpdateQueueRoutingRequest
 export type CannedMessage = P.CannedMessage;
 export type CannedMessageInput = z.input<typeof P.CannedMessageInput>;
 export type CannedMessageCreate = z.input<typeof P.CannedMessageCreate>;
+export type MessagingWindow = P.MessagingWindow;
 export type ComposerRules = P.ComposerRules;
 export type SensitiveFinding = P.SensitiveFinding;
 export type Attachment = z.infer<typeof P.Attachment>;
@@ -236,6 +237,10 @@ export class ApiClient {
   // --- composer: canned messages (seed 004), sensitive data and Clean up input (seed 001)
   cannedMessages(): Promise<{ items: CannedMessage[] }> {
     return this.request('GET', '/canned-messages');
+  }
+  /** Seed 004's WhatsApp 24-hour window for this conversation, by the server's clock. */
+  messagingWindow(id: number): Promise<MessagingWindow> {
+    return this.request('GET', `/conversations/${id}/messaging-window`);
   }
   /** `personal: true` adds the caller's own quick reply; without it only administrators may add. */
   createCannedMessage(input: CannedMessageCreate): Promise<CannedMessage> {

@@ -49,3 +49,16 @@ export type SensitiveFinding = z.infer<typeof SensitiveFinding>;
 export const ComposerTextRequest = z.object({ text: z.string().max(20_000) });
 export const SensitiveCheck = z.object({ findings: z.array(SensitiveFinding) }).meta({ id: 'SensitiveCheck' });
 export const CleanedText = z.object({ text: z.string() });
+
+/**
+ * Seed 004's WhatsApp 24-hour window for one conversation, by the server's clock: `closesAt` null
+ * means the channel has none; at or after it only a reply template may be sent to the customer.
+ */
+export const MessagingWindow = z
+  .object({
+    freeForm: z.boolean().describe('A free-form reply may be sent now'),
+    closesAt: Timestamp.nullable().describe('When free-form replies stop (0: the customer has never written); null without a window'),
+    now: Timestamp.describe('The server’s clock, so the app can tell when the window closes whatever its own clock says'),
+  })
+  .meta({ id: 'MessagingWindow' });
+export type MessagingWindow = z.infer<typeof MessagingWindow>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MESSAGING_WINDOW_MS, canSendFreeForm, checkMessagingWindow } from './window.ts';
+import { MESSAGING_WINDOW_MS, canSendFreeForm, checkMessagingWindow, messagingWindowClosesAt } from './window.ts';
 
 const NOW = 1_800_000_000_000;
 const H = 60 * 60 * 1000;
@@ -20,6 +20,9 @@ describe('canSendFreeForm (seed 004: the WhatsApp 24-hour window)', () => {
     expect(canSendFreeForm(channel, last, NOW)).toBe(expected);
     const refusal = checkMessagingWindow(channel, last, NOW);
     expect(refusal === null).toBe(expected);
+    // The closing time the agent app is told agrees with the rule.
+    const closesAt = messagingWindowClosesAt(channel, last);
+    expect(closesAt === null || NOW < closesAt).toBe(expected);
     if (refusal) expect(refusal.code).toBe('outside_messaging_window');
   });
 

@@ -19,6 +19,15 @@ export function canSendFreeForm(channel: string, lastCustomerMessageAt: number |
   return now - lastCustomerMessageAt < MESSAGING_WINDOW_MS;
 }
 
+/**
+ * When free-form replies stop being allowed: null on a channel without a window, 0 when the customer
+ * has never written (closed from the start), else 24 hours after their last message.
+ */
+export function messagingWindowClosesAt(channel: string, lastCustomerMessageAt: number | null): number | null {
+  if (!WINDOWED_CHANNELS.has(channel)) return null;
+  return lastCustomerMessageAt == null ? 0 : lastCustomerMessageAt + MESSAGING_WINDOW_MS;
+}
+
 /** The refusal for a free-form reply outside the window, or null when it may be sent. */
 export function checkMessagingWindow(channel: string, lastCustomerMessageAt: number | null, now: number): Refusal | null {
   if (canSendFreeForm(channel, lastCustomerMessageAt, now)) return null;

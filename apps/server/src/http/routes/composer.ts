@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { canAdminister, cleanUpInput, findSensitive } from '@switchboard/core';
-import { CannedMessage, CannedMessageCreate, CannedMessageInput, CleanedText, ComposerRules, ComposerTextRequest, ErrorBody, IdParams, Ok, SensitiveCheck } from '@switchboard/protocol';
+import { canAdminister, canSendFreeForm, cleanUpInput, findSensitive, messagingWindowClosesAt } from '@switchboard/core';
+import { CannedMessage, CannedMessageCreate, CannedMessageInput, CleanedText, ComposerRules, ComposerTextRequest, ErrorBody, IdParams, MessagingWindow, Ok, SensitiveCheck } from '@switchboard/protocol';
 import { requireAdmin, requireAuth, viewerOf } from '../auth.ts';
 import type { Services } from '../services.ts';
 import { AppError } from '../../errors.ts';
+import { visibleConversation } from '../../actions/context.ts';
 
 const notShared = () => new AppError('template_not_shared', 'Only shared canned messages can be reply templates; a personal quick reply cannot.', 422);
 
@@ -109,6 +110,16 @@ export function composerRoutes(s: Services): FastifyPluginAsyncZod {
       if (!Number(r.numDeletedRows)) throw new AppError('not_found', 'No such canned message.', 404);
       return { ok: true as const };
     });
+
+    app.get(
+      '/conversations/:id/messaging-window',
+      { schema: { tags, summary: 'Whether a free-form reply may be sent now (WhatsApp 24-hour window, seed 004)', params: IdParams, response: { 200: MessagingWindow, ...errors } } },
+      async (req) => {
+        const c = await visibleConversation(s.actions, viewerOf(req), req.params.id);
+        const now = s.clock.now();
+        return { freeForm: canSendFreeForm(c.channel, c.last_customer_message_at, now), closesAt: messagingWindowClosesAt(c.channel, c.last_customer_message_at), now };
+      },
+    );
 
     app.get('/composer/rules', { schema: { tags, summary: 'Words and patterns to avoid, and what Clean up input removes', response: { 200: ComposerRules, ...errors } } }, async () => rules());
     app.put('/composer/rules', { schema: { tags, summary: 'Set the composer rules (admin)', body: ComposerRules, response: { 200: ComposerRules, ...errors } } }, async (req) => {
