@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { addMessage, fillTemplate, setDraft, type AttachmentLimits, type CannedMessage, type SensitiveFinding } from '@switchboard/client';
-import { CHANNELS, Modal } from './ui.tsx';
+import { CHANNELS, Modal, fullTime } from './ui.tsx';
 import type { Contact, Conversation } from './types.ts';
 import type { Update } from './Workspace.tsx';
 import { api } from './api.ts';
@@ -21,6 +21,30 @@ interface Props {
 /** How often "typing" is said again while the agent keeps typing, and when silence means "stopped". */
 const TYPING_REPEAT_MS = 3000;
 const TYPING_IDLE_MS = 4000;
+
+/**
+ * Seed 004's WhatsApp 24-hour window, as the server sees it: asked when the conversation opens and
+ * whenever the customer writes, then followed on the server's clock (the browser's may differ), so
+ * the composer notices the moment it closes. `closed` is false until the server has answered.
+ */
+function useMessagingWindow(id: number, lastCustomerMessageAt: number | null) {
+  const [w, setW] = useState<{ closesAt: number | null; offset: number } | null>(null);
+  const [, tick] = useState(0);
+  const refresh = useCallback(() => {
+    api.messagingWindow(id).then((r) => setW({ closesAt: r.closesAt, offset: r.now - Date.now() }), () => {});
+  }, [id]);
+  useEffect(() => {
+    setW(null);
+    refresh();
+  }, [refresh, lastCustomerMessageAt]);
+  useEffect(() => {
+    const ms = w && w.closesAt !== null ? w.closesAt - (Date.now() + w.offset) : 0;
+    if (ms <= 0) return;
+    const t = setTimeout(() => tick((n) => n + 1), Math.min(ms + 50, 2 ** 31 - 1));
+    return () => clearTimeout(t);
+  }, [w]);
+  return { closed: w !== null && w.closesAt !== null && w.closesAt <= Date.now() + w.offset, refresh };
+}
 
 /** The text with each finding wrapped in <mark>, for the layer behind the textarea. */
 function highlighted(text: string, findings: SensitiveFinding[]): ReactNode[] {
@@ -46,6 +70,7 @@ export function Composer({ c, contact, agentName, update, fail, quote = null, cl
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [picker, setPicker] = useState(false);
+  const [templatePicker, setTemplatePicker] = useState(false);
   const [emoji, setEmoji] = useState(false);
   const [check, setCheck] = useState<{ text: string; findings: SensitiveFinding[] }>({ text: '', findings: [] });
   const [warned, setWarned] = useState(false);
@@ -58,6 +83,9 @@ export function Composer({ c, contact, agentName, update, fail, quote = null, cl
   const [attaching, setAttaching] = useState<File | null>(null);
   const [dragging, setDragging] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
+  const messagingWindow = useMessagingWindow(c.id, c.lastCustomerMessageAt);
+  // Outside the window only a reply template reaches the customer; notes are never held back.
+  const freeFormBlocked = messagingWindow.closed && !internal && !blocked;
 
   // The draft may arrive after the composer mounted (conversation fetched on reload).
   useEffect(() => {
@@ -163,7 +191,7 @@ export function Composer({ c, contact, agentName, update, fail, quote = null, cl
   const findings = !internal && check.text === text ? check.findings : [];
 
   async function send(anyway = false) {
-    if (sending || empty || tooLong || (blocked && !internal)) return;
+    if (sending || empty || tooLong || (blocked && !internal) || freeFormBlocked) return;
     const body = text;
     if (!internal && !anyway) {
       // Never send on a stale check: ask again if the text moved on since.
@@ -200,11 +228,42 @@ export function Composer({ c, contact, agentName, update, fail, quote = null, cl
     } catch (e) {
       const code = (e as { code?: string }).code;
       setError(code ? (e as Error).message : 'The message was not sent. Try again.');
+      if (code === 'outside_messaging_window') messagingWindow.refresh();
       if (!code) fail(e);
     } finally {
       setSending(false);
       ref.current?.focus();
     }
+  }
+
+  /** Sends a reply template as it is: the server fills its variables, so the approved text is what goes out. */
+  async function sendTemplate(m: CannedMessage) {
+    setTemplatePicker(false);
+    setSending(true);
+    setError(null);
+    try {
+      stopTyping();
+      const sent = await api.postMessage(c.id, { templateId: m.id, ...(quote ? { replyToId: quote.id } : {}), clientId: `web-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}` });
+      clearQuote();
+      update((s) => addMessage(s, sent));
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      setError(code ? (e as Error).message : 'The template was not sent. Try again.');
+      if (!code) fail(e);
+    } finally {
+      setSending(false);
+      ref.current?.focus();
+    }
+  }
+
+  /** Seed 001's Reply Template: outside the window it is sent at once, otherwise it goes into the reply to finish. */
+  function pickTemplate(m: CannedMessage) {
+    if (freeFormBlocked) {
+      void sendTemplate(m);
+      return;
+    }
+    setTemplatePicker(false);
+    insertAtCaret(fillTemplate(m.body, { contact: contact ?? c.contact, agentName }));
   }
 
   /** Puts text at the caret (or over the selection) and the caret after it. */
@@ -317,6 +376,40 @@ export function Composer({ c, contact, agentName, update, fail, quote = null, cl
         />
       )}
       {picker && <CannedPicker onPick={insert} onClose={() => { setPicker(false); ref.current?.focus(); }} />}
+      {templatePicker && (
+        <TemplatePicker
+          sends={freeFormBlocked}
+          preview={(m) => fillTemplate(m.body, { contact: contact ?? c.contact, agentName })}
+          onPick={pickTemplate}
+          onClose={() => {
+            setTemplatePicker(false);
+            ref.current?.focus();
+          }}
+        />
+      )}
+      {freeFormBlocked && (
+        <div className="window-banner" role="status" id={`window-${c.id}`}>
+          <p>
+            <strong>The 24-hour reply window on {CHANNELS[c.channel]?.name ?? c.channel} has closed.</strong>{' '}
+            {c.lastCustomerMessageAt ? `The customer last wrote on ${fullTime(c.lastCustomerMessageAt)}.` : 'The customer has not written yet.'} Until they write again,
+            only an approved reply template can be sent. Internal notes still work.
+          </p>
+          <button
+            type="button"
+            className="btn primary small"
+            disabled={sending}
+            aria-haspopup="true"
+            aria-expanded={templatePicker}
+            onClick={() => {
+              setPicker(false);
+              setEmoji(false);
+              setTemplatePicker((v) => !v);
+            }}
+          >
+            Reply template
+          </button>
+        </div>
+      )}
       {warned && findings.length > 0 && (
         <div className="sensitive-warning" role="alert">
           <div>
@@ -424,9 +517,32 @@ export function Composer({ c, contact, agentName, update, fail, quote = null, cl
             e.target.value = '';
           }}
         />
-        <button type="button" className="btn ghost small" onClick={() => fileInput.current?.click()} disabled={blocked} title="Attach a file (or drop it here)">
+        <button
+          type="button"
+          className="btn ghost small"
+          onClick={() => fileInput.current?.click()}
+          disabled={blocked || freeFormBlocked}
+          title={freeFormBlocked ? 'Outside the 24-hour window only a reply template can be sent' : 'Attach a file (or drop it here)'}
+        >
           Attach file
         </button>
+        {!freeFormBlocked && (
+          <button
+            type="button"
+            className="btn ghost small"
+            disabled={blocked && !internal}
+            aria-haspopup="true"
+            aria-expanded={templatePicker}
+            title="Choose one of the reply templates your administrators approved"
+            onClick={() => {
+              setPicker(false);
+              setEmoji(false);
+              setTemplatePicker((v) => !v);
+            }}
+          >
+            Reply template
+          </button>
+        )}
         <button type="button" className="btn ghost small" onClick={() => void cleanUp()} disabled={empty} title="Reformat pasted text: remove invisible characters, odd spaces and what your administrators listed">
           Clean up input
         </button>
@@ -444,7 +560,13 @@ export function Composer({ c, contact, agentName, update, fail, quote = null, cl
         <span id={`counter-${c.id}`} className={`counter${tooLong ? ' over' : length > MAX_LENGTH * 0.9 ? ' near' : ''}`} aria-live="polite">
           {length} / {MAX_LENGTH}
         </span>
-        <button className="btn primary" type="submit" disabled={sending || empty || tooLong || (blocked && !internal)}>
+        <button
+          className="btn primary"
+          type="submit"
+          disabled={sending || empty || tooLong || (blocked && !internal) || freeFormBlocked}
+          title={freeFormBlocked ? 'Outside the 24-hour window only a reply template can be sent' : undefined}
+          aria-describedby={freeFormBlocked ? `window-${c.id}` : undefined}
+        >
           {internal ? 'Add note' : 'Send'}
         </button>
       </div>
@@ -712,6 +834,88 @@ function CannedPicker({ onPick, onClose }: { onPick: (m: CannedMessage) => void;
           </div>
         </>
       )}
+    </div>
+  );
+}
+
+/**
+ * Seed 001's Reply Template button: the templates administrators approved, searchable, each shown as
+ * the customer will read it. Outside WhatsApp's 24-hour window choosing one sends it at once (the
+ * server fills it again, so the approved text is what goes out); otherwise it goes into the reply.
+ */
+function TemplatePicker({ sends, preview, onPick, onClose }: { sends: boolean; preview: (m: CannedMessage) => string; onPick: (m: CannedMessage) => void; onClose: () => void }) {
+  const [items, setItems] = useState<CannedMessage[] | null>(null);
+  const [q, setQ] = useState('');
+  const [at, setAt] = useState(0);
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    input.current?.focus();
+    api.cannedMessages().then((r) => setItems(r.items.filter((m) => m.template)), () => setItems([]));
+  }, []);
+  const shown = useMemo(() => {
+    const words = q.toLowerCase().split(/\s+/).filter(Boolean);
+    return (items ?? []).filter((m) => words.every((w) => m.title.toLowerCase().includes(w) || m.body.toLowerCase().includes(w)));
+  }, [items, q]);
+  const current = Math.min(at, Math.max(0, shown.length - 1));
+  const selected = shown[current];
+  return (
+    <div
+      className="canned-picker"
+      role="group"
+      aria-label="Reply templates"
+      onKeyDown={(e) => {
+        if (e.key !== 'Escape') return;
+        e.preventDefault();
+        e.stopPropagation();
+        onClose();
+      }}
+    >
+      <input
+        ref={input}
+        type="search"
+        aria-label="Search reply templates"
+        placeholder="Search reply templates…"
+        value={q}
+        onChange={(e) => {
+          setQ(e.target.value);
+          setAt(0);
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+            e.preventDefault();
+            setAt((i) => Math.max(0, Math.min(shown.length - 1, i + (e.key === 'ArrowDown' ? 1 : -1))));
+          } else if (e.key === 'Enter') {
+            e.preventDefault();
+            if (selected) onPick(selected);
+          }
+        }}
+        role="combobox"
+        aria-expanded="true"
+        aria-controls="template-list"
+        aria-activedescendant={selected ? `template-${selected.id}` : undefined}
+      />
+      <ul id="template-list" role="listbox" aria-label="Reply templates list">
+        {items === null && <li className="muted">Loading…</li>}
+        {items !== null && !shown.length && <li className="muted">{items.length ? 'Nothing matches.' : 'No reply templates yet. Administrators add them under Canned messages.'}</li>}
+        {shown.map((m, i) => (
+          <li
+            key={m.id}
+            id={`template-${m.id}`}
+            role="option"
+            aria-selected={i === current}
+            className={i === current ? 'on' : ''}
+            onMouseDown={(e) => {
+              e.preventDefault();
+              onPick(m);
+            }}
+            onMouseEnter={() => setAt(i)}
+          >
+            <strong>{m.title}</strong>
+            <span className="muted">{preview(m)}</span>
+          </li>
+        ))}
+      </ul>
+      <p className="muted small picker-hint">{sends ? 'Choosing a template sends it to the customer as it is.' : 'Choosing a template puts it in your reply.'}</p>
     </div>
   );
 }
