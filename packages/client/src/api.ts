@@ -36,7 +36,12 @@ export type SensitiveFinding = P.SensitiveFinding;
 export type Attachment = z.infer<typeof P.Attachment>;
 export type ChatRequestInfo = P.ChatRequestInfo;
 export type EndSessionInput = z.input<typeof P.EndSessionRequest>;
-export type AttachmentLimits = Record<string, { image: number; audio: number; video: number; file: number }>;
+/** Bytes per kind and channel; a kind the channel does not allow is left out. */
+export type AttachmentLimits = Record<string, Partial<{ image: number; audio: number; video: number; file: number }>>;
+export type ChannelSettings = P.ChannelSettings;
+export type ChannelAttachmentLimits = P.ChannelAttachmentLimits;
+export type WidgetSettingsView = z.infer<typeof P.WidgetSettingsView>;
+export type UpdateWidgetSettingsInput = Partial<P.WidgetSettings>;
 
 /** Filters of GET /conversations, as typed values; arrays are sent comma-separated. */
 export type ConversationFilters = Partial<ConversationListQuery>;
@@ -285,6 +290,21 @@ export class ApiClient {
   // --- attachments
   attachmentLimits(): Promise<AttachmentLimits> {
     return this.request('GET', '/attachments/limits');
+  }
+  /** Every channel's attachment limits (anyone signed in reads; administrators change). */
+  channelSettings(): Promise<ChannelSettings> {
+    return this.request('GET', '/settings/channels');
+  }
+  /** Only the channels sent change, each sent whole. */
+  updateChannelSettings(channels: Partial<ChannelSettings['channels']>): Promise<ChannelSettings> {
+    return this.request('PUT', '/settings/channels', { channels });
+  }
+  /** The widget's settings: office hours, away message… (administrators). */
+  widgetSettings(): Promise<WidgetSettingsView> {
+    return this.request('GET', '/settings/widget');
+  }
+  updateWidgetSettings(patch: UpdateWidgetSettingsInput): Promise<WidgetSettingsView> {
+    return this.request('PUT', '/settings/widget', patch);
   }
   /** Uploads one file (multipart); the server sniffs its type and holds it to the channel's limits. */
   async uploadAttachment(conversationId: number, file: Blob, name: string): Promise<Attachment> {
