@@ -1,11 +1,11 @@
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
-import type { CannedMessage, ComposerRules, Queue, QueueRouting, TagWithKind, LabelDefinition, User } from '@switchboard/client';
+import type { CannedMessage, ChannelAttachmentLimits, ChannelSettings, ComposerRules, Queue, QueueRouting, TagWithKind, LabelDefinition, User, WidgetSettingsView } from '@switchboard/client';
 import type { Directory } from './Workspace.tsx';
 import { api } from './api.ts';
 import { STATUS_LABEL } from './Routing.tsx';
 import { Chip, Modal } from './ui.tsx';
 
-type Tab = 'agents' | 'users' | 'queues' | 'tags' | 'canned' | 'rules';
+type Tab = 'agents' | 'users' | 'queues' | 'tags' | 'canned' | 'rules' | 'channels' | 'hours';
 const TABS: Array<{ tab: Tab; label: string; admin: boolean }> = [
   { tab: 'agents', label: 'Agents now', admin: false },
   { tab: 'users', label: 'Users and roles', admin: false },
@@ -13,6 +13,8 @@ const TABS: Array<{ tab: Tab; label: string; admin: boolean }> = [
   { tab: 'tags', label: 'Tags and labels', admin: true },
   { tab: 'canned', label: 'Canned messages', admin: true },
   { tab: 'rules', label: 'Composer rules', admin: true },
+  { tab: 'channels', label: 'Channels', admin: true },
+  { tab: 'hours', label: 'Office hours', admin: true },
 ];
 
 interface Props {
@@ -43,6 +45,8 @@ export function Admin({ dir, reloadDirectory, fail, toast }: Props) {
         {tab === 'tags' && <TagsAndLabels dir={dir} reload={reloadDirectory} fail={fail} toast={toast} />}
         {tab === 'canned' && <Canned fail={fail} />}
         {tab === 'rules' && <Rules fail={fail} toast={toast} />}
+        {tab === 'channels' && <Channels fail={fail} toast={toast} />}
+        {tab === 'hours' && <OfficeHours fail={fail} toast={toast} />}
       </div>
     </section>
   );
@@ -54,6 +58,31 @@ function Card({ title, children }: { title: string; children: ReactNode }) {
       <h2>{title}</h2>
       {children}
     </div>
+  );
+}
+
+/** A fieldset of checkboxes choosing some of `items` by id (a user's queues, a queue's members). */
+function CheckboxSet({ legend, items, selected, onChange, empty }: { legend: string; items: Array<{ id: number; name: string }>; selected: Set<number>; onChange: (next: Set<number>) => void; empty?: string }) {
+  return (
+    <fieldset className="members">
+      <legend>{legend}</legend>
+      {items.map((it) => (
+        <label key={it.id} className="check">
+          <input
+            type="checkbox"
+            checked={selected.has(it.id)}
+            onChange={(e) => {
+              const next = new Set(selected);
+              if (e.target.checked) next.add(it.id);
+              else next.delete(it.id);
+              onChange(next);
+            }}
+          />
+          {it.name}
+        </label>
+      ))}
+      {!items.length && empty && <span className="muted">{empty}</span>}
+    </fieldset>
   );
 }
 
@@ -245,27 +274,7 @@ function EditUser({ user, dir, reload, fail, toast, onDone }: { user: User; dir:
           <span>Capacity (empty: queue default)</span>
           <input type="number" min={1} max={100} value={f.capacity} onChange={(e) => setF({ ...f, capacity: e.target.value })} />
         </label>
-        <fieldset className="members">
-          <legend>Queues</legend>
-          {dir.queues.map((q) => (
-            <label key={q.id} className="check">
-              <input
-                type="checkbox"
-                checked={queues.has(q.id)}
-                onChange={(e) =>
-                  setQueues((cur) => {
-                    const n = new Set(cur);
-                    if (e.target.checked) n.add(q.id);
-                    else n.delete(q.id);
-                    return n;
-                  })
-                }
-              />
-              {q.name}
-            </label>
-          ))}
-          {!dir.queues.length && <span className="muted">No queues yet.</span>}
-        </fieldset>
+        <CheckboxSet legend="Queues" items={dir.queues} selected={queues} onChange={setQueues} empty="No queues yet." />
         <div className="form-actions">
           <button className="btn primary" type="submit">
             Save user
@@ -422,26 +431,7 @@ function QueueSettings({ queue, dir, reload, fail, toast }: { queue: Queue; dir:
           <input type="number" min={0} step="any" value={minutes(s.inactivityResolveMs)} onChange={(e) => set({ inactivityResolveMs: fromMinutes(e.target.value) })} />
         </label>
       </div>
-      <fieldset className="members">
-        <legend>Members</legend>
-        {dir.users.map((u) => (
-          <label key={u.id} className="check">
-            <input
-              type="checkbox"
-              checked={members.has(u.id)}
-              onChange={(e) =>
-                setMembers((m) => {
-                  const n = new Set(m);
-                  if (e.target.checked) n.add(u.id);
-                  else n.delete(u.id);
-                  return n;
-                })
-              }
-            />
-            {u.name}
-          </label>
-        ))}
-      </fieldset>
+      <CheckboxSet legend="Members" items={dir.users} selected={members} onChange={setMembers} />
       <button className="btn primary" onClick={() => void save()}>
         Save queue
       </button>
@@ -715,6 +705,274 @@ function Rules({ fail, toast }: { fail: (e: unknown) => void; toast: Props['toas
         <div>
           <button className="btn primary" type="submit">
             Save rules
+          </button>
+        </div>
+      </form>
+    </Card>
+  );
+}
+
+// ------------------------------------------------------------ channels (attachment limits)
+
+const LIMIT_CHANNELS: Array<{ id: keyof ChannelSettings['channels']; name: string }> = [
+  { id: 'messenger', name: 'Facebook and Instagram' },
+  { id: 'whatsapp', name: 'WhatsApp Business' },
+  { id: 'telegram', name: 'Telegram' },
+  { id: 'web', name: 'Web chat' },
+  { id: 'portal', name: 'Portal' },
+  { id: 'email', name: 'Email' },
+  { id: 'api', name: 'API' },
+];
+const KINDS: Array<{ id: keyof ChannelAttachmentLimits; name: string }> = [
+  { id: 'image', name: 'Images' },
+  { id: 'audio', name: 'Audio' },
+  { id: 'video', name: 'Videos' },
+  { id: 'file', name: 'Files' },
+];
+const MiB = 1024 * 1024;
+type LimitForm = Record<string, Record<string, { allowed: boolean; mb: string }>>;
+const toForm = (c: ChannelSettings['channels']): LimitForm =>
+  Object.fromEntries(Object.entries(c).map(([ch, l]) => [ch, Object.fromEntries(Object.entries(l).map(([k, v]) => [k, { allowed: v.allowed, mb: String(Math.round((v.maxBytes / MiB) * 1000) / 1000) }]))]));
+
+/** Issue 4 item 8: what each channel accepts: the largest file per kind (MB) and whether the kind is allowed. */
+function Channels({ fail, toast }: { fail: (e: unknown) => void; toast: Props['toast'] }) {
+  const [saved, setSaved] = useState<ChannelSettings['channels'] | null>(null);
+  const [form, setForm] = useState<LimitForm | null>(null);
+  const [errors, setErrors] = useState<string[]>([]);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    api.channelSettings().then((r) => {
+      setSaved(r.channels);
+      setForm(toForm(r.channels));
+    }, fail);
+  }, [fail]);
+  if (!form || !saved) return <p className="muted">Loading…</p>;
+  const set = (ch: string, kind: string, patch: Partial<{ allowed: boolean; mb: string }>) => setForm({ ...form, [ch]: { ...form[ch], [kind]: { ...form[ch]![kind]!, ...patch } } });
+
+  async function save(e: FormEvent) {
+    e.preventDefault();
+    const problems: string[] = [];
+    const changed: Partial<ChannelSettings['channels']> = {};
+    for (const ch of LIMIT_CHANNELS) {
+      const limits = {} as ChannelAttachmentLimits;
+      for (const k of KINDS) {
+        const f = form![ch.id]![k.id]!;
+        const mb = Number(f.mb);
+        const bytes = Math.round(mb * MiB);
+        if (f.mb.trim() === '' || !Number.isFinite(mb) || bytes < 1024 || bytes > 100 * MiB) problems.push(`${k.name} on ${ch.name}: enter a size from 0.001 MB (1 KB) to 100 MB.`);
+        limits[k.id] = { allowed: f.allowed, maxBytes: bytes };
+      }
+      if (JSON.stringify(limits) !== JSON.stringify(saved![ch.id])) changed[ch.id] = limits;
+    }
+    setErrors(problems);
+    if (problems.length) return;
+    if (!Object.keys(changed).length) return toast('Nothing to save: the limits are unchanged.', 'info');
+    setBusy(true);
+    try {
+      const r = await api.updateChannelSettings(changed);
+      setSaved(r.channels);
+      setForm(toForm(r.channels));
+      toast('Channel limits saved. Uploads follow them at once.', 'info');
+    } catch (err) {
+      setErrors([(err as Error).message || 'The limits were not saved. Try again.']);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Card title="Channels">
+      <p className="muted">The largest attachment agents and customers may send on each channel, per kind of file. Untick a kind to refuse it on that channel.</p>
+      <form aria-label="Channel attachment limits" onSubmit={(e) => void save(e)} noValidate>
+        <table className="admin-table channel-limits" aria-label="Attachment limits per channel">
+          <thead>
+            <tr>
+              <th scope="col">Channel</th>
+              {KINDS.map((k) => (
+                <th key={k.id} scope="col">
+                  {k.name} (MB)
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {LIMIT_CHANNELS.map((ch) => (
+              <tr key={ch.id}>
+                <th scope="row">{ch.name}</th>
+                {KINDS.map((k) => {
+                  const f = form[ch.id]![k.id]!;
+                  return (
+                    <td key={k.id}>
+                      <span className="limit-cell">
+                        <input type="checkbox" aria-label={`${k.name} allowed on ${ch.name}`} checked={f.allowed} onChange={(e) => set(ch.id, k.id, { allowed: e.target.checked })} />
+                        <input
+                          type="number"
+                          inputMode="decimal"
+                          min={0.001}
+                          max={100}
+                          step="any"
+                          aria-label={`Largest ${k.name.toLowerCase()} on ${ch.name} (MB)`}
+                          value={f.mb}
+                          disabled={!f.allowed}
+                          onChange={(e) => set(ch.id, k.id, { mb: e.target.value })}
+                        />
+                      </span>
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {errors.length > 0 && (
+          <div className="form-errors" role="alert">
+            {errors.map((x) => (
+              <p key={x}>{x}</p>
+            ))}
+          </div>
+        )}
+        <div className="form-actions">
+          <button className="btn primary" type="submit" disabled={busy}>
+            {busy ? 'Saving…' : 'Save channels'}
+          </button>
+        </div>
+      </form>
+    </Card>
+  );
+}
+
+// ------------------------------------------------------------ office hours (the widget)
+
+const WEEK: Array<{ id: 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun'; name: string }> = [
+  { id: 'mon', name: 'Monday' },
+  { id: 'tue', name: 'Tuesday' },
+  { id: 'wed', name: 'Wednesday' },
+  { id: 'thu', name: 'Thursday' },
+  { id: 'fri', name: 'Friday' },
+  { id: 'sat', name: 'Saturday' },
+  { id: 'sun', name: 'Sunday' },
+];
+type Interval = { open: string; close: string };
+
+function validTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Seed 003: when the widget says you are open, the hours it lists, and what it says when you are closed. */
+function OfficeHours({ fail, toast }: { fail: (e: unknown) => void; toast: Props['toast'] }) {
+  const [w, setW] = useState<{ alwaysOpen: boolean; timezone: string; days: Partial<Record<string, Interval[]>>; awayMessage: string } | null>(null);
+  const [errors, setErrors] = useState<string[]>([]);
+  const [busy, setBusy] = useState(false);
+  const load = (r: WidgetSettingsView) => setW({ alwaysOpen: r.alwaysOpen, timezone: r.officeHours.timezone, days: r.officeHours.days, awayMessage: r.awayMessage });
+  useEffect(() => {
+    api.widgetSettings().then(load, fail);
+  }, [fail]);
+  if (!w) return <p className="muted">Loading…</p>;
+  const setDay = (day: string, list: Interval[]) => setW({ ...w, days: { ...w.days, [day]: list } });
+
+  async function save(e: FormEvent) {
+    e.preventDefault();
+    const problems: string[] = [];
+    if (!validTimeZone(w!.timezone.trim())) problems.push(`“${w!.timezone}” is not a time zone: use a name like Europe/Paris or America/New_York.`);
+    const days: Record<string, Interval[]> = {};
+    for (const d of WEEK) {
+      const list = w!.days[d.id] ?? [];
+      list.forEach((iv, i) => {
+        if (!/^\d\d:\d\d$/.test(iv.open) || !/^\d\d:\d\d$/.test(iv.close)) problems.push(`${d.name}: enter an opening and a closing time.`);
+        else if (iv.open === iv.close) problems.push(`${d.name}: the closing time must differ from the opening time${list.length > 1 ? ` (hours ${i + 1})` : ''}.`);
+      });
+      if (list.length) days[d.id] = list;
+    }
+    setErrors(problems);
+    if (problems.length) return;
+    setBusy(true);
+    try {
+      load(await api.updateWidgetSettings({ alwaysOpen: w!.alwaysOpen, officeHours: { timezone: w!.timezone.trim(), days }, awayMessage: w!.awayMessage.trim() }));
+      toast('Office hours saved. The widget shows them at once.', 'info');
+    } catch (err) {
+      setErrors([(err as Error).message || 'The office hours were not saved. Try again.']);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Card title="Office hours">
+      <form className="office-hours" aria-label="Office hours" onSubmit={(e) => void save(e)} noValidate>
+        <label className="check">
+          <input type="checkbox" checked={w.alwaysOpen} onChange={(e) => setW({ ...w, alwaysOpen: e.target.checked })} />
+          Always open (ignore the hours below)
+        </label>
+        <label className="field">
+          <span>Time zone</span>
+          <input value={w.timezone} maxLength={64} placeholder="Europe/Paris" onChange={(e) => setW({ ...w, timezone: e.target.value })} />
+        </label>
+        <table className="admin-table" aria-label="Opening hours per weekday">
+          <thead>
+            <tr>
+              <th scope="col">Day</th>
+              <th scope="col">Hours</th>
+            </tr>
+          </thead>
+          <tbody>
+            {WEEK.map((d) => {
+              const list = w.days[d.id] ?? [];
+              return (
+                <tr key={d.id}>
+                  <th scope="row">
+                    <label className="check">
+                      <input type="checkbox" aria-label={`Open on ${d.name}`} checked={list.length > 0} onChange={(e) => setDay(d.id, e.target.checked ? [{ open: '09:00', close: '17:00' }] : [])} />
+                      {d.name}
+                    </label>
+                  </th>
+                  <td>
+                    {!list.length && <span className="muted">Closed</span>}
+                    {list.map((iv, i) => {
+                      const n = list.length > 1 ? ` ${i + 1}` : '';
+                      const put = (patch: Partial<Interval>) => setDay(d.id, list.map((x, j) => (j === i ? { ...x, ...patch } : x)));
+                      return (
+                        <span key={i} className="hours-interval">
+                          <input type="time" aria-label={`${d.name} opens${n}`} value={iv.open} onChange={(e) => put({ open: e.target.value })} />
+                          <span aria-hidden="true">–</span>
+                          <input type="time" aria-label={`${d.name} closes${n}`} value={iv.close} onChange={(e) => put({ close: e.target.value })} />
+                          {list.length > 1 && (
+                            <button type="button" className="btn small" aria-label={`Remove ${d.name} hours${n}`} onClick={() => setDay(d.id, list.filter((_, j) => j !== i))}>
+                              ✕
+                            </button>
+                          )}
+                        </span>
+                      );
+                    })}
+                    {list.length > 0 && list.length < 4 && (
+                      <button type="button" className="btn small" aria-label={`Add hours on ${d.name}`} onClick={() => setDay(d.id, [...list, { open: '13:00', close: '17:00' }])}>
+                        + Hours
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+        <label className="field">
+          <span>Away message (shown by the widget outside office hours)</span>
+          <textarea rows={2} maxLength={300} value={w.awayMessage} placeholder="We are closed now" onChange={(e) => setW({ ...w, awayMessage: e.target.value })} />
+        </label>
+        {errors.length > 0 && (
+          <div className="form-errors" role="alert">
+            {errors.map((x) => (
+              <p key={x}>{x}</p>
+            ))}
+          </div>
+        )}
+        <div className="form-actions">
+          <button className="btn primary" type="submit" disabled={busy}>
+            {busy ? 'Saving…' : 'Save office hours'}
           </button>
         </div>
       </form>
