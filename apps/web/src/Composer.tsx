@@ -337,7 +337,7 @@ export function Composer({ c, contact, agentName, update, fail, quote = null, cl
         e.preventDefault();
         setDragging(false);
         const f = e.dataTransfer.files[0];
-        if (f) setAttaching(f);
+        if (f && !freeFormBlocked) setAttaching(f);
       }}
     >
       {dragging && <div className="drop-hint">Drop the file to attach it</div>}
