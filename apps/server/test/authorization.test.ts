@@ -51,6 +51,7 @@ const ROUTES: Array<[method: string, path: string, body?: unknown]> = [
   ['POST', '/api/v1/conversations/:id/complete', { note: 'x' }],
   ['POST', '/api/v1/conversations/:id/end-session', { outcome: 'plain' }],
   ['GET', '/api/v1/conversations/:id/chat-request'],
+  ['GET', '/api/v1/conversations/:id/messaging-window'],
   ['POST', '/api/v1/conversations/:id/notes', { body: 'x' }],
   ['POST', '/api/v1/conversations/:id/typing', { typing: true }],
   // Issue 4: attachments.
