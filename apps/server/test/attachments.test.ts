@@ -84,6 +84,25 @@ describe('attachments', () => {
     expect(limits.body.telegram).toEqual({ image: 10 * 1024 * 1024, audio: 50 * 1024 * 1024, video: 50 * 1024 * 1024, file: 50 * 1024 * 1024 });
   });
 
+  it('lets an agent attach only files of the conversation: uploaded to it, or re-sent from its history', async () => {
+    const admin = await signIn(t, await createUser(t, 'admin', 'Attach Admin'));
+    const chat = (await bearer(t, token, 'POST', '/api/v1/inbound/messages', { channel: 'web', externalId: 'w-attach', contact: { name: 'Attach Customer' }, body: 'hi' })).body.conversationId as number;
+    expect((await admin.api('POST', `/api/v1/conversations/${chat}/reassign`, { assigneeId: admin.id })).status).toBe(200);
+    const post = (url: string) => admin.api('POST', `/api/v1/conversations/${chat}/messages`, { body: 'Here you are', attachments: [{ name: 'x.png', contentType: 'image/png', size: PNG.length, url }] });
+    const own = await upload(admin, chat, 'own.png', 'image/png', PNG);
+    const elsewhere = await upload(admin, whatsappId, 'elsewhere.png', 'image/png', PNG);
+    expect((await post(own.body.url)).body).toMatchObject({ body: 'Here you are', attachments: [{ url: own.body.url }] });
+    const foreign = await post(elsewhere.body.url);
+    expect(foreign.status).toBe(422);
+    expect(foreign.body.error.code).toBe('attachment_not_in_conversation');
+    expect((await post('https://tracker.example/pixel.png')).body.error.code).toBe('attachment_not_in_conversation');
+    // A customer's file that arrived by the channel can be sent back (the gallery's Re-send).
+    const customerFile = 'https://cdn.example/customer-photo.png';
+    const inbound = await bearer(t, token, 'POST', '/api/v1/inbound/messages', { channel: 'web', externalId: 'w-attach', contact: { name: 'Attach Customer' }, body: '', attachments: [{ name: 'photo.png', contentType: 'image/png', size: 10, url: customerFile }] });
+    expect(inbound.status).toBe(201);
+    expect((await post(customerFile)).status).toBe(201);
+  });
+
   it('answers 404 to those who may not see the conversation, and for unknown or malformed keys', async () => {
     const png = await upload(insider, webId, 'p.png', 'image/png', PNG);
     expect((await download(outsider, png.body.url)).statusCode).toBe(404);

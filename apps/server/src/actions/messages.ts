@@ -31,6 +31,22 @@ async function existingByClientId(tx: Tx, conversationId: number, clientId: stri
   return tx.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId).where('client_id', '=', clientId).executeTakeFirst();
 }
 
+/**
+ * An agent attaches files of this conversation only: uploaded to it, or already in its history
+ * (re-sent from the gallery). Never a link to somewhere else dressed up as a file.
+ */
+async function checkAttachmentsBelong(tx: Tx, conversationId: number, attachments: AgentMessageInput['attachments']): Promise<void> {
+  const uploaded = `/api/v1/conversations/${conversationId}/attachments/`;
+  const others = attachments.filter((a) => !(a.url.startsWith(uploaded) && /^[\w-]+$/.test(a.url.slice(uploaded.length))));
+  if (!others.length) return;
+  // Rare (re-sending a customer's file): read the attachments this conversation already holds.
+  const rows = await tx.selectFrom('messages').select('attachments').where('conversation_id', '=', conversationId).where('attachments', '!=', '[]').execute();
+  const known = new Set(rows.flatMap((r) => (JSON.parse(r.attachments) as Array<{ url: string }>).map((a) => a.url)));
+  if (others.some((a) => !known.has(a.url))) {
+    throw new AppError('attachment_not_in_conversation', 'Attach a file by uploading it to this conversation (or re-send one already in it).', 422);
+  }
+}
+
 async function checkReplyTo(tx: Tx, conversationId: number, replyToId: number | undefined) {
   if (replyToId === undefined) return;
   const quoted = await tx.selectFrom('messages').select('conversation_id').where('id', '=', replyToId).executeTakeFirst();
@@ -64,6 +80,7 @@ export async function postAgentMessage(
     const again = await existingByClientId(tx, c.id, input.clientId);
     if (again) return { message: presentWithNames(again, { [viewer.id]: viewer.name }), conversation: patchOf(c), created: false };
     await checkReplyTo(tx, c.id, input.replyToId);
+    await checkAttachmentsBelong(tx, c.id, input.attachments);
     let body = input.body;
     if (input.templateId !== undefined) {
       body = await renderReplyTemplate(tx, c, viewer.name, input.templateId);
