@@ -4,6 +4,7 @@ import { CHANNELS, Modal, fullTime } from './ui.tsx';
 import type { Contact, Conversation } from './types.ts';
 import type { Update } from './Workspace.tsx';
 import { api } from './api.ts';
+import { CannedList, useCannedSearch } from './Picker.tsx';
 
 export const MAX_LENGTH = 2000;
 
@@ -236,6 +237,13 @@ export function Composer({ c, contact, agentName, update, fail, quote = null, cl
     }
   }
 
+  /** Opens or closes the reply templates (from the composer bar, or the closed-window banner). */
+  function toggleTemplates() {
+    setPicker(false);
+    setEmoji(false);
+    setTemplatePicker((v) => !v);
+  }
+
   /** Sends a reply template as it is: the server fills its variables, so the approved text is what goes out. */
   async function sendTemplate(m: CannedMessage) {
     setTemplatePicker(false);
@@ -400,11 +408,7 @@ export function Composer({ c, contact, agentName, update, fail, quote = null, cl
             disabled={sending}
             aria-haspopup="true"
             aria-expanded={templatePicker}
-            onClick={() => {
-              setPicker(false);
-              setEmoji(false);
-              setTemplatePicker((v) => !v);
-            }}
+            onClick={toggleTemplates}
           >
             Reply template
           </button>
@@ -534,11 +538,7 @@ export function Composer({ c, contact, agentName, update, fail, quote = null, cl
             aria-haspopup="true"
             aria-expanded={templatePicker}
             title="Choose one of the reply templates your administrators approved"
-            onClick={() => {
-              setPicker(false);
-              setEmoji(false);
-              setTemplatePicker((v) => !v);
-            }}
+            onClick={toggleTemplates}
           >
             Reply template
           </button>
@@ -647,8 +647,8 @@ function EmojiPicker({ onPick, onClose }: { onPick: (ch: string) => void; onClos
  */
 function CannedPicker({ onPick, onClose }: { onPick: (m: CannedMessage) => void; onClose: () => void }) {
   const [items, setItems] = useState<CannedMessage[] | null>(null);
-  const [q, setQ] = useState('');
-  const [at, setAt] = useState(0);
+  const search = useCannedSearch(items);
+  const { setQ, setAt, selected } = search;
   const [form, setForm] = useState<{ id: number | null; title: string; body: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -660,12 +660,6 @@ function CannedPicker({ onPick, onClose }: { onPick: (m: CannedMessage) => void;
     void load();
   }, []);
 
-  const shown = useMemo(() => {
-    const words = q.toLowerCase().split(/\s+/).filter(Boolean);
-    return (items ?? []).filter((m) => words.every((w) => m.title.toLowerCase().includes(w) || m.body.toLowerCase().includes(w)));
-  }, [items, q]);
-  const current = Math.min(at, Math.max(0, shown.length - 1));
-  const selected = shown[current];
   // The list holds shared ones and the viewer's own, so any owner is this agent.
   const mine = selected && selected.ownerId !== null ? selected : null;
 
@@ -706,16 +700,6 @@ function CannedPicker({ onPick, onClose }: { onPick: (m: CannedMessage) => void;
       setError((e as Error).message || 'The quick reply was not deleted. Try again.');
     }
     input.current?.focus();
-  }
-
-  function onKey(e: KeyboardEvent<HTMLInputElement>) {
-    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-      e.preventDefault();
-      setAt((i) => Math.max(0, Math.min(shown.length - 1, i + (e.key === 'ArrowDown' ? 1 : -1))));
-    } else if (e.key === 'Enter') {
-      e.preventDefault();
-      if (selected) onPick(selected);
-    }
   }
 
   return (
@@ -772,46 +756,26 @@ function CannedPicker({ onPick, onClose }: { onPick: (m: CannedMessage) => void;
         </div>
       ) : (
         <>
-          <input
-            ref={input}
-            type="search"
-            aria-label="Search canned messages"
+          <CannedList
+            search={search}
+            items={items}
+            input={input}
+            idPrefix="canned"
+            searchLabel="Search canned messages"
             placeholder="Search quick replies and canned messages…"
-            value={q}
-            onChange={(e) => {
-              setQ(e.target.value);
-              setAt(0);
-            }}
-            onKeyDown={onKey}
-            role="combobox"
-            aria-expanded="true"
-            aria-controls="canned-list"
-            aria-activedescendant={selected ? `canned-${selected.id}` : undefined}
-          />
-          <ul id="canned-list" role="listbox" aria-label="Canned messages list">
-            {items === null && <li className="muted">Loading…</li>}
-            {items !== null && !shown.length && <li className="muted">{items.length ? 'Nothing matches.' : 'No quick replies yet. Add your own with New quick reply.'}</li>}
-            {shown.map((m, i) => (
-              <li
-                key={m.id}
-                id={`canned-${m.id}`}
-                role="option"
-                aria-selected={i === current}
-                className={i === current ? 'on' : ''}
-                onMouseDown={(e) => {
-                  e.preventDefault();
-                  onPick(m);
-                }}
-                onMouseEnter={() => setAt(i)}
-              >
+            listLabel="Canned messages list"
+            empty="No quick replies yet. Add your own with New quick reply."
+            onPick={onPick}
+            row={(m) => (
+              <>
                 <strong>
                   {m.title}
                   {m.ownerId !== null && <span className="badge mine">Mine</span>}
                 </strong>
                 <span className="muted">{m.body}</span>
-              </li>
-            ))}
-          </ul>
+              </>
+            )}
+          />
           {error && (
             <p className="composer-error" role="alert">
               {error}
@@ -845,19 +809,12 @@ function CannedPicker({ onPick, onClose }: { onPick: (m: CannedMessage) => void;
  */
 function TemplatePicker({ sends, preview, onPick, onClose }: { sends: boolean; preview: (m: CannedMessage) => string; onPick: (m: CannedMessage) => void; onClose: () => void }) {
   const [items, setItems] = useState<CannedMessage[] | null>(null);
-  const [q, setQ] = useState('');
-  const [at, setAt] = useState(0);
+  const search = useCannedSearch(items);
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => {
     input.current?.focus();
     api.cannedMessages().then((r) => setItems(r.items.filter((m) => m.template)), () => setItems([]));
   }, []);
-  const shown = useMemo(() => {
-    const words = q.toLowerCase().split(/\s+/).filter(Boolean);
-    return (items ?? []).filter((m) => words.every((w) => m.title.toLowerCase().includes(w) || m.body.toLowerCase().includes(w)));
-  }, [items, q]);
-  const current = Math.min(at, Math.max(0, shown.length - 1));
-  const selected = shown[current];
   return (
     <div
       className="canned-picker"
@@ -870,51 +827,23 @@ function TemplatePicker({ sends, preview, onPick, onClose }: { sends: boolean; p
         onClose();
       }}
     >
-      <input
-        ref={input}
-        type="search"
-        aria-label="Search reply templates"
+      <CannedList
+        search={search}
+        items={items}
+        input={input}
+        idPrefix="template"
+        searchLabel="Search reply templates"
         placeholder="Search reply templates…"
-        value={q}
-        onChange={(e) => {
-          setQ(e.target.value);
-          setAt(0);
-        }}
-        onKeyDown={(e) => {
-          if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-            e.preventDefault();
-            setAt((i) => Math.max(0, Math.min(shown.length - 1, i + (e.key === 'ArrowDown' ? 1 : -1))));
-          } else if (e.key === 'Enter') {
-            e.preventDefault();
-            if (selected) onPick(selected);
-          }
-        }}
-        role="combobox"
-        aria-expanded="true"
-        aria-controls="template-list"
-        aria-activedescendant={selected ? `template-${selected.id}` : undefined}
-      />
-      <ul id="template-list" role="listbox" aria-label="Reply templates list">
-        {items === null && <li className="muted">Loading…</li>}
-        {items !== null && !shown.length && <li className="muted">{items.length ? 'Nothing matches.' : 'No reply templates yet. Administrators add them under Canned messages.'}</li>}
-        {shown.map((m, i) => (
-          <li
-            key={m.id}
-            id={`template-${m.id}`}
-            role="option"
-            aria-selected={i === current}
-            className={i === current ? 'on' : ''}
-            onMouseDown={(e) => {
-              e.preventDefault();
-              onPick(m);
-            }}
-            onMouseEnter={() => setAt(i)}
-          >
+        listLabel="Reply templates list"
+        empty="No reply templates yet. Administrators add them under Canned messages."
+        onPick={onPick}
+        row={(m) => (
+          <>
             <strong>{m.title}</strong>
             <span className="muted">{preview(m)}</span>
-          </li>
-        ))}
-      </ul>
+          </>
+        )}
+      />
       <p className="muted small picker-hint">{sends ? 'Choosing a template sends it to the customer as it is.' : 'Choosing a template puts it in your reply.'}</p>
     </div>
   );
