@@ -3,7 +3,7 @@ import type { CannedMessage, ChannelAttachmentLimits, ChannelSettings, ComposerR
 import type { Directory } from './Workspace.tsx';
 import { api } from './api.ts';
 import { STATUS_LABEL } from './Routing.tsx';
-import { Chip, Modal } from './ui.tsx';
+import { Chip, Modal, toggled } from './ui.tsx';
 
 type Tab = 'agents' | 'users' | 'queues' | 'tags' | 'canned' | 'rules' | 'channels' | 'hours';
 const TABS: Array<{ tab: Tab; label: string; admin: boolean }> = [
@@ -61,6 +61,26 @@ function Card({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
+/** The end of a settings form: what stops it from saving, then its Save button ("Saving…" while busy). */
+function SaveFooter({ errors, busy, label }: { errors: string[]; busy: boolean; label: string }) {
+  return (
+    <>
+      {errors.length > 0 && (
+        <div className="form-errors" role="alert">
+          {errors.map((x) => (
+            <p key={x}>{x}</p>
+          ))}
+        </div>
+      )}
+      <div className="form-actions">
+        <button className="btn primary" type="submit" disabled={busy}>
+          {busy ? 'Saving…' : label}
+        </button>
+      </div>
+    </>
+  );
+}
+
 /** A fieldset of checkboxes choosing some of `items` by id (a user's queues, a queue's members). */
 function CheckboxSet({ legend, items, selected, onChange, empty }: { legend: string; items: Array<{ id: number; name: string }>; selected: Set<number>; onChange: (next: Set<number>) => void; empty?: string }) {
   return (
@@ -71,12 +91,7 @@ function CheckboxSet({ legend, items, selected, onChange, empty }: { legend: str
           <input
             type="checkbox"
             checked={selected.has(it.id)}
-            onChange={(e) => {
-              const next = new Set(selected);
-              if (e.target.checked) next.add(it.id);
-              else next.delete(it.id);
-              onChange(next);
-            }}
+            onChange={(e) => onChange(toggled(selected, it.id, e.target.checked))}
           />
           {it.name}
         </label>
@@ -824,18 +839,7 @@ function Channels({ fail, toast }: { fail: (e: unknown) => void; toast: Props['t
             ))}
           </tbody>
         </table>
-        {errors.length > 0 && (
-          <div className="form-errors" role="alert">
-            {errors.map((x) => (
-              <p key={x}>{x}</p>
-            ))}
-          </div>
-        )}
-        <div className="form-actions">
-          <button className="btn primary" type="submit" disabled={busy}>
-            {busy ? 'Saving…' : 'Save channels'}
-          </button>
-        </div>
+        <SaveFooter errors={errors} busy={busy} label="Save channels" />
       </form>
     </Card>
   );
@@ -963,18 +967,7 @@ function OfficeHours({ fail, toast }: { fail: (e: unknown) => void; toast: Props
           <span>Away message (shown by the widget outside office hours)</span>
           <textarea rows={2} maxLength={300} value={w.awayMessage} placeholder="We are closed now" onChange={(e) => setW({ ...w, awayMessage: e.target.value })} />
         </label>
-        {errors.length > 0 && (
-          <div className="form-errors" role="alert">
-            {errors.map((x) => (
-              <p key={x}>{x}</p>
-            ))}
-          </div>
-        )}
-        <div className="form-actions">
-          <button className="btn primary" type="submit" disabled={busy}>
-            {busy ? 'Saving…' : 'Save office hours'}
-          </button>
-        </div>
+        <SaveFooter errors={errors} busy={busy} label="Save office hours" />
       </form>
     </Card>
   );

@@ -3,7 +3,7 @@ import { api } from './api.ts';
 import { Modal } from './ui.tsx';
 import type { Channel, Conversation, ConversationFilters, ConversationStatus } from './types.ts';
 import type { Directory } from './Workspace.tsx';
-import { Avatar, Badge, CHANNELS, ChannelIcon, relativeTime } from './ui.tsx';
+import { Avatar, Badge, CHANNELS, ChannelIcon, relativeTime, toggled } from './ui.tsx';
 
 type View = NonNullable<ConversationFilters['view']>;
 /** A list tab: a server view, or the pick list (seed 001), which has its own endpoint. */
@@ -102,13 +102,7 @@ export function ConversationList({ items: listed, unread, filters, setFilters, o
   const listedIds = useMemo(() => new Set(items.map((c) => c.id)), [items]);
   const chosen = [...selected].filter((id) => listedIds.has(id));
   const allChosen = items.length > 0 && chosen.length === items.length;
-  const toggle = (id: number, on: boolean) =>
-    setSelected((s) => {
-      const n = new Set(s);
-      if (on) n.add(id);
-      else n.delete(id);
-      return n;
-    });
+  const toggle = (id: number, on: boolean) => setSelected((s) => toggled(s, id, on));
   const [search, setSearch] = useState(filters.q ?? '');
   const [, tick] = useState(0);
   const filtersRef = useRef(filters);
@@ -455,9 +449,7 @@ function CustomerTagFilter({ filters, setFilters }: { filters: ConversationFilte
                     type="checkbox"
                     checked={chosen.has(t.id)}
                     onChange={(e) => {
-                      const next = new Set(chosen);
-                      if (e.target.checked) next.add(t.id);
-                      else next.delete(t.id);
+                      const next = toggled(chosen, t.id, e.target.checked);
                       set({ customerTagId: next.size ? [...next] : undefined, noCustomerTags: undefined });
                     }}
                   />

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { AgentPresence, AgentStatus, Conversation, Offer, Queue } from '@switchboard/client';
 import { api } from './api.ts';
-import { Modal } from './ui.tsx';
+import { Modal, toggled } from './ui.tsx';
 
 /** The statuses an agent switches between in the header (offline is what signing out means). */
 export const STATUSES: Array<{ value: AgentStatus; label: string }> = [
@@ -139,14 +139,7 @@ export function QueueChooser({ routing, queues, onClose, fail, startOfDay }: { r
               <input
                 type="checkbox"
                 checked={chosen.has(q.id)}
-                onChange={(e) =>
-                  setChosen((s) => {
-                    const n = new Set(s);
-                    if (e.target.checked) n.add(q.id);
-                    else n.delete(q.id);
-                    return n;
-                  })
-                }
+                onChange={(e) => setChosen((s) => toggled(s, q.id, e.target.checked))}
               />
               <span>{q.name}</span>
               <span className="muted small">{q.routingMode.replace(/_/g, ' ')}</span>

@@ -128,6 +128,14 @@ export function Modal({ title, onClose, children, footer }: { title: string; onC
   );
 }
 
+/** A copy of `set` with `id` in it (`on`) or not: for React state, which must not be changed in place. */
+export function toggled<T>(set: Set<T>, id: T, on: boolean): Set<T> {
+  const next = new Set(set);
+  if (on) next.add(id);
+  else next.delete(id);
+  return next;
+}
+
 export function Badge({ count, label }: { count: number; label: string }) {
   if (count <= 0) return null;
   return (
