@@ -4,7 +4,7 @@ import { CONVERSATION_TIMER_KINDS, onTimerDue, type ConversationStatus, type Con
 import { runAction, type ActionContext } from '../actions/context.ts';
 import type { Tx } from '../store/db.ts';
 import { loadPolicy } from '../routing/policy.ts';
-import { applyLifecycle, loadConversation, type Emit } from '../routing/engine.ts';
+import { applyLifecycle, loadConversation, sweepWaitingQueues, type Emit } from '../routing/engine.ts';
 import { expireOffer } from '../routing/actions.ts';
 import { claimDueTimers, setTimer, type TimerRow } from './timers.ts';
 
@@ -116,13 +116,25 @@ export async function runDueTimers(ctx: ActionContext, opts: TimerRunOptions = {
   }
 }
 
-/** The background loop of a real server: polls for due timers with the injected clock. */
+/** Routing's safety net (see `sweepWaitingQueues`): one pass over queues with unoffered waiting conversations. */
+export async function sweepRouting(ctx: ActionContext): Promise<void> {
+  const now = ctx.clock.now();
+  await runAction(ctx, (tx, emit) => sweepWaitingQueues(tx, emit, now));
+}
+
+/** How often the routing sweep runs, in timer-loop ticks. */
+const SWEEP_EVERY = 5;
+
+/** The background loop of a real server: polls for due timers with the injected clock, and sweeps routing. */
 export function startTimerLoop(ctx: ActionContext, log: Logger, pollMs = 1000): () => void {
   let running = false;
+  let ticks = 0;
   const tick = () => {
     if (running) return;
     running = true;
+    const sweep = ++ticks % SWEEP_EVERY === 0;
     runDueTimers(ctx, {}, log)
+      .then(() => (sweep ? sweepRouting(ctx) : undefined))
       .catch((err) => log.error({ err }, 'timer loop failed'))
       .finally(() => {
         running = false;

@@ -257,27 +257,59 @@ export async function withdrawOpenOffer(tx: Tx, emit: Emit, conversationId: numb
  * queues), in processing order. Called after anything that adds a waiting conversation or frees an
  * agent. Runs inside the caller's transaction, so an offer commits with the change that caused it.
  */
-export async function routeQueues(tx: Tx, emit: Emit, queueIds: (number | null)[], now: number): Promise<void> {
+export async function routeQueues(tx: Tx, emit: Emit, queueIds: (number | null)[], now: number, opts: { quiet?: boolean } = {}): Promise<void> {
   const ids = [...new Set(queueIds.filter((q): q is number => q != null))];
   if (ids.length === 0) return;
   let locked = !(tx.getExecutor().adapter instanceof PostgresAdapter);
   for (const queueId of ids) {
     const policy = await loadPolicy(tx, queueId);
+    // Pick-list queues make no offers, so they need no routing.
     if (policy.mode !== 'pick_list') {
-      // PostgreSQL writers run concurrently: routing passes take turns, so two of them never both see
-      // an agent's last free place (or the same waiting conversation). Held to the end of the
-      // transaction. Pick-list queues make no offers, so they need no turn.
-      if (!locked) await sql`select pg_advisory_xact_lock(${ROUTING_LOCK})`.execute(tx);
-      locked = true;
-      const candidates = await loadCandidates(tx, queueId, policy.capacity);
-      const free = candidates.reduce((a, c) => a + (c.inWrapUp ? 0 : Math.max(0, c.capacity - c.load - c.openOffers)), 0);
-      if (free > 0) await routeWaiting(tx, emit, queueId, candidates, policy, free, now);
-    }
+      let candidates = await loadCandidates(tx, queueId, policy.capacity);
+      if (!locked && freePlaces(candidates) > 0) {
+        // PostgreSQL writers run concurrently: routing passes take turns, so two of them never both
+        // see an agent's last free place (or the same waiting conversation); held to the end of the
+        // transaction. Only a pass that found a free place takes a turn (a queue with a backlog and
+        // every agent busy must not make each arrival wait); the places are then read again. A
+        // place freed by a transaction not yet committed is caught by the next pass or the sweep.
+        await sql`select pg_advisory_xact_lock(${ROUTING_LOCK})`.execute(tx);
+        locked = true;
+        candidates = await loadCandidates(tx, queueId, policy.capacity);
+      }
+      const free = freePlaces(candidates);
+      const placed = free > 0 ? await routeWaiting(tx, emit, queueId, candidates, policy, free, now) : 0;
+      // A quiet pass (the sweep) announces counts only when it changed something.
+      if (opts.quiet && placed === 0) continue;
+    } else if (opts.quiet) continue;
     await emitQueueCounts(tx, emit, [queueId], now);
   }
 }
 
-async function routeWaiting(tx: Tx, emit: Emit, queueId: number, candidates: Candidate[], policy: Awaited<ReturnType<typeof loadPolicy>>, free: number, now: number) {
+function freePlaces(candidates: Candidate[]): number {
+  return candidates.reduce((a, c) => a + (c.inWrapUp ? 0 : Math.max(0, c.capacity - c.load - c.openOffers)), 0);
+}
+
+/**
+ * The safety net of routing: queues where a conversation waits without an offer get a routing pass
+ * (run every few seconds by the timer loop). Catches a free place that two concurrent transactions
+ * each could not see, and anything a lost wake-up left behind.
+ */
+export async function sweepWaitingQueues(tx: Tx, emit: Emit, now: number): Promise<void> {
+  const rows = await tx
+    .selectFrom('conversations as c')
+    .innerJoin('queues as q', 'q.id', 'c.queue_id')
+    .select('c.queue_id')
+    .distinct()
+    .where('c.status', '=', 'queued')
+    .where('c.assignee_id', 'is', null)
+    .where('q.routing_mode', '!=', 'pick_list')
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('offers as o').select('o.id').whereRef('o.conversation_id', '=', 'c.id').where('o.status', '=', 'offered'))))
+    .execute();
+  await routeQueues(tx, emit, rows.map((r) => r.queue_id), now, { quiet: true });
+}
+
+/** Offers (or assigns) waiting conversations to free places; returns how many it placed. */
+async function routeWaiting(tx: Tx, emit: Emit, queueId: number, candidates: Candidate[], policy: Awaited<ReturnType<typeof loadPolicy>>, free: number, now: number): Promise<number> {
   // One indexed range per priority, most urgent first, oldest first: never a sort of the whole line.
   const limit = Math.min(1000, free + LOOKAHEAD);
   const rows: ConversationRow[] = [];
@@ -298,7 +330,7 @@ async function routeWaiting(tx: Tx, emit: Emit, queueId: number, candidates: Can
         .execute()),
     );
   }
-  if (!rows.length) return;
+  if (!rows.length) return 0;
   const convIds = rows.map((r) => r.id);
   const prevIds = [...new Set(rows.map((r) => r.previous_conversation_id).filter((x): x is number => x != null))];
   const [past, previous] = await Promise.all([
@@ -326,6 +358,7 @@ async function routeWaiting(tx: Tx, emit: Emit, queueId: number, candidates: Can
     const c = await loadConversation(tx, p.conversationId);
     await assignConversation(tx, emit, c, p.agentId, { how: 'auto', actorId: null }, now);
   }
+  return plan.length;
 }
 
 // ---------------------------------------------------------------- assignment and lifecycle
