@@ -61,6 +61,28 @@ function Card({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
+/**
+ * A settings form's saving: `submit` shows the problems found and sends nothing while there are any;
+ * otherwise it runs `send`, busy meanwhile, and shows its error's message (or `failed`) if it fails.
+ */
+function useSaving() {
+  const [errors, setErrors] = useState<string[]>([]);
+  const [busy, setBusy] = useState(false);
+  async function submit(problems: string[], send: () => Promise<void>, failed: string) {
+    setErrors(problems);
+    if (problems.length) return;
+    setBusy(true);
+    try {
+      await send();
+    } catch (err) {
+      setErrors([(err as Error).message || failed]);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return { errors, busy, setErrors, submit };
+}
+
 /** The end of a settings form: what stops it from saving, then its Save button ("Saving…" while busy). */
 function SaveFooter({ errors, busy, label }: { errors: string[]; busy: boolean; label: string }) {
   return (
@@ -753,8 +775,7 @@ const toForm = (c: ChannelSettings['channels']): LimitForm =>
 function Channels({ fail, toast }: { fail: (e: unknown) => void; toast: Props['toast'] }) {
   const [saved, setSaved] = useState<ChannelSettings['channels'] | null>(null);
   const [form, setForm] = useState<LimitForm | null>(null);
-  const [errors, setErrors] = useState<string[]>([]);
-  const [busy, setBusy] = useState(false);
+  const { errors, busy, setErrors, submit } = useSaving();
   useEffect(() => {
     api.channelSettings().then((r) => {
       setSaved(r.channels);
@@ -779,20 +800,20 @@ function Channels({ fail, toast }: { fail: (e: unknown) => void; toast: Props['t
       }
       if (JSON.stringify(limits) !== JSON.stringify(saved![ch.id])) changed[ch.id] = limits;
     }
-    setErrors(problems);
-    if (problems.length) return;
-    if (!Object.keys(changed).length) return toast('Nothing to save: the limits are unchanged.', 'info');
-    setBusy(true);
-    try {
-      const r = await api.updateChannelSettings(changed);
-      setSaved(r.channels);
-      setForm(toForm(r.channels));
-      toast('Channel limits saved. Uploads follow them at once.', 'info');
-    } catch (err) {
-      setErrors([(err as Error).message || 'The limits were not saved. Try again.']);
-    } finally {
-      setBusy(false);
+    if (!problems.length && !Object.keys(changed).length) {
+      setErrors([]);
+      return toast('Nothing to save: the limits are unchanged.', 'info');
     }
+    await submit(
+      problems,
+      async () => {
+        const r = await api.updateChannelSettings(changed);
+        setSaved(r.channels);
+        setForm(toForm(r.channels));
+        toast('Channel limits saved. Uploads follow them at once.', 'info');
+      },
+      'The limits were not saved. Try again.',
+    );
   }
 
   return (
@@ -870,8 +891,7 @@ function validTimeZone(tz: string): boolean {
 /** Seed 003: when the widget says you are open, the hours it lists, and what it says when you are closed. */
 function OfficeHours({ fail, toast }: { fail: (e: unknown) => void; toast: Props['toast'] }) {
   const [w, setW] = useState<{ alwaysOpen: boolean; timezone: string; days: Partial<Record<string, Interval[]>>; awayMessage: string } | null>(null);
-  const [errors, setErrors] = useState<string[]>([]);
-  const [busy, setBusy] = useState(false);
+  const { errors, busy, submit } = useSaving();
   const load = (r: WidgetSettingsView) => setW({ alwaysOpen: r.alwaysOpen, timezone: r.officeHours.timezone, days: r.officeHours.days, awayMessage: r.awayMessage });
   useEffect(() => {
     api.widgetSettings().then(load, fail);
@@ -892,17 +912,14 @@ function OfficeHours({ fail, toast }: { fail: (e: unknown) => void; toast: Props
       });
       if (list.length) days[d.id] = list;
     }
-    setErrors(problems);
-    if (problems.length) return;
-    setBusy(true);
-    try {
-      load(await api.updateWidgetSettings({ alwaysOpen: w!.alwaysOpen, officeHours: { timezone: w!.timezone.trim(), days }, awayMessage: w!.awayMessage.trim() }));
-      toast('Office hours saved. The widget shows them at once.', 'info');
-    } catch (err) {
-      setErrors([(err as Error).message || 'The office hours were not saved. Try again.']);
-    } finally {
-      setBusy(false);
-    }
+    await submit(
+      problems,
+      async () => {
+        load(await api.updateWidgetSettings({ alwaysOpen: w!.alwaysOpen, officeHours: { timezone: w!.timezone.trim(), days }, awayMessage: w!.awayMessage.trim() }));
+        toast('Office hours saved. The widget shows them at once.', 'info');
+      },
+      'The office hours were not saved. Try again.',
+    );
   }
 
   return (
