@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { createQueue, createUser, customerWrites, signIn, startTestServer, tokenFor, type Caller, type TestServer } from '../../../test/harness.ts';
-import { workspaceBrowser } from './browser.ts';
+import { createUser, customerWrites, signIn, type Caller, type TestServer } from '../../../test/harness.ts';
+import { startWorkspaceServer, workspaceBrowser } from './browser.ts';
 
 describe('administration and the supervisor view', () => {
   let t: TestServer;
@@ -13,13 +13,9 @@ describe('administration and the supervisor view', () => {
   const ui = workspaceBrowser(() => t);
 
   beforeAll(async () => {
-    t = await startTestServer({ listen: true });
-    support = await createQueue(t, 'Support');
-    const a = await createUser(t, 'admin', 'Ada Admin', [support]);
-    admin = await signIn(t, a);
+    ({ t, admin, token, queueId: support } = await startWorkspaceServer());
     supervisor = await signIn(t, await createUser(t, 'supervisor', 'Sam Supervisor', [support]));
     agent = await signIn(t, await createUser(t, 'agent', 'Martha Jones', [support]));
-    token = await tokenFor(t, a.id);
   });
   afterAll(async () => {
     await t?.close();

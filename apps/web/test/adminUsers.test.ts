@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createQueue, createUser, customerWrites, signIn, startTestServer, tokenFor, type Caller, type TestServer } from '../../../test/harness.ts';
-import { workspaceBrowser } from './browser.ts';
+import { createUser, customerWrites, signIn, type Caller, type TestServer } from '../../../test/harness.ts';
+import { startWorkspaceServer, workspaceBrowser } from './browser.ts';
 
 describe('administration: users, roles, tags and labels', () => {
   let t: TestServer;
@@ -11,11 +11,7 @@ describe('administration: users, roles, tags and labels', () => {
   const ui = workspaceBrowser(() => t);
 
   beforeAll(async () => {
-    t = await startTestServer({ listen: true });
-    support = await createQueue(t, 'Support');
-    const a = await createUser(t, 'admin', 'Ada Admin', [support]);
-    admin = await signIn(t, a);
-    token = await tokenFor(t, a.id);
+    ({ t, admin, token, queueId: support } = await startWorkspaceServer());
     supervisor = await signIn(t, await createUser(t, 'supervisor', 'Sam Supervisor', [support]));
   });
   afterAll(async () => {

@@ -3,26 +3,22 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { bearer, createQueue, createUser, signIn, startTestServer, tokenFor, type Caller, type TestServer } from '../../../test/harness.ts';
-import { workspaceBrowser } from './browser.ts';
+import type { Caller, TestServer } from '../../../test/harness.ts';
+import { questionAssigned, startWorkspaceServer, workspaceBrowser, type WorkspaceCast } from './browser.ts';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-web-attach-'));
 process.env.DATA_DIR = dataDir;
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 
 describe('attachments in the workspace', () => {
+  let cast: WorkspaceCast;
   let t: TestServer;
   let admin: Caller;
-  let token: string;
-  let queueId: number;
   const ui = workspaceBrowser(() => t);
 
   beforeAll(async () => {
-    t = await startTestServer({ listen: true });
-    queueId = await createQueue(t, 'Support');
-    const user = await createUser(t, 'admin', 'Ada Admin', [queueId]);
-    admin = await signIn(t, user);
-    token = await tokenFor(t, user.id);
+    cast = await startWorkspaceServer();
+    ({ t, admin } = cast);
   });
   afterAll(async () => {
     await t?.close();
@@ -30,9 +26,7 @@ describe('attachments in the workspace', () => {
   });
 
   async function open(channel: string, externalId: string, name: string): Promise<Page> {
-    const res = await bearer(t, token, 'POST', '/api/v1/inbound/messages', { channel, externalId, contact: { name }, body: 'Here is my question', queueId });
-    const id = res.body.conversationId as number;
-    expect((await admin.api('POST', `/api/v1/conversations/${id}/reassign`, { assigneeId: admin.id })).status).toBe(200);
+    const id = await questionAssigned(cast, admin, channel, externalId, name);
     const page = await ui.open(admin, `/conversations/${id}`);
     await page.locator('.msg-body', { hasText: 'Here is my question' }).waitFor();
     return page;

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import type { Caller, TestServer } from '../../../test/harness.ts';
+import { bearer, createQueue, createUser, signIn, startTestServer, tokenFor, type Caller, type TestServer } from '../../../test/harness.ts';
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
@@ -34,6 +34,36 @@ export async function waitForLive(page: Page): Promise<void> {
 
 export function row(page: Page, name: string) {
   return page.locator('[data-conversation-id]', { hasText: name });
+}
+
+/** The cast most browser test files start with. */
+export interface WorkspaceCast {
+  t: TestServer;
+  /** Ada Admin, in the Support queue, signed in. */
+  admin: Caller;
+  /** Ada Admin's API token (customers write through the inbound API with it). */
+  token: string;
+  /** The Support queue. */
+  queueId: number;
+}
+
+/** A listening test server with the Support queue and Ada Admin in it, signed in, with an API token. */
+export async function startWorkspaceServer(): Promise<WorkspaceCast> {
+  const t = await startTestServer({ listen: true });
+  const queueId = await createQueue(t, 'Support');
+  const user = await createUser(t, 'admin', 'Ada Admin', [queueId]);
+  const admin = await signIn(t, user);
+  const token = await tokenFor(t, user.id);
+  return { t, admin, token, queueId };
+}
+
+/** A customer on `channel` writes "Here is my question" to the Support queue; the administrator assigns it to `to`. */
+export async function questionAssigned(cast: WorkspaceCast, to: Caller, channel: string, externalId: string, name: string): Promise<number> {
+  const { t, admin, token, queueId } = cast;
+  const res = await bearer(t, token, 'POST', '/api/v1/inbound/messages', { channel, externalId, contact: { name }, body: 'Here is my question', queueId });
+  const id = res.body.conversationId as number;
+  expect((await admin.api('POST', `/api/v1/conversations/${id}/reassign`, { assigneeId: to.id })).status).toBe(200);
+  return id;
 }
 
 export interface OpenOptions {

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createQueue, createUser, signIn, startTestServer, tokenFor, type Caller, type TestServer } from '../../../test/harness.ts';
-import { workspaceBrowser } from './browser.ts';
+import { createUser, signIn, type Caller, type TestServer } from '../../../test/harness.ts';
+import { questionAssigned, startWorkspaceServer, workspaceBrowser, type WorkspaceCast } from './browser.ts';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-web-channels-'));
 process.env.DATA_DIR = dataDir;
@@ -11,20 +11,17 @@ const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 
 /** Issue 4 item 8: the administration screens for channels (attachment limits) and office hours. */
 describe('channels and office hours in the administration', () => {
+  let cast: WorkspaceCast;
   let t: TestServer;
   let admin: Caller;
   let agent: Caller;
-  let token: string;
   let queueId: number;
   const ui = workspaceBrowser(() => t);
 
   beforeAll(async () => {
-    t = await startTestServer({ listen: true });
-    queueId = await createQueue(t, 'Support');
-    const user = await createUser(t, 'admin', 'Ada Admin', [queueId]);
-    admin = await signIn(t, user);
+    cast = await startWorkspaceServer();
+    ({ t, admin, queueId } = cast);
     agent = await signIn(t, await createUser(t, 'agent', 'Martha Jones', [queueId]));
-    token = await tokenFor(t, user.id);
   });
   afterAll(async () => {
     await t?.close();
@@ -53,8 +50,7 @@ describe('channels and office hours in the administration', () => {
     expect(stored.whatsapp.image.maxBytes).toBe(5 * 1024 * 1024);
 
     // The agent, in charge of a Telegram chat, attaches a 2 MB image.
-    const id = (await bearer(t, token, 'POST', '/api/v1/inbound/messages', { channel: 'telegram', externalId: 'tg1', contact: { name: 'Tom Telegram' }, body: 'Here is my question', queueId })).body.conversationId as number;
-    expect((await admin.api('POST', `/api/v1/conversations/${id}/reassign`, { assigneeId: agent.id })).status).toBe(200);
+    const id = await questionAssigned(cast, agent, 'telegram', 'tg1', 'Tom Telegram');
     const agentPage = await ui.open(agent, `/conversations/${id}`);
     await agentPage.locator('.msg-body', { hasText: 'Here is my question' }).waitFor();
     await agentPage.getByLabel('Choose a file to attach').setInputFiles({ name: 'big.png', mimeType: 'image/png', buffer: Buffer.concat([PNG, Buffer.alloc(2 * 1024 * 1024)]) });

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createQueue, createUser, signIn, startTestServer, tokenFor, type Caller, type TestServer } from '../../../test/harness.ts';
-import { workspaceBrowser } from './browser.ts';
+import { createUser, signIn, type Caller, type TestServer } from '../../../test/harness.ts';
+import { questionAssigned, startWorkspaceServer, workspaceBrowser, type WorkspaceCast } from './browser.ts';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-web-templates-'));
 process.env.DATA_DIR = dataDir;
@@ -11,19 +11,16 @@ const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 const HOUR = 60 * 60 * 1000;
 
 describe('reply templates, the WhatsApp 24-hour window and re-sending attachments', () => {
+  let cast: WorkspaceCast;
   let t: TestServer;
   let admin: Caller;
   let agent: Caller;
-  let token: string;
   let queueId: number;
   const ui = workspaceBrowser(() => t);
 
   beforeAll(async () => {
-    t = await startTestServer({ listen: true });
-    queueId = await createQueue(t, 'Support');
-    const a = await createUser(t, 'admin', 'Ada Admin', [queueId]);
-    admin = await signIn(t, a);
-    token = await tokenFor(t, a.id);
+    cast = await startWorkspaceServer();
+    ({ t, admin, queueId } = cast);
     agent = await signIn(t, await createUser(t, 'agent', 'Martha Jones', [queueId]));
     // Administrators approve templates; a plain canned message is not one.
     await admin.api('POST', '/api/v1/canned-messages', { title: 'Follow-up', body: 'Hi {{first_name}}, this is {{agent_name}}. Is there anything else we can do?', template: true });
@@ -35,12 +32,7 @@ describe('reply templates, the WhatsApp 24-hour window and re-sending attachment
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function conversation(channel: string, externalId: string, name: string): Promise<number> {
-    const res = await bearer(t, token, 'POST', '/api/v1/inbound/messages', { channel, externalId, contact: { name }, body: 'Here is my question', queueId });
-    const id = res.body.conversationId as number;
-    expect((await admin.api('POST', `/api/v1/conversations/${id}/reassign`, { assigneeId: agent.id })).status).toBe(200);
-    return id;
-  }
+  const conversation = (channel: string, externalId: string, name: string): Promise<number> => questionAssigned(cast, agent, channel, externalId, name);
 
   it('explains the closed WhatsApp window and sends an approved reply template instead', async () => {
     const id = await conversation('whatsapp', 'wa-old', 'Grace Hopper');

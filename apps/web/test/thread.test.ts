@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { createQueue, createUser, customerWrites, signIn, startTestServer, tokenFor, type Caller, type TestServer } from '../../../test/harness.ts';
+import { customerWrites, type Caller, type TestServer } from '../../../test/harness.ts';
 import { newVisitor, openVisitorStream } from '../../server/test/widgetHelpers.ts';
-import { workspaceBrowser } from './browser.ts';
+import { startWorkspaceServer, workspaceBrowser } from './browser.ts';
 
 /** The centre panel: typing both ways, quote replies, quick replies from a message, emoji (seeds 002 and 004). */
 describe('the conversation thread', () => {
@@ -13,11 +13,7 @@ describe('the conversation thread', () => {
   const ui = workspaceBrowser(() => t);
 
   beforeAll(async () => {
-    t = await startTestServer({ listen: true });
-    queueId = await createQueue(t, 'Support');
-    const user = await createUser(t, 'admin', 'Ada Admin', [queueId]);
-    admin = await signIn(t, user);
-    token = await tokenFor(t, user.id);
+    ({ t, admin, token, queueId } = await startWorkspaceServer());
     expect((await admin.api('PUT', '/api/v1/settings/widget', { queueId })).status).toBe(200);
   });
 
