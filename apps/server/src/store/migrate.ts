@@ -27,9 +27,22 @@ function provider(dialect: Dialect): MigrationProvider {
 export async function migrateToLatest(db: Kysely<any>, dialect: Dialect, schema?: string): Promise<void> {
   // With a schema named, Kysely keeps its bookkeeping tables there instead of finding another schema's.
   const migrator = new Migrator({ db, provider: provider(dialect), ...(schema ? { migrationTableSchema: schema } : {}) });
-  const { error, results } = await migrator.migrateToLatest();
-  const failed = results?.find((r) => r.status === 'Error');
-  if (error || failed) {
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest();
+    const failed = results?.find((r) => r.status === 'Error');
+    if (!error && !failed) return;
+    // Kysely looks for its bookkeeping tables by listing the tables of every schema; a schema that
+    // another server drops at that moment (tests do, per file) makes the listing fail. Nothing ran
+    // yet (each run is one transaction), so trying again is safe.
+    if (!failed && attempt < 5 && droppedMeanwhile(error)) {
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+      continue;
+    }
     throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
   }
+}
+
+function droppedMeanwhile(error: unknown): boolean {
+  const code = (error as { code?: string } | undefined)?.code;
+  return code === '42P01' || code === '3F000'; // undefined_table, invalid_schema_name
 }
