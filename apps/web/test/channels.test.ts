@@ -37,6 +37,7 @@ describe('channels and office hours in the administration', () => {
     expect(await telegramImages.inputValue()).toBe('10');
     // A size out of bounds is refused before anything is sent.
     await telegramImages.fill('500');
+    await expect.poll(() => telegramImages.inputValue()).toBe('500');
     await page.getByRole('button', { name: 'Save channels' }).click();
     await page.getByRole('alert').filter({ hasText: 'Images on Telegram: enter a size from 0.001 MB (1 KB) to 100 MB.' }).waitFor();
     expect((await admin.api('GET', '/api/v1/settings/channels')).body.channels.telegram.image.maxBytes).toBe(10 * 1024 * 1024);
