@@ -101,10 +101,18 @@ describe('a joined chat', () => {
   it('attachments within the channel limits', async () => {
     const v = await newVisitor(t);
     const chat = (await v.api('POST', '/api/v1/widget/conversations', {})).body;
-    const png = Buffer.from('89504e470d0a1a0a', 'hex').toString('base64');
+    // The smallest valid PNG (1×1).
+    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
     const up = await v.api('POST', '/api/v1/widget/uploads', { name: 'shot.png', contentType: 'image/png', data: png });
     expect(up.status).toBe(201);
-    expect((await v.api('POST', '/api/v1/widget/uploads', { name: 'x.exe', contentType: 'application/x-msdownload', data: png })).body.error.code).toBe('attachment_type_not_allowed');
+    // The bytes decide, not the declared type: a program called a picture is refused, a page called a
+    // picture is kept as the text it is (served as a download, never rendered).
+    const exe = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(62), Buffer.from('PE\0\0')]).toString('base64');
+    expect((await v.api('POST', '/api/v1/widget/uploads', { name: 'cat.png', contentType: 'image/png', data: exe })).body.error.code).toBe('attachment_type_not_allowed');
+    const page = await v.api('POST', '/api/v1/widget/uploads', { name: 'cat.png', contentType: 'image/png', data: Buffer.from('<img src=x onerror=alert(1)>').toString('base64') });
+    expect(page.body.contentType).toBe('text/plain');
+    expect((await t.server.app.inject({ method: 'GET', url: page.body.url })).headers['content-disposition']).toMatch(/^attachment/);
+    expect((await v.api('POST', '/api/v1/widget/uploads', { name: 'empty.png', contentType: 'image/png', data: '' })).status).toBe(400);
     await admin.api('PUT', '/api/v1/settings/widget', { maxAttachmentBytes: 4 });
     expect((await v.api('POST', '/api/v1/widget/uploads', { name: 'big.png', contentType: 'image/png', data: png })).status).toBe(413);
     await admin.api('PUT', '/api/v1/settings/widget', { maxAttachmentBytes: 5 * 1024 * 1024 });

@@ -3,29 +3,18 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import multipart from '@fastify/multipart';
-import { fileTypeFromBuffer } from 'file-type';
 import { z } from 'zod';
 import { Attachment, AttachmentLimitsView, ChannelSettings, ErrorBody, IdParams, MAX_ATTACHMENT_BYTES, UpdateChannelSettingsRequest } from '@switchboard/protocol';
 import { requireAdmin, requireAuth, viewerOf } from '../auth.ts';
 import type { Services } from '../services.ts';
 import { AppError } from '../../errors.ts';
 import { visibleConversation } from '../../actions/context.ts';
+import { sniffContentType } from '../../attachments/sniff.ts';
 import { CHANNEL_NAMES, CLASS_NAMES, INLINE_TYPES, classOf, limitsFor, loadChannelSettings, saveChannelSettings, sizeText } from '../../attachments/limits.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody, 422: ErrorBody };
 const tags = ['attachments'];
 const KEY = /^[a-f0-9]{32}$/;
-
-/** Text files have no magic number: valid UTF-8 without NUL bytes is text, anything else is bytes. */
-function looksLikeText(buf: Buffer): boolean {
-  if (buf.includes(0)) return false;
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(0, 64 * 1024));
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const safeName = (name: string) => name.replace(/[\u0000-\u001f\u007f"\\/]/g, '_').slice(0, 200) || 'file';
 
@@ -94,8 +83,7 @@ export function attachmentRoutes(s: Services): FastifyPluginAsyncZod {
           throw e;
         }
         if (!buf.length) throw new AppError('validation_failed', 'The file is empty.', 400);
-        const sniffed = await fileTypeFromBuffer(buf);
-        const contentType = sniffed?.mime ?? (looksLikeText(buf) ? 'text/plain' : 'application/octet-stream');
+        const contentType = await sniffContentType(buf);
         const kind = classOf(contentType);
         if (!lim[kind].allowed) throw new AppError('attachment_type_not_allowed', `${CLASS_NAMES[kind]} cannot be sent on ${channelName}.`, 422, { kind });
         if (buf.length > lim[kind].maxBytes) {

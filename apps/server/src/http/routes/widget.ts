@@ -44,6 +44,7 @@ import {
   type Visitor,
 } from '../../actions/visitors.ts';
 import { presentTickets, visitorTickets, addTicketNote } from '../../actions/tickets.ts';
+import { sniffContentType } from '../../attachments/sniff.ts';
 import { metrics } from '../../metrics.ts';
 
 export const VISITOR_HEADER = 'x-visitor-token';
@@ -209,7 +210,9 @@ export function widgetRoutes(s: Services): FastifyPluginAsyncZod {
       async (req, reply) => {
         const settings = await loadWidgetSettings(s.store.db);
         const data = Buffer.from(req.body.data, 'base64');
-        const type = req.body.contentType.toLowerCase();
+        if (!data.length) throw new AppError('validation_failed', 'The file is empty.', 400);
+        // The type comes from the bytes; the declared one is only what the visitor's browser guessed.
+        const type = await sniffContentType(data);
         if (!settings.attachmentTypes.includes(type)) throw new AppError('attachment_type_not_allowed', `Files of type ${type} cannot be sent here.`, 422, { allowed: settings.attachmentTypes });
         // The web chat channel's limits (administration, Channels) and the widget's own cap both hold.
         const web = await limitsFor(s.store.db, 'web');
