@@ -7,6 +7,7 @@ import { loadViewer, findUser } from '../store/users.ts';
 import { authenticate } from '../http/auth.ts';
 import type { Services } from '../http/services.ts';
 import type { App } from '../http/app.ts';
+import { changesAccess } from '../http/tokenCache.ts';
 import { metrics } from '../metrics.ts';
 
 /** A client this far behind on its socket buffer is dropped; it reconnects and resumes. */
@@ -148,7 +149,7 @@ export class StreamGateway {
   }
 
   private deliver(rows: EventRow[]): void {
-    const memberships = rows.some((r) => r.type === 'membership.changed' || (r.type === 'directory.changed' && r.data.includes('"kind":"user"')));
+    const memberships = rows.some((r) => changesAccess(r.type, r.data));
     for (const client of this.clients) {
       if (client.ws.bufferedAmount > MAX_BUFFERED) {
         client.ws.close(1013, 'too far behind; reconnect and resume');
