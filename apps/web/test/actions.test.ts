@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { createQueue, createUser, customerWrites, signIn, startTestServer, tokenFor, bearer, type Caller, type TestServer } from '../../../test/harness.ts';
-import { row, workspaceBrowser } from './browser.ts';
+import { createUser, customerWrites, bearer, type Caller, type TestServer } from '../../../test/harness.ts';
+import { startWorkspaceServer, row, workspaceBrowser } from './browser.ts';
 
 describe('conversation actions and details', () => {
   let t: TestServer;
@@ -10,12 +10,9 @@ describe('conversation actions and details', () => {
   const ui = workspaceBrowser(() => t);
 
   beforeAll(async () => {
-    t = await startTestServer({ listen: true });
-    const queueId = await createQueue(t, 'Support');
-    const user = await createUser(t, 'admin', 'Ada Admin', [queueId]);
-    await createUser(t, 'agent', 'Martha Jones', [queueId]);
-    admin = await signIn(t, user);
-    token = await tokenFor(t, user.id);
+    const cast = await startWorkspaceServer();
+    ({ t, admin, token } = cast);
+    await createUser(t, 'agent', 'Martha Jones', [cast.queueId]);
   });
   afterAll(async () => {
     await t?.close();

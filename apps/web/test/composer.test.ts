@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { createQueue, createUser, customerWrites, signIn, startTestServer, tokenFor, type Caller, type TestServer } from '../../../test/harness.ts';
-import { workspaceBrowser } from './browser.ts';
+import { customerWrites, type Caller, type TestServer } from '../../../test/harness.ts';
+import { startWorkspaceServer, workspaceBrowser } from './browser.ts';
 
 describe('composer: keyboard, canned messages, sensitive data, clean up', () => {
   let t: TestServer;
@@ -10,11 +10,7 @@ describe('composer: keyboard, canned messages, sensitive data, clean up', () => 
   const ui = workspaceBrowser(() => t);
 
   beforeAll(async () => {
-    t = await startTestServer({ listen: true });
-    const queueId = await createQueue(t, 'Support');
-    const user = await createUser(t, 'admin', 'Ada Admin', [queueId]);
-    admin = await signIn(t, user);
-    token = await tokenFor(t, user.id);
+    ({ t, admin, token } = await startWorkspaceServer());
     await admin.api('POST', '/api/v1/canned-messages', { title: 'Greeting', body: 'Hi {{first_name}}, I am {{agent_name}}. We will write to {{email}} about your {{attr.plan}} plan.' });
     await admin.api('POST', '/api/v1/canned-messages', { title: 'Refund done', body: 'Your refund is on its way.' });
     await admin.api('PUT', '/api/v1/composer/rules', { sensitiveWords: ['password'], sensitivePatterns: [], cleanupPatterns: ['\\[ad\\]'] });

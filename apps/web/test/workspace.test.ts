@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { createQueue, createUser, customerWrites, signIn, startTestServer, tokenFor, type Caller, type TestServer } from '../../../test/harness.ts';
-import { row, waitForLive, workspaceBrowser } from './browser.ts';
+import { customerWrites, type Caller, type TestServer } from '../../../test/harness.ts';
+import { startWorkspaceServer, row, waitForLive, workspaceBrowser } from './browser.ts';
 
 describe('agent workspace', () => {
   let t: TestServer;
@@ -10,11 +10,7 @@ describe('agent workspace', () => {
   const ui = workspaceBrowser(() => t);
 
   beforeAll(async () => {
-    t = await startTestServer({ listen: true });
-    const queueId = await createQueue(t, 'Support');
-    const user = await createUser(t, 'admin', 'Ada Admin', [queueId]);
-    admin = await signIn(t, user);
-    token = await tokenFor(t, user.id);
+    ({ t, admin, token } = await startWorkspaceServer());
   });
   afterAll(async () => {
     await t?.close();
