@@ -9,3 +9,4 @@ export * from './routing/index.ts';
 export * from './widget/officeHours.ts';
 export * from './messages/sensitive.ts';
 export * from './messages/window.ts';
+export * from './discuss/index.ts';

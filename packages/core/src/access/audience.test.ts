@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { agentMayReceive, customerMayReceive, type EventScope } from './audience.ts';
 import type { Viewer } from './permissions.ts';
+import { requestAudience } from '../discuss/consultant.ts';
 
 const SALES = 10;
 const SUPPORT = 20;
@@ -19,6 +20,9 @@ const martha = viewer(5, 'agent', [SUPPORT]);
 
 const SMITH = 100;
 const JONES = 101;
+
+/** Mark (Sales) consults Martha (Support) about Smith's conversation: seed 000. */
+const DISCUSS = requestAudience({ queueId: SALES, initiatorId: mark.id, recipientId: martha.id });
 
 describe('which events reach an agent', () => {
   const rows: [title: string, viewer: Viewer, scope: EventScope, receives: boolean][] = [
@@ -72,6 +76,12 @@ describe('which events reach an agent', () => {
       { queueId: SALES, assigneeId: mark.id, internal: true },
       false,
     ],
+    // Discuss and assign requests (seed 000): initiator, recipient and the queue's managers only.
+    ['a discuss request and its discussion reach the initiator', mark, DISCUSS, true],
+    ['a discuss request reaches the colleague asked, even from another queue', martha, DISCUSS, true],
+    ['a discussion reaches the supervisor of the conversation’s queue', salesSupervisor, DISCUSS, true],
+    ['a discussion reaches an admin', admin, DISCUSS, true],
+    ['a discussion does not reach other agents of the queue', nina, DISCUSS, false],
   ];
 
   it.each(rows)('%s', (_title, who, scope, receives) => {
@@ -99,6 +109,10 @@ describe('which events reach a customer', () => {
     ['a customer never receives an agent’s private event', SMITH, { userId: mark.id, contactId: SMITH }, false],
     ['a customer never receives workspace-wide events', SMITH, {}, false],
     ['a customer never receives an event not addressed to any customer', SMITH, { queueId: SALES, assigneeId: mark.id, contactId: null }, false],
+    // Security rule (seed 000: "The client does not see the internal discussion"): requests, their
+    // steps and the discussion's messages never reach the customer, even with their contact named.
+    ['a customer never receives a discuss request, its steps or its messages', SMITH, DISCUSS, false],
+    ['a customer never receives them even if the event named their contact', SMITH, { ...DISCUSS, contactId: SMITH }, false],
   ];
 
   it.each(rows)('%s', (_title, contactId, scope, receives) => {

@@ -1,0 +1,3 @@
+export * from './requests.ts';
+export * from './targets.ts';
+export * from './consultant.ts';
