@@ -278,7 +278,14 @@ export async function updateDeliveryStatus(
 ): Promise<Message> {
   const now = ctx.clock.now();
   return runAction(ctx, async (tx, emit) => {
-    const row = await tx.selectFrom('messages').selectAll().where('id', '=', messageId).executeTakeFirst();
+    // Reports for one message take turns (a row lock on PostgreSQL; SQLite has one writer): two read
+    // at once would each move forward from the same old status, and `failed` could land after `read`.
+    const row = await tx
+      .selectFrom('messages')
+      .selectAll()
+      .where('id', '=', messageId)
+      .$if(ctx.store.dialect === 'postgres', (q) => q.forUpdate())
+      .executeTakeFirst();
     if (!row || row.sender_kind === 'customer' || row.internal) throw new AppError('not_found', 'No such outgoing message.', 404);
     const next = nextDeliveryStatus(row.status as Message['status'], reported);
     if (next !== null && typeof next === 'object') throw fromRefusal(next);
