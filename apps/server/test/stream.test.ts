@@ -86,6 +86,17 @@ describe('the stream', () => {
     s.close();
   });
 
+  it('tells a client whose lastSeq is ahead of the server (a restored database) to refetch, then streams to it', async () => {
+    await t.server.services.dispatcher.flush();
+    const head = t.server.services.dispatcher.lastSeq;
+    const s = await openStream(t, mark, head + 1000);
+    expect(s.frames[0]).toEqual({ type: 'resync', seq: head });
+    // Its cursor is the server's head now, so the next event reaches it rather than being skipped.
+    await customerWrites(t, adminToken, { externalId: 'ahead-1', body: 'after the restore', queueId: support });
+    await s.next((f) => bodyOf(f) === 'after the restore');
+    s.close();
+  });
+
   it('stops sending a reassigned conversation to its previous agent, and tells them it is gone', async () => {
     const r = await customerWrites(t, adminToken, { externalId: 'reassign-1', body: 'help', queueId: support });
     const id = r.body.conversationId;

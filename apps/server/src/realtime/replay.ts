@@ -1,5 +1,5 @@
 import type { Db } from '../store/db.ts';
-import { eventsAfter, oldestSeq, type EventRow } from '../store/events.ts';
+import { eventsAfter, latestSeq, oldestSeq, type EventRow } from '../store/events.ts';
 
 /** How far back a reconnecting client may resume before it is told to refetch instead. */
 export const REPLAY_LIMIT = 10_000;
@@ -11,7 +11,14 @@ export type ResumePlan = { kind: 'ready' | 'resync'; seq: number } | { kind: 're
  * behind or pruned (resync: refetch), or the events after lastSeq up to the current head.
  */
 export async function planResume(db: Db, head: number, lastSeq: number | undefined): Promise<ResumePlan> {
-  if (lastSeq === undefined || lastSeq >= head) return { kind: 'ready', seq: Math.max(head, lastSeq ?? 0) };
+  if (lastSeq === undefined || lastSeq === head) return { kind: 'ready', seq: head };
+  if (lastSeq > head) {
+    // Ahead of this node's dispatcher: another node may simply have delivered newer events (this one
+    // catches up and skips what the client has), but ahead of the database itself means the client's
+    // cursor comes from a history that is gone (a restore): waiting for it would skip real events.
+    const latest = await latestSeq(db);
+    return lastSeq > latest ? { kind: 'resync', seq: head } : { kind: 'ready', seq: lastSeq };
+  }
   const oldest = await oldestSeq(db);
   if (lastSeq < oldest - 1 || head - lastSeq > REPLAY_LIMIT) return { kind: 'resync', seq: head };
   return { kind: 'replay', from: lastSeq, head };
