@@ -3,7 +3,7 @@ import type { Message } from '@switchboard/protocol';
 import type { z } from 'zod';
 import type { PostMessageRequest, CustomerMessageRequest } from '@switchboard/protocol';
 import { AppError, fromRefusal } from '../errors.ts';
-import type { Tx } from '../store/db.ts';
+import type { Db, Tx } from '../store/db.ts';
 import type { NewEvent } from '../store/events.ts';
 import type { ConversationWithAccess } from '../store/conversations.ts';
 import { lockVisibleConversation, runAction, scopeOfConversation, type ActionContext } from './context.ts';
@@ -29,6 +29,11 @@ const OWN_CHANNELS = new Set(['web', 'portal', 'api']);
 async function existingByClientId(tx: Tx, conversationId: number, clientId: string | undefined) {
   if (!clientId) return undefined;
   return tx.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId).where('client_id', '=', clientId).executeTakeFirst();
+}
+
+/** A customer's message by its provider (or widget) id: one probe of `messages_contact_client_id`. */
+export function customerMessageByClientId(db: Db | Tx, contactId: number, clientId: string) {
+  return db.selectFrom('messages').selectAll().where('sender_contact_id', '=', contactId).where('client_id', '=', clientId);
 }
 
 /**
@@ -208,12 +213,7 @@ export async function storeCustomerMessage(
   let c = await lockVisibleConversation(ctx, tx, null, conversationId);
   if (c.contact_id !== contactId) throw new AppError('not_found', 'No such conversation.', 404);
   if (input.clientId) {
-    const again = await tx
-      .selectFrom('messages')
-      .selectAll()
-      .where('sender_contact_id', '=', contactId)
-      .where('client_id', '=', input.clientId)
-      .executeTakeFirst();
+    const again = await customerMessageByClientId(tx, contactId, input.clientId).executeTakeFirst();
     if (again) {
       const names = await loadSenderNames(tx, [again]);
       return { message: presentMessage(again, names), conversation: patchOf(c), created: false };

@@ -7,6 +7,7 @@ import * as alertOrder from './migrations/005_alert_order.ts';
 import * as listFilters from './migrations/006_list_filters.ts';
 import * as personalQuickReplies from './migrations/007_personal_quick_replies.ts';
 import * as replyTemplates from './migrations/008_reply_templates.ts';
+import * as inboundMessageIds from './migrations/013_inbound_message_ids.ts';
 import type { Dialect } from './db.ts';
 
 /** Migrations are listed in code, so they ship with the bundle and run the same on both engines. */
@@ -20,6 +21,7 @@ function provider(dialect: Dialect): MigrationProvider {
     '006_list_filters': { up: (db) => listFilters.up(db) },
     '007_personal_quick_replies': { up: (db) => personalQuickReplies.up(db) },
     '008_reply_templates': { up: (db) => replyTemplates.up(db) },
+    '013_inbound_message_ids': { up: (db) => inboundMessageIds.up(db) },
   };
   return { getMigrations: async () => all };
 }
