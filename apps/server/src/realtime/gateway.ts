@@ -1,9 +1,10 @@
 import type { WebSocket } from 'ws';
-import { agentMayReceive, type EventScope, type Viewer } from '@switchboard/core';
+import { agentMayReceive, agentMayReplay, type ConversationScope, type EventScope, type Viewer } from '@switchboard/core';
 import { ClientFrame } from '@switchboard/protocol';
 import { scopeOf, type EventRow } from '../store/events.ts';
 import { planResume, replayRange } from './replay.ts';
 import { loadViewer, findUser } from '../store/users.ts';
+import { currentScopes } from '../store/conversations.ts';
 import { authenticate } from '../http/auth.ts';
 import type { Services } from '../http/services.ts';
 import type { App } from '../http/app.ts';
@@ -116,8 +117,11 @@ export class StreamGateway {
     const plan = await planResume(this.s.store.db, this.s.dispatcher.lastSeq, lastSeq);
     const cursor =
       plan.kind === 'replay'
-        ? await replayRange(this.s.store.db, plan.from, plan.head, (rows) => {
-            for (const row of rows) this.sendIfVisible(client, row);
+        ? await replayRange(this.s.store.db, plan.from, plan.head, async (rows) => {
+            // Replay judges by who may see each conversation now, as REST does (seed 002).
+            const now = await currentScopes(this.s.store.db, rows.flatMap((r) => (r.conversation_id != null && r.user_id == null && !r.broadcast ? [r.conversation_id] : [])));
+            // A deletion carries only the id: it goes to whoever saw the conversation then, so their list drops it.
+            for (const row of rows) this.sendIfVisible(client, row, row.conversation_id != null && row.type !== 'conversation.deleted' ? now.get(row.conversation_id) : undefined);
           })
         : plan.seq;
     const backlog = client.backlog;
@@ -127,9 +131,10 @@ export class StreamGateway {
     this.deliverTo(client, backlog);
   }
 
-  private sendIfVisible(client: Client, row: EventRow): void {
+  /** `current`: on replay, who may see the row's conversation now (see `agentMayReplay`). */
+  private sendIfVisible(client: Client, row: EventRow, current?: ConversationScope | null): void {
     const { scope, frame } = prepare(row);
-    if (!agentMayReceive(client.viewer, scope)) return;
+    if (!(current === undefined ? agentMayReceive(client.viewer, scope) : agentMayReplay(client.viewer, scope, current))) return;
     client.ws.send(frame, { binary: false });
     metrics.framesSent.inc();
   }

@@ -1,5 +1,5 @@
 import { sql, type Expression, type ExpressionBuilder, type Selectable, type SqlBool } from 'kysely';
-import type { Viewer } from '@switchboard/core';
+import type { ConversationScope, Viewer } from '@switchboard/core';
 import type { ConversationListQuery } from '@switchboard/protocol';
 import type { Db, Tx } from './db.ts';
 import type { ConversationsTable, Database } from './schema.ts';
@@ -36,6 +36,22 @@ export async function lockConversation(tx: Tx, id: number, dialect: 'sqlite' | '
   // reference the row (messages, offers), which would otherwise deadlock against routing.
   if (dialect === 'postgres') q = q.forNoKeyUpdate('conversations');
   return collectParticipants(await q.execute());
+}
+
+/**
+ * Who may see each of these conversations now, in two statements (for a replayed page of events).
+ * A conversation that no longer exists maps to null.
+ */
+export async function currentScopes(db: Db, ids: number[]): Promise<Map<number, ConversationScope | null>> {
+  const out = new Map<number, ConversationScope | null>();
+  const unique = [...new Set(ids)];
+  if (!unique.length) return out;
+  for (const id of unique) out.set(id, null);
+  const rows = await db.selectFrom('conversations').select(['id', 'queue_id', 'assignee_id']).where('id', 'in', unique).execute();
+  const parts = await db.selectFrom('conversation_participants').select(['conversation_id', 'user_id']).where('conversation_id', 'in', unique).execute();
+  for (const r of rows) out.set(r.id, { queueId: r.queue_id, assigneeId: r.assignee_id, participantIds: [] });
+  for (const p of parts) (out.get(p.conversation_id)?.participantIds as number[] | undefined)?.push(p.user_id);
+  return out;
 }
 
 type CEB = ExpressionBuilder<Database & { c: ConversationsTable }, 'c'>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { agentMayReceive, customerMayReceive, type EventScope } from './audience.ts';
-import type { Viewer } from './permissions.ts';
+import { agentMayReceive, agentMayReplay, customerMayReceive, type EventScope } from './audience.ts';
+import type { ConversationScope, Viewer } from './permissions.ts';
 import { requestAudience } from '../discuss/consultant.ts';
 
 const SALES = 10;
@@ -86,6 +86,28 @@ describe('which events reach an agent', () => {
 
   it.each(rows)('%s', (_title, who, scope, receives) => {
     expect(agentMayReceive(who, scope)).toBe(receives);
+  });
+});
+
+describe('which events an agent gets back on replay (judged by who may see the conversation now)', () => {
+  const markHad: EventScope = { queueId: SALES, assigneeId: mark.id, participantIds: [], contactId: SMITH };
+  const ninaHasIt: ConversationScope = { queueId: SALES, assigneeId: nina.id, participantIds: [] };
+  const rows: [title: string, viewer: Viewer, scope: EventScope, current: ConversationScope | null | undefined, receives: boolean][] = [
+    ['the previous agent gets none of a reassigned conversation’s history back', mark, markHad, ninaHasIt, false],
+    ['the previous agent gets no internal note of it back either', mark, { ...markHad, internal: true }, ninaHasIt, false],
+    ['the new agent gets the history from before the reassignment, as REST shows it', nina, markHad, ninaHasIt, true],
+    ['a supervisor of the queue still gets it', salesSupervisor, markHad, ninaHasIt, true],
+    ['an agent of another queue does not', martha, markHad, ninaHasIt, false],
+    ['an expert invited since gets it', martha, markHad, { ...ninaHasIt, participantIds: [martha.id] }, true],
+    ['a deleted conversation replays to nobody, not even an admin', admin, markHad, null, false],
+    ['a private event still reaches its user, whoever has the conversation now', mark, { userId: mark.id, queueId: SALES }, ninaHasIt, true],
+    ['a private event still does not reach the new assignee', nina, { userId: mark.id, queueId: SALES }, ninaHasIt, false],
+    ['an event about no conversation keeps its own audience', martha, {}, undefined, true],
+    ['a queue-wide event keeps its own audience', martha, { queueId: SALES, assigneeId: null }, undefined, false],
+  ];
+
+  it.each(rows)('%s', (_title, who, scope, current, receives) => {
+    expect(agentMayReplay(who, scope, current)).toBe(receives);
   });
 });
 

@@ -24,6 +24,19 @@ export function agentMayReceive(viewer: Viewer, scope: EventScope): boolean {
   });
 }
 
+/**
+ * May this agent receive this event *again*, on replay? An event about a conversation is judged by
+ * who may see that conversation now (`current`), exactly as reading it over REST would be: after a
+ * reassignment away, the previous agent gets none of its history back (seed 002). A conversation
+ * that no longer exists (`current` null) replays to nobody. Private and workspace-wide events keep
+ * their own audience.
+ */
+export function agentMayReplay(viewer: Viewer, scope: EventScope, current: ConversationScope | null | undefined): boolean {
+  if (scope.userId != null || current === undefined) return agentMayReceive(viewer, scope);
+  if (current === null) return false;
+  return canSeeConversation(viewer, current);
+}
+
 /** May this customer receive this event? Only non-internal events of their own conversations. */
 export function customerMayReceive(contactId: number, scope: EventScope): boolean {
   return !scope.internal && scope.userId == null && scope.contactId === contactId;
