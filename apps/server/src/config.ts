@@ -11,6 +11,16 @@ export interface Config {
   demo: boolean;
   logLevel: string;
   secureCookies: boolean;
+  /** Seals inbox secrets and signs email reply tokens (channels/secrets.ts); else DATA_DIR/secrets.key. */
+  secretsKey?: string;
+  /** The built-in SMTP listener (channels/email): off unless a port is set. */
+  smtpPort?: number;
+  smtpHost: string;
+  /** PEM files: STARTTLS is offered when both are set. */
+  smtpTlsCert?: string;
+  smtpTlsKey?: string;
+  /** Largest email accepted, in bytes (SMTP SIZE; larger mail is refused with 552). */
+  emailMaxBytes: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -25,5 +35,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: env.DEMO_DATA !== '0',
     logLevel: env.LOG_LEVEL ?? 'info',
     secureCookies: env.SECURE_COOKIES === '1',
+    secretsKey: env.SECRETS_KEY || undefined,
+    smtpPort: env.SMTP_PORT ? Number(env.SMTP_PORT) : undefined,
+    smtpHost: env.SMTP_HOST ?? '0.0.0.0',
+    smtpTlsCert: env.SMTP_TLS_CERT || undefined,
+    smtpTlsKey: env.SMTP_TLS_KEY || undefined,
+    emailMaxBytes: Number(env.EMAIL_MAX_MB ?? 25) * 1024 * 1024,
   };
 }

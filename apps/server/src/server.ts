@@ -8,6 +8,7 @@ import { buildApp, type BuiltApp } from './http/app.ts';
 import { startTimerLoop } from './jobs/worker.ts';
 import type { Services } from './http/services.ts';
 import { TokenCache, changesAccess } from './http/tokenCache.ts';
+import { loadSecretsKey, secretBox } from './channels/secrets.ts';
 
 export interface ServerOptions {
   config?: Partial<Config>;
@@ -48,6 +49,7 @@ export async function createServer(opts: ServerOptions = {}): Promise<Server> {
     dispatcher,
     redis,
     tokens,
+    secrets: secretBox(loadSecretsKey(config.secretsKey, config.dataDir)),
     actions: {
       store,
       clock,

@@ -4,12 +4,14 @@ import type { Directory } from './Workspace.tsx';
 import { api } from './api.ts';
 import { STATUS_LABEL } from './Routing.tsx';
 import { Chip, Modal, toggled } from './ui.tsx';
+import { Inboxes } from './Inboxes.tsx';
 
-type Tab = 'agents' | 'users' | 'queues' | 'tags' | 'canned' | 'rules' | 'channels' | 'hours';
+type Tab = 'agents' | 'users' | 'queues' | 'inboxes' | 'tags' | 'canned' | 'rules' | 'channels' | 'hours';
 const TABS: Array<{ tab: Tab; label: string; admin: boolean }> = [
   { tab: 'agents', label: 'Agents now', admin: false },
   { tab: 'users', label: 'Users and roles', admin: false },
   { tab: 'queues', label: 'Queues', admin: true },
+  { tab: 'inboxes', label: 'Inboxes', admin: true },
   { tab: 'tags', label: 'Tags and labels', admin: true },
   { tab: 'canned', label: 'Canned messages', admin: true },
   { tab: 'rules', label: 'Composer rules', admin: true },
@@ -42,6 +44,7 @@ export function Admin({ dir, reloadDirectory, fail, toast }: Props) {
         {tab === 'agents' && <AgentsNow dir={dir} />}
         {tab === 'users' && <Users dir={dir} reload={reloadDirectory} fail={fail} toast={toast} />}
         {tab === 'queues' && <Queues dir={dir} reload={reloadDirectory} fail={fail} toast={toast} />}
+        {tab === 'inboxes' && <Inboxes queues={dir.queues} fail={fail} toast={toast} />}
         {tab === 'tags' && <TagsAndLabels dir={dir} reload={reloadDirectory} fail={fail} toast={toast} />}
         {tab === 'canned' && <Canned fail={fail} />}
         {tab === 'rules' && <Rules fail={fail} toast={toast} />}

@@ -312,7 +312,9 @@ export function ConversationList({ items: listed, unread, filters, setFilters, o
                   </span>
                   <span className="conv-channel">
                     <ChannelIcon channel={c.channel} />
-                    <span>{CHANNELS[c.channel]?.name ?? c.channel}</span>
+                    {/* Seed 002: the channel's name as configured for the integration (the inbox), else the channel's. */}
+                    <span className="conv-inbox" title={CHANNELS[c.channel]?.name ?? c.channel}>{c.inbox?.name ?? CHANNELS[c.channel]?.name ?? c.channel}</span>
+                    {c.channel === 'email' && c.subject && <span className="conv-subject" title={c.subject}>{c.subject}</span>}
                     {c.status !== 'active' && <span className={`status-pill status-${c.status}`}>{STATUS_NAMES[c.status]}</span>}
                   </span>
                   <span className={`conv-preview preview-${p.kind}`}>

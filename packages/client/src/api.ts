@@ -28,6 +28,10 @@ export type QueueCounts = P.QueueCounts;
 export type QueueRouting = z.infer<typeof P.QueueRouting>;
 export type UpdateQueueRoutingInput = z.input<typeof P.UpdateQueueRoutingRequest>;
 export type CannedMessage = P.CannedMessage;
+export type Inbox = P.Inbox;
+export type InboxChannel = P.InboxChannel;
+export type CreateInboxInput = z.input<typeof P.CreateInboxRequest>;
+export type UpdateInboxInput = z.input<typeof P.UpdateInboxRequest>;
 export type CannedMessageInput = z.input<typeof P.CannedMessageInput>;
 export type CannedMessageCreate = z.input<typeof P.CannedMessageCreate>;
 export type MessagingWindow = P.MessagingWindow;
@@ -298,6 +302,19 @@ export class ApiClient {
   /** Only the channels sent change, each sent whole. */
   updateChannelSettings(channels: Partial<ChannelSettings['channels']>): Promise<ChannelSettings> {
     return this.request('PUT', '/settings/channels', { channels });
+  }
+  // --- inboxes (administrators): channel instances; secrets are write-only
+  inboxes(): Promise<{ items: Inbox[] }> {
+    return this.request('GET', '/inboxes');
+  }
+  createInbox(input: CreateInboxInput): Promise<Inbox> {
+    return this.request('POST', '/inboxes', input);
+  }
+  updateInbox(id: number, patch: UpdateInboxInput): Promise<Inbox> {
+    return this.request('PATCH', `/inboxes/${id}`, patch);
+  }
+  deleteInbox(id: number): Promise<{ ok: true }> {
+    return this.request('DELETE', `/inboxes/${id}`);
   }
   /** The widget's settings: office hours, away message… (administrators). */
   widgetSettings(): Promise<WidgetSettingsView> {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Id, Timestamp } from './common.ts';
 import { Channel, ContactSummary, CreateContactRequest } from './contacts.ts';
 import { Message } from './messages.ts';
+import { InboxRef } from './inboxes.ts';
 
 export const ConversationStatus = z.enum(['queued', 'active', 'pending', 'wrap_up', 'resolved', 'closed', 'abandoned', 'callback']);
 export type ConversationStatus = z.infer<typeof ConversationStatus>;
@@ -15,6 +16,7 @@ export const ConversationCore = z.object({
   id: Id,
   contact: ContactSummary.nullable(),
   channel: Channel,
+  inbox: InboxRef.nullable().optional().describe('The inbox it came in by (its display name is shown beside the channel icon)'),
   subject: z.string().nullable(),
   queueId: Id.nullable(),
   assigneeId: Id.nullable(),

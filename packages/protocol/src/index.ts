@@ -10,3 +10,4 @@ export * from './composer.ts';
 export * from './directory.ts';
 export * from './templates.ts';
 export * from './channels.ts';
+export * from './inboxes.ts';

@@ -20,6 +20,8 @@ export interface OpenConversationInput {
   previousConversationId?: number | null;
   /** Offer it to this agent first (seed 003: a chat from a ticket goes to the ticket's agent). */
   preferredAgentId?: number | null;
+  /** The inbox it came in by (channels/inboxes.ts). */
+  inboxId?: number | null;
   now: number;
 }
 
@@ -41,6 +43,7 @@ export async function openConversation(
       priority: input.priority ?? 'normal',
       previous_conversation_id: input.previousConversationId ?? null,
       preferred_agent_id: input.preferredAgentId ?? null,
+      inbox_id: input.inboxId ?? null,
       created_at: input.now,
       updated_at: input.now,
       first_response_at: null,

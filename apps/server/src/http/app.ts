@@ -30,6 +30,7 @@ import { routingRoutes } from './routes/routing.ts';
 import { composerRoutes } from './routes/composer.ts';
 import { attachmentRoutes } from './routes/attachments.ts';
 import { tagCountRoutes } from './routes/tagCounts.ts';
+import { inboxRoutes } from './routes/inboxes.ts';
 import { StreamGateway } from '../realtime/gateway.ts';
 import { registerCustomerSide } from './customerSide.ts';
 
@@ -139,6 +140,7 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
       await api.register(composerRoutes(s));
       await api.register(attachmentRoutes(s));
       await api.register(tagCountRoutes(s));
+      await api.register(inboxRoutes(s));
     },
     { prefix: '/api/v1' },
   );

@@ -6,6 +6,7 @@ import type { EventDispatcher } from '../events/dispatcher.ts';
 import type { RedisEventHint } from '../events/redisHint.ts';
 import type { ActionContext } from '../actions/context.ts';
 import type { TokenCache } from './tokenCache.ts';
+import type { SecretBox } from '../channels/secrets.ts';
 
 /** The running server's parts, handed to routes and the gateway. */
 export interface Services {
@@ -18,4 +19,6 @@ export interface Services {
   actions: ActionContext;
   /** API-token sign-ins kept for a moment (http/tokenCache.ts). */
   tokens: TokenCache;
+  /** Seals inbox secrets, signs reply tokens (channels/secrets.ts). */
+  secrets: SecretBox;
 }

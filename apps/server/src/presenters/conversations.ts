@@ -46,13 +46,17 @@ export async function presentConversationCores(db: Db | Tx, rows: ConversationRo
   const ids = rows.map((r) => r.id);
   const contactIds = [...new Set(rows.map((r) => r.contact_id).filter((x): x is number => x != null))];
   const lastIds = rows.map((r) => r.last_message_id).filter((x): x is number => x != null);
-  const [contacts, pinned, labels, tags, lastMessages] = await Promise.all([
+  const inboxIds = [...new Set(rows.map((r) => r.inbox_id).filter((x): x is number => x != null))];
+  const [contacts, pinned, labels, tags, lastMessages, inboxes] = await Promise.all([
     contactIds.length ? db.selectFrom('contacts').selectAll().where('id', 'in', contactIds).execute() : [],
     contactTagsFor(db, contactIds, true),
     namedByConversation(db, ids, 'labels'),
     namedByConversation(db, ids, 'tags'),
     lastIds.length ? db.selectFrom('messages').selectAll().where('id', 'in', lastIds).execute() : [],
+    // Only conversations that came in by an inbox cost this query.
+    inboxIds.length ? db.selectFrom('inboxes').select(['id', 'name']).where('id', 'in', inboxIds).execute() : [],
   ]);
+  const inboxById = new Map(inboxes.map((i) => [i.id, i]));
   const names = await loadSenderNames(db, lastMessages);
   const contactById = new Map(contacts.map((c) => [c.id, c]));
   const messageById = new Map(lastMessages.map((m) => [m.id, m]));
@@ -63,6 +67,7 @@ export async function presentConversationCores(db: Db | Tx, rows: ConversationRo
       id: r.id,
       contact: contact ? presentContactSummary(contact, pinned.get(contact.id) ?? []) : null,
       channel: r.channel as ConversationCore['channel'],
+      inbox: r.inbox_id != null ? (inboxById.get(r.inbox_id) ?? null) : null,
       subject: r.subject,
       queueId: r.queue_id,
       assigneeId: r.assignee_id,

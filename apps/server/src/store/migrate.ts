@@ -7,6 +7,7 @@ import * as alertOrder from './migrations/005_alert_order.ts';
 import * as listFilters from './migrations/006_list_filters.ts';
 import * as personalQuickReplies from './migrations/007_personal_quick_replies.ts';
 import * as replyTemplates from './migrations/008_reply_templates.ts';
+import * as inboxes from './migrations/011_inboxes.ts';
 import * as inboundMessageIds from './migrations/013_inbound_message_ids.ts';
 import type { Dialect } from './db.ts';
 
@@ -21,6 +22,7 @@ function provider(dialect: Dialect): MigrationProvider {
     '006_list_filters': { up: (db) => listFilters.up(db) },
     '007_personal_quick_replies': { up: (db) => personalQuickReplies.up(db) },
     '008_reply_templates': { up: (db) => replyTemplates.up(db) },
+    '011_inboxes': { up: (db) => inboxes.up(db, dialect) },
     '013_inbound_message_ids': { up: (db) => inboundMessageIds.up(db) },
   };
   return { getMigrations: async () => all };
@@ -28,7 +30,9 @@ function provider(dialect: Dialect): MigrationProvider {
 
 export async function migrateToLatest(db: Kysely<any>, dialect: Dialect, schema?: string): Promise<void> {
   // With a schema named, Kysely keeps its bookkeeping tables there instead of finding another schema's.
-  const migrator = new Migrator({ db, provider: provider(dialect), ...(schema ? { migrationTableSchema: schema } : {}) });
+  // Helpers number their migrations by area (009 writepath, 011 inboxes, 013 resilience…) and land in
+  // any order, so a database may have run 013 before 011 arrives: each migration stands alone.
+  const migrator = new Migrator({ db, provider: provider(dialect), allowUnorderedMigrations: true, ...(schema ? { migrationTableSchema: schema } : {}) });
   for (let attempt = 1; ; attempt++) {
     const { error, results } = await migrator.migrateToLatest();
     const failed = results?.find((r) => r.status === 'Error');

@@ -124,6 +124,8 @@ export interface ConversationsTable {
   queued_at: number | null;
   /** Offered first to this agent (a chat raised from a ticket: the ticket's agent, seed 003). */
   preferred_agent_id?: number | null;
+  /** The inbox (channel instance) it came in by; 011_inboxes. */
+  inbox_id?: number | null;
 }
 
 export interface ConversationParticipantsTable {
@@ -207,6 +209,48 @@ export interface TimersTable {
   claimed_until: Generated<number>;
 }
 
+/** A channel instance set up by an administrator (011_inboxes). */
+export interface InboxesTable {
+  id: Generated<number>;
+  channel: string;
+  name: string;
+  queue_id: number | null;
+  address: string;
+  settings: string; // JSON, per channel (channels/*/settings)
+  secrets: string | null; // AES-256-GCM sealed JSON (channels/secrets.ts)
+  enabled: number;
+  last_error: string | null;
+  last_error_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** An email received or sent by an inbox, by its RFC 5322 Message-ID (011_inboxes). */
+export interface EmailMessagesTable {
+  id: Generated<number>;
+  inbox_id: number;
+  direction: 'in' | 'out';
+  rfc_message_id: string;
+  conversation_id: number | null;
+  message_id: number | null;
+  state: 'received' | 'stored' | 'failed' | 'sent';
+  raw_path: string | null;
+  subject: string | null;
+  from_address: string | null;
+  cc: string | null;
+  html: string | null;
+  error: string | null;
+  created_at: number;
+}
+
+/** Where IMAP polling of an inbox stands (011_inboxes). */
+export interface ImapStateTable {
+  inbox_id: number;
+  uid_validity: string;
+  last_uid: number;
+  updated_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -228,4 +272,7 @@ export interface Database {
   events: EventsTable;
   offers: OffersTable;
   timers: TimersTable;
+  inboxes: InboxesTable;
+  email_messages: EmailMessagesTable;
+  imap_state: ImapStateTable;
 }
