@@ -20,5 +20,6 @@ export const metrics = {
   }),
   eventsDispatched: new client.Counter({ name: 'switchboard_events_dispatched_total', help: 'Events handed to subscribers', registers: [registry] }),
   streamConnections: new client.Gauge({ name: 'switchboard_stream_connections', help: 'Open stream sockets', registers: [registry] }),
+  redisUp: new client.Gauge({ name: 'switchboard_redis_up', help: '1 while Redis is connected; 0 while this node runs degraded (per-node rate limits, poll)', registers: [registry] }),
   framesSent: new client.Counter({ name: 'switchboard_stream_frames_sent_total', help: 'Frames sent on stream sockets', registers: [registry] }),
 };

@@ -34,6 +34,7 @@ export async function createServer(opts: ServerOptions = {}): Promise<Server> {
   const dispatcher = new EventDispatcher(store, log);
   await dispatcher.start();
   const redis = config.redisUrl ? new RedisEventHint(config.redisUrl, () => dispatcher.wake(), log) : null;
+  // A node starts without Redis (it connects when Redis comes): waits briefly, never fails.
   if (redis) await redis.ready();
   if (redis) dispatcher.afterNumbering = () => redis.publish();
   const tokens = new TokenCache();

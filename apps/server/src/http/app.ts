@@ -33,6 +33,7 @@ import { tagCountRoutes } from './routes/tagCounts.ts';
 import { inboxRoutes } from './routes/inboxes.ts';
 import { StreamGateway } from '../realtime/gateway.ts';
 import { registerCustomerSide } from './customerSide.ts';
+import { degradingRateLimitStore } from './rateLimitStore.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Routes whose writes change who may do what (see http/tokenCache.ts). */
@@ -88,7 +89,7 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
-    ...(s.redis ? { redis: s.redis.client, nameSpace: 'switchboard:ratelimit:' } : {}),
+    store: degradingRateLimitStore(s.redis, 'switchboard:ratelimit:'),
     errorResponseBuilder: (_req, ctx) => ({ statusCode: 429, error: 'rate_limited', message: `Too many attempts; try again in ${ctx.after}.` }),
   });
   await app.register(swagger, {
