@@ -23,6 +23,17 @@ const STATUS_BY_CODE: Record<string, number> = {
   unauthorized: 401,
   customer_blocked: 403,
   validation_failed: 400,
+  // Seed 000 requests.
+  consultant_cannot_message_customer: 403,
+  not_recipient: 403,
+  not_initiator: 403,
+  not_consultant: 403,
+  reason_required: 422,
+  reason_too_long: 422,
+  recipient_not_found: 422,
+  recipient_type_mismatch: 422,
+  recipient_not_in_queue: 422,
+  cannot_request_yourself: 422,
 };
 
 export function fromRefusal(r: Refusal): AppError {

@@ -11,3 +11,4 @@ export * from './directory.ts';
 export * from './templates.ts';
 export * from './channels.ts';
 export * from './inboxes.ts';
+export * from './discuss.ts';

@@ -14,12 +14,14 @@ export const Attachment = z
   .meta({ id: 'Attachment' });
 
 export const SystemEvent = z.object({
-  kind: z.enum(['assigned', 'reassigned', 'unassigned', 'closed', 'reopened', 'resolved', 'status', 'unpinned', 'blocked', 'unblocked', 'transferred']),
+  kind: z.enum(['assigned', 'reassigned', 'unassigned', 'closed', 'reopened', 'resolved', 'status', 'unpinned', 'blocked', 'unblocked', 'transferred', 'request']).describe('request: a step of an assign or discuss request (internal)'),
   byUserId: z.number().nullable().optional(),
   toUserId: z.number().nullable().optional(),
   fromUserId: z.number().nullable().optional(),
   status: z.string().optional(),
   note: z.string().optional(),
+  requestId: z.number().optional(),
+  requestType: z.enum(['assign', 'discuss']).optional(),
 });
 export type SystemEvent = z.infer<typeof SystemEvent>;
 

@@ -28,6 +28,16 @@ export const EVENT_TYPES = [
   'reply_time.breached',
   // Customer side (issue 3): typing indicators, both ways; never for internal notes.
   'typing.updated',
+  // Seed 000: assign and discuss requests and their discussions; only for the initiator, the
+  // recipient and the queue's managers, never for a customer.
+  'request.created',
+  'request.answered',
+  'request.withdrawn',
+  'request.timed_out',
+  'request.cancelled',
+  'discussion.ended',
+  'discussion.message',
+  'discussion.typing',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { z } from 'zod';
-import { canManageConversation, canSeeConversation, transition, type ConversationStatus, type Viewer } from '@switchboard/core';
+import { canManageConversation, canSeeConversation, refuseCustomerFacing, transition, type ConversationStatus, type Viewer } from '@switchboard/core';
 import type { ChatRequestInfo, ChatSession, ChatSessionQuery, EndSessionRequest, SessionNote } from '@switchboard/protocol';
 import type {} from '../store/customerSchema.ts';
 import { AppError, forbidden, fromRefusal, notFound } from '../errors.ts';
@@ -265,6 +265,8 @@ export async function agentTyping(ctx: ActionContext, viewer: Actor, conversatio
   // Loaded before the transaction: on SQLite a read outside it would wait for it forever.
   const c = await visibleConversation(ctx, viewer, conversationId);
   if (!canSeeConversation(viewer, scopeOf(c))) throw notFound();
+  const consultant = refuseCustomerFacing(viewer, scopeOf(c)); // seed 000: she is not in the chat
+  if (consultant) throw fromRefusal(consultant);
   await runAction(ctx, async (_tx, emit) => {
     emit({
       type: 'typing.updated',

@@ -2,6 +2,7 @@ import {
   canManageConversation,
   canReassign,
   canSeeConversation,
+  refuseCustomerFacing,
   transition,
   type LifecycleCommand,
   type Viewer,
@@ -63,6 +64,8 @@ export async function changeConversationStatus(
   const now = ctx.clock.now();
   await runAction(ctx, async (tx, emit) => {
     const c = await lockVisibleConversation(ctx, tx, viewer, conversationId);
+    const consultant = refuseCustomerFacing(viewer, { queueId: c.queue_id, assigneeId: c.assignee_id, participantIds: c.participantIds });
+    if (consultant) throw fromRefusal(consultant);
     if (!canManageConversation(viewer, { queueId: c.queue_id, assigneeId: c.assignee_id, participantIds: c.participantIds })) {
       throw forbidden('Only the agent in charge, a supervisor of the queue or an admin can do that.');
     }
@@ -103,6 +106,8 @@ export async function reassignConversation(ctx: ActionContext, viewer: Actor, co
   const now = ctx.clock.now();
   await runAction(ctx, async (tx, emit) => {
     const c = await lockVisibleConversation(ctx, tx, viewer, conversationId);
+    const consultant = refuseCustomerFacing(viewer, { queueId: c.queue_id, assigneeId: c.assignee_id, participantIds: c.participantIds });
+    if (consultant) throw fromRefusal(consultant);
     if (!canReassign(viewer, { queueId: c.queue_id, assigneeId: c.assignee_id, participantIds: c.participantIds })) {
       throw forbidden('Only an administrator or the agent in charge can reassign this conversation.');
     }

@@ -1,4 +1,4 @@
-import { canReplyToCustomer, checkMessageText, checkMessagingWindow, nextDeliveryStatus, transition, type Viewer } from '@switchboard/core';
+import { canReplyToCustomer, refuseCustomerFacing, checkMessageText, checkMessagingWindow, nextDeliveryStatus, transition, type Viewer } from '@switchboard/core';
 import type { Message } from '@switchboard/protocol';
 import type { z } from 'zod';
 import type { PostMessageRequest, CustomerMessageRequest } from '@switchboard/protocol';
@@ -97,6 +97,8 @@ export async function postAgentMessage(
     let reopened = false;
     if (!input.internal) {
       const scope = { queueId: c.queue_id, assigneeId: c.assignee_id, participantIds: c.participantIds };
+      const consultant = refuseCustomerFacing(viewer, scope);
+      if (consultant) throw fromRefusal(consultant);
       if (!canReplyToCustomer(viewer, scope)) {
         throw new AppError('not_assignee', 'This conversation is not assigned to you, so you cannot write to the customer.', 403);
       }

@@ -31,6 +31,7 @@ import { composerRoutes } from './routes/composer.ts';
 import { attachmentRoutes } from './routes/attachments.ts';
 import { tagCountRoutes } from './routes/tagCounts.ts';
 import { inboxRoutes } from './routes/inboxes.ts';
+import { discussRoutes } from './routes/discuss.ts';
 import { StreamGateway } from '../realtime/gateway.ts';
 import { registerCustomerSide } from './customerSide.ts';
 import { degradingRateLimitStore } from './rateLimitStore.ts';
@@ -142,6 +143,7 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
       await api.register(attachmentRoutes(s));
       await api.register(tagCountRoutes(s));
       await api.register(inboxRoutes(s));
+      await api.register(discussRoutes(s));
     },
     { prefix: '/api/v1' },
   );

@@ -1,12 +1,13 @@
 import crypto from 'node:crypto';
 import type { Logger } from 'pino';
-import { CONVERSATION_TIMER_KINDS, onTimerDue, type ConversationStatus, type ConversationTimerKind } from '@switchboard/core';
+import { CONVERSATION_TIMER_KINDS, REQUEST_TIMER_KINDS, onTimerDue, type ConversationStatus, type ConversationTimerKind } from '@switchboard/core';
 import { runAction, type ActionContext } from '../actions/context.ts';
 import type { Tx } from '../store/db.ts';
 import { loadPolicy } from '../routing/policy.ts';
 import { applyLifecycle, loadConversation, sweepWaitingQueues, type Emit } from '../routing/engine.ts';
 import { expireOffer } from '../routing/actions.ts';
 import { claimDueTimers, setTimer, type TimerRow } from './timers.ts';
+import { timeOutRequest } from '../actions/discuss/system.ts';
 
 export interface TimerRunOptions {
   /** Who claims; two workers (or processes) must differ. */
@@ -32,6 +33,10 @@ async function fire(ctx: ActionContext, tx: Tx, emit: Emit, t: TimerRow, now: nu
   }
   if (t.conversation_id == null) return;
   const c = await lockedConversation(tx, t.conversation_id, ctx.store.dialect === 'postgres');
+  if ((REQUEST_TIMER_KINDS as readonly string[]).includes(t.kind)) {
+    await timeOutRequest(tx, emit, c, data.requestId!, now); // seed 000 auto timeout
+    return;
+  }
   const policy = await loadPolicy(tx, c.queue_id);
   if (t.kind === 'keyword_resolve') {
     // Only if the keyword message is still the customer's last word and the conversation is open.

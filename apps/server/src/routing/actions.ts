@@ -3,6 +3,7 @@ import {
   canManageConversation,
   canReassign,
   canSeeConversation,
+  refuseCustomerFacing,
   transition,
   type AgentStatus,
   type ConversationStatus,
@@ -33,6 +34,12 @@ import { loadPolicy } from './policy.ts';
 
 type Actor = Viewer & { name: string };
 const scope = (c: ConversationWithAccess) => ({ queueId: c.queue_id, assigneeId: c.assignee_id, participantIds: c.participantIds });
+
+/** Seed 000: the consultant of a discussion never acts towards the customer (a transfer is such an act). */
+function refuseConsultant(viewer: Viewer, c: ConversationWithAccess): void {
+  const r = refuseCustomerFacing(viewer, scope(c));
+  if (r) throw fromRefusal(r);
+}
 
 async function lockOffer(tx: Tx, offerId: number) {
   const o = await tx.selectFrom('offers').selectAll().where('id', '=', offerId).executeTakeFirst();
@@ -173,6 +180,7 @@ export async function transferToAgent(ctx: ActionContext, viewer: Actor, convers
   const now = ctx.clock.now();
   await runAction(ctx, async (tx, emit) => {
     const c = await lockVisibleConversation(ctx, tx, viewer, conversationId);
+    refuseConsultant(viewer, c);
     if (!canReassign(viewer, scope(c))) throw forbidden('Only an administrator or the agent in charge can transfer this conversation.');
     const target = await findUser(tx, userId);
     if (!target || target.disabled) throw new AppError('assignee_not_found', 'No such user to transfer to.', 422);
@@ -201,6 +209,7 @@ export async function transferToQueue(ctx: ActionContext, viewer: Actor, convers
   const now = ctx.clock.now();
   await runAction(ctx, async (tx, emit) => {
     const c = await lockVisibleConversation(ctx, tx, viewer, conversationId);
+    refuseConsultant(viewer, c);
     if (!canManageConversation(viewer, scope(c))) throw forbidden('Only the agent in charge, a supervisor of the queue or an admin can transfer this conversation.');
     const queue = await tx.selectFrom('queues').select(['id', 'name']).where('id', '=', queueId).executeTakeFirst();
     if (!queue) throw new AppError('queue_not_found', 'No such queue.', 422);

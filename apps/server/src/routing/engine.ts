@@ -24,6 +24,7 @@ import { emitConversationUpdated } from '../actions/lifecycle.ts';
 import { fromRefusal } from '../errors.ts';
 import { clearTimers, setTimer } from '../jobs/timers.ts';
 import { loadPolicy } from './policy.ts';
+import { initiatorLostConversation } from '../actions/discuss/system.ts';
 
 export type Emit = (...e: NewEvent[]) => void;
 export type OfferRow = Selectable<OffersTable>;
@@ -458,6 +459,12 @@ export async function afterConversationChange(
   // Seed 004: "thanks" from the customer resolves (through a timer, so it is an action of its own).
   if (opts.customerMessage && (after.status === 'active' || after.status === 'pending') && isResolveKeywordMessage(opts.customerMessage.body, policy.resolveKeywords)) {
     await setTimer(tx, { kind: 'keyword_resolve', conversationId: after.id, dueAt: now, data: { messageId: opts.customerMessage.id } });
+  }
+
+  // Seed 000: the initiator who lost the conversation loses his open requests and discussions on it.
+  if (before?.assignee_id != null && before.assignee_id !== after.assignee_id) {
+    const c = 'participantIds' in after ? (after as ConversationWithAccess) : await loadConversation(tx, after.id);
+    await initiatorLostConversation(tx, emit, c, before.assignee_id, now);
   }
 
   // Load: who gained or lost a conversation, and who is free again.

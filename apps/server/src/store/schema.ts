@@ -251,6 +251,50 @@ export interface ImapStateTable {
   updated_at: number;
 }
 
+/** Seed 000 requests (010_engagement): the current state of each; its history is in engagement_steps. */
+export interface EngagementRequestsTable {
+  id: Generated<number>;
+  type: 'assign' | 'discuss';
+  conversation_id: number;
+  queue_id: number | null;
+  initiator_id: number;
+  recipient_id: number;
+  recipient_type: 'user' | 'manager';
+  status: string;
+  /** The reject or withdraw reason. */
+  reason: string | null;
+  resolved: number | null;
+  end_cause: string | null;
+  requested_at: number;
+  expires_at: number;
+  answered_at: number | null;
+  ended_at: number | null;
+}
+
+/** Append-only steps of a request: the Engagement Tracking Record's history. */
+export interface EngagementStepsTable {
+  id: Generated<number>;
+  request_id: number;
+  step: string;
+  by_user_id: number | null;
+  reason: string | null;
+  resolved: number | null;
+  end_cause: string | null;
+  at: number;
+}
+
+/** The private thread of a discussion between initiator and consultant. */
+export interface DiscussionMessagesTable {
+  id: Generated<number>;
+  request_id: number;
+  conversation_id: number;
+  sender_user_id: number;
+  body: string;
+  attachments: string; // JSON array
+  client_id: string | null;
+  created_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -275,4 +319,7 @@ export interface Database {
   inboxes: InboxesTable;
   email_messages: EmailMessagesTable;
   imap_state: ImapStateTable;
+  engagement_requests: EngagementRequestsTable;
+  engagement_steps: EngagementStepsTable;
+  discussion_messages: DiscussionMessagesTable;
 }

@@ -6,7 +6,7 @@ import type { RoutingPolicy } from './policy.ts';
  * Durable lifecycle timers. The core says which timers a conversation needs after a change and what
  * a due timer does; the server stores them as rows and fires them through actions.
  */
-export const TIMER_KINDS = ['offer_timeout', 'wrap_up', 'inactivity_resolve', 'abandon', 'reply_due', 'keyword_resolve'] as const;
+export const TIMER_KINDS = ['offer_timeout', 'wrap_up', 'inactivity_resolve', 'abandon', 'reply_due', 'keyword_resolve', 'assign_request_timeout', 'discuss_request_timeout'] as const;
 export type TimerKind = (typeof TIMER_KINDS)[number];
 
 /** Kinds kept in step with a conversation's state by `conversationTimers`. */
