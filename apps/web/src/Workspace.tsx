@@ -25,7 +25,7 @@ import { Thread } from './Thread.tsx';
 import { Details } from './Details.tsx';
 import { Badge, Modal } from './ui.tsx';
 import { Admin } from './Admin.tsx';
-import { askPermission, chime, notify, permission, type Permission } from './notify.ts';
+import { askPermission, chime, notify, permission, watchPermission, type Permission } from './notify.ts';
 import { NotificationCentre, type Notice } from './Notifications.tsx';
 import { OfferCards, QueueChooser, StatusSwitch, useRouting } from './Routing.tsx';
 
@@ -237,6 +237,7 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
 
   // ---- notifications: new offers and customer messages (sound, browser notification, toast)
   const [notifyPermission, setNotifyPermission] = useState<Permission>(permission);
+  useEffect(() => watchPermission(setNotifyPermission), []);
   const stateRef = useRef(state);
   stateRef.current = state;
   const openRefFn = useRef<(id: number) => void>(() => {});

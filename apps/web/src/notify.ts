@@ -31,8 +31,45 @@ export function chime(): void {
 
 export type Permission = 'default' | 'granted' | 'denied' | 'unsupported';
 
+/** The Permissions API's last answer; `Notification.permission` until it has given one. */
+let known: Permission | null = null;
+
 export function permission(): Permission {
-  return typeof Notification === 'undefined' ? 'unsupported' : (Notification.permission as Permission);
+  if (typeof Notification === 'undefined') return 'unsupported';
+  return known ?? (Notification.permission as Permission);
+}
+
+/**
+ * Follows the notification permission through the Permissions API, which also reports a change
+ * the agent makes later in the browser's site settings (the "Enable notifications" button then
+ * goes or comes back without a reload). `Notification.permission` is only a snapshot, and
+ * Chromium's headless shell pins it at "denied" whatever the site setting says.
+ * Returns the unsubscribe function.
+ */
+export function watchPermission(onChange: (p: Permission) => void): () => void {
+  if (typeof Notification === 'undefined' || !navigator.permissions?.query) return () => {};
+  let status: PermissionStatus | null = null;
+  let stopped = false;
+  const report = () => {
+    if (!status) return;
+    known = status.state === 'prompt' ? 'default' : status.state;
+    onChange(known);
+  };
+  navigator.permissions.query({ name: 'notifications' }).then(
+    (s) => {
+      if (stopped) return;
+      status = s;
+      s.addEventListener('change', report);
+      report();
+    },
+    () => {
+      // A browser that cannot be asked: keep Notification.permission's answer.
+    },
+  );
+  return () => {
+    stopped = true;
+    status?.removeEventListener('change', report);
+  };
 }
 
 export async function askPermission(): Promise<Permission> {

@@ -1,13 +1,10 @@
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchBrowser } from '../../../test/chromium.ts';
 import { bearer, createQueue, createUser, signIn, startTestServer, tokenFor, type Caller, type TestServer } from '../../../test/harness.ts';
 
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-/** One headless Chromium per test file (Debian's, at /usr/bin/chromium unless CHROMIUM_PATH says otherwise). */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
-}
+/** One headless Chromium per test file: `test/chromium.ts` says which one. */
+export { launchBrowser };
 
 /** A browser context already signed in as `caller` (the session cookie the login route set). */
 export async function signedInContext(browser: Browser, t: TestServer, caller: Caller, opts: { colorScheme?: 'light' | 'dark' } = {}): Promise<BrowserContext> {

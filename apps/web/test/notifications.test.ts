@@ -38,6 +38,14 @@ describe('notifications for new offers and messages', () => {
     await page.getByRole('button', { name: 'Enable notifications' }).waitFor();
   });
 
+  it('drops the offer once the agent allows notifications in the browser’s site settings, without a reload', async () => {
+    const page = await ui.open(agent);
+    const enable = page.getByRole('button', { name: 'Enable notifications' });
+    await enable.waitFor();
+    await page.context().grantPermissions(['notifications'], { origin: t.url });
+    await enable.waitFor({ state: 'detached' });
+  });
+
   it('rings, shows a browser notification and a toast for a new offer and for a customer’s new message', async () => {
     const page = await ui.open(agent, {
       prepare: async (context) => {
