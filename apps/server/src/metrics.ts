@@ -22,4 +22,10 @@ export const metrics = {
   streamConnections: new client.Gauge({ name: 'switchboard_stream_connections', help: 'Open stream sockets', registers: [registry] }),
   redisUp: new client.Gauge({ name: 'switchboard_redis_up', help: '1 while Redis is connected; 0 while this node runs degraded (per-node rate limits, poll)', registers: [registry] }),
   framesSent: new client.Counter({ name: 'switchboard_stream_frames_sent_total', help: 'Frames sent on stream sockets', registers: [registry] }),
+  // The outbox consumers (events/outbox/), per consumer name.
+  outboxHandled: new client.Counter({ name: 'switchboard_outbox_handled_total', help: 'Outbox items handled successfully', labelNames: ['consumer'] as const, registers: [registry] }),
+  outboxFailures: new client.Counter({ name: 'switchboard_outbox_failures_total', help: 'Outbox handler attempts that failed', labelNames: ['consumer'] as const, registers: [registry] }),
+  outboxDeadLettered: new client.Counter({ name: 'switchboard_outbox_dead_lettered_total', help: 'Outbox items given up on (dead letters)', labelNames: ['consumer'] as const, registers: [registry] }),
+  outboxDeadLetters: new client.Gauge({ name: 'switchboard_outbox_dead_letters', help: 'Dead letters waiting for an administrator, as last counted by the lease holder', labelNames: ['consumer'] as const, registers: [registry] }),
+  outboxLeaseHeld: new client.Gauge({ name: 'switchboard_outbox_lease_held', help: '1 while this node holds the consumer', labelNames: ['consumer'] as const, registers: [registry] }),
 };

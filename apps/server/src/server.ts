@@ -4,6 +4,7 @@ import { systemClock, type Clock } from './clock.ts';
 import { openStore, type Store, type StoreConfig } from './store/db.ts';
 import { EventDispatcher } from './events/dispatcher.ts';
 import { RedisEventHint } from './events/redisHint.ts';
+import { Outbox } from './events/outbox/outbox.ts';
 import { buildApp, type BuiltApp } from './http/app.ts';
 import { startTimerLoop } from './jobs/worker.ts';
 import type { Services } from './http/services.ts';
@@ -42,8 +43,12 @@ export async function createServer(opts: ServerOptions = {}): Promise<Server> {
   dispatcher.subscribe((rows) => {
     if (rows.some((r) => changesAccess(r.type, r.data))) tokens.clear();
   });
+  // Outbound work (email, messaging channels, webhooks) registers its consumers here; see ARCHITECTURE.md.
+  const outbox = new Outbox(store, clock, log);
+  dispatcher.subscribe((rows) => outbox.onEvents(rows));
   const services: Services = {
     config,
+    outbox,
     store,
     clock,
     log,
@@ -63,6 +68,8 @@ export async function createServer(opts: ServerOptions = {}): Promise<Server> {
   const built = await buildApp(services, log);
   // Durable timers fire on the real clock; tests with a ManualClock call runDueTimers themselves.
   const stopTimers = clock === systemClock ? startTimerLoop(services.actions, log) : () => {};
+  // Likewise the outbox: on the real clock it runs by itself; tests call outbox.runOnce(name).
+  if (clock === systemClock) outbox.start();
   let closed = false;
   return {
     ...built,
@@ -73,6 +80,7 @@ export async function createServer(opts: ServerOptions = {}): Promise<Server> {
       built.gateway.closeAll();
       await built.app.close();
       stopTimers();
+      await outbox.stop();
       dispatcher.stop();
       await redis?.close();
       await store.close();

@@ -12,3 +12,4 @@ export * from './templates.ts';
 export * from './channels.ts';
 export * from './inboxes.ts';
 export * from './discuss.ts';
+export * from './outbox.ts';

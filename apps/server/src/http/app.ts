@@ -32,6 +32,7 @@ import { attachmentRoutes } from './routes/attachments.ts';
 import { tagCountRoutes } from './routes/tagCounts.ts';
 import { inboxRoutes } from './routes/inboxes.ts';
 import { discussRoutes } from './routes/discuss.ts';
+import { outboxRoutes } from './routes/outbox.ts';
 import { StreamGateway } from '../realtime/gateway.ts';
 import { registerCustomerSide } from './customerSide.ts';
 import { degradingRateLimitStore } from './rateLimitStore.ts';
@@ -144,6 +145,7 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
       await api.register(tagCountRoutes(s));
       await api.register(inboxRoutes(s));
       await api.register(discussRoutes(s));
+      await api.register(outboxRoutes(s));
     },
     { prefix: '/api/v1' },
   );

@@ -4,6 +4,7 @@ import type { Clock } from '../clock.ts';
 import type { Store } from '../store/db.ts';
 import type { EventDispatcher } from '../events/dispatcher.ts';
 import type { RedisEventHint } from '../events/redisHint.ts';
+import type { Outbox } from '../events/outbox/outbox.ts';
 import type { ActionContext } from '../actions/context.ts';
 import type { TokenCache } from './tokenCache.ts';
 import type { SecretBox } from '../channels/secrets.ts';
@@ -16,6 +17,8 @@ export interface Services {
   log: Logger;
   dispatcher: EventDispatcher;
   redis: RedisEventHint | null;
+  /** Outbox consumers: outbound work driven by committed events (events/outbox/). */
+  outbox: Outbox;
   actions: ActionContext;
   /** API-token sign-ins kept for a moment (http/tokenCache.ts). */
   tokens: TokenCache;

@@ -10,6 +10,7 @@ import * as replyTemplates from './migrations/008_reply_templates.ts';
 import * as inboxes from './migrations/011_inboxes.ts';
 import * as inboundMessageIds from './migrations/013_inbound_message_ids.ts';
 import * as engagement from './migrations/010_engagement.ts';
+import * as outbox from './migrations/014_outbox.ts';
 import type { Dialect } from './db.ts';
 
 /** Migrations are listed in code, so they ship with the bundle and run the same on both engines. */
@@ -26,6 +27,7 @@ function provider(dialect: Dialect): MigrationProvider {
     '011_inboxes': { up: (db) => inboxes.up(db, dialect) },
     '013_inbound_message_ids': { up: (db) => inboundMessageIds.up(db) },
     '010_engagement': { up: (db) => engagement.up(db, dialect) },
+    '014_outbox': { up: (db) => outbox.up(db, dialect) },
   };
   return { getMigrations: async () => all };
 }

@@ -295,6 +295,29 @@ export interface DiscussionMessagesTable {
   created_at: number;
 }
 
+/** One row per outbox consumer (014_outbox): how far it got, and which node holds it. */
+export interface OutboxCursorsTable {
+  consumer: string;
+  last_seq: number;
+  lease_owner: string | null;
+  lease_until: Generated<number>;
+  updated_at: number;
+}
+
+/** An outbox item not handled on its first try (014_outbox); see events/outbox/. */
+export interface OutboxDeliveriesTable {
+  id: Generated<number>;
+  consumer: string;
+  seq: number;
+  key: string;
+  state: 'retry' | 'waiting' | 'dead';
+  attempts: Generated<number>;
+  next_attempt_at: Generated<number>;
+  first_failed_at: number | null;
+  last_error: string | null;
+  updated_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -322,4 +345,6 @@ export interface Database {
   engagement_requests: EngagementRequestsTable;
   engagement_steps: EngagementStepsTable;
   discussion_messages: DiscussionMessagesTable;
+  outbox_cursors: OutboxCursorsTable;
+  outbox_deliveries: OutboxDeliveriesTable;
 }
