@@ -162,3 +162,74 @@ export async function metric(url: string, name: string): Promise<number | undefi
   const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
   return line ? Number(line.split(' ').pop()) : undefined;
 }
+
+/** An admin with an API token on a node, for integration-style calls (inbound messages). */
+export async function adminToken(node: Node): Promise<string> {
+  const { hashPassword, hashToken, newToken } = await import('../../apps/server/src/auth/secrets.ts');
+  const { insertUser } = await import('../../apps/server/src/store/users.ts');
+  const db = node.server.services.store.db;
+  const id = await insertUser(db, { email: `admin.${Date.now()}@example.test`, name: 'Ada Admin', role: 'admin', passwordHash: await hashPassword('correct horse battery'), capacity: 5, now: Date.now() });
+  const token = newToken('sbt');
+  await db.insertInto('api_tokens').values({ user_id: id, name: 'faults', token_hash: hashToken(token), created_at: Date.now(), last_used_at: null }).execute();
+  return token;
+}
+
+export interface Answer {
+  id: string;
+  status: number;
+  ms: number;
+  retryAfter: string | null;
+}
+
+/** One inbound customer message with a provider id; a request that takes over `hangMs` is a hang (status 0). */
+export async function inbound(url: string, token: string, id: string, hangMs = 20_000): Promise<Answer> {
+  const started = Date.now();
+  try {
+    const r = await fetch(`${url}/api/v1/inbound/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ channel: 'api', externalId: `cust-${id.split('-')[0]}`, contact: { name: 'Load' }, body: `message ${id}`, messageId: id }),
+      signal: AbortSignal.timeout(hangMs),
+    });
+    await r.arrayBuffer();
+    return { id, status: r.status, ms: Date.now() - started, retryAfter: r.headers.get('retry-after') };
+  } catch {
+    return { id, status: 0, ms: Date.now() - started, retryAfter: null };
+  }
+}
+
+/** Keeps `workers` senders posting inbound messages until stopped; each retries nothing (the test judges). */
+export function load(url: string, token: string, workers = 4, pauseMs = 20): { answers: Answer[]; stop(): Promise<void> } {
+  const answers: Answer[] = [];
+  let running = true;
+  const loops = Array.from({ length: workers }, async (_, w) => {
+    for (let i = 0; running; i++) {
+      answers.push(await inbound(url, token, `${w}-${i}`));
+      await new Promise((r) => setTimeout(r, pauseMs));
+    }
+  });
+  return {
+    answers,
+    async stop() {
+      running = false;
+      await Promise.all(loops);
+    },
+  };
+}
+
+export async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const started = Date.now();
+  const value = await fn();
+  return { value, ms: Date.now() - started };
+}
+
+export async function until(what: string, check: () => Promise<boolean>, ms = 20_000): Promise<number> {
+  const started = Date.now();
+  while (!(await check().catch(() => false))) {
+    if (Date.now() - started > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return Date.now() - started;
+}
+
+export const readyz = (url: string) => fetch(`${url}/readyz`, { signal: AbortSignal.timeout(5000) }).then((r) => r.status, () => 0);

@@ -20,6 +20,8 @@ export const metrics = {
   }),
   eventsDispatched: new client.Counter({ name: 'switchboard_events_dispatched_total', help: 'Events handed to subscribers', registers: [registry] }),
   streamConnections: new client.Gauge({ name: 'switchboard_stream_connections', help: 'Open stream sockets', registers: [registry] }),
+  databaseUp: new client.Gauge({ name: 'switchboard_database_up', help: '1 while the database answers; 0 while this node answers 503 and reconnects', registers: [registry] }),
+  loadShed: new client.Counter({ name: 'switchboard_load_shed_total', help: 'Requests refused early (503/429 with Retry-After) because the node was overloaded, draining or without a database', labelNames: ['reason'] as const, registers: [registry] }),
   redisUp: new client.Gauge({ name: 'switchboard_redis_up', help: '1 while Redis is connected; 0 while this node runs degraded (per-node rate limits, poll)', registers: [registry] }),
   framesSent: new client.Counter({ name: 'switchboard_stream_frames_sent_total', help: 'Frames sent on stream sockets', registers: [registry] }),
   // The outbox consumers (events/outbox/), per consumer name.

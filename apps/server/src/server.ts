@@ -31,7 +31,7 @@ export async function createServer(opts: ServerOptions = {}): Promise<Server> {
   const config: Config = { ...readConfig(), ...overrides };
   const log = opts.logger ?? pino({ level: config.logLevel });
   const clock = opts.clock ?? systemClock;
-  const store: Store = await openStore(opts.store ?? { databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const store: Store = await openStore(opts.store ?? { databaseUrl: config.databaseUrl, dataDir: config.dataDir }, log);
   const dispatcher = new EventDispatcher(store, log);
   await dispatcher.start();
   const redis = config.redisUrl ? new RedisEventHint(config.redisUrl, () => dispatcher.wake(), log) : null;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyReply, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
@@ -19,6 +19,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { AppError } from '../errors.ts';
+import { isDatabaseUnavailable } from '../store/health.ts';
 import { authenticate } from './auth.ts';
 import type { Services } from './services.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -38,6 +39,13 @@ import { registerCustomerSide } from './customerSide.ts';
 import { degradingRateLimitStore } from './rateLimitStore.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Answered whatever the database's state: they report it. */
+const OPERATIONS = new Set(['/healthz', '/readyz', '/metrics']);
+
+/** A 503 the client should retry: the stable error body plus Retry-After in seconds. */
+export function unavailable(reply: FastifyReply, code: string, message: string, retryAfterSeconds: number) {
+  return reply.code(503).header('retry-after', String(retryAfterSeconds)).send({ error: { code, message } });
+}
 /** Routes whose writes change who may do what (see http/tokenCache.ts). */
 const ACCESS_ROUTES = /^\/api\/v1\/(users|queues|me|auth|routing\/me)(\/|\?|$)/;
 import { metrics, registry } from '../metrics.ts';
@@ -65,6 +73,10 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
       return reply.code(400).send({
         error: { code: 'validation_failed', message: `Invalid ${where}: ${first?.message ?? 'invalid value'}`, details: err.validation.map((v) => ({ path: v.instancePath, message: v.message })) },
       });
+    }
+    if (isDatabaseUnavailable(err)) {
+      s.store.health.failed(err);
+      return unavailable(reply, 'database_unavailable', 'The database does not answer right now; try again in a moment.', s.store.health.retryAfter);
     }
     if (err instanceof AppError) {
       return reply.code(err.status).send({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });
@@ -110,8 +122,13 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', async (req, reply) => {
     req.auth = null;
+    // While the database is known to be down, nothing that needs it waits on it: 503 at once.
+    if (!s.store.health.up && !OPERATIONS.has(req.url)) {
+      metrics.loadShed.inc({ reason: 'database' });
+      return unavailable(reply, 'database_unavailable', 'The database does not answer right now; try again in a moment.', s.store.health.retryAfter);
+    }
     if (req.url.startsWith('/api/v1/') && !req.url.startsWith('/api/v1/stream')) req.auth = await authenticate(s.store, s.clock, req, false, s.tokens);
   });
   app.addHook('onResponse', async (req, reply) => {
@@ -121,12 +138,14 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
   });
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
+  // Ready = this node should get traffic: it answers within a second either way (store.ping is bounded).
   app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
     try {
+      if (!s.store.health.up) throw new Error('down');
       await s.store.ping();
-      return { ok: true, database: s.store.dialect };
+      return { ok: true, database: s.store.dialect, redis: s.redis ? (s.redis.up ? 'up' : 'down') : 'off' };
     } catch {
-      return reply.code(503).send({ error: { code: 'database_unreachable', message: 'The database does not answer.' } });
+      return unavailable(reply, 'database_unreachable', 'The database does not answer.', s.store.health.retryAfter);
     }
   });
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));

@@ -10,6 +10,7 @@ import type { Services } from '../http/services.ts';
 import type { App } from '../http/app.ts';
 import { changesAccess } from '../http/tokenCache.ts';
 import { metrics } from '../metrics.ts';
+import { isDatabaseUnavailable } from '../store/health.ts';
 
 /** A client this far behind on its socket buffer is dropped; it reconnects and resumes. */
 const MAX_BUFFERED = 8 * 1024 * 1024;
@@ -73,9 +74,14 @@ export class StreamGateway {
         client = null;
       });
       void authenticate(this.s.store, this.s.clock, req, true)
-        .catch(() => null)
+        // The database not answering is no reason to sign the client out: it retries and resumes.
+        .catch((err: unknown) => (isDatabaseUnavailable(err) ? 'unavailable' : null))
         .then((auth) => {
           if (socket.readyState !== socket.OPEN) return;
+          if (auth === 'unavailable') {
+            socket.close(1013, 'database unavailable; retry');
+            return;
+          }
           if (!auth) {
             socket.send(JSON.stringify({ type: 'error', code: 'unauthorized', message: 'Sign in first.' }));
             socket.close(4401, 'unauthorized');

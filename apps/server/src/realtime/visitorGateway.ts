@@ -8,6 +8,7 @@ import { toVisitorMessage, visitorFromToken, type Visitor } from '../actions/vis
 import { visitorTyping } from '../actions/chatRequests.ts';
 import { planResume, replayRange } from './replay.ts';
 import { metrics } from '../metrics.ts';
+import { isDatabaseUnavailable } from '../store/health.ts';
 
 const MAX_BUFFERED = 1024 * 1024;
 /** The only event types a customer ever receives; everything else about their conversation stays with agents. */
@@ -54,9 +55,14 @@ export class VisitorGateway {
       });
       const token = (req.query as { token?: string } | undefined)?.token;
       void visitorFromToken(this.s.actions, token)
-        .catch(() => null)
+        // The database not answering is no reason to sign the client out: it retries and resumes.
+        .catch((err: unknown) => (isDatabaseUnavailable(err) ? 'unavailable' : null))
         .then((visitor) => {
           if (socket.readyState !== socket.OPEN) return;
+          if (visitor === 'unavailable') {
+            socket.close(1013, 'database unavailable; retry');
+            return;
+          }
           if (!visitor) {
             socket.send(JSON.stringify({ type: 'error', code: 'unauthorized', message: 'Start a chat session first.' }));
             socket.close(4401, 'unauthorized');

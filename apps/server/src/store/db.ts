@@ -7,6 +7,8 @@ import type { Database } from './schema.ts';
 import { GroupCommit } from './groupCommit.ts';
 import { queryStatsLog } from './queryStats.ts';
 import { migrateToLatest } from './migrate.ts';
+import pino, { type Logger } from 'pino';
+import { DatabaseHealth } from './health.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -27,7 +29,10 @@ export interface Store {
   dialect: Dialect;
   /** Runs `fn` in one transaction; events appended in it become visible in commit order. */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Answers within a second: resolves if the database answered, rejects if not. */
   ping(): Promise<void>;
+  /** Whether the database is reachable as this node last saw it (down: answer 503, reconnecting). */
+  readonly health: DatabaseHealth;
   close(): Promise<void>;
 }
 
@@ -66,8 +71,15 @@ function withStatementCache(database: SQLite.Database): SqliteDatabase {
   };
 }
 
-export async function openStore(config: StoreConfig): Promise<Store> {
+/** PostgreSQL timeouts (ms); see openStore. */
+export const PG_TIMEOUTS = { connectMs: 2000, queryMs: 10_000, statementMs: 9000, idleInTransactionMs: 10_000 };
+
+/** How long /readyz waits for the database before saying it is not ready. */
+const PING_TIMEOUT_MS = 800;
+
+export async function openStore(config: StoreConfig, log: Logger = pino({ level: 'silent' })): Promise<Store> {
   const url = config.databaseUrl;
+  let health: DatabaseHealth | undefined;
   let db: Db;
   let dialect: Dialect;
   if (url && /^postgres(ql)?:\/\//.test(url)) {
@@ -80,11 +92,33 @@ export async function openStore(config: StoreConfig): Promise<Store> {
       await admin.query(`create schema if not exists "${schema.replace(/"/g, '')}"`);
       await admin.end();
     }
+    const searchPath = schema ? `-c search_path="${schema.replace(/"/g, '')}"` : '';
+    // Migrations run on a connection of their own without the timeouts below (an index on a large
+    // table may take longer than any request should).
+    const migrations = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1, ...(searchPath ? { options: searchPath } : {}) }) }) });
+    try {
+      await migrateToLatest(migrations, dialect, schema);
+    } finally {
+      await migrations.destroy();
+    }
+    const t = PG_TIMEOUTS;
     const pool = new pg.Pool({
       connectionString: url,
       max: 10,
-      ...(schema ? { options: `-c search_path="${schema.replace(/"/g, '')}"` } : {}),
+      // No request waits on a dead or frozen database: connecting (or waiting for a free connection)
+      // gives up after 2 s, a statement after 10 s on the client's clock (a frozen server enforces
+      // nothing itself), and the server ends statements and idle transactions left running.
+      connectionTimeoutMillis: t.connectMs,
+      query_timeout: t.queryMs,
+      keepAlive: true,
+      options: `${searchPath} -c statement_timeout=${t.statementMs} -c idle_in_transaction_session_timeout=${t.idleInTransactionMs}`.trim(),
     });
+    // A connection the server closed while idle in the pool (restart, pg_terminate_backend) is
+    // reported here; without a listener it would be an uncaught error and end the process.
+    pool.on('error', (err) => health?.failed(err));
+    // The same for a connection lost while checked out between two statements of a transaction (the
+    // pool listens only to idle ones): the statement after fails and the pool drops the connection.
+    pool.on('connect', (client) => client.on('error', (err) => health?.failed(err)));
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...queryStatsLog() });
   } else {
     dialect = 'sqlite';
@@ -103,7 +137,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     database.pragma('busy_timeout = 5000');
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }), ...queryStatsLog() });
   }
-  await migrateToLatest(db, dialect, dialect === 'postgres' ? config.pgSchema : undefined);
+  if (dialect === 'sqlite') await migrateToLatest(db, dialect);
 
   // SQLite: transactions that queue up share one commit (one disk flush); see groupCommit.ts.
   const group = dialect === 'sqlite' ? new GroupCommit(() => store.db) : null;
@@ -125,12 +159,28 @@ export async function openStore(config: StoreConfig): Promise<Store> {
       }
     },
     async ping() {
-      await sql`select 1`.execute(db);
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(Object.assign(new Error('Query read timeout: the database did not answer the ping'), { code: 'ETIMEDOUT' })), PING_TIMEOUT_MS);
+      });
+      try {
+        await Promise.race([sql`select 1`.execute(db), late]);
+      } catch (err) {
+        health?.failed(err);
+        throw err;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    get health() {
+      return health!;
     },
     async close() {
+      health?.stop();
       await db.destroy();
     },
   };
+  health = new DatabaseHealth(() => store.ping(), log);
   return store;
 }
 
