@@ -3,7 +3,6 @@ import { sql, type Expression, type SqlBool } from 'kysely';
 import type { z } from 'zod';
 import { canManageConversation, canSeeConversation, refuseCustomerFacing, transition, type ConversationStatus, type Viewer } from '@switchboard/core';
 import type { ChatRequestInfo, ChatSession, ChatSessionQuery, EndSessionRequest, SessionNote } from '@switchboard/protocol';
-import type {} from '../store/customerSchema.ts';
 import { AppError, forbidden, fromRefusal, notFound } from '../errors.ts';
 import type { Db, Tx } from '../store/db.ts';
 import { visibleTo, type ConversationWithAccess } from '../store/conversations.ts';

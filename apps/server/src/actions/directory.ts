@@ -1,8 +1,10 @@
-import type { UpdateUserRequest } from '@switchboard/protocol';
+import type { CreateLabelRequest, CreateQueueRequest, CreateTagRequest, CreateUserRequest, UpdateUserRequest } from '@switchboard/protocol';
+import type { z } from 'zod';
 import { AppError, notFound } from '../errors.ts';
 import type { Tx } from '../store/db.ts';
 import type { NewEvent } from '../store/events.ts';
-import { findUser, setQueueMembers, type UserRow } from '../store/users.ts';
+import { findUser, findUserByEmail, insertUser, setQueueMembers, type UserRow } from '../store/users.ts';
+import { hashPassword } from '../auth/secrets.ts';
 import { emitPresence } from '../routing/engine.ts';
 import { passOnOffersOf } from '../routing/actions.ts';
 import { runAction, type ActionContext } from './context.ts';
@@ -10,6 +12,68 @@ import { runAction, type ActionContext } from './context.ts';
 /** `directory.changed` is workspace-wide: every open workspace refetches what shows the thing. */
 function directoryChanged(kind: 'tag' | 'label' | 'user', id: number, deleted: boolean, actorId: number, at: number): NewEvent {
   return { type: 'directory.changed', scope: { broadcast: true }, data: { kind, id, deleted }, actorId, at };
+}
+
+/** A unique key lost to a concurrent insert: the same answer as when the clash was seen first. */
+function uniqueViolation(e: unknown, code: string, message: string): never {
+  if (/unique|duplicate/i.test(String(e))) throw new AppError(code, message, 409);
+  throw e;
+}
+
+/** An administrator adds a user, with their queues, in one transaction. */
+export async function createUser(ctx: ActionContext, actorId: number, input: z.infer<typeof CreateUserRequest>): Promise<UserRow> {
+  const now = ctx.clock.now();
+  const passwordHash = await hashPassword(input.password);
+  const taken = () => new AppError('email_taken', 'A user with that email exists.', 409);
+  return runAction(ctx, async (tx, emit) => {
+    if (await findUserByEmail(tx, input.email)) throw taken();
+    const id = await insertUser(tx, { email: input.email, name: input.name, role: input.role, passwordHash, capacity: input.capacity, now }).catch((e) => uniqueViolation(e, taken().code, taken().message));
+    await setMemberships(tx, emit, id, [...new Set(input.queueIds ?? [])], now);
+    emit(directoryChanged('user', id, false, actorId, now));
+    return (await findUser(tx, id))!;
+  });
+}
+
+/** An administrator adds a queue and who serves it. */
+export async function createQueue(ctx: ActionContext, actorId: number, input: z.infer<typeof CreateQueueRequest>): Promise<number> {
+  const now = ctx.clock.now();
+  const taken = () => new AppError('queue_name_taken', 'A queue with that name exists.', 409);
+  return runAction(ctx, async (tx, emit) => {
+    if (await tx.selectFrom('queues').select('id').where('name', '=', input.name).executeTakeFirst()) throw taken();
+    const row = await tx
+      .insertInto('queues')
+      .values({ name: input.name, routing_mode: input.routingMode, settings: '{}', created_at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+      .catch((e) => uniqueViolation(e, taken().code, taken().message));
+    await setQueueMembers(tx, row.id, input.memberIds);
+    emit({ type: 'membership.changed', scope: { broadcast: true }, data: { queueId: row.id, memberIds: input.memberIds }, actorId, at: now });
+    return row.id;
+  });
+}
+
+/** An administrator adds a customer or conversation tag. */
+export async function createTag(ctx: ActionContext, actorId: number, input: z.infer<typeof CreateTagRequest>) {
+  const now = ctx.clock.now();
+  const taken = () => new AppError('tag_name_taken', 'A tag with that name exists.', 409);
+  return runAction(ctx, async (tx, emit) => {
+    if (await tx.selectFrom('tags').select('id').where('kind', '=', input.kind).where('name', '=', input.name).executeTakeFirst()) throw taken();
+    const row = await tx.insertInto('tags').values(input).returningAll().executeTakeFirstOrThrow().catch((e) => uniqueViolation(e, taken().code, taken().message));
+    emit(directoryChanged('tag', row.id, false, actorId, now));
+    return row;
+  });
+}
+
+/** An administrator adds a custom workflow label. */
+export async function createLabel(ctx: ActionContext, actorId: number, input: z.infer<typeof CreateLabelRequest>) {
+  const now = ctx.clock.now();
+  const taken = () => new AppError('label_name_taken', 'A label with that name exists.', 409);
+  return runAction(ctx, async (tx, emit) => {
+    if (await tx.selectFrom('labels').select('id').where('name', '=', input.name).executeTakeFirst()) throw taken();
+    const row = await tx.insertInto('labels').values({ ...input, builtin: 0 }).returningAll().executeTakeFirstOrThrow().catch((e) => uniqueViolation(e, taken().code, taken().message));
+    emit(directoryChanged('label', row.id, false, actorId, now));
+    return row;
+  });
 }
 
 /**

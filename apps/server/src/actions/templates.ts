@@ -1,13 +1,7 @@
 import { fillTemplate } from '@switchboard/protocol';
-import type { Kysely } from 'kysely';
 import { AppError } from '../errors.ts';
 import type { Tx } from '../store/db.ts';
 import type { ConversationWithAccess } from '../store/conversations.ts';
-
-/** Migration 008's flag on the canned messages of migration 004 (typed here, as in routes/composer.ts). */
-interface TemplateTables {
-  canned_messages: { id: number; body: string; owner_id: number | null; template: number };
-}
 
 /**
  * The text a reply template sends in this conversation: the administrator's approved body with the
@@ -16,7 +10,7 @@ interface TemplateTables {
  * pre-approved templates may be sent).
  */
 export async function renderReplyTemplate(tx: Tx, c: ConversationWithAccess, agentName: string, templateId: number): Promise<string> {
-  const t = await (tx as unknown as Kysely<TemplateTables>)
+  const t = await tx
     .selectFrom('canned_messages')
     .select('body')
     .where('id', '=', templateId)

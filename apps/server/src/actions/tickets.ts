@@ -1,11 +1,10 @@
 import type { z } from 'zod';
 import type { Viewer } from '@switchboard/core';
 import type { CreateTicketRequest, Ticket, UpdateTicketRequest } from '@switchboard/protocol';
-import type {} from '../store/customerSchema.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { Db, Tx } from '../store/db.ts';
 import type { ActionContext } from './context.ts';
-import type { TicketsTable } from '../store/customerSchema.ts';
+import type { TicketsTable } from '../store/schema.ts';
 import type { Selectable } from 'kysely';
 
 type Actor = Viewer & { name: string };

@@ -12,7 +12,6 @@ import {
   type VisitorMessage,
   type WidgetConfig,
 } from '@switchboard/protocol';
-import type {} from '../store/customerSchema.ts';
 import { AppError, notFound } from '../errors.ts';
 import { classOf, limitsFor } from '../attachments/limits.ts';
 import type { Db, Tx } from '../store/db.ts';

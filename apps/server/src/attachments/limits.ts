@@ -1,4 +1,3 @@
-import type { Kysely } from 'kysely';
 import { ChannelAttachmentLimits, LIMIT_CHANNELS, type ChannelSettings, type UpdateChannelSettingsRequest } from '@switchboard/protocol';
 import type { ActionContext } from '../actions/context.ts';
 import type { Db, Tx } from '../store/db.ts';
@@ -33,10 +32,6 @@ export function attachmentLimits(env: Record<string, string | undefined> = proce
 
 /** The stored settings live in the key/value `composer_settings` table (migration 004) under this key. */
 const KEY = 'channels';
-interface SettingsTable {
-  composer_settings: { key: string; value: string; updated_at: number };
-}
-const table = (db: Db | Tx) => db as unknown as Kysely<SettingsTable>;
 
 function defaults(): ChannelSettings['channels'] {
   const d = attachmentLimits();
@@ -47,7 +42,7 @@ function defaults(): ChannelSettings['channels'] {
 
 /** Every channel's limits: the stored ones, defaults for the rest (and for a stored one that no longer parses). */
 export async function loadChannelSettings(db: Db | Tx): Promise<ChannelSettings> {
-  const row = await table(db).selectFrom('composer_settings').select('value').where('key', '=', KEY).executeTakeFirst();
+  const row = await db.selectFrom('composer_settings').select('value').where('key', '=', KEY).executeTakeFirst();
   const channels = defaults();
   let stored: Record<string, unknown> = {};
   try {
@@ -66,7 +61,7 @@ export async function loadChannelSettings(db: Db | Tx): Promise<ChannelSettings>
 export async function saveChannelSettings(ctx: ActionContext, patch: UpdateChannelSettingsRequest): Promise<ChannelSettings> {
   const now = ctx.clock.now();
   await ctx.store.transaction(async (tx) => {
-    const row = await table(tx).selectFrom('composer_settings').select('value').where('key', '=', KEY).executeTakeFirst();
+    const row = await tx.selectFrom('composer_settings').select('value').where('key', '=', KEY).executeTakeFirst();
     let stored: Record<string, unknown> = {};
     try {
       stored = row ? JSON.parse(row.value) : {};
@@ -74,7 +69,7 @@ export async function saveChannelSettings(ctx: ActionContext, patch: UpdateChann
       stored = {};
     }
     const value = JSON.stringify({ ...stored, ...patch.channels });
-    await table(tx)
+    await tx
       .insertInto('composer_settings')
       .values({ key: KEY, value, updated_at: now })
       .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: now }))

@@ -8,7 +8,7 @@ import type { Clock } from '../clock.ts';
 import type { TokenCache } from './tokenCache.ts';
 
 export const SESSION_COOKIE = 'sb_session';
-export const SESSION_TTL_MS = 14 * 24 * 3600 * 1000;
+export { SESSION_TTL_MS } from '../actions/sessions.ts';
 
 export interface Auth {
   user: UserRow;

@@ -66,15 +66,18 @@ export async function passOnOffersOf(tx: Tx, emit: Emit, userId: number, now: nu
 /** Available, busy, do-not-respond, away, offline. Only available agents get offers. */
 export async function setPresence(ctx: ActionContext, viewer: Actor, status: AgentStatus): Promise<void> {
   const now = ctx.clock.now();
-  await runAction(ctx, async (tx, emit) => {
-    await tx.updateTable('users').set({ status }).where('id', '=', viewer.id).execute();
-    if (status !== 'available') await passOnOffersOf(tx, emit, viewer.id, now);
-    await emitPresence(tx, emit, [viewer.id], now, viewer.id);
-    if (status === 'available') {
-      const serving = await tx.selectFrom('queue_members').select('queue_id').where('user_id', '=', viewer.id).where('serving', '=', 1).execute();
-      await routeQueues(tx, emit, serving.map((r) => r.queue_id), now);
-    }
-  });
+  await runAction(ctx, (tx, emit) => changePresence(tx, emit, viewer.id, status, now));
+}
+
+/** Inside an action: the user's presence changes; leaving passes their offers on, coming back routes their queues. */
+export async function changePresence(tx: Tx, emit: Emit, userId: number, status: AgentStatus, now: number): Promise<void> {
+  await tx.updateTable('users').set({ status }).where('id', '=', userId).execute();
+  if (status !== 'available') await passOnOffersOf(tx, emit, userId, now);
+  await emitPresence(tx, emit, [userId], now, userId);
+  if (status === 'available') {
+    const serving = await tx.selectFrom('queue_members').select('queue_id').where('user_id', '=', userId).where('serving', '=', 1).execute();
+    await routeQueues(tx, emit, serving.map((r) => r.queue_id), now);
+  }
 }
 
 /** Seed 001: "Select the queues where you are supposed to serve" — at login, and changed later. */

@@ -123,7 +123,7 @@ export interface ConversationsTable {
   /** When it last started waiting in its queue; 002_routing. */
   queued_at: number | null;
   /** Offered first to this agent (a chat raised from a ticket: the ticket's agent, seed 003). */
-  preferred_agent_id?: number | null;
+  preferred_agent_id: number | null;
   /** The inbox (channel instance) it came in by; 011_inboxes. */
   inbox_id?: number | null;
 }
@@ -318,6 +318,104 @@ export interface OutboxDeliveriesTable {
   updated_at: number;
 }
 
+// ---------------------------------------------------------------- 003_customer
+
+export interface WidgetSettingsTable {
+  id: number;
+  settings: string; // JSON, see protocol WidgetSettings
+  updated_at: number;
+}
+
+export interface VisitorSessionsTable {
+  token_hash: string; // sha256 of the visitor token
+  contact_id: number;
+  /** 1 when the site vouched for the user with an HMAC of their id. */
+  verified: number;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+}
+
+export interface TicketsTable {
+  id: Generated<number>;
+  contact_id: number | null;
+  subject: string;
+  assignee_id: number | null;
+  queue_id: number | null;
+  status: 'open' | 'pending' | 'closed';
+  source_conversation_id: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TicketNotesTable {
+  id: Generated<number>;
+  ticket_id: number;
+  author_user_id: number | null;
+  author_contact_id: number | null;
+  body: string;
+  internal: number;
+  created_at: number;
+}
+
+export interface FilesTable {
+  id: Generated<number>;
+  key: string;
+  name: string;
+  content_type: string;
+  size: number;
+  data: Buffer;
+  contact_id: number | null;
+  ticket_id: number | null;
+  conversation_id: number | null;
+  created_at: number;
+}
+
+export interface ChatRequestsTable {
+  conversation_id: number;
+  origin: 'widget' | 'portal' | 'ticket';
+  ticket_id: number | null;
+  callback_phone: string | null;
+  callback_time: string | null;
+  callback_requested_at: number | null;
+  completed_by: number | null;
+  completed_at: number | null;
+  ended_with: 'ticket' | 'plain' | 'completed' | null;
+  created_at: number;
+}
+
+export interface SessionNotesTable {
+  id: Generated<number>;
+  conversation_id: number;
+  author_id: number | null;
+  body: string;
+  created_at: number;
+  updated_at: number;
+}
+
+// ---------------------------------------------------------------- 004_composer, 007, 008
+
+/** Canned messages (seed 004); `owner_id` (007) makes one a personal quick reply, `template` (008) a reply template. */
+export interface CannedMessagesTable {
+  id: Generated<number>;
+  title: string;
+  body: string;
+  created_by: number | null;
+  /** Null: shared, administered by admins; a user id: that user's personal quick reply (007). */
+  owner_id: number | null;
+  /** 1 when administrators approved it as a reply template (008). */
+  template: Generated<number>;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Key/value settings: `composer` (the composer's rules), `channels` (attachment limits per channel). */
+export interface ComposerSettingsTable {
+  key: string;
+  value: string; // JSON
+  updated_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -347,4 +445,13 @@ export interface Database {
   discussion_messages: DiscussionMessagesTable;
   outbox_cursors: OutboxCursorsTable;
   outbox_deliveries: OutboxDeliveriesTable;
+  widget_settings: WidgetSettingsTable;
+  visitor_sessions: VisitorSessionsTable;
+  tickets: TicketsTable;
+  ticket_notes: TicketNotesTable;
+  files: FilesTable;
+  chat_requests: ChatRequestsTable;
+  session_notes: SessionNotesTable;
+  canned_messages: CannedMessagesTable;
+  composer_settings: ComposerSettingsTable;
 }

@@ -19,12 +19,10 @@ import {
 } from '@switchboard/protocol';
 import { requireAdmin, requireAuth } from '../auth.ts';
 import type { Services } from '../services.ts';
-import { insertUser, listUsers } from '../../store/users.ts';
+import { listUsers } from '../../store/users.ts';
 import { presentUser, presentUsers } from '../../presenters/users.ts';
-import { hashPassword } from '../../auth/secrets.ts';
-import { AppError } from '../../errors.ts';
 import type { Db } from '../../store/db.ts';
-import { deleteLabel, deleteTag, updateLabel, updateTag, updateUser, setQueueMembership } from '../../actions/directory.ts';
+import { createLabel, createQueue, createTag, createUser, deleteLabel, deleteTag, updateLabel, updateTag, updateUser, setQueueMembership } from '../../actions/directory.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
 
@@ -41,11 +39,6 @@ export async function listQueues(db: Db): Promise<Queue[]> {
   }));
 }
 
-function uniqueViolation(e: unknown, code: string, message: string): never {
-  if (/unique|duplicate/i.test(String(e))) throw new AppError(code, message, 409);
-  throw e;
-}
-
 /** Users, queues, tags and labels. Reading is for every signed-in user (pickers need it); writing for admins. */
 export function adminRoutes(s: Services): FastifyPluginAsyncZod {
   return async (app) => {
@@ -57,14 +50,10 @@ export function adminRoutes(s: Services): FastifyPluginAsyncZod {
     }));
 
     app.post('/users', { schema: { tags: ['users'], summary: 'Create a user (admin)', body: CreateUserRequest, response: { 201: User, ...errors } } }, async (req, reply) => {
-      requireAdmin(req);
-      const b = req.body;
-      const id = await insertUser(db, { email: b.email, name: b.name, role: b.role, passwordHash: await hashPassword(b.password), capacity: b.capacity, now: s.clock.now() }).catch(
-        (e) => uniqueViolation(e, 'email_taken', 'A user with that email exists.'),
-      );
-      for (const queueId of b.queueIds ?? []) await db.insertInto('queue_members').values({ queue_id: queueId, user_id: id }).execute();
+      const admin = requireAdmin(req);
+      const user = await createUser(s.actions, admin.id, req.body);
       reply.code(201);
-      return presentUser(db, (await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow()));
+      return presentUser(db, user);
     });
 
     app.patch(
@@ -91,15 +80,9 @@ export function adminRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.post('/queues', { schema: { tags: ['queues'], summary: 'Create a queue (admin)', body: CreateQueueRequest, response: { 201: Queue, ...errors } } }, async (req, reply) => {
       const admin = requireAdmin(req);
-      const row = await db
-        .insertInto('queues')
-        .values({ name: req.body.name, routing_mode: req.body.routingMode, settings: '{}', created_at: s.clock.now() })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-        .catch((e) => uniqueViolation(e, 'queue_name_taken', 'A queue with that name exists.'));
-      await setQueueMembership(s.actions, admin.id, row.id, req.body.memberIds);
+      const id = await createQueue(s.actions, admin.id, req.body);
       reply.code(201);
-      return (await listQueues(db)).find((q) => q.id === row.id)!;
+      return (await listQueues(db)).find((q) => q.id === id)!;
     });
 
     app.put(
@@ -132,8 +115,8 @@ export function adminRoutes(s: Services): FastifyPluginAsyncZod {
         },
       },
       async (req, reply) => {
-        requireAdmin(req);
-        const row = await db.insertInto('tags').values(req.body).returningAll().executeTakeFirstOrThrow().catch((e) => uniqueViolation(e, 'tag_name_taken', 'A tag with that name exists.'));
+        const admin = requireAdmin(req);
+        const row = await createTag(s.actions, admin.id, req.body);
         reply.code(201);
         return { id: row.id, name: row.name, color: row.color, kind: row.kind };
       },
@@ -165,8 +148,8 @@ export function adminRoutes(s: Services): FastifyPluginAsyncZod {
       '/labels',
       { schema: { tags: ['labels'], summary: 'Create a custom label (admin)', body: CreateLabelRequest, response: { 201: LabelDefinition, ...errors } } },
       async (req, reply) => {
-        requireAdmin(req);
-        const row = await db.insertInto('labels').values({ ...req.body, builtin: 0 }).returningAll().executeTakeFirstOrThrow().catch((e) => uniqueViolation(e, 'label_name_taken', 'A label with that name exists.'));
+        const admin = requireAdmin(req);
+        const row = await createLabel(s.actions, admin.id, req.body);
         reply.code(201);
         return { id: row.id, name: row.name, color: row.color, builtin: false };
       },

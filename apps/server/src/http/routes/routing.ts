@@ -14,15 +14,12 @@ import {
   TransferToAgentRequest,
   TransferToQueueRequest,
   UpdateQueueRoutingRequest,
-  QueueSettings,
 } from '@switchboard/protocol';
 import { requireAdmin, requireAuth, viewerOf } from '../auth.ts';
 import type { Services } from '../services.ts';
-import { AppError } from '../../errors.ts';
 import { presentConversations } from '../../presenters/conversations.ts';
-import { agentPresences, queueCounts, routeQueues } from '../../routing/engine.ts';
-import { forgetPolicy, policyOf } from '../../routing/policy.ts';
-import { runAction } from '../../actions/context.ts';
+import { agentPresences, queueCounts } from '../../routing/engine.ts';
+import { queueRouting, updateQueueRouting } from '../../actions/routing/settings.ts';
 import {
   acceptOffer,
   chooseQueues,
@@ -133,31 +130,15 @@ export function routingRoutes(s: Services): FastifyPluginAsyncZod {
       });
     }
 
-    const queueRouting = async (id: number) => {
-      const q = await db.selectFrom('queues').select(['id', 'name', 'routing_mode', 'settings']).where('id', '=', id).executeTakeFirst();
-      if (!q) throw new AppError('not_found', 'No such queue.', 404);
-      const p = policyOf(q);
-      const { mode: _m, ...settings } = p;
-      return { queueId: q.id, name: q.name, routingMode: p.mode, settings };
-    };
     app.get('/queues/:id/routing', { schema: { tags, summary: 'A queue’s routing mode and timers', params: IdParams, response: { 200: QueueRouting, ...errors } } }, async (req) =>
-      queueRouting(req.params.id),
+      queueRouting(db, req.params.id),
     );
     app.put(
       '/queues/:id/routing',
       { schema: { tags, summary: 'Change a queue’s routing mode and timers (admin)', params: IdParams, body: UpdateQueueRoutingRequest, response: { 200: QueueRouting, ...errors } } },
       async (req) => {
         requireAdmin(req);
-        const current = await queueRouting(req.params.id);
-        const settings = QueueSettings.parse({ ...current.settings, ...req.body.settings });
-        const mode = req.body.routingMode ?? current.routingMode;
-        await runAction(s.actions, async (tx, emit) => {
-          await tx.updateTable('queues').set({ routing_mode: mode, settings: JSON.stringify(settings) }).where('id', '=', current.queueId).execute();
-          forgetPolicy(current.queueId);
-          await routeQueues(tx, emit, [current.queueId], s.clock.now());
-        });
-        forgetPolicy(req.params.id);
-        return queueRouting(req.params.id);
+        return updateQueueRouting(s.actions, req.params.id, req.body);
       },
     );
   };

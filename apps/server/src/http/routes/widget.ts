@@ -20,14 +20,11 @@ import {
   VisitorSession,
   WidgetConfig,
 } from '@switchboard/protocol';
-import type {} from '../../store/customerSchema.ts';
 import { AppError, notFound } from '../../errors.ts';
-import { CHANNEL_NAMES, CLASS_NAMES, classOf, limitsFor, sizeText } from '../../attachments/limits.ts';
 import type { Services } from '../services.ts';
 import {
   createVisitorSession,
   latestConversation,
-  loadWidgetSettings,
   ownConversation,
   presentVisitorConversation,
   presentVisitorMessages,
@@ -44,7 +41,7 @@ import {
   type Visitor,
 } from '../../actions/visitors.ts';
 import { presentTickets, visitorTickets, addTicketNote } from '../../actions/tickets.ts';
-import { sniffContentType } from '../../attachments/sniff.ts';
+import { storeVisitorUpload } from '../../actions/uploads.ts';
 import { metrics } from '../../metrics.ts';
 
 export const VISITOR_HEADER = 'x-visitor-token';
@@ -208,27 +205,9 @@ export function widgetRoutes(s: Services): FastifyPluginAsyncZod {
         },
       },
       async (req, reply) => {
-        const settings = await loadWidgetSettings(s.store.db);
-        const data = Buffer.from(req.body.data, 'base64');
-        if (!data.length) throw new AppError('validation_failed', 'The file is empty.', 400);
-        // The type comes from the bytes; the declared one is only what the visitor's browser guessed.
-        const type = await sniffContentType(data);
-        if (!settings.attachmentTypes.includes(type)) throw new AppError('attachment_type_not_allowed', `Files of type ${type} cannot be sent here.`, 422, { allowed: settings.attachmentTypes });
-        // The web chat channel's limits (administration, Channels) and the widget's own cap both hold.
-        const web = await limitsFor(s.store.db, 'web');
-        const kind = classOf(type);
-        if (!web[kind].allowed) throw new AppError('attachment_type_not_allowed', `${CLASS_NAMES[kind]} cannot be sent on ${CHANNEL_NAMES.web}.`, 422, { kind });
-        if (data.length > web[kind].maxBytes) {
-          throw new AppError('attachment_too_large', `${CLASS_NAMES[kind]} sent on ${CHANNEL_NAMES.web} can be at most ${sizeText(web[kind].maxBytes)}; this one is ${sizeText(data.length)}.`, 413, { limit: web[kind].maxBytes, size: data.length, kind });
-        }
-        if (data.length > settings.maxAttachmentBytes) throw new AppError('attachment_too_large', `Files may be at most ${Math.round(settings.maxAttachmentBytes / 1024)} KB.`, 413);
-        const key = crypto.randomBytes(24).toString('base64url');
-        await s.store.db
-          .insertInto('files')
-          .values({ key, name: req.body.name, content_type: type, size: data.length, data, contact_id: visitor(req).contactId, ticket_id: null, conversation_id: null, created_at: s.clock.now() })
-          .execute();
+        const f = await storeVisitorUpload(s.actions, visitor(req).contactId, req.body.name, Buffer.from(req.body.data, 'base64'));
         reply.code(201);
-        return { name: req.body.name, contentType: type, size: data.length, url: fileUrl(key) };
+        return { name: f.name, contentType: f.contentType, size: f.size, url: fileUrl(f.key) };
       },
     );
 
