@@ -1,8 +1,10 @@
 import { createServer } from './server.ts';
 import { readConfig } from './config.ts';
-import { ensureAdmin, ensureBuiltins, seedDemo, DEMO_USERS, DEMO_PASSWORD } from './demo/seed.ts';
+import { ensureAdmin, ensureBuiltins, seedDemo, DEMO_USERS, DEMO_PASSWORD, DEMO_INBOX_ADDRESS, DEMO_SMTP_PORT } from './demo/seed.ts';
 
 const config = readConfig();
+// The demo receives email out of the box (SMTP_PORT= empty turns it off).
+if (config.demo && config.smtpPort === undefined && process.env.SMTP_PORT === undefined) config.smtpPort = DEMO_SMTP_PORT;
 const server = await createServer({ config });
 const { store, clock, log } = server.services;
 await ensureBuiltins(store);
@@ -19,6 +21,7 @@ const lines = [
   '',
   `  Sign in as ${config.adminEmail}${createdAdmin || !process.env.ADMIN_PASSWORD ? ` / ${config.adminPassword}` : ''} (admin)`,
   ...(config.demo ? DEMO_USERS.map((u) => `          or ${u.email} / ${DEMO_PASSWORD} (${u.role})`) : []),
+  ...(server.email.smtp ? ['', `  Email: SMTP listener on port ${server.email.smtp.port}${config.demo ? `; write to ${DEMO_INBOX_ADDRESS} (see README, "Email")` : ''}`] : []),
   '',
 ];
 process.stdout.write(lines.join('\n') + '\n');

@@ -10,6 +10,7 @@ import { startTimerLoop } from './jobs/worker.ts';
 import type { Services } from './http/services.ts';
 import { TokenCache, changesAccess } from './http/tokenCache.ts';
 import { loadSecretsKey, secretBox } from './channels/secrets.ts';
+import { startEmailChannel, type EmailChannel } from './channels/email/index.ts';
 
 export interface ServerOptions {
   config?: Partial<Config>;
@@ -20,6 +21,8 @@ export interface ServerOptions {
 
 export interface Server extends BuiltApp {
   services: Services;
+  /** The email channel's listeners and workers (channels/email). */
+  email: EmailChannel;
   /** Finishes in-flight requests, closes sockets, then the database and Redis. */
   close(): Promise<void>;
 }
@@ -68,16 +71,19 @@ export async function createServer(opts: ServerOptions = {}): Promise<Server> {
   const built = await buildApp(services, log);
   // Durable timers fire on the real clock; tests with a ManualClock call runDueTimers themselves.
   const stopTimers = clock === systemClock ? startTimerLoop(services.actions, log) : () => {};
+  const email = await startEmailChannel(services);
   // Likewise the outbox: on the real clock it runs by itself; tests call outbox.runOnce(name).
   if (clock === systemClock) outbox.start();
   let closed = false;
   return {
     ...built,
     services,
+    email,
     async close() {
       if (closed) return;
       closed = true;
       built.gateway.closeAll();
+      await email.close();
       await built.app.close();
       stopTimers();
       await outbox.stop();

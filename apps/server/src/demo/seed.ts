@@ -28,6 +28,10 @@ export async function ensureAdmin(store: Store, clock: Clock, email: string, pas
 }
 
 export const DEMO_PASSWORD = 'switchboard';
+/** The demo workspace's email inbox. */
+export const DEMO_INBOX_ADDRESS = 'support@acme.localhost';
+/** The demo turns the SMTP listener on at this port unless SMTP_PORT says otherwise. */
+export const DEMO_SMTP_PORT = 2525;
 export const DEMO_USERS = [
   { email: 'supervisor@example.com', name: 'Sam Supervisor', role: 'supervisor' as const },
   { email: 'mark@example.com', name: 'Mark Watney', role: 'agent' as const },
@@ -52,6 +56,12 @@ export async function seedDemo(store: Store, clock: Clock): Promise<void> {
   await setQueueMembers(db, support.id, [ids['supervisor@example.com']!, ids['mark@example.com']!, ids['martha@example.com']!]);
   await setQueueMembers(db, sales.id, [ids['supervisor@example.com']!, ids['nina@example.com']!, ids['martha@example.com']!]);
 
+  // An email inbox: mail sent to DEMO_INBOX_ADDRESS through the built-in SMTP listener (port 2525 in the demo) lands here.
+  const inbox = await db
+    .insertInto('inboxes')
+    .values({ channel: 'email', name: 'Acme Support', queue_id: support.id, address: DEMO_INBOX_ADDRESS, settings: JSON.stringify({ fromName: 'Acme Support' }), secrets: null, enabled: 1, last_error: null, last_error_at: null, created_at: now, updated_at: now })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   const tag = async (kind: 'customer' | 'conversation', name: string, color: string) =>
     (await db.insertInto('tags').values({ kind, name, color }).returning('id').executeTakeFirstOrThrow()).id;
   const vip = await tag('customer', 'VIP', '#eab308');
@@ -102,6 +112,7 @@ export async function seedDemo(store: Store, clock: Clock): Promise<void> {
         contact_id: contact.id,
         channel: c.channel,
         subject: c.channel === 'email' ? 'Export button broken' : null,
+        inbox_id: c.channel === 'email' ? inbox.id : null,
         queue_id: queues[i]!,
         assignee_id: assignee,
         status: assignee ? 'active' : 'queued',

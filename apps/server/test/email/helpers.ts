@@ -1,0 +1,41 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import type { TestServer, Caller } from '../../../../test/harness.ts';
+import { emailDeps } from '../../src/channels/email/index.ts';
+import { startSmtpListener, type SmtpListener } from '../../src/channels/email/smtpListener.ts';
+
+/** A fresh DATA_DIR for a test file (raw mail and attachments are written there). */
+export function tempDataDir(name: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `sb-${name}-`));
+  process.env.DATA_DIR = dir;
+  return dir;
+}
+
+/** Switchboard's own SMTP listener on a free loopback port. */
+export async function listen(t: TestServer, maxBytes = 5 * 1024 * 1024): Promise<SmtpListener> {
+  return startSmtpListener(emailDeps(t.server.services), { port: 0, host: '127.0.0.1', maxBytes });
+}
+
+/** A real SMTP client (nodemailer) that delivers to the listener, as a customer's mail server would. */
+export function customerMailer(port: number) {
+  return nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, tls: { rejectUnauthorized: false } });
+}
+
+export async function createEmailInbox(admin: Caller, queueId: number, address = 'support@acme.test', extra: Record<string, unknown> = {}) {
+  const res = await admin.api('POST', '/api/v1/inboxes', { channel: 'email', name: 'Acme Support', address, queueId, ...extra });
+  if (res.status !== 201) throw new Error(`inbox not created: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as { id: number; address: string };
+}
+
+/** Waits for a condition checked through the API (mail processing is asynchronous to the client). */
+export async function eventually<T>(fn: () => Promise<T | undefined | null | false>, ms = 5000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
