@@ -9,6 +9,7 @@ import { createUser, signIn, startTestServer, tokenFor, customerWrites } from '.
 import { seedDemo } from '../../server/src/demo/seed.ts';
 import { launchBrowser, signedInContext, waitForLive, row } from '../test/browser.ts';
 import { newVisitor, openVisitorStream } from '../../server/test/widgetHelpers.ts';
+import { discussScreenshots } from './discussScreenshots.ts';
 
 const out = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../docs/screenshots');
 
@@ -145,6 +146,7 @@ try {
     }
     vs.ws.close();
   }
+  await discussScreenshots(t, browser, out); // seed 000
   console.log(`screenshots written to ${path.relative(process.cwd(), out)}`);
 } finally {
   await browser.close();

@@ -5,8 +5,9 @@ import { api } from './api.ts';
 import { STATUS_LABEL } from './Routing.tsx';
 import { Chip, Modal, toggled } from './ui.tsx';
 import { Inboxes } from './Inboxes.tsx';
+import { RequestSettingsForm, TrackingList } from './discuss/index.ts';
 
-type Tab = 'agents' | 'users' | 'queues' | 'inboxes' | 'tags' | 'canned' | 'rules' | 'channels' | 'hours';
+type Tab = 'agents' | 'users' | 'queues' | 'inboxes' | 'tags' | 'canned' | 'rules' | 'channels' | 'hours' | 'requests' | 'tracking';
 const TABS: Array<{ tab: Tab; label: string; admin: boolean }> = [
   { tab: 'agents', label: 'Agents now', admin: false },
   { tab: 'users', label: 'Users and roles', admin: false },
@@ -17,6 +18,8 @@ const TABS: Array<{ tab: Tab; label: string; admin: boolean }> = [
   { tab: 'rules', label: 'Composer rules', admin: true },
   { tab: 'channels', label: 'Channels', admin: true },
   { tab: 'hours', label: 'Office hours', admin: true },
+  { tab: 'requests', label: 'Assign/Discuss settings', admin: true },
+  { tab: 'tracking', label: 'Tracking records', admin: false },
 ];
 
 interface Props {
@@ -50,6 +53,8 @@ export function Admin({ dir, reloadDirectory, fail, toast }: Props) {
         {tab === 'rules' && <Rules fail={fail} toast={toast} />}
         {tab === 'channels' && <Channels fail={fail} toast={toast} />}
         {tab === 'hours' && <OfficeHours fail={fail} toast={toast} />}
+        {tab === 'requests' && <RequestSettingsForm fail={fail} toast={toast} />}
+        {tab === 'tracking' && <TrackingList users={dir.users} queues={dir.queues} fail={fail} />}
       </div>
     </section>
   );

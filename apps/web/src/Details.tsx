@@ -4,6 +4,7 @@ import type { Contact, Conversation, Message } from './types.ts';
 import type { Directory, Update } from './Workspace.tsx';
 import { api } from './api.ts';
 import { Avatar, CHANNELS, Chip, Modal, fullTime } from './ui.tsx';
+import { TrackingSection } from './discuss/index.ts';
 
 interface Props {
   conversation: Conversation;
@@ -242,6 +243,7 @@ export function Details({ conversation: c, contact, update, dir, fail, messages 
           </p>
         </Modal>
       )}
+      <TrackingSection conversationId={c.id} />
     </aside>
   );
 }

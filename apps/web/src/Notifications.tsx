@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 /** One alert of this session: a new offer or a customer's message in one of the agent's conversations. */
 export interface Notice {
   id: number;
-  kind: 'offer' | 'message';
+  kind: 'offer' | 'message' | 'request';
   title: string;
   body: string;
   conversationId: number;
@@ -96,7 +96,7 @@ export function NotificationCentre({ notices, seen, onSeen, onOpen, onClear }: {
                     }}
                   >
                     <span className="notice-title">
-                      <span aria-hidden="true">{n.kind === 'offer' ? '📥 ' : '💬 '}</span>
+                      <span aria-hidden="true">{n.kind === 'offer' ? '📥 ' : n.kind === 'request' ? '🤝 ' : '💬 '}</span>
                       {n.title}
                     </span>
                     <span className="notice-body muted">{n.body}</span>

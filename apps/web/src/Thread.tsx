@@ -6,6 +6,7 @@ import { api } from './api.ts';
 import { STATUS_NAMES } from './ConversationList.tsx';
 import { CHANNELS, ChannelIcon, DeliveryIcon, Modal, fullTime } from './ui.tsx';
 import { TransferDialog } from './Transfer.tsx';
+import { AssignDiscussButton, ConsultantNotice, useConsulting } from './discuss/index.ts';
 import { Composer } from './Composer.tsx';
 import './thread.css';
 
@@ -30,13 +31,18 @@ export function Thread({ conversation: c, contact, thread, customerTypingUntil, 
   const name = c.contact?.name ?? 'Unknown customer';
   const [quote, setQuote] = useState<Message | null>(null);
   const [quick, setQuick] = useState<Message | null>(null);
+  const consulting = useConsulting(c.id, c.assigneeId);
   return (
     <section className="thread" aria-label={`Conversation with ${name}`}>
       <ThreadHeader c={c} name={name} update={update} dir={dir} fail={fail} toast={toast} detailsOpen={detailsOpen} toggleDetails={toggleDetails} onClosed={onClosed} />
       <ChatRequestBanner c={c} />
       <History c={c} thread={thread} update={update} dir={dir} onQuote={setQuote} onQuickReply={setQuick} />
       <TypingIndicator name={name} until={customerTypingUntil} />
-      <Composer c={c} contact={contact} agentName={dir.me.name} update={update} fail={fail} quote={quote ? { id: quote.id, who: authorOf(quote, c), excerpt: excerptOf(quote) } : null} clearQuote={() => setQuote(null)} />
+      {consulting ? (
+        <ConsultantNotice initiatorName={consulting.initiator.name} />
+      ) : (
+        <Composer c={c} contact={contact} agentName={dir.me.name} update={update} fail={fail} quote={quote ? { id: quote.id, who: authorOf(quote, c), excerpt: excerptOf(quote) } : null} clearQuote={() => setQuote(null)} />
+      )}
       {quick && <QuickReplyDialog m={quick} admin={dir.me.role === 'admin'} onClose={() => setQuick(null)} fail={fail} toast={toast} />}
     </section>
   );
@@ -202,6 +208,7 @@ function ThreadHeader({ c, name, update, dir, fail, toast, detailsOpen, toggleDe
   const assigneeLabel = useId();
   const [endMenu, setEndMenu] = useState(false);
   const [subject, setSubject] = useState('');
+  const consulting = useConsulting(c.id, c.assigneeId);
 
   const run = async (fn: () => Promise<Conversation | unknown>, done?: string) => {
     setBusy(true);
@@ -282,6 +289,18 @@ function ThreadHeader({ c, name, update, dir, fail, toast, detailsOpen, toggleDe
           )}
         </p>
       </div>
+      {consulting ? (
+        // Seed 000: the consultant watches; every customer-facing control is absent for her.
+        <div className="actions" role="toolbar" aria-label="Conversation actions">
+          <span className="status-pill">Consulting for {consulting.initiator.name}</span>
+          <button className="btn ghost icon" aria-pressed={detailsOpen} aria-label={detailsOpen ? 'Hide contact details' : 'Show contact details'} title="Contact details" onClick={toggleDetails}>
+            <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" aria-hidden="true">
+              <rect x="3" y="4" width="18" height="16" rx="2" />
+              <path d="M15 4v16" />
+            </svg>
+          </button>
+        </div>
+      ) : (
       <div className="actions" role="toolbar" aria-label="Conversation actions">
         {s === 'queued' && c.assigneeId === null && (
           <button
@@ -342,6 +361,7 @@ function ThreadHeader({ c, name, update, dir, fail, toast, detailsOpen, toggleDe
             Reopen
           </button>
         )}
+        <AssignDiscussButton conversationId={c.id} mayRequest={c.assigneeId === dir.me.id || dir.me.role === 'admin'} live={dir.agents} />
         <button className="btn" disabled={busy} onClick={() => setDialog('transfer')} title="Transfer (Alt+T)" aria-keyshortcuts="Alt+T">
           Transfer
         </button>
@@ -369,6 +389,7 @@ function ThreadHeader({ c, name, update, dir, fail, toast, detailsOpen, toggleDe
           </svg>
         </button>
       </div>
+      )}
       {dialog === 'resolve' && (
         <Modal
           title="Resolve conversation"

@@ -26,6 +26,7 @@ import { Details } from './Details.tsx';
 import { Badge, Modal } from './ui.tsx';
 import { Admin } from './Admin.tsx';
 import { askPermission, chime, notify, permission, watchPermission, type Permission } from './notify.ts';
+import { DiscussContext, DiscussDock, useDiscussRoot } from './discuss/index.ts';
 import { NotificationCentre, type Notice } from './Notifications.tsx';
 import { OfferCards, QueueChooser, StatusSwitch, useRouting } from './Routing.tsx';
 
@@ -282,6 +283,11 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
   const alertRef = useRef(alertFor);
   alertRef.current = alertFor;
   openRefFn.current = (id) => open(id);
+  // Seed 000: assign and discuss requests live in their own feature folder (discuss/).
+  const discussDeps = useMemo(() => ({ me, toast, fail, remember, openConversation: (id: number) => openRefFn.current(id) }), [me, toast, fail, remember]);
+  const discuss = useDiscussRoot(discussDeps);
+  const discussRef = useRef(discuss);
+  discussRef.current = discuss;
 
   // ---- the stream
   const refetchAll = useCallback(() => {
@@ -301,6 +307,7 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
         setState((s) => applyEvent(s, frame));
         if ('data' in frame) {
           routingRef.current.onFrame(frame.type, frame.data);
+          discussRef.current.onFrame(frame.type, frame.data, connectedOnce);
           // Only live frames ring, not a replay after reconnecting.
           if (connectedOnce) alertRef.current(frame.type, frame.data);
         }
@@ -448,6 +455,7 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
   const liveDir = useMemo(() => ({ ...dir, agents: routing.agents }), [dir, routing.agents]);
 
   return (
+    <DiscussContext.Provider value={discuss}>
     <div className="app">
       <header className="topbar">
         <div className="brand">
@@ -645,6 +653,8 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
           </div>
         ))}
       </div>
+      <DiscussDock />
     </div>
+    </DiscussContext.Provider>
   );
 }
