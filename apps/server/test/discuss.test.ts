@@ -144,6 +144,23 @@ describe('a discussion, start to end (seed 000: Mark consults Martha)', () => {
     }
   });
 
+  it('takes files uploaded to the conversation, within the web chat limits, and nothing else', async () => {
+    const id = await smithsConversation();
+    const other = await smithsConversation();
+    const r = (await discuss(mark, id, martha)).body;
+    await martha.api('POST', `/api/v1/discuss-requests/${r.id}/accept`, {});
+    const file = (conversation: number, size: number, contentType = 'image/png') => ({ name: 'photo.png', contentType, size, url: `/api/v1/conversations/${conversation}/attachments/abc123` });
+    const elsewhere = await martha.api('POST', `/api/v1/discussions/${r.id}/messages`, { body: 'look', attachments: [file(other, 1000)] });
+    expect([elsewhere.status, elsewhere.body.error.code]).toEqual([422, 'attachment_not_in_conversation']);
+    const huge = await martha.api('POST', `/api/v1/discussions/${r.id}/messages`, { body: 'look', attachments: [file(id, 500 * 1024 * 1024)] });
+    expect([huge.status, huge.body.error.code]).toEqual([422, 'attachment_too_large']);
+    const ok = await martha.api('POST', `/api/v1/discussions/${r.id}/messages`, { body: '', attachments: [file(id, 1000)] });
+    expect(ok.status).toBe(201);
+    expect(ok.body.attachments).toHaveLength(1);
+    expect((await martha.api('POST', `/api/v1/discussions/${r.id}/messages`, { body: '  ' })).status).toBe(400);
+    await mark.api('POST', `/api/v1/discussions/${r.id}/end`, { resolved: true });
+  });
+
   it('lets the consultant leave, which ends it at once', async () => {
     const id = await smithsConversation();
     const r = (await discuss(mark, id, martha)).body;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createQueue, createUser, customerWrites, signIn, startTestServer, tokenFor, type Caller, type TestServer } from '../../../test/harness.ts';
 import { runDueTimers } from '../../server/src/jobs/worker.ts';
@@ -9,6 +9,10 @@ import { row, workspaceBrowser } from './browser.ts';
  * once, accepts, they talk, she watches the customer without any way to answer them, Mark ends it,
  * and the tracking record shows every step with its time. Then reject, withdraw and time out.
  */
+// Each test drives two or three browser pages through a whole request: more than the default 30 s
+// on a busy machine, so these get 90 s.
+vi.setConfig({ testTimeout: 90_000 });
+
 describe('assign and discuss requests, two agents in two browsers (seed 000)', () => {
   let t: TestServer;
   let admin: Caller;
@@ -120,18 +124,22 @@ describe('assign and discuss requests, two agents in two browsers (seed 000)', (
     }
   });
 
-  it('Martha rejects with a reason from the pop-up; Mark is told and the record keeps it', async () => {
+  it('Martha rejects with a reason from the pop-up; every workspace of hers drops the card; Mark is told and the record keeps it', async () => {
     const id = await smith('smith-2', 'Smithy Two');
     const markPage = await ui.open(mark, `/conversations/${id}`);
     const marthaPage = await ui.open(martha);
+    const marthaElsewhere = await ui.open(martha);
     await requestDiscuss(markPage);
     const card = marthaPage.getByRole('alert', { name: 'Mark Watney has requested to discuss with you.' }).filter({ hasText: 'Smithy Two' });
+    const otherCard = marthaElsewhere.getByRole('alert', { name: 'Mark Watney has requested to discuss with you.' }).filter({ hasText: 'Smithy Two' });
+    await otherCard.waitFor();
     await card.getByRole('button', { name: 'Reject' }).click();
     const dialog = marthaPage.getByRole('dialog', { name: 'Reject the discuss request' });
     expect(await dialog.getByRole('button', { name: 'Reject' }).isDisabled()).toBe(true);
     await dialog.getByRole('button', { name: 'Busy with another case' }).click();
     await dialog.getByRole('button', { name: 'Reject' }).click();
     await card.waitFor({ state: 'detached' });
+    await otherCard.waitFor({ state: 'detached' });
     await markPage.getByText('Martha Lee rejected your discuss request: Busy with another case').first().waitFor();
     const record = markPage.getByRole('region', { name: 'Tracking' }).locator('.tracking-record').first();
     await record.getByText('Rejected', { exact: true }).waitFor();
