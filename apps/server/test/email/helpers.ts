@@ -39,3 +39,63 @@ export async function eventually<T>(fn: () => Promise<T | undefined | null | fal
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+import { SMTPServer } from 'smtp-server';
+import { simpleParser, type ParsedMail } from 'mailparser';
+
+export interface SinkMail {
+  envelope: { from: string; to: string[] };
+  raw: Buffer;
+  parsed: ParsedMail;
+  auth: { username: string; password: string } | null;
+}
+
+/**
+ * The remote mail server (relay) on loopback, as a real one behaves: it asks for AUTH, checks the
+ * password, and records what arrived. `refuse` makes it answer like a real server would: a code
+ * for a recipient (550 unknown user, 451 try later).
+ */
+export async function startSink(opts: { user: string; password: string }) {
+  const received: SinkMail[] = [];
+  const refuse = new Map<string, { code: number; text: string; times: number }>();
+  const server = new SMTPServer({
+    authOptional: false,
+    allowInsecureAuth: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onAuth(auth, _session, cb) {
+      if (auth.username === opts.user && auth.password === opts.password) return cb(null, { user: auth.username });
+      cb(Object.assign(new Error('5.7.8 Authentication failed'), { responseCode: 535 }));
+    },
+    onRcptTo(address, _session, cb) {
+      const r = refuse.get(address.address);
+      if (r && r.times > 0) {
+        r.times--;
+        return cb(Object.assign(new Error(r.text), { responseCode: r.code }));
+      }
+      cb();
+    },
+    onData(stream, session, cb) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', async () => {
+        const raw = Buffer.concat(chunks);
+        received.push({
+          envelope: { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address) },
+          raw,
+          parsed: await simpleParser(raw),
+          auth: session.user ? { username: String(session.user), password: opts.password } : null,
+        });
+        cb(null, '2.0.0 Queued as sink');
+      });
+    },
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const addr = server.server.address();
+  return {
+    port: typeof addr === 'object' && addr ? addr.port : 0,
+    received,
+    refuse,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}

@@ -2,9 +2,11 @@ import fs from 'node:fs';
 import type { Services } from '../../http/services.ts';
 import type { EmailDeps } from './intake.ts';
 import { startSmtpListener, type SmtpListener } from './smtpListener.ts';
+import { EmailSender } from './send.ts';
 
 export interface EmailChannel {
   smtp: SmtpListener | null;
+  sender: EmailSender;
   close(): Promise<void>;
 }
 
@@ -12,9 +14,11 @@ export function emailDeps(s: Services): EmailDeps {
   return { actions: s.actions, secrets: s.secrets, dataDir: s.config.dataDir, log: s.log.child({ channel: 'email' }) };
 }
 
-/** Starts what the configuration asks for: the SMTP listener when SMTP_PORT is set. */
+/** Starts what the configuration asks for: outbound sending always, the SMTP listener when SMTP_PORT is set. */
 export async function startEmailChannel(s: Services): Promise<EmailChannel> {
   const deps = emailDeps(s);
+  const sender = new EmailSender(deps);
+  await sender.register(s.outbox);
   const c = s.config;
   let smtp: SmtpListener | null = null;
   if (c.smtpPort !== undefined) {
@@ -29,8 +33,10 @@ export async function startEmailChannel(s: Services): Promise<EmailChannel> {
   }
   return {
     smtp,
+    sender,
     async close() {
       await smtp?.close();
+      sender.close();
     },
   };
 }
