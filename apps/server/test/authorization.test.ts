@@ -57,6 +57,11 @@ const ROUTES: Array<[method: string, path: string, body?: unknown]> = [
   // Issue 4: attachments.
   ['POST', '/api/v1/conversations/:id/attachments', {}],
   ['GET', '/api/v1/conversations/:id/attachments/{key}'],
+  // Issue 11: assign and discuss requests.
+  ['GET', '/api/v1/conversations/:id/request-targets'],
+  ['POST', '/api/v1/conversations/:id/discuss-requests', { recipientId: 1, recipientType: 'manager' }],
+  ['POST', '/api/v1/conversations/:id/assign-requests', { recipientId: 1, recipientType: 'manager' }],
+  ['GET', '/api/v1/conversations/:id/requests'],
 ];
 
 describe('an agent outside the queue', () => {

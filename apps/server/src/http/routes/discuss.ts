@@ -57,7 +57,7 @@ export function discussRoutes(s: Services): FastifyPluginAsyncZod {
           operationId: 'listRequestTargets',
           summary: 'Colleagues who may be asked about this conversation, of one user type, with status and load',
           params: IdParams,
-          querystring: z.object({ type: RecipientType }),
+          querystring: z.object({ type: RecipientType.default('user') }),
           response: { 200: z.object({ items: z.array(AgentPresence) }), ...errors },
         },
       },
