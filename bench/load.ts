@@ -112,7 +112,7 @@ export class Agents {
       target.streamUrls.map(
         (url, i) =>
           new Promise<void>((resolve, reject) => {
-            const ws = new WebSocket(url, { perMessageDeflate: false });
+            const ws = new WebSocket(url, { perMessageDeflate: false, headers: target.streamHeaders?.[i] ?? {} });
             this.sockets.push(ws);
             const timer = setTimeout(() => reject(new Error(`agent ${i}: no ready within ${timeoutMs} ms`)), timeoutMs);
             let ready = false;

@@ -9,6 +9,8 @@ export interface TargetReady {
   headers: Record<string, string>;
   /** One WebSocket URL per agent (each carries that agent's credentials). */
   streamUrls: string[];
+  /** Headers for each stream socket (e.g. the agent's Bearer token), by index; none if absent. */
+  streamHeaders?: Array<Record<string, string>>;
   /** Extra facts to print (e.g. whether Redis is on). */
   notes: string[];
 }

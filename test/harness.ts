@@ -3,6 +3,7 @@ import pino from 'pino';
 import WebSocket from 'ws';
 import { createServer, type Server } from '../apps/server/src/server.ts';
 import { ManualClock } from '../apps/server/src/clock.ts';
+import type { Config } from '../apps/server/src/config.ts';
 import { hashPassword, hashToken, newToken } from '../apps/server/src/auth/secrets.ts';
 import { insertUser, setQueueMembers } from '../apps/server/src/store/users.ts';
 import { ensureBuiltins } from '../apps/server/src/demo/seed.ts';
@@ -24,13 +25,13 @@ export interface TestServer {
  * A real server on a fresh database: a SQLite file in memory, or its own PostgreSQL schema, so test
  * files never see each other's rows. Redis is used when REDIS_URL is set.
  */
-export async function startTestServer(opts: { listen?: boolean; schema?: string; dataDir?: string } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { listen?: boolean; schema?: string; dataDir?: string; logger?: pino.Logger; config?: Partial<Config> } = {}): Promise<TestServer> {
   const clock = new ManualClock();
   const schema = opts.schema ?? `sbtest_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
   const server = await createServer({
     clock,
-    logger: pino({ level: process.env.TEST_LOG ?? 'silent' }),
-    config: { demo: false, redisUrl: process.env.REDIS_URL || undefined },
+    logger: opts.logger ?? pino({ level: process.env.TEST_LOG ?? 'silent' }),
+    config: { demo: false, redisUrl: process.env.REDIS_URL || undefined, ...opts.config },
     store:
       ENGINE === 'postgres'
         ? { databaseUrl: process.env.DATABASE_URL, pgSchema: schema }

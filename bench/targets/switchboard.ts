@@ -2,7 +2,7 @@
  * Child process: the real Switchboard server (createServer) on SQLite (temp DATA_DIR, the server's own
  * WAL + synchronous=FULL settings) or PostgreSQL (a fresh schema, dropped on stop), Redis fan-out when
  * a Redis URL is given. Sets up one admin with an API token, one queue and M supervisors of that queue
- * (each with an API token for `?access_token=` on the stream), then listens on 127.0.0.1:0.
+ * (each with an API token, sent as a Bearer header on the stream), then listens on 127.0.0.1:0.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -74,7 +74,8 @@ serveUntilStopped(
     url,
     inboundPath: '/api/v1/inbound/messages',
     headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
-    streamUrls: agents.map((a) => `ws://127.0.0.1:${port}/api/v1/stream?access_token=${encodeURIComponent(a.token)}`),
+    streamUrls: agents.map(() => `ws://127.0.0.1:${port}/api/v1/stream`),
+    streamHeaders: agents.map((a) => ({ authorization: `Bearer ${a.token}` })),
     notes: [
       `engine ${store.dialect}${dataDir ? ` (${path.join(dataDir, 'switchboard.db')}, WAL, synchronous=FULL)` : ` (schema ${args.pgSchema})`}`,
       `redis fan-out ${args.redisUrl ? `on (${args.redisUrl})` : 'off'}`,

@@ -21,6 +21,8 @@ export interface Config {
   smtpTlsKey?: string;
   /** Largest email accepted, in bytes (SMTP SIZE; larger mail is refused with 552). */
   emailMaxBytes: number;
+  /** A browser session unused this long ends (SESSION_IDLE_MINUTES, default 8 hours). */
+  sessionIdleMs: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -41,5 +43,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpTlsCert: env.SMTP_TLS_CERT || undefined,
     smtpTlsKey: env.SMTP_TLS_KEY || undefined,
     emailMaxBytes: Number(env.EMAIL_MAX_MB ?? 25) * 1024 * 1024,
+    sessionIdleMs: Math.max(1, Number(env.SESSION_IDLE_MINUTES) || 480) * 60_000,
   };
 }

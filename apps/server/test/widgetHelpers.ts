@@ -37,6 +37,9 @@ export interface VisitorStream {
   close(): void;
 }
 
+/** Trades the visitor token for a one-time stream ticket, as the widget does, and opens the stream. */
 export async function openVisitorStream(t: TestServer, token: string, lastSeq?: number): Promise<VisitorStream> {
-  return connectStream(`${t.url.replace('http', 'ws')}/api/v1/widget/stream?token=${encodeURIComponent(token)}`, {}, lastSeq, ['ready', 'resync', 'error']);
+  const r = await t.server.app.inject({ method: 'POST', url: '/api/v1/widget/stream-ticket', headers: { 'x-visitor-token': token } });
+  const ticket = r.statusCode === 201 ? (r.json().ticket as string) : 'none';
+  return connectStream(`${t.url.replace('http', 'ws')}/api/v1/widget/stream?ticket=${encodeURIComponent(ticket)}`, {}, lastSeq, ['ready', 'resync', 'error']);
 }

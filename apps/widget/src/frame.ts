@@ -122,7 +122,19 @@ let ws: WebSocket | null = null;
 let retry = 0;
 function connect() {
   if (!s.token) return;
-  const url = `${location.origin.replace(/^http/, 'ws')}/api/v1/widget/stream?token=${encodeURIComponent(s.token)}`;
+  // The lasting visitor token never goes into a URL (access logs keep URLs): a one-time ticket does.
+  api<{ ticket: string }>('POST', '/widget/stream-ticket').then(
+    ({ ticket }) => openStream(ticket),
+    () => {
+      s.online = false;
+      render();
+      setTimeout(connect, Math.min(10_000, 500 * 2 ** retry++));
+    },
+  );
+}
+
+function openStream(ticket: string) {
+  const url = `${location.origin.replace(/^http/, 'ws')}/api/v1/widget/stream?ticket=${encodeURIComponent(ticket)}`;
   const sock = new WebSocket(url);
   ws = sock;
   sock.onopen = () => sock.send(JSON.stringify({ type: 'hello', ...(s.lastSeq !== undefined ? { lastSeq: s.lastSeq } : {}) }));

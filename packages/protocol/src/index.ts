@@ -13,3 +13,4 @@ export * from './channels.ts';
 export * from './inboxes.ts';
 export * from './discuss.ts';
 export * from './outbox.ts';
+export * from './security.ts';

@@ -38,6 +38,9 @@ export const EVENT_TYPES = [
   'discussion.ended',
   'discussion.message',
   'discussion.typing',
+  // A session or token ended (sign-out, revocation, password change): gateways close its sockets.
+  // Never sent to clients; the closed socket gets an `unauthorized` error frame instead.
+  'credential.ended',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -4,6 +4,7 @@ import { hashPassword, hashToken, newToken, verifyPassword } from '../auth/secre
 import { findUserByEmail, type UserRow } from '../store/users.ts';
 import { changePresence } from '../routing/actions.ts';
 import { runAction, type ActionContext } from './context.ts';
+import { credentialsEnded } from './credentials.ts';
 
 /** How long a browser session lasts. */
 export const SESSION_TTL_MS = 14 * 24 * 3600 * 1000;
@@ -37,6 +38,8 @@ export async function signOut(ctx: ActionContext, userId: number, sessionId: str
   const now = ctx.clock.now();
   await runAction(ctx, async (tx, emit) => {
     await tx.deleteFrom('sessions').where('id', '=', sessionId).execute();
+    // Every node's gateway closes the sockets opened on this session (actions/credentials.ts).
+    emit(credentialsEnded(userId, [`session:${sessionId}`], now));
     const other = await tx.selectFrom('sessions').select('id').where('user_id', '=', userId).where('expires_at', '>', now).limit(1).executeTakeFirst();
     if (!other) await changePresence(tx, emit, userId, 'offline', now);
   });

@@ -2,6 +2,7 @@ import { AppError } from '../errors.ts';
 import { hashToken, newToken } from '../auth/secrets.ts';
 import type { Db } from '../store/db.ts';
 import { runAction, type ActionContext } from './context.ts';
+import { credentialsEnded } from './credentials.ts';
 
 export interface ApiTokenSummary {
   id: number;
@@ -28,8 +29,11 @@ export async function createApiToken(ctx: ActionContext, userId: number, name: s
 
 /** Revokes one of the user's own tokens; someone else's is not there for them. */
 export async function revokeApiToken(ctx: ActionContext, userId: number, tokenId: number): Promise<void> {
-  await runAction(ctx, async (tx) => {
+  const now = ctx.clock.now();
+  await runAction(ctx, async (tx, emit) => {
     const res = await tx.deleteFrom('api_tokens').where('id', '=', tokenId).where('user_id', '=', userId).executeTakeFirst();
     if (!Number(res.numDeletedRows)) throw new AppError('not_found', 'No such token.', 404);
+    // Every node's gateway closes the sockets opened with this token (actions/credentials.ts).
+    emit(credentialsEnded(userId, [`token:${tokenId}`], now));
   });
 }

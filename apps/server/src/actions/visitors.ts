@@ -171,8 +171,12 @@ export async function createVisitorSession(
 /** Resolves a visitor token (constant work whether or not it exists: a hash lookup). */
 export async function visitorFromToken(ctx: ActionContext, token: string | undefined): Promise<Visitor | null> {
   if (!token || token.length > 200) return null;
+  return visitorFromTokenHash(ctx, hashToken(token));
+}
+
+/** The visitor behind a token's hash (a redeemed stream ticket names its session so). */
+export async function visitorFromTokenHash(ctx: ActionContext, hash: string): Promise<Visitor | null> {
   const now = ctx.clock.now();
-  const hash = hashToken(token);
   const row = await ctx.store.db.selectFrom('visitor_sessions').selectAll().where('token_hash', '=', hash).executeTakeFirst();
   if (!row || row.expires_at < now) return null;
   if (now - row.last_seen_at > TOUCH_EVERY_MS) {

@@ -21,6 +21,7 @@ import type { Logger } from 'pino';
 import { AppError } from '../errors.ts';
 import { isDatabaseUnavailable } from '../store/health.ts';
 import { authenticate } from './auth.ts';
+import { requestLogFields } from './redact.ts';
 import type { Services } from './services.ts';
 import { authRoutes } from './routes/auth.ts';
 import { conversationRoutes } from './routes/conversations.ts';
@@ -62,7 +63,13 @@ export interface BuiltApp {
 
 /** Builds the HTTP + WebSocket app without listening, so tests can inject or listen on port 0. */
 export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
-  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: 1024 * 1024, trustProxy: true }).withTypeProvider<ZodTypeProvider>();
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: 1024 * 1024,
+    trustProxy: true,
+    // Request log lines never carry a secret-looking query parameter (http/redact.ts).
+    childLoggerFactory: (parent, bindings, opts) => parent.child(bindings, { ...opts, serializers: { ...opts.serializers, req: requestLogFields as never } }),
+  }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
@@ -129,7 +136,7 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
       metrics.loadShed.inc({ reason: 'database' });
       return unavailable(reply, 'database_unavailable', 'The database does not answer right now; try again in a moment.', s.store.health.retryAfter);
     }
-    if (req.url.startsWith('/api/v1/') && !req.url.startsWith('/api/v1/stream')) req.auth = await authenticate(s.store, s.clock, req, false, s.tokens);
+    if (req.url.startsWith('/api/v1/') && !/^\/api\/v1\/(widget\/)?stream(\?|$)/.test(req.url)) req.auth = await authenticate(s.store, s.clock, req, s.tokens, s.config.sessionIdleMs);
   });
   app.addHook('onResponse', async (req, reply) => {
     // Users, roles, memberships, tokens or sessions may have changed: no cached sign-in outlives that here.

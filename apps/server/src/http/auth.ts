@@ -15,6 +15,7 @@ export interface Auth {
   viewer: Viewer & { name: string };
   via: 'session' | 'token';
   sessionId: string | null;
+  tokenId: number | null;
   csrfToken: string | null;
 }
 
@@ -30,43 +31,73 @@ function bearer(req: FastifyRequest): string | null {
   return null;
 }
 
-/** Resolves who is calling from the session cookie or a personal API token (Bearer). */
-export async function authenticate(store: Store, clock: Clock, req: FastifyRequest, allowQueryToken = false, tokens?: TokenCache): Promise<Auth | null> {
+/** How long a session may sit unused before it ends (SESSION_IDLE_MINUTES). */
+export const DEFAULT_IDLE_MS = 8 * 3600 * 1000;
+/** A session's last use is written at most this often, not on every request. */
+const TOUCH_EVERY_MS = 60_000;
+
+/** A browser session by the hash of its cookie: expired, idle or disabled users get nothing. */
+export async function authBySession(store: Store, clock: Clock, sessionHash: string, idleMs = DEFAULT_IDLE_MS): Promise<Auth | null> {
   const db = store.db;
+  const s = await db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .selectAll('users')
+    .select(['sessions.id as session_id', 'sessions.csrf_token', 'sessions.expires_at', 'sessions.created_at as session_created_at', 'sessions.last_seen_at'])
+    .where('sessions.id', '=', sessionHash)
+    .executeTakeFirst();
+  const now = clock.now();
+  if (!s || s.expires_at < now || s.disabled) return null;
+  const lastSeen = s.last_seen_at ?? s.session_created_at;
+  if (now - lastSeen > idleMs) {
+    await db.deleteFrom('sessions').where('id', '=', sessionHash).execute();
+    return null;
+  }
+  if (now - lastSeen > TOUCH_EVERY_MS) await db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', sessionHash).execute();
+  const { session_id, csrf_token, expires_at: _e, session_created_at: _c, last_seen_at: _l, ...user } = s;
+  const viewer = await loadViewer(db, user);
+  return { user, viewer: { ...viewer, name: user.name }, via: 'session', sessionId: session_id, tokenId: null, csrfToken: csrf_token };
+}
+
+/** A personal API token, by its hash or (for a stream ticket issued on it) its id. */
+export async function authByToken(store: Store, by: { hash: string } | { id: number }, tokens?: TokenCache): Promise<Auth | null> {
+  const cacheKey = 'hash' in by ? by.hash : null;
+  const cached = cacheKey ? tokens?.get(cacheKey) : null;
+  if (cached) return cached;
+  const db = store.db;
+  let q = db.selectFrom('api_tokens').innerJoin('users', 'users.id', 'api_tokens.user_id').selectAll('users').select('api_tokens.id as token_id');
+  q = 'hash' in by ? q.where('api_tokens.token_hash', '=', by.hash) : q.where('api_tokens.id', '=', by.id);
+  const row = await q.executeTakeFirst();
+  if (!row || row.disabled) return null;
+  const { token_id, ...user } = row;
+  const viewer = await loadViewer(db, user);
+  const auth: Auth = { user, viewer: { ...viewer, name: user.name }, via: 'token', sessionId: null, tokenId: token_id, csrfToken: null };
+  if (cacheKey) tokens?.set(cacheKey, auth);
+  return auth;
+}
+
+/** The credential a sign-in rests on, as named in stream tickets and `credential.ended` events. */
+export function credentialOf(auth: Auth): string {
+  return auth.sessionId ? `session:${auth.sessionId}` : `token:${auth.tokenId}`;
+}
+
+/** The sign-in behind a credential name (a redeemed stream ticket), if it still holds. */
+export async function authByCredential(store: Store, clock: Clock, credential: string, idleMs?: number): Promise<Auth | null> {
+  const [kind, id] = [credential.slice(0, credential.indexOf(':')), credential.slice(credential.indexOf(':') + 1)];
+  if (kind === 'session') return authBySession(store, clock, id, idleMs);
+  if (kind === 'token' && /^\d+$/.test(id)) return authByToken(store, { id: Number(id) });
+  return null;
+}
+
+/**
+ * Resolves who is calling from the session cookie or a personal API token (Bearer header). Never
+ * from the URL: query strings end up in logs and browser history.
+ */
+export async function authenticate(store: Store, clock: Clock, req: FastifyRequest, tokens?: TokenCache, idleMs?: number): Promise<Auth | null> {
   const cookie = req.cookies?.[SESSION_COOKIE];
-  let token = bearer(req);
-  if (!token && allowQueryToken) token = (req.query as { access_token?: string } | undefined)?.access_token ?? null;
-  if (cookie && !token) {
-    const s = await db
-      .selectFrom('sessions')
-      .innerJoin('users', 'users.id', 'sessions.user_id')
-      .selectAll('users')
-      .select(['sessions.id as session_id', 'sessions.csrf_token', 'sessions.expires_at'])
-      .where('sessions.id', '=', hashToken(cookie))
-      .executeTakeFirst();
-    if (!s || s.expires_at < clock.now() || s.disabled) return null;
-    const { session_id, csrf_token, expires_at: _e, ...user } = s;
-    const viewer = await loadViewer(db, user);
-    return { user, viewer: { ...viewer, name: user.name }, via: 'session', sessionId: session_id, csrfToken: csrf_token };
-  }
-  if (token) {
-    const tokenHash = hashToken(token);
-    const cached = tokens?.get(tokenHash);
-    if (cached) return cached;
-    const row = await db
-      .selectFrom('api_tokens')
-      .innerJoin('users', 'users.id', 'api_tokens.user_id')
-      .selectAll('users')
-      .select('api_tokens.id as token_id')
-      .where('api_tokens.token_hash', '=', tokenHash)
-      .executeTakeFirst();
-    if (!row || row.disabled) return null;
-    const { token_id: _t, ...user } = row;
-    const viewer = await loadViewer(db, user);
-    const auth: Auth = { user, viewer: { ...viewer, name: user.name }, via: 'token', sessionId: null, csrfToken: null };
-    tokens?.set(tokenHash, auth);
-    return auth;
-  }
+  const token = bearer(req);
+  if (cookie && !token) return authBySession(store, clock, hashToken(cookie), idleMs);
+  if (token) return authByToken(store, { hash: hashToken(token) }, tokens);
   return null;
 }
 

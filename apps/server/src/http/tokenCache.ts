@@ -39,5 +39,5 @@ export class TokenCache {
 
 /** Event types after which cached sign-ins may be wrong (roles, memberships, deactivation). */
 export function changesAccess(type: string, data: string): boolean {
-  return type === 'membership.changed' || (type === 'directory.changed' && data.includes('"kind":"user"'));
+  return type === 'membership.changed' || type === 'credential.ended' || (type === 'directory.changed' && data.includes('"kind":"user"'));
 }

@@ -5,7 +5,8 @@ import { scopeOf, type EventRow } from '../store/events.ts';
 import { planResume, replayRange } from './replay.ts';
 import { loadViewer, findUser } from '../store/users.ts';
 import { currentScopes } from '../store/conversations.ts';
-import { authenticate } from '../http/auth.ts';
+import { authByCredential, authenticate, credentialOf } from '../http/auth.ts';
+import { redeemStreamTicket } from '../actions/credentials.ts';
 import type { Services } from '../http/services.ts';
 import type { App } from '../http/app.ts';
 import { changesAccess } from '../http/tokenCache.ts';
@@ -18,6 +19,8 @@ const MAX_BUFFERED = 8 * 1024 * 1024;
 interface Client {
   ws: WebSocket;
   viewer: Viewer;
+  /** What the socket's sign-in rests on (`session:…` / `token:…`); it closes when that ends. */
+  credential: string;
   /** Highest seq sent (or skipped as not theirs); null until `hello`. */
   cursor: number | null;
   /** Live rows that arrived while the replay was being read. */
@@ -73,9 +76,15 @@ export class StreamGateway {
         if (client && this.clients.delete(client)) metrics.streamConnections.dec();
         client = null;
       });
-      void authenticate(this.s.store, this.s.clock, req, true)
+      // A one-time ticket (POST /api/v1/stream/ticket) or, same-origin, the session cookie or a
+      // Bearer header: never a lasting secret in the URL, which access logs would keep.
+      const ticket = (req.query as { ticket?: string } | undefined)?.ticket;
+      const signIn = ticket
+        ? redeemStreamTicket(this.s.actions, ticket).then((c) => (c ? authByCredential(this.s.store, this.s.clock, c, this.s.config.sessionIdleMs) : null))
+        : authenticate(this.s.store, this.s.clock, req, this.s.tokens, this.s.config.sessionIdleMs);
+      void signIn
         // The database not answering is no reason to sign the client out: it retries and resumes.
-        .catch((err: unknown) => (isDatabaseUnavailable(err) ? 'unavailable' : null))
+        .catch((err: unknown) => (isDatabaseUnavailable(err) ? 'unavailable' as const : null))
         .then((auth) => {
           if (socket.readyState !== socket.OPEN) return;
           if (auth === 'unavailable') {
@@ -87,7 +96,7 @@ export class StreamGateway {
             socket.close(4401, 'unauthorized');
             return;
           }
-          client = { ws: socket, viewer: auth.viewer, cursor: null, backlog: null };
+          client = { ws: socket, viewer: auth.viewer, credential: credentialOf(auth), cursor: null, backlog: null };
           this.clients.add(client);
           metrics.streamConnections.inc();
           for (const raw of early.splice(0)) this.onFrame(client, raw);
@@ -139,6 +148,7 @@ export class StreamGateway {
 
   /** `current`: on replay, who may see the row's conversation now (see `agentMayReplay`). */
   private sendIfVisible(client: Client, row: EventRow, current?: ConversationScope | null): void {
+    if (row.type === 'credential.ended') return; // for gateways, not for clients
     const { scope, frame } = prepare(row);
     if (!(current === undefined ? agentMayReceive(client.viewer, scope) : agentMayReplay(client.viewer, scope, current))) return;
     client.ws.send(frame, { binary: false });
@@ -161,6 +171,7 @@ export class StreamGateway {
 
   private deliver(rows: EventRow[]): void {
     const memberships = rows.some((r) => changesAccess(r.type, r.data));
+    for (const r of rows) if (r.type === 'credential.ended') this.endCredentials(r);
     for (const client of this.clients) {
       if (client.ws.bufferedAmount > MAX_BUFFERED) {
         client.ws.close(1013, 'too far behind; reconnect and resume');
@@ -186,6 +197,17 @@ export class StreamGateway {
         continue;
       }
       client.viewer = await loadViewer(this.s.store.db, user);
+    }
+  }
+
+  /** A session or token ended somewhere: its sockets here close, as HTTP with it answers 401. */
+  private endCredentials(row: EventRow): void {
+    const ended = new Set((JSON.parse(row.data) as { credentials: string[] }).credentials);
+    for (const client of this.clients) {
+      if (!ended.has(client.credential)) continue;
+      if (this.clients.delete(client)) metrics.streamConnections.dec();
+      client.ws.send(JSON.stringify({ type: 'error', code: 'unauthorized', message: 'Your sign-in ended; sign in again.' }));
+      client.ws.close(4401, 'unauthorized');
     }
   }
 

@@ -4,7 +4,8 @@ import { VisitorClientFrame, type ConversationCore, type Message } from '@switch
 import { scopeOf, type EventRow } from '../store/events.ts';
 import type { Services } from '../http/services.ts';
 import type { App } from '../http/app.ts';
-import { toVisitorMessage, visitorFromToken, type Visitor } from '../actions/visitors.ts';
+import { toVisitorMessage, visitorFromTokenHash, type Visitor } from '../actions/visitors.ts';
+import { redeemStreamTicket } from '../actions/credentials.ts';
 import { visitorTyping } from '../actions/chatRequests.ts';
 import { planResume, replayRange } from './replay.ts';
 import { metrics } from '../metrics.ts';
@@ -25,7 +26,8 @@ interface VisitorClient {
 }
 
 /**
- * The customer's stream (/api/v1/widget/stream?token=…): the same outbox and resume protocol as the
+ * The customer's stream (/api/v1/widget/stream?ticket=…, a one-time ticket from
+ * POST /api/v1/widget/stream-ticket, so the lasting visitor token never sits in a URL): the same outbox and resume protocol as the
  * agents' stream, filtered by `customerMayReceive` (their own contact, never internal, never private
  * to a user), and every frame rewritten into the customer's shapes (no notes, agents by first name).
  */
@@ -53,10 +55,11 @@ export class VisitorGateway {
         if (client) this.clients.delete(client);
         client = null;
       });
-      const token = (req.query as { token?: string } | undefined)?.token;
-      void visitorFromToken(this.s.actions, token)
+      const ticket = (req.query as { ticket?: string } | undefined)?.ticket;
+      void redeemStreamTicket(this.s.actions, ticket)
+        .then((c) => (c?.startsWith('visitor:') ? visitorFromTokenHash(this.s.actions, c.slice('visitor:'.length)) : null))
         // The database not answering is no reason to sign the client out: it retries and resumes.
-        .catch((err: unknown) => (isDatabaseUnavailable(err) ? 'unavailable' : null))
+        .catch((err: unknown) => (isDatabaseUnavailable(err) ? 'unavailable' as const : null))
         .then((visitor) => {
           if (socket.readyState !== socket.OPEN) return;
           if (visitor === 'unavailable') {

@@ -8,6 +8,7 @@ import * as listFilters from './migrations/006_list_filters.ts';
 import * as personalQuickReplies from './migrations/007_personal_quick_replies.ts';
 import * as replyTemplates from './migrations/008_reply_templates.ts';
 import * as inboxes from './migrations/011_inboxes.ts';
+import * as security from './migrations/012_security.ts';
 import * as inboundMessageIds from './migrations/013_inbound_message_ids.ts';
 import * as engagement from './migrations/010_engagement.ts';
 import * as outbox from './migrations/014_outbox.ts';
@@ -25,6 +26,7 @@ function provider(dialect: Dialect): MigrationProvider {
     '007_personal_quick_replies': { up: (db) => personalQuickReplies.up(db) },
     '008_reply_templates': { up: (db) => replyTemplates.up(db) },
     '011_inboxes': { up: (db) => inboxes.up(db, dialect) },
+    '012_security': { up: (db) => security.up(db) },
     '013_inbound_message_ids': { up: (db) => inboundMessageIds.up(db) },
     '010_engagement': { up: (db) => engagement.up(db, dialect) },
     '014_outbox': { up: (db) => outbox.up(db, dialect) },

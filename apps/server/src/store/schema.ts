@@ -16,6 +16,10 @@ export interface UsersTable {
   created_at: number;
   /** Last offer or assignment by routing (round-robin order); 002_routing. */
   last_routed_at: number | null;
+  /** An administrator reset the password: a new one must be chosen first; 012_security. */
+  must_change_password: Generated<number>;
+  /** Admin-granted right to browse every contact (not only those of visible conversations); 012. */
+  browse_contacts: Generated<number>;
 }
 
 export interface SessionsTable {
@@ -23,6 +27,15 @@ export interface SessionsTable {
   user_id: number;
   csrf_token: string;
   created_at: number;
+  expires_at: number;
+  /** Last request on this session, for the idle timeout; 012_security. */
+  last_seen_at: number | null;
+}
+
+/** One-time tickets for a stream socket (012_security). */
+export interface StreamTicketsTable {
+  id: string; // sha256 of the ticket
+  credential: string;
   expires_at: number;
 }
 
@@ -431,6 +444,7 @@ export interface Database {
   conversation_labels: ConversationLabelsTable;
   conversations: ConversationsTable;
   conversation_participants: ConversationParticipantsTable;
+  stream_tickets: StreamTicketsTable;
   messages: MessagesTable;
   conversation_reads: ConversationReadsTable;
   drafts: DraftsTable;

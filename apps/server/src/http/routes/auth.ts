@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { CreateTokenRequest, CreatedToken, ErrorBody, IdParams, LoginRequest, Me, Ok } from '@switchboard/protocol';
+import { CreateTokenRequest, CreatedToken, ErrorBody, IdParams, LoginRequest, Me, Ok, StreamTicket } from '@switchboard/protocol';
 import { findUser } from '../../store/users.ts';
 import { signIn, signOut } from '../../actions/sessions.ts';
 import { createApiToken, listApiTokens, revokeApiToken } from '../../actions/tokens.ts';
-import { SESSION_COOKIE, SESSION_TTL_MS, requireAuth, viewerOf } from '../auth.ts';
+import { SESSION_COOKIE, SESSION_TTL_MS, credentialOf, requireAuth, viewerOf } from '../auth.ts';
+import { issueStreamTicket } from '../../actions/credentials.ts';
 import type { Services } from '../services.ts';
 import { presentUser } from '../../presenters/users.ts';
 
@@ -74,6 +75,22 @@ export function authRoutes(s: Services): FastifyPluginAsyncZod {
       async (req) => {
         await revokeApiToken(s.actions, viewerOf(req).id, req.params.id);
         return { ok: true as const };
+      },
+    );
+
+    app.post(
+      '/stream/ticket',
+      {
+        preHandler: requireAuth,
+        schema: {
+          tags: ['auth'],
+          summary: 'A one-time ticket for the stream socket (`/api/v1/stream?ticket=…`), good for 30 seconds; the socket then ends with the session or token it was issued on',
+          response: { 201: StreamTicket, 401: ErrorBody },
+        },
+      },
+      async (req, reply) => {
+        reply.code(201);
+        return issueStreamTicket(s.actions, credentialOf(req.auth!));
       },
     );
   };

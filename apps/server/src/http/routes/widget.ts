@@ -11,6 +11,7 @@ import {
   IdParams,
   Ok,
   StartChatRequest,
+  StreamTicket,
   Ticket,
   VisitorAttributesRequest,
   VisitorConversation,
@@ -42,6 +43,8 @@ import {
 } from '../../actions/visitors.ts';
 import { presentTickets, visitorTickets, addTicketNote } from '../../actions/tickets.ts';
 import { storeVisitorUpload } from '../../actions/uploads.ts';
+import { issueStreamTicket } from '../../actions/credentials.ts';
+import { hashToken } from '../../auth/secrets.ts';
 import { metrics } from '../../metrics.ts';
 
 export const VISITOR_HEADER = 'x-visitor-token';
@@ -116,6 +119,15 @@ export function widgetRoutes(s: Services): FastifyPluginAsyncZod {
       ]);
       return { contact, verified: v.verified, conversation: latest ? await presentVisitorConversation(s.store.db, latest) : null };
     };
+
+    app.post(
+      '/widget/stream-ticket',
+      { ...visitorOnly, schema: { tags, summary: 'A one-time ticket for the customer stream (`/api/v1/widget/stream?ticket=…`), good for 30 seconds', security: [], response: { 201: StreamTicket, ...errors } } },
+      async (req, reply) => {
+        reply.code(201);
+        return issueStreamTicket(s.actions, `visitor:${hashToken(String(req.headers[VISITOR_HEADER]))}`);
+      },
+    );
 
     app.get('/widget/me', { ...visitorOnly, schema: { tags, summary: 'The visitor and their latest chat (restores the widget after a reload)', security: [], response: { 200: VisitorMe, ...errors } } }, async (req) => me(visitor(req)));
 
