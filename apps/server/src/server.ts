@@ -5,6 +5,7 @@ import { openStore, type Store, type StoreConfig } from './store/db.ts';
 import { EventDispatcher } from './events/dispatcher.ts';
 import { RedisEventHint } from './events/redisHint.ts';
 import { Outbox } from './events/outbox/outbox.ts';
+import { SignalBus } from './events/signals.ts';
 import { buildApp, type BuiltApp } from './http/app.ts';
 import { startTimerLoop } from './jobs/worker.ts';
 import type { Services } from './http/services.ts';
@@ -49,9 +50,16 @@ export async function createServer(opts: ServerOptions = {}): Promise<Server> {
   // Outbound work (email, messaging channels, webhooks) registers its consumers here; see ARCHITECTURE.md.
   const outbox = new Outbox(store, clock, log);
   dispatcher.subscribe((rows) => outbox.onEvents(rows));
+  // Typing indicators and the like: to the sockets and across nodes, never a committed row.
+  const signals = new SignalBus();
+  if (redis) {
+    signals.relay = (signal) => redis.publishSignal(signal);
+    redis.onSignal = (signal) => signals.deliver(signal);
+  }
   const services: Services = {
     config,
     outbox,
+    signals,
     store,
     clock,
     log,
@@ -66,6 +74,7 @@ export async function createServer(opts: ServerOptions = {}): Promise<Server> {
         dispatcher.wake();
         redis?.publish();
       },
+      signal: (s) => signals.publish(s),
     },
   };
   const built = await buildApp(services, log);

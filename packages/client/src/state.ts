@@ -104,6 +104,8 @@ function contactSummaryOf(c: Contact): Conversation['contact'] {
 export function applyEvent(state: WorkspaceState, frame: ServerFrame): WorkspaceState {
   if (frame.type === 'ready' || frame.type === 'resync') return frame.seq > state.seq ? { ...state, seq: frame.seq } : state;
   if (frame.type === 'pong' || frame.type === 'error') return state;
+  // Ephemeral signals (typing) change nothing held here; the app shows them for a moment.
+  if (!('seq' in frame)) return state;
   if (frame.seq <= state.seq) return state;
   const s = applyData(state, frame);
   return { ...s, seq: frame.seq };

@@ -93,6 +93,11 @@ export class StreamClient {
         this.startPing(ws);
         return;
       }
+      // An ephemeral signal (typing): live only, no seq, so it never moves the resume point.
+      if (!('seq' in frame)) {
+        this.opts.onFrame(frame);
+        return;
+      }
       if (this.lastSeq !== undefined && frame.seq <= this.lastSeq) return;
       this.lastSeq = frame.seq;
       this.opts.onFrame(frame);

@@ -26,8 +26,6 @@ export const EVENT_TYPES = [
   'presence.updated',
   'queue.counts',
   'reply_time.breached',
-  // Customer side (issue 3): typing indicators, both ways; never for internal notes.
-  'typing.updated',
   // Seed 000: assign and discuss requests and their discussions; only for the initiator, the
   // recipient and the queue's managers, never for a customer.
   'request.created',
@@ -37,12 +35,18 @@ export const EVENT_TYPES = [
   'request.cancelled',
   'discussion.ended',
   'discussion.message',
-  'discussion.typing',
   // A session or token ended (sign-out, revocation, password change): gateways close its sockets.
   // Never sent to clients; the closed socket gets an `unauthorized` error frame instead.
   'credential.ended',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
+
+/**
+ * Ephemeral signals: live only, never stored, so they carry no `seq`, are never replayed and do not
+ * move the resume point. Typing indicators, both ways (never for internal notes), and in a discussion.
+ */
+export const SIGNAL_TYPES = ['typing.updated', 'discussion.typing'] as const;
+export type SignalType = (typeof SIGNAL_TYPES)[number];
 
 /** Server → client frames. `seq` is the user's resume point: send it back in `hello`. */
 export type ServerFrame =
@@ -50,4 +54,5 @@ export type ServerFrame =
   | { type: 'resync'; seq: number }
   | { type: 'pong' }
   | { type: 'error'; code: string; message: string }
-  | { type: EventType; seq: number; data: unknown; at: number };
+  | { type: EventType; seq: number; data: unknown; at: number }
+  | { type: SignalType; data: unknown; at: number };

@@ -258,38 +258,34 @@ export async function searchChatSessions(ctx: ActionContext, viewer: Viewer, q: 
   }));
 }
 
-/** Typing indicators: a short-lived event both sides may see (never for internal notes). */
+/**
+ * Typing indicators: ephemeral signals both sides may see (never for internal notes; the composer
+ * says nothing while a note is written). Authorized like a durable event, but never stored: ten
+ * keystroke bursts write no rows and use none of the replay window.
+ */
 export async function agentTyping(ctx: ActionContext, viewer: Actor, conversationId: number, typing: boolean): Promise<void> {
-  const now = ctx.clock.now();
-  // Loaded before the transaction: on SQLite a read outside it would wait for it forever.
   const c = await visibleConversation(ctx, viewer, conversationId);
   if (!canSeeConversation(viewer, scopeOf(c))) throw notFound();
   const consultant = refuseCustomerFacing(viewer, scopeOf(c)); // seed 000: she is not in the chat
   if (consultant) throw fromRefusal(consultant);
-  await runAction(ctx, async (_tx, emit) => {
-    emit({
-      type: 'typing.updated',
-      conversationId: c.id,
-      scope: { ...scopeOf(c), contactId: c.contact_id },
-      data: { conversationId: c.id, who: 'agent', userId: viewer.id, name: viewer.name.split(' ')[0], typing },
-      at: now,
-    });
+  ctx.signal({
+    type: 'typing.updated',
+    scope: { ...scopeOf(c), contactId: c.contact_id },
+    data: { conversationId: c.id, who: 'agent', userId: viewer.id, name: viewer.name.split(' ')[0], typing },
+    at: ctx.clock.now(),
   });
 }
 
 export async function visitorTyping(ctx: ActionContext, contactId: number, conversationId: number, typing: boolean): Promise<void> {
-  const now = ctx.clock.now();
-  await runAction(ctx, async (tx, emit) => {
-    const c = await tx.selectFrom('conversations').selectAll().where('id', '=', conversationId).executeTakeFirst();
-    if (!c || c.contact_id !== contactId) throw notFound();
-    const parts = await tx.selectFrom('conversation_participants').select('user_id').where('conversation_id', '=', c.id).execute();
-    emit({
-      type: 'typing.updated',
-      conversationId: c.id,
-      scope: { queueId: c.queue_id, assigneeId: c.assignee_id, participantIds: parts.map((p) => p.user_id), contactId },
-      data: { conversationId: c.id, who: 'customer', typing },
-      at: now,
-    });
+  const db = ctx.store.db;
+  const c = await db.selectFrom('conversations').select(['id', 'contact_id', 'queue_id', 'assignee_id']).where('id', '=', conversationId).executeTakeFirst();
+  if (!c || c.contact_id !== contactId) throw notFound();
+  const parts = await db.selectFrom('conversation_participants').select('user_id').where('conversation_id', '=', c.id).execute();
+  ctx.signal({
+    type: 'typing.updated',
+    scope: { queueId: c.queue_id, assigneeId: c.assignee_id, participantIds: parts.map((p) => p.user_id), contactId },
+    data: { conversationId: c.id, who: 'customer', typing },
+    at: ctx.clock.now(),
   });
 }
 

@@ -4,6 +4,7 @@ import { notFound } from '../errors.ts';
 import type { Store, Tx } from '../store/db.ts';
 import { getConversation, lockConversation, type ConversationWithAccess } from '../store/conversations.ts';
 import { appendEvents, type NewEvent } from '../store/events.ts';
+import type { Signal } from '../events/signals.ts';
 
 /** What every action needs: the store, the time, and a way to tell the dispatcher there is news. */
 export interface ActionContext {
@@ -11,6 +12,8 @@ export interface ActionContext {
   clock: Clock;
   /** Called after a commit that appended events. */
   eventsCommitted(): void;
+  /** Sends an ephemeral signal (typing): to the sockets that may see it, on every node; nothing is stored. */
+  signal(signal: Signal): void;
 }
 
 export function scopeOfConversation(c: ConversationWithAccess, extra: Partial<EventScope> = {}): EventScope {

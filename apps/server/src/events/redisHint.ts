@@ -2,8 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { metrics } from '../metrics.ts';
+import type { Signal } from './signals.ts';
 
 const CHANNEL = 'switchboard:events';
+/** Ephemeral signals (events/signals.ts) travel whole: `{from, signal}` as JSON. */
+const SIGNAL_CHANNEL = 'switchboard:signals';
 
 /** Reconnect delays: quick at first, then every 2 s, for ever (Redis coming back is the normal case). */
 const retryStrategy = (times: number) => Math.min(100 * 2 ** Math.min(times, 5), 2000);
@@ -45,9 +48,10 @@ export class RedisEventHint {
       c.on('ready', () => this.changed());
       c.on('close', () => this.changed());
     }
-    void this.sub.subscribe(CHANNEL).catch(() => undefined);
-    this.sub.on('message', (_channel: string, from: string) => {
-      if (from !== this.nodeId) onHint();
+    void this.sub.subscribe(CHANNEL, SIGNAL_CHANNEL).catch(() => undefined);
+    this.sub.on('message', (channel: string, message: string) => {
+      if (channel === SIGNAL_CHANNEL) return this.onSignalMessage(message);
+      if (message !== this.nodeId) onHint();
     });
     // Back after an outage: hints sent meanwhile were lost, so look for news now.
     this.sub.on('ready', () => onHint());
@@ -95,6 +99,23 @@ export class RedisEventHint {
       this.log.warn('redis unreachable at start: running with per-node rate limits and the 2-second poll; reconnecting');
     }
     return this.up;
+  }
+
+  /** Where signals from other nodes go (the server's SignalBus). */
+  onSignal: ((signal: Signal) => void) | null = null;
+
+  private onSignalMessage(message: string): void {
+    try {
+      const m = JSON.parse(message) as { from: string; signal: Signal };
+      if (m.from !== this.nodeId) this.onSignal?.(m.signal);
+    } catch {
+      // not ours, or garbled: a signal is worth nothing late or broken
+    }
+  }
+
+  /** Sends an ephemeral signal to the other nodes; dropped while Redis is away (it is stale in seconds). */
+  publishSignal(signal: Signal): void {
+    if (this.pub.status === 'ready') this.pub.publish(SIGNAL_CHANNEL, JSON.stringify({ from: this.nodeId, signal })).catch(() => undefined);
   }
 
   /** Commits in the same turn of the event loop share one hint. */

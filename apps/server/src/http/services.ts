@@ -5,6 +5,7 @@ import type { Store } from '../store/db.ts';
 import type { EventDispatcher } from '../events/dispatcher.ts';
 import type { RedisEventHint } from '../events/redisHint.ts';
 import type { Outbox } from '../events/outbox/outbox.ts';
+import type { SignalBus } from '../events/signals.ts';
 import type { ActionContext } from '../actions/context.ts';
 import type { TokenCache } from './tokenCache.ts';
 import type { SecretBox } from '../channels/secrets.ts';
@@ -19,6 +20,8 @@ export interface Services {
   redis: RedisEventHint | null;
   /** Outbox consumers: outbound work driven by committed events (events/outbox/). */
   outbox: Outbox;
+  /** Ephemeral signals (typing): to sockets and other nodes, never stored (events/signals.ts). */
+  signals: SignalBus;
   actions: ActionContext;
   /** API-token sign-ins kept for a moment (http/tokenCache.ts). */
   tokens: TokenCache;

@@ -12,6 +12,7 @@ import type { App } from '../http/app.ts';
 import { changesAccess } from '../http/tokenCache.ts';
 import { metrics } from '../metrics.ts';
 import { isDatabaseUnavailable } from '../store/health.ts';
+import type { Signal } from '../events/signals.ts';
 
 /** A client this far behind on its socket buffer is dropped; it reconnects and resumes. */
 const MAX_BUFFERED = 8 * 1024 * 1024;
@@ -57,6 +58,7 @@ export class StreamGateway {
 
   constructor(private readonly s: Services) {
     s.dispatcher.subscribe((rows) => this.deliver(rows));
+    s.signals.subscribe((signal) => this.deliverSignal(signal));
   }
 
   get size(): number {
@@ -181,6 +183,21 @@ export class StreamGateway {
       else this.deliverTo(client, rows);
     }
     if (memberships) void this.refreshViewers();
+  }
+
+  /**
+   * An ephemeral signal (typing): to the live sockets whose viewer may see it, by the same audience
+   * rule as events. No seq, never replayed; a socket still replaying misses it (it is stale by then).
+   */
+  private deliverSignal(signal: Signal): void {
+    let frame: Buffer | null = null;
+    for (const client of this.clients) {
+      if (client.cursor === null || client.backlog || !agentMayReceive(client.viewer, signal.scope)) continue;
+      if (client.ws.bufferedAmount > MAX_BUFFERED) continue; // a slow socket loses nothing it needs
+      frame ??= Buffer.from(`{"type":${JSON.stringify(signal.type)},"at":${signal.at},"data":${JSON.stringify(signal.data)}}`);
+      client.ws.send(frame, { binary: false });
+      metrics.framesSent.inc();
+    }
   }
 
   /**

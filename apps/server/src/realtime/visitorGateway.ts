@@ -10,10 +10,13 @@ import { visitorTyping } from '../actions/chatRequests.ts';
 import { planResume, replayRange } from './replay.ts';
 import { metrics } from '../metrics.ts';
 import { isDatabaseUnavailable } from '../store/health.ts';
+import type { Signal } from '../events/signals.ts';
 
 const MAX_BUFFERED = 1024 * 1024;
 /** The only event types a customer ever receives; everything else about their conversation stays with agents. */
-const CUSTOMER_TYPES = new Set(['message.created', 'message.updated', 'conversation.created', 'conversation.updated', 'typing.updated']);
+const CUSTOMER_TYPES = new Set(['message.created', 'message.updated', 'conversation.created', 'conversation.updated']);
+/** The only ephemeral signals a customer receives: the agent typing (discussion typing never). */
+const CUSTOMER_SIGNALS = new Set(['typing.updated']);
 
 interface VisitorClient {
   ws: WebSocket;
@@ -37,6 +40,7 @@ export class VisitorGateway {
 
   constructor(private readonly s: Services) {
     s.dispatcher.subscribe((rows) => void this.deliver(rows));
+    s.signals.subscribe((signal) => this.deliverSignal(signal));
   }
 
   get size(): number {
@@ -152,8 +156,6 @@ export class VisitorGateway {
       if (!message) return null;
       const c = data.conversation as { id: number; status: string; assigneeId: number | null } | undefined;
       out = { message, ...(c ? { conversation: { id: c.id, status: c.status, waiting: c.status === 'queued' && c.assigneeId == null } } : {}) };
-    } else if (row.type === 'typing.updated') {
-      out = data;
     } else {
       const c = data as unknown as ConversationCore;
       out = { conversation: { id: c.id, status: c.status, waiting: c.status === 'queued' && c.assigneeId == null, agentName: c.assigneeId != null ? await this.agentFirstName(c.assigneeId) : null } };
@@ -194,6 +196,18 @@ export class VisitorGateway {
         const mine = relevant.filter((r) => r.contact_id === client.visitor.contactId);
         if (mine.length) client.chain = client.chain.then(() => this.deliverTo(client, mine)).catch((err) => this.s.log.error({ err }, 'visitor delivery failed'));
       }
+    }
+  }
+
+  /** The agent typing, to the live sockets of that conversation's customer (never internal, never private). */
+  private deliverSignal(signal: Signal): void {
+    if (!CUSTOMER_SIGNALS.has(signal.type) || signal.scope.contactId == null) return;
+    let frame: string | null = null;
+    for (const client of this.clients) {
+      if (client.cursor === null || client.backlog || !customerMayReceive(client.visitor.contactId, signal.scope)) continue;
+      frame ??= JSON.stringify({ type: signal.type, at: signal.at, data: signal.data });
+      client.ws.send(frame);
+      metrics.framesSent.inc();
     }
   }
 

@@ -105,7 +105,6 @@ export async function discussionTyping(ctx: ActionContext, viewer: Actor, reques
   const now = ctx.clock.now();
   const r = await readable(ctx.store.db, viewer, requestId);
   if (!active(r) || (viewer.id !== r.initiator_id && viewer.id !== r.recipient_id)) throw new AppError('discussion_not_active', 'The discussion is not active.', 409);
-  await runAction(ctx, async (_tx, emit) => {
-    emit({ type: 'discussion.typing', conversationId: null, scope: audienceOf(r), data: { requestId: r.id, conversationId: r.conversation_id, userId: viewer.id, name: viewer.name, typing }, actorId: viewer.id, at: now });
-  });
+  // An ephemeral signal, like the customer-facing typing indicator: never stored.
+  ctx.signal({ type: 'discussion.typing', scope: audienceOf(r), data: { requestId: r.id, conversationId: r.conversation_id, userId: viewer.id, name: viewer.name, typing }, at: now });
 }
