@@ -187,10 +187,33 @@ describe('the stream on replay (resumable like the rest, for the same audience)'
     const replays = { martha: await openStream(t, martha, before), mark: await openStream(t, mark, before), other: await openStream(t, other, before) };
     try {
       const types = (f: any[]) => f.map((x) => x.type).filter((x) => /^(request|discussion)\./.test(x));
-      expect(types(replays.martha.frames)).toEqual(['request.created', 'request.answered', 'discussion.message', 'discussion.ended']);
+      // Martha's discussion has ended: its steps stay hers, its messages do not (REST refuses them too).
+      expect(types(replays.martha.frames)).toEqual(['request.created', 'request.answered', 'discussion.ended']);
       expect(types(replays.mark.frames)).toEqual(['request.created', 'request.answered', 'discussion.message', 'discussion.ended']);
       expect(types(replays.other.frames)).toEqual([]);
       expect(JSON.stringify(replays.other.frames)).not.toContain('REPLAYED-SECRET');
+    } finally {
+      Object.values(replays).forEach((r) => r.close());
+    }
+  });
+});
+
+describe('replay judges by who may read the discussion now, as REST does', () => {
+  it('a former consultant resuming from lastSeq 0 gets no message of the ended discussion', async () => {
+    const id = await smithsConversation();
+    const d = (await discuss(mark, id, martha)).body;
+    await martha.api('POST', `/api/v1/discuss-requests/${d.id}/accept`, {});
+    await mark.api('POST', `/api/v1/discussions/${d.id}/messages`, { body: 'FORMER-CONSULT-SECRET' });
+    await martha.api('POST', `/api/v1/discussions/${d.id}/typing`, { typing: true });
+    await martha.api('POST', `/api/v1/discussions/${d.id}/leave`, {});
+    expect((await martha.api('GET', `/api/v1/discussions/${d.id}/messages`)).status).toBe(404);
+    const replays = { martha: await openStream(t, martha, 0), mark: await openStream(t, mark, 0) };
+    try {
+      const ofIt = (f: any[]) => f.filter((x) => /^(request|discussion)\./.test(x.type) && (x.data.record?.id ?? x.data.message?.requestId ?? x.data.requestId) === d.id).map((x) => x.type);
+      expect(ofIt(replays.martha.frames)).toEqual(['request.created', 'request.answered', 'discussion.ended']);
+      expect(JSON.stringify(replays.martha.frames)).not.toContain('FORMER-CONSULT-SECRET');
+      // The initiator keeps the discussion, on replay as over REST.
+      expect(ofIt(replays.mark.frames)).toEqual(['request.created', 'request.answered', 'discussion.message', 'discussion.typing', 'discussion.ended']);
     } finally {
       Object.values(replays).forEach((r) => r.close());
     }

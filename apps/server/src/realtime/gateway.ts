@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import { agentMayReceive, agentMayReplay, type ConversationScope, type EventScope, type Viewer } from '@switchboard/core';
+import { agentMayReceive, agentMayReplay, mayReplayRequestEvent, type ConversationScope, type EventScope, type Viewer } from '@switchboard/core';
 import { ClientFrame } from '@switchboard/protocol';
 import { scopeOf, type EventRow } from '../store/events.ts';
 import { planResume, replayRange } from './replay.ts';
@@ -7,6 +7,7 @@ import { loadViewer, findUser } from '../store/users.ts';
 import { currentScopes } from '../store/conversations.ts';
 import { authByCredential, authenticate, credentialOf } from '../http/auth.ts';
 import { redeemStreamTicket } from '../actions/credentials.ts';
+import { requestIdOfEvent, requestsNow } from '../actions/discuss/queries.ts';
 import type { Services } from '../http/services.ts';
 import type { App } from '../http/app.ts';
 import { changesAccess } from '../http/tokenCache.ts';
@@ -137,8 +138,22 @@ export class StreamGateway {
         ? await replayRange(this.s.store.db, plan.from, plan.head, async (rows) => {
             // Replay judges by who may see each conversation now, as REST does (seed 002).
             const now = await currentScopes(this.s.store.db, rows.flatMap((r) => (r.conversation_id != null && r.user_id == null && !r.broadcast ? [r.conversation_id] : [])));
-            // A deletion carries only the id: it goes to whoever saw the conversation then, so their list drops it.
-            for (const row of rows) this.sendIfVisible(client, row, row.conversation_id != null && row.type !== 'conversation.deleted' ? now.get(row.conversation_id) : undefined);
+            // A request's steps and its discussion likewise by who may read the request now, so a
+            // former consultant resuming from an old cursor gets none of the discussion (issue 11).
+            const requestOf = new Map(rows.flatMap((r) => {
+              const id = requestIdOfEvent(r.type, r.data);
+              return id === null ? [] : [[r, id] as const];
+            }));
+            const requests = await requestsNow(this.s.store.db, [...requestOf.values()]);
+            for (const row of rows) {
+              const requestId = requestOf.get(row);
+              if (requestId !== undefined) {
+                if (mayReplayRequestEvent(client.viewer, row.type, requests.get(requestId) ?? null)) this.send(client, row);
+                continue;
+              }
+              // A deletion carries only the id: it goes to whoever saw the conversation then, so their list drops it.
+              this.sendIfVisible(client, row, row.conversation_id != null && row.type !== 'conversation.deleted' ? now.get(row.conversation_id) : undefined);
+            }
           })
         : plan.seq;
     const backlog = client.backlog;
@@ -151,9 +166,14 @@ export class StreamGateway {
   /** `current`: on replay, who may see the row's conversation now (see `agentMayReplay`). */
   private sendIfVisible(client: Client, row: EventRow, current?: ConversationScope | null): void {
     if (row.type === 'credential.ended') return; // for gateways, not for clients
-    const { scope, frame } = prepare(row);
+    const { scope } = prepare(row);
     if (!(current === undefined ? agentMayReceive(client.viewer, scope) : agentMayReplay(client.viewer, scope, current))) return;
-    client.ws.send(frame, { binary: false });
+    this.send(client, row);
+  }
+
+  /** Sends a row already judged visible to this client. */
+  private send(client: Client, row: EventRow): void {
+    client.ws.send(prepare(row).frame, { binary: false });
     metrics.framesSent.inc();
   }
 

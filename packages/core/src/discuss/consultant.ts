@@ -45,3 +45,25 @@ export function mayReadDiscussion(viewer: Viewer, r: { queueId: number | null; i
   if (viewer.id === r.recipientId) return r.active;
   return viewer.id === r.initiatorId || viewer.role === 'admin' || (viewer.role === 'supervisor' && r.queueId !== null && viewer.queueIds.has(r.queueId));
 }
+
+/** A request as it stands now, for judging its events on replay. */
+export interface RequestNow {
+  queueId: number | null;
+  initiatorId: number;
+  recipientId: number;
+  /** An accepted discuss request whose discussion has not ended. */
+  active: boolean;
+}
+
+/**
+ * May a replayed request or discussion event reach this viewer? Judged by who may read the request
+ * *now*, as REST does, not by the audience stored with the event: a former consultant who resumes
+ * from an old cursor gets the steps of the request (its record stays hers) but none of the
+ * discussion's messages or typing, which REST refuses her once it has ended. A request that is gone
+ * reaches nobody.
+ */
+export function mayReplayRequestEvent(viewer: Viewer, type: string, r: RequestNow | null): boolean {
+  if (!r) return false;
+  if (type === 'discussion.message' || type === 'discussion.typing') return mayReadDiscussion(viewer, r);
+  return mayReadRequest(viewer, r);
+}

@@ -1,4 +1,4 @@
-import { canSeeConversation, mayBeAskedAbout, mayReadRequest, recipientTypeOf, type RecipientType, type Viewer } from '@switchboard/core';
+import { canSeeConversation, mayBeAskedAbout, mayReadRequest, recipientTypeOf, type RecipientType, type RequestNow, type Viewer } from '@switchboard/core';
 import type { AgentPresence, EngagementTrackingRecord, RecordListQuery } from '@switchboard/protocol';
 
 import { AppError, notFound } from '../../errors.ts';
@@ -96,4 +96,21 @@ export async function requestTargets(db: Db, viewer: Viewer, conversationId: num
       recipientTypeOf(p.role) === type &&
       mayBeAskedAbout({ id: p.userId, role: p.role, queueIds: new Set(p.queueIds), disabled: false }, c.queue_id),
   );
+}
+
+/** The request an event of a request or its discussion is about (stream replay judges by it). */
+export function requestIdOfEvent(type: string, data: string): number | null {
+  if (!/^(request|discussion)\./.test(type)) return null;
+  const d = JSON.parse(data) as { record?: { id: number }; message?: { requestId: number }; requestId?: number };
+  return d.record?.id ?? d.message?.requestId ?? d.requestId ?? null;
+}
+
+/** Requests as they stand now, by id, in one query per replay page; absent ones map to null. */
+export async function requestsNow(db: Db, ids: number[]): Promise<Map<number, RequestNow | null>> {
+  const unique = [...new Set(ids)];
+  const out = new Map<number, RequestNow | null>(unique.map((id) => [id, null]));
+  if (!unique.length) return out;
+  const rows = await db.selectFrom('engagement_requests').select(['id', 'type', 'status', 'queue_id', 'initiator_id', 'recipient_id']).where('id', 'in', unique).execute();
+  for (const r of rows) out.set(r.id, { queueId: r.queue_id, initiatorId: r.initiator_id, recipientId: r.recipient_id, active: r.type === 'discuss' && r.status === 'accepted' });
+  return out;
 }
