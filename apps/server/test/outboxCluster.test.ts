@@ -99,7 +99,7 @@ async function stopPeer(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000): Promise<T> {
+async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 60_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
@@ -140,7 +140,7 @@ describe(`the outbox consumer across server processes (${ENGINE})`, () => {
     await until('the cursor to pass the item', async () => (await cursor()) >= seq);
     expect(await db().selectFrom('outbox_deliveries').selectAll().where('consumer', '=', 'test.cluster').execute()).toEqual([]);
     await stopPeer(second);
-  }, 60_000);
+  }, 150_000);
 
   it('with two nodes running, each item is handled by exactly one, in order per conversation, across a handover', async () => {
     const [a, b] = await Promise.all([startPeer(), startPeer()]);
@@ -174,5 +174,5 @@ describe(`the outbox consumer across server processes (${ENGINE})`, () => {
     expect(byConversation.size).toBe(5);
     for (const order of byConversation.values()) expect(order).toEqual([...order].sort((x, y) => x - y));
     await stopPeer(other);
-  }, 120_000);
+  }, 150_000);
 });
