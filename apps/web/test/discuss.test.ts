@@ -124,6 +124,39 @@ describe('assign and discuss requests, two agents in two browsers (seed 000)', (
     }
   });
 
+  it('Martha clicks Leave in the Discussion Panel: it ends at once for both, and the record shows Left with its time', async () => {
+    const id = await smith('smith-leave', 'Smithy Leave');
+    const markPage = await ui.open(mark, `/conversations/${id}`);
+    const marthaPage = await ui.open(martha);
+    await requestDiscuss(markPage);
+    const card = marthaPage.getByRole('alert', { name: 'Mark Watney has requested to discuss with you.' }).filter({ hasText: 'Smithy Leave' });
+    await card.getByRole('button', { name: 'Accept' }).click();
+    const herPanel = marthaPage.getByRole('region', { name: 'Discussion with Mark Watney' });
+    const hisPanel = markPage.getByRole('region', { name: 'Discussion with Martha Lee' });
+    await herPanel.waitFor();
+    await hisPanel.waitFor();
+    // The consultant has Leave, not End Discussion (that is the initiator's, with its question).
+    expect(await herPanel.getByRole('button', { name: 'End Discussion' }).count()).toBe(0);
+
+    await herPanel.getByRole('button', { name: 'Leave', exact: true }).click();
+    // No question asked: both panels close, she loses the conversation, he is told.
+    await herPanel.waitFor({ state: 'detached' });
+    await hisPanel.waitFor({ state: 'detached' });
+    await marthaPage.locator('.thread-title h1', { hasText: 'Smithy Leave' }).waitFor({ state: 'detached' });
+    await markPage.getByText('Martha Lee left the discussion.').first().waitFor();
+
+    const record = markPage.getByRole('region', { name: 'Tracking' }).locator('.tracking-record').first();
+    await record.locator('.status-pill', { hasText: 'Left' }).waitFor();
+    const steps = await record.locator('.tracking-steps li').allTextContents();
+    expect(steps).toHaveLength(3);
+    expect(steps[2]).toMatch(/^.*\d{1,2}:\d{2}:\d{2}.* Left by Martha Lee$/);
+    expect(await record.locator('.tracking-steps li time').nth(2).getAttribute('datetime')).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    expect(await record.getByText('Resolved', { exact: true }).count()).toBe(0);
+    await markPage.locator('.msg-system', { hasText: 'Martha Lee left the discussion' }).waitFor();
+    const stored = (await mark.api('GET', `/api/v1/conversations/${id}/requests`)).body;
+    expect(stored.items[0]).toMatchObject({ status: 'left', endCause: 'left_by_consultant', endedAt: expect.any(Number) });
+  });
+
   it('Martha rejects with a reason from the pop-up; every workspace of hers drops the card; Mark is told and the record keeps it', async () => {
     const id = await smith('smith-2', 'Smithy Two');
     const markPage = await ui.open(mark, `/conversations/${id}`);
