@@ -1,3 +1,5 @@
+import { DEFAULT_LOAD_LIMITS, type LoadLimits } from './http/loadShedding.ts';
+
 /** Everything the server reads from the environment, read once at start. */
 export interface Config {
   port: number;
@@ -23,6 +25,10 @@ export interface Config {
   emailMaxBytes: number;
   /** A browser session unused this long ends (SESSION_IDLE_MINUTES, default 8 hours). */
   sessionIdleMs: number;
+  /** Load shedding on ingest (http/loadShedding.ts): in-flight requests, event-loop delay, queue depth. */
+  loadLimits: LoadLimits;
+  /** On SIGTERM, how long /readyz says "draining" while the node still serves, before the listener closes. */
+  shutdownGraceMs: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -38,6 +44,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL ?? 'info',
     secureCookies: env.SECURE_COOKIES === '1',
     secretsKey: env.SECRETS_KEY || undefined,
+    loadLimits: {
+      maxInFlight: Number(env.INGEST_MAX_IN_FLIGHT ?? DEFAULT_LOAD_LIMITS.maxInFlight),
+      maxEventLoopDelayMs: Number(env.MAX_EVENT_LOOP_DELAY_MS ?? DEFAULT_LOAD_LIMITS.maxEventLoopDelayMs),
+      maxQueueDepth: Number(env.MAX_QUEUE_DEPTH ?? DEFAULT_LOAD_LIMITS.maxQueueDepth),
+    },
+    shutdownGraceMs: Number(env.SHUTDOWN_GRACE_MS ?? 1000),
     smtpPort: env.SMTP_PORT ? Number(env.SMTP_PORT) : undefined,
     smtpHost: env.SMTP_HOST ?? '0.0.0.0',
     smtpTlsCert: env.SMTP_TLS_CERT || undefined,

@@ -31,8 +31,8 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => {
     if (stopping) return;
     stopping = true;
-    log.info({ sig }, 'shutting down: finishing in-flight requests');
-    server.close().then(
+    log.info({ sig, graceMs: config.shutdownGraceMs }, 'shutting down: draining, then finishing in-flight requests');
+    server.close({ graceMs: config.shutdownGraceMs }).then(
       () => process.exit(0),
       (err) => {
         log.error({ err }, 'shutdown failed');

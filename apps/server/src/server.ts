@@ -7,6 +7,7 @@ import { RedisEventHint } from './events/redisHint.ts';
 import { Outbox } from './events/outbox/outbox.ts';
 import { SignalBus } from './events/signals.ts';
 import { buildApp, type BuiltApp } from './http/app.ts';
+import { LoadShedder } from './http/loadShedding.ts';
 import { startTimerLoop } from './jobs/worker.ts';
 import type { Services } from './http/services.ts';
 import { TokenCache, changesAccess } from './http/tokenCache.ts';
@@ -24,9 +25,15 @@ export interface Server extends BuiltApp {
   services: Services;
   /** The email channel's listeners and workers (channels/email). */
   email: EmailChannel;
-  /** Finishes in-flight requests, closes sockets, then the database and Redis. */
-  close(): Promise<void>;
+  /**
+   * Stops the node without failing a request it was sent: draining (`/readyz` 503) for `graceMs`,
+   * then the listener closes, in-flight requests finish, and sockets, database and Redis close.
+   */
+  close(opts?: { graceMs?: number }): Promise<void>;
 }
+
+/** How long connections idle at shutdown may still deliver a request already on its way. */
+const IDLE_LINGER_MS = 1000;
 
 /** Opens the store (migrating it), wires the dispatcher and Redis, and builds the app. Does not listen. */
 export async function createServer(opts: ServerOptions = {}): Promise<Server> {
@@ -66,6 +73,8 @@ export async function createServer(opts: ServerOptions = {}): Promise<Server> {
     dispatcher,
     redis,
     tokens,
+    shedder: new LoadShedder(config.loadLimits, () => store.queueDepth()),
+    lifecycle: { draining: false },
     secrets: secretBox(loadSecretsKey(config.secretsKey, config.dataDir)),
     actions: {
       store,
@@ -88,12 +97,30 @@ export async function createServer(opts: ServerOptions = {}): Promise<Server> {
     ...built,
     services,
     email,
-    async close() {
+    async close(opts = {}) {
       if (closed) return;
       closed = true;
+      // Draining: /readyz fails first so a load balancer stops sending, while this node still serves
+      // everything it is sent, each response asking the client to close its connection (so no
+      // keep-alive connection is left idle for the close below to cut under a request in flight).
+      services.lifecycle.draining = true;
+      const grace = opts.graceMs ?? 0;
+      if (grace > 0) await new Promise((r) => setTimeout(r, grace));
+      // Then the listener closes (new connections are refused), requests in flight finish (the app
+      // does not answer them 503: return503OnClosing is off), and only then do sockets, database
+      // and Redis close. Stream clients reconnect elsewhere and resume from their last seq.
+      // Node's server.close() also drops every connection it thinks idle, which includes one whose
+      // request has arrived but is not parsed yet: that request would be reset. Idle connections
+      // are dropped a moment later instead, once such requests are in (and answered, with
+      // `connection: close`).
+      const http = built.app.server;
+      const closeIdle = http.closeIdleConnections.bind(http);
+      http.closeIdleConnections = () => void setTimeout(closeIdle, IDLE_LINGER_MS).unref();
+      const listenerClosed = built.app.close();
       built.gateway.closeAll();
       await email.close();
-      await built.app.close();
+      await listenerClosed;
+      services.shedder.stop();
       stopTimers();
       await outbox.stop();
       dispatcher.stop();

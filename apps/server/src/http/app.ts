@@ -42,6 +42,8 @@ import { degradingRateLimitStore } from './rateLimitStore.ts';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Answered whatever the database's state: they report it. */
 const OPERATIONS = new Set(['/healthz', '/readyz', '/metrics']);
+/** Where customers' messages come in: shed first under overload (senders retry, idempotently). */
+const INGEST = /^\/api\/v1\/(inbound\/|widget\/(sessions|conversations))/;
 
 /** A 503 the client should retry: the stable error body plus Retry-After in seconds. */
 export function unavailable(reply: FastifyReply, code: string, message: string, retryAfterSeconds: number) {
@@ -63,10 +65,13 @@ export interface BuiltApp {
 
 /** Builds the HTTP + WebSocket app without listening, so tests can inject or listen on port 0. */
 export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
+  // return503OnClosing off: a request already sent on an open connection while we shut down is
+  // served, not refused (the listener is closed by then, so nothing new arrives; see server.close).
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
     trustProxy: true,
+    return503OnClosing: false,
     // Request log lines never carry a secret-looking query parameter (http/redact.ts).
     childLoggerFactory: (parent, bindings, opts) => parent.child(bindings, { ...opts, serializers: { ...opts.serializers, req: requestLogFields as never } }),
   }).withTypeProvider<ZodTypeProvider>();
@@ -136,6 +141,8 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
       metrics.loadShed.inc({ reason: 'database' });
       return unavailable(reply, 'database_unavailable', 'The database does not answer right now; try again in a moment.', s.store.health.retryAfter);
     }
+    if (s.lifecycle.draining) reply.header('connection', 'close');
+    if (req.method === 'POST' && INGEST.test(req.url) && !s.shedder.admit(req, reply)) return reply;
     if (req.url.startsWith('/api/v1/') && !/^\/api\/v1\/(widget\/)?stream(\?|$)/.test(req.url)) req.auth = await authenticate(s.store, s.clock, req, s.tokens, s.config.sessionIdleMs);
   });
   app.addHook('onResponse', async (req, reply) => {
@@ -147,6 +154,7 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
   // Ready = this node should get traffic: it answers within a second either way (store.ping is bounded).
   app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+    if (s.lifecycle.draining) return unavailable(reply, 'draining', 'This server is shutting down.', 1);
     try {
       if (!s.store.health.up) throw new Error('down');
       await s.store.ping();

@@ -8,6 +8,7 @@ import type { Outbox } from '../events/outbox/outbox.ts';
 import type { SignalBus } from '../events/signals.ts';
 import type { ActionContext } from '../actions/context.ts';
 import type { TokenCache } from './tokenCache.ts';
+import type { LoadShedder } from './loadShedding.ts';
 import type { SecretBox } from '../channels/secrets.ts';
 
 /** The running server's parts, handed to routes and the gateway. */
@@ -25,6 +26,10 @@ export interface Services {
   actions: ActionContext;
   /** API-token sign-ins kept for a moment (http/tokenCache.ts). */
   tokens: TokenCache;
+  /** Refuses ingest early under overload (http/loadShedding.ts). */
+  shedder: LoadShedder;
+  /** Set once shutdown begins: /readyz answers 503 `draining` and responses ask to close the connection. */
+  lifecycle: { draining: boolean };
   /** Seals inbox secrets, signs reply tokens (channels/secrets.ts). */
   secrets: SecretBox;
 }

@@ -33,6 +33,8 @@ export interface Store {
   ping(): Promise<void>;
   /** Whether the database is reachable as this node last saw it (down: answer 503, reconnecting). */
   readonly health: DatabaseHealth;
+  /** Database work waiting its turn: for a pooled connection (PostgreSQL) or a group commit (SQLite). */
+  queueDepth(): number;
   close(): Promise<void>;
 }
 
@@ -80,6 +82,7 @@ const PING_TIMEOUT_MS = 800;
 export async function openStore(config: StoreConfig, log: Logger = pino({ level: 'silent' })): Promise<Store> {
   const url = config.databaseUrl;
   let health: DatabaseHealth | undefined;
+  let pgPool: pg.Pool | undefined;
   let db: Db;
   let dialect: Dialect;
   if (url && /^postgres(ql)?:\/\//.test(url)) {
@@ -115,6 +118,7 @@ export async function openStore(config: StoreConfig, log: Logger = pino({ level:
     });
     // A connection the server closed while idle in the pool (restart, pg_terminate_backend) is
     // reported here; without a listener it would be an uncaught error and end the process.
+    pgPool = pool;
     pool.on('error', (err) => health?.failed(err));
     // The same for a connection lost while checked out between two statements of a transaction (the
     // pool listens only to idle ones): the statement after fails and the pool drops the connection.
@@ -174,6 +178,9 @@ export async function openStore(config: StoreConfig, log: Logger = pino({ level:
     },
     get health() {
       return health!;
+    },
+    queueDepth() {
+      return group ? group.waiting : (pgPool?.waitingCount ?? 0);
     },
     async close() {
       health?.stop();

@@ -24,6 +24,11 @@ export class GroupCommit {
 
   constructor(private readonly db: () => Db) {}
 
+  /** Transactions waiting for the next batch (a measure of overload). */
+  get waiting(): number {
+    return this.queue.length;
+  }
+
   run<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
