@@ -3,10 +3,12 @@ import type { Services } from '../../http/services.ts';
 import type { EmailDeps } from './intake.ts';
 import { startSmtpListener, type SmtpListener } from './smtpListener.ts';
 import { EmailSender } from './send.ts';
+import { ImapPollers } from './imap.ts';
 
 export interface EmailChannel {
   smtp: SmtpListener | null;
   sender: EmailSender;
+  imap: ImapPollers;
   close(): Promise<void>;
 }
 
@@ -31,10 +33,18 @@ export async function startEmailChannel(s: Services): Promise<EmailChannel> {
       deps.log.error({ err, port: c.smtpPort }, 'SMTP listener could not start; email is not received by SMTP');
     }
   }
+  const imap = new ImapPollers(deps);
+  await imap.sync();
+  // An administrator added or changed an inbox (on any node): start, restart or stop its poller.
+  s.dispatcher.subscribe((rows) => {
+    if (rows.some((r) => r.type === 'directory.changed' && (JSON.parse(r.data) as { kind?: string }).kind === 'inbox')) void imap.sync();
+  });
   return {
     smtp,
     sender,
+    imap,
     async close() {
+      await imap.stop();
       await smtp?.close();
       sender.close();
     },
