@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Caller, TestServer } from '../../../test/harness.ts';
 import { startWorkspaceServer, workspaceBrowser, type WorkspaceCast } from './browser.ts';
+import { customerMailer, listen, tempDataDir } from '../../server/test/email/helpers.ts';
+
+tempDataDir('web-inboxes');
 
 /** Issue 12 item 1: Admin → Inboxes sets up a channel instance; secrets are write-only. */
 describe('Admin → Inboxes', () => {
@@ -45,5 +48,24 @@ describe('Admin → Inboxes', () => {
     await edit.getByLabel('Email address customers write to').fill('not an address');
     await edit.getByRole('button', { name: 'Save inbox' }).click();
     await edit.getByRole('alert').filter({ hasText: 'Invalid address' }).waitFor();
+  });
+
+  it('an email sent to the inbox appears in the open workspace with the inbox name beside the channel icon and its subject', async () => {
+    const smtp = await listen(t);
+    const mailer = customerMailer(smtp.port);
+    try {
+      const page = await ui.open(admin, '/');
+      await mailer.sendMail({ from: 'Carla Customer <carla@example.org>', to: 'help@acme.test', subject: 'Order 1234 did not arrive', text: 'Hello, my order has not arrived.' });
+      const row = page.locator('.conv-row', { hasText: 'Carla Customer' });
+      await row.waitFor();
+      await row.locator('.conv-inbox', { hasText: 'Acme Support' }).waitFor();
+      await row.locator('.conv-subject', { hasText: 'Order 1234 did not arrive' }).waitFor();
+      await row.click();
+      await page.locator('.msg-body', { hasText: 'Hello, my order has not arrived.' }).waitFor();
+      await page.getByText('Order 1234 did not arrive').first().waitFor();
+    } finally {
+      mailer.close();
+      await smtp.close();
+    }
   });
 });
