@@ -24,7 +24,7 @@ import pg from 'pg';
 import { createServer, type Server } from '../apps/server/src/server.ts';
 import { hashPassword } from '../apps/server/src/auth/secrets.ts';
 import { runAction } from '../apps/server/src/actions/context.ts';
-import { openConversation } from '../apps/server/src/actions/intake.ts';
+import { openConversation } from '../apps/server/src/actions/opening.ts';
 import { changeConversationStatus } from '../apps/server/src/actions/lifecycle.ts';
 import { acceptOffer, setPresence } from '../apps/server/src/routing/actions.ts';
 import { insertUser } from '../apps/server/src/store/users.ts';

@@ -5,14 +5,13 @@ import { canManageConversation, canSeeConversation, refuseCustomerFacing, transi
 import type { ChatRequestInfo, ChatSession, ChatSessionQuery, EndSessionRequest, SessionNote } from '@switchboard/protocol';
 import { AppError, forbidden, fromRefusal, notFound } from '../errors.ts';
 import type { Db, Tx } from '../store/db.ts';
-import { visibleTo, type ConversationWithAccess } from '../store/conversations.ts';
+import { visibleTo, type ConversationWithAccess, scopeOf } from '../store/conversations.ts';
 import { loadSenderNames, presentMessage } from '../presenters/messages.ts';
 import { lockVisibleConversation, runAction, visibleConversation, type ActionContext } from './context.ts';
-import { emitConversationUpdated } from './lifecycle.ts';
-import { afterConversationChange, historyLine } from '../routing/engine.ts';
+import { emitConversationUpdated, systemLine } from './conversationRows.ts';
+import { afterConversationChange } from '../routing/engine.ts';
 
 type Actor = Viewer & { name: string };
-const scopeOf = (c: ConversationWithAccess) => ({ queueId: c.queue_id, assigneeId: c.assignee_id, participantIds: c.participantIds });
 
 function mayManage(viewer: Viewer, c: ConversationWithAccess) {
   if (!canManageConversation(viewer, scopeOf(c))) throw forbidden('Only the agent in charge, a supervisor of the queue or an admin can do that.');
@@ -76,7 +75,7 @@ export async function completeChatRequest(ctx: ActionContext, viewer: Actor, con
     await upsertRequest(tx, c.id, { completed_by: viewer.id, completed_at: now, ended_with: 'completed' }, now);
     if (note) await addNote(tx, c.id, viewer.id, note, now);
     const from = c.status === 'callback' ? 'callback' : 'abandoned';
-    await historyLine(tx, emit, next, { kind: 'resolved', byUserId: viewer.id, status: 'resolved', ...(note ? { note } : {}) }, `Completed (${from}) by ${viewer.name}${note ? `: ${note}` : ''}`, viewer.id, now);
+    await systemLine(tx, emit, next, { kind: 'resolved', byUserId: viewer.id, status: 'resolved', ...(note ? { note } : {}) }, `Completed (${from}) by ${viewer.name}${note ? `: ${note}` : ''}`, viewer.id, now);
     await emitConversationUpdated(tx, emit, next, viewer.id, now);
     await afterConversationChange(tx, emit, c, next, now);
     const req = await tx.selectFrom('chat_requests').select('ticket_id').where('conversation_id', '=', c.id).executeTakeFirst();
@@ -101,7 +100,7 @@ export async function endChatSession(ctx: ActionContext, viewer: Actor, conversa
       const patch = { status: t.state.status, updated_at: now, last_activity_at: now, resolved_at: now, resolution_note: input.note ?? null };
       await tx.updateTable('conversations').set(patch).where('id', '=', c.id).execute();
       next = { ...c, ...patch };
-      await historyLine(tx, emit, next, { kind: 'resolved', byUserId: viewer.id, status: 'resolved', ...(input.note ? { note: input.note } : {}) }, `Chat ended by ${viewer.name}${input.outcome === 'ticket' ? ' with a new ticket' : ''}`, viewer.id, now);
+      await systemLine(tx, emit, next, { kind: 'resolved', byUserId: viewer.id, status: 'resolved', ...(input.note ? { note: input.note } : {}) }, `Chat ended by ${viewer.name}${input.outcome === 'ticket' ? ' with a new ticket' : ''}`, viewer.id, now);
       await emitConversationUpdated(tx, emit, next, viewer.id, now);
       await afterConversationChange(tx, emit, c, next, now);
     }

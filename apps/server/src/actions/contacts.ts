@@ -4,9 +4,9 @@ import { canManageConversation, type Viewer } from '@switchboard/core';
 import { AppError, forbidden, notFound } from '../errors.ts';
 import type { Tx } from '../store/db.ts';
 import { presentContacts } from '../presenters/contacts.ts';
-import { lockVisibleConversation, runAction, scopeOfConversation, type ActionContext } from './context.ts';
-import { insertSystemMessage, patchOf, presentWithNames } from './conversationRows.ts';
-import { emitConversationUpdated } from './lifecycle.ts';
+import { lockVisibleConversation, runAction, type ActionContext } from './context.ts';
+import { emitConversationUpdated, systemLine } from './conversationRows.ts';
+import { scopeOf, eventScopeOf } from '../store/conversations.ts';
 
 type NewContact = z.infer<typeof CreateContactRequest>;
 
@@ -120,12 +120,12 @@ export async function unpinCustomer(ctx: ActionContext, viewer: Viewer & { name:
   const now = ctx.clock.now();
   return runAction(ctx, async (tx, emit) => {
     const c = await lockVisibleConversation(ctx, tx, viewer, conversationId);
-    if (!canManageConversation(viewer, { queueId: c.queue_id, assigneeId: c.assignee_id, participantIds: c.participantIds })) throw forbidden();
+    if (!canManageConversation(viewer, scopeOf(c))) throw forbidden();
     if (c.contact_id == null) throw new AppError('already_unpinned', 'This conversation has no customer pinned.', 409);
-    const sys = await insertSystemMessage(tx, c.id, { kind: 'unpinned', byUserId: viewer.id }, `Customer unpinned by ${viewer.name}`, now);
-    await tx.updateTable('conversations').set({ contact_id: null, updated_at: now, last_message_id: sys.id }).where('id', '=', c.id).execute();
-    const next = { ...c, contact_id: null, updated_at: now, last_message_id: sys.id };
-    emit({ type: 'message.created', conversationId: c.id, scope: scopeOfConversation(next), data: { message: presentWithNames(sys, {}), conversation: patchOf({ ...next, last_message_id: sys.id }) }, actorId: viewer.id, at: now });
+    await tx.updateTable('conversations').set({ contact_id: null, updated_at: now }).where('id', '=', c.id).execute();
+    const next = { ...c, contact_id: null, updated_at: now };
+    // Announced without the customer: the line is the conversation's, no longer theirs.
+    await systemLine(tx, emit, next, { kind: 'unpinned', byUserId: viewer.id }, `Customer unpinned by ${viewer.name}`, viewer.id, now);
     await emitConversationUpdated(tx, emit, next, viewer.id, now);
   });
 }

@@ -2,7 +2,7 @@ import { canSeeConversation, type EventScope, type Viewer } from '@switchboard/c
 import type { Clock } from '../clock.ts';
 import { notFound } from '../errors.ts';
 import type { Store, Tx } from '../store/db.ts';
-import { getConversation, lockConversation, type ConversationWithAccess } from '../store/conversations.ts';
+import { getConversation, lockConversation, type ConversationWithAccess, scopeOf } from '../store/conversations.ts';
 import { appendEvents, type NewEvent } from '../store/events.ts';
 import type { Signal } from '../events/signals.ts';
 
@@ -16,20 +16,10 @@ export interface ActionContext {
   signal(signal: Signal): void;
 }
 
-export function scopeOfConversation(c: ConversationWithAccess, extra: Partial<EventScope> = {}): EventScope {
-  return {
-    queueId: c.queue_id,
-    assigneeId: c.assignee_id,
-    participantIds: c.participantIds,
-    contactId: c.contact_id,
-    ...extra,
-  };
-}
-
 /** Loads a conversation the viewer may see; anything else is "not found" (never reveal it exists). */
 export async function visibleConversation(ctx: ActionContext, viewer: Viewer, id: number): Promise<ConversationWithAccess> {
   const c = await getConversation(ctx.store.db, id);
-  if (!c || !canSeeConversation(viewer, { queueId: c.queue_id, assigneeId: c.assignee_id, participantIds: c.participantIds })) {
+  if (!c || !canSeeConversation(viewer, scopeOf(c))) {
     throw notFound();
   }
   return c;
@@ -59,6 +49,6 @@ export async function runAction<T>(
 export async function lockVisibleConversation(ctx: ActionContext, tx: Tx, viewer: Viewer | null, id: number): Promise<ConversationWithAccess> {
   const c = await lockConversation(tx, id, ctx.store.dialect);
   if (!c) throw notFound();
-  if (viewer && !canSeeConversation(viewer, { queueId: c.queue_id, assigneeId: c.assignee_id, participantIds: c.participantIds })) throw notFound();
+  if (viewer && !canSeeConversation(viewer, scopeOf(c))) throw notFound();
   return c;
 }

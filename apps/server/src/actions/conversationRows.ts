@@ -1,5 +1,7 @@
 import type { ConversationCore, Message } from '@switchboard/protocol';
-import type { ConversationWithAccess } from '../store/conversations.ts';
+import { eventScopeOf, type ConversationWithAccess } from '../store/conversations.ts';
+import type { NewEvent } from '../store/events.ts';
+import { presentConversationCores } from '../presenters/conversations.ts';
 import type { Tx } from '../store/db.ts';
 import type { MessagesTable } from '../store/schema.ts';
 import type { Insertable } from 'kysely';
@@ -31,7 +33,7 @@ export async function insertMessage(tx: Tx, values: Insertable<MessagesTable>): 
 }
 
 /** A system line in the history ("assigned to X by Y", "closed", "reopened" — seed 002). */
-export async function insertSystemMessage(
+async function insertSystemMessage(
   tx: Tx,
   conversationId: number,
   event: Message['systemEvent'] & object,
@@ -60,4 +62,37 @@ export function presentWithNames(row: MessageRow, userNames: Record<number, stri
     users: new Map(Object.entries(userNames).map(([k, v]) => [Number(k), v])),
     contacts: new Map(Object.entries(contactNames).map(([k, v]) => [Number(k), v])),
   });
+}
+
+type Emit = (...e: NewEvent[]) => void;
+
+/**
+ * A system line in the history ("assigned to X by Y", "closed", "reopened" — seed 002) and its
+ * `message.created` event, announced with `c` as it now stands. The one way to write one. When a
+ * message follows in the same transaction (a reply that reopens), `messageFollows` leaves the
+ * conversation's last message to it.
+ */
+export async function systemLine(
+  tx: Tx,
+  emit: Emit,
+  c: ConversationWithAccess,
+  event: NonNullable<Message['systemEvent']>,
+  body: string,
+  actorId: number | null,
+  now: number,
+  opts: { messageFollows?: boolean } = {},
+): Promise<MessageRow> {
+  const row = await insertSystemMessage(tx, c.id, event, body, now);
+  if (!opts.messageFollows) {
+    await tx.updateTable('conversations').set({ last_message_id: row.id }).where('id', '=', c.id).execute();
+    c.last_message_id = row.id;
+  }
+  emit({ type: 'message.created', conversationId: c.id, scope: eventScopeOf(c), data: { message: presentWithNames(row, {}), conversation: patchOf(c) }, actorId, at: now });
+  return row;
+}
+
+/** `conversation.updated` with the conversation as it now stands, to everyone who may see it. */
+export async function emitConversationUpdated(tx: Tx, emit: Emit, c: ConversationWithAccess, actorId: number | null, now: number): Promise<void> {
+  const [core] = await presentConversationCores(tx, [c]);
+  emit({ type: 'conversation.updated', conversationId: c.id, scope: eventScopeOf(c), data: core, actorId, at: now });
 }

@@ -2,11 +2,11 @@ import { canDeleteConversations, canManageConversation, type Viewer } from '@swi
 import type { z } from 'zod';
 import type { UpdateConversationRequest } from '@switchboard/protocol';
 import { AppError, forbidden } from '../errors.ts';
-import { visibleTo } from '../store/conversations.ts';
+import { visibleTo, scopeOf, eventScopeOf } from '../store/conversations.ts';
 import { userStateFor } from '../presenters/conversations.ts';
 import { lockVisibleConversation, runAction, visibleConversation, type ActionContext } from './context.ts';
 import { markReadUpTo } from './messages.ts';
-import { emitConversationUpdated } from './lifecycle.ts';
+import { emitConversationUpdated } from './conversationRows.ts';
 
 async function announceUnread(ctx: ActionContext, tx: Parameters<Parameters<typeof runAction>[1]>[0], emit: Parameters<Parameters<typeof runAction>[1]>[1], userId: number, conversationId: number, now: number) {
   const state = (await userStateFor(tx, userId, [conversationId])).get(conversationId)!;
@@ -89,7 +89,7 @@ export async function deleteConversations(ctx: ActionContext, viewer: Viewer, id
       emit({
         type: 'conversation.deleted',
         conversationId: r.id,
-        scope: { queueId: r.queue_id, assigneeId: r.assignee_id, participantIds, contactId: r.contact_id },
+        scope: eventScopeOf({ ...r, participantIds }),
         data: { id: r.id },
         actorId: viewer.id,
         at: now,
@@ -107,7 +107,7 @@ export async function updateConversation(ctx: ActionContext, viewer: Viewer, con
   const now = ctx.clock.now();
   await runAction(ctx, async (tx, emit) => {
     const c = await lockVisibleConversation(ctx, tx, viewer, conversationId);
-    if (!canManageConversation(viewer, { queueId: c.queue_id, assigneeId: c.assignee_id, participantIds: c.participantIds })) throw forbidden();
+    if (!canManageConversation(viewer, scopeOf(c))) throw forbidden();
     const patch: { priority?: string; subject?: string | null; updated_at: number } = { updated_at: now };
     if (input.priority !== undefined) patch.priority = input.priority;
     if (input.subject !== undefined) patch.subject = input.subject;

@@ -3,65 +3,10 @@ import type { CreateConversationRequest, CreateContactRequest, Channel } from '@
 import { checkMessageText, type Viewer } from '@switchboard/core';
 import { AppError, fromRefusal } from '../errors.ts';
 import type { Tx } from '../store/db.ts';
-import type { ConversationWithAccess } from '../store/conversations.ts';
-import type { NewEvent } from '../store/events.ts';
-import { presentConversationCores } from '../presenters/conversations.ts';
-import { runAction, scopeOfConversation, type ActionContext } from './context.ts';
+import { runAction, type ActionContext } from './context.ts';
 import { insertContact } from './contacts.ts';
+import { openConversation } from './opening.ts';
 import { postCustomerMessage, storeCustomerMessage, type PostedMessage } from './messages.ts';
-import { afterConversationChange } from '../routing/engine.ts';
-
-export interface OpenConversationInput {
-  contactId: number;
-  channel: string;
-  queueId: number | null;
-  subject?: string | null;
-  priority?: string;
-  previousConversationId?: number | null;
-  /** Offer it to this agent first (seed 003: a chat from a ticket goes to the ticket's agent). */
-  preferredAgentId?: number | null;
-  /** The inbox it came in by (channels/inboxes.ts). */
-  inboxId?: number | null;
-  now: number;
-}
-
-/** Creates a queued conversation inside the caller's transaction and announces it. */
-export async function openConversation(
-  tx: Tx,
-  emit: (...e: NewEvent[]) => void,
-  input: OpenConversationInput,
-): Promise<ConversationWithAccess> {
-  const row = await tx
-    .insertInto('conversations')
-    .values({
-      contact_id: input.contactId,
-      channel: input.channel,
-      subject: input.subject ?? null,
-      queue_id: input.queueId,
-      assignee_id: null,
-      status: 'queued',
-      priority: input.priority ?? 'normal',
-      previous_conversation_id: input.previousConversationId ?? null,
-      preferred_agent_id: input.preferredAgentId ?? null,
-      inbox_id: input.inboxId ?? null,
-      created_at: input.now,
-      updated_at: input.now,
-      first_response_at: null,
-      last_customer_message_at: null,
-      last_agent_message_at: null,
-      resolved_at: null,
-      resolution_note: null,
-      last_message_id: null,
-      last_activity_at: input.now,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  const c: ConversationWithAccess = { ...row, participantIds: [] };
-  const [core] = await presentConversationCores(tx, [row]);
-  emit({ type: 'conversation.created', conversationId: c.id, scope: scopeOfConversation(c), data: core, at: input.now });
-  await afterConversationChange(tx, emit, null, c, input.now); // routing: offer it, start its timers
-  return c;
-}
 
 async function defaultQueueId(tx: Tx): Promise<number | null> {
   const q = await tx.selectFrom('queues').select('id').orderBy('id').limit(1).executeTakeFirst();

@@ -10,35 +10,16 @@ import {
 import type { Message } from '@switchboard/protocol';
 import { AppError, forbidden, fromRefusal } from '../errors.ts';
 import type { Tx } from '../store/db.ts';
-import type { ConversationWithAccess } from '../store/conversations.ts';
+import { type ConversationWithAccess, scopeOf, eventScopeOf } from '../store/conversations.ts';
 import type { NewEvent } from '../store/events.ts';
 import { findUser, loadViewer } from '../store/users.ts';
 import { presentConversationCores } from '../presenters/conversations.ts';
-import { lockVisibleConversation, runAction, scopeOfConversation, type ActionContext } from './context.ts';
-import { insertSystemMessage, patchOf, presentWithNames } from './conversationRows.ts';
+import { lockVisibleConversation, runAction, type ActionContext } from './context.ts';
+import { emitConversationUpdated, systemLine } from './conversationRows.ts';
 import { afterConversationChange } from '../routing/engine.ts';
 
 type Emit = (...e: NewEvent[]) => void;
 type Actor = Viewer & { name: string };
-
-export async function emitConversationUpdated(tx: Tx, emit: Emit, c: ConversationWithAccess, actorId: number | null, now: number) {
-  const [core] = await presentConversationCores(tx, [c]);
-  emit({ type: 'conversation.updated', conversationId: c.id, scope: scopeOfConversation(c), data: core, actorId, at: now });
-}
-
-async function systemLine(tx: Tx, emit: Emit, c: ConversationWithAccess, event: NonNullable<Message['systemEvent']>, body: string, actorId: number | null, now: number) {
-  const row = await insertSystemMessage(tx, c.id, event, body, now);
-  await tx.updateTable('conversations').set({ last_message_id: row.id }).where('id', '=', c.id).execute();
-  c.last_message_id = row.id;
-  emit({
-    type: 'message.created',
-    conversationId: c.id,
-    scope: scopeOfConversation(c),
-    data: { message: presentWithNames(row, {}), conversation: patchOf(c) },
-    actorId,
-    at: now,
-  });
-}
 
 const HISTORY_LINES: Partial<Record<LifecycleCommand['kind'], { kind: NonNullable<Message['systemEvent']>['kind']; verb: string }>> = {
   close: { kind: 'closed', verb: 'Closed' },
@@ -64,9 +45,9 @@ export async function changeConversationStatus(
   const now = ctx.clock.now();
   await runAction(ctx, async (tx, emit) => {
     const c = await lockVisibleConversation(ctx, tx, viewer, conversationId);
-    const consultant = refuseCustomerFacing(viewer, { queueId: c.queue_id, assigneeId: c.assignee_id, participantIds: c.participantIds });
+    const consultant = refuseCustomerFacing(viewer, scopeOf(c));
     if (consultant) throw fromRefusal(consultant);
-    if (!canManageConversation(viewer, { queueId: c.queue_id, assigneeId: c.assignee_id, participantIds: c.participantIds })) {
+    if (!canManageConversation(viewer, scopeOf(c))) {
       throw forbidden('Only the agent in charge, a supervisor of the queue or an admin can do that.');
     }
     const t = transition({ status: c.status as never, assigneeId: c.assignee_id }, command);
@@ -106,9 +87,9 @@ export async function reassignConversation(ctx: ActionContext, viewer: Actor, co
   const now = ctx.clock.now();
   await runAction(ctx, async (tx, emit) => {
     const c = await lockVisibleConversation(ctx, tx, viewer, conversationId);
-    const consultant = refuseCustomerFacing(viewer, { queueId: c.queue_id, assigneeId: c.assignee_id, participantIds: c.participantIds });
+    const consultant = refuseCustomerFacing(viewer, scopeOf(c));
     if (consultant) throw fromRefusal(consultant);
-    if (!canReassign(viewer, { queueId: c.queue_id, assigneeId: c.assignee_id, participantIds: c.participantIds })) {
+    if (!canReassign(viewer, scopeOf(c))) {
       throw forbidden('Only an administrator or the agent in charge can reassign this conversation.');
     }
     const target = await findUser(tx, assigneeId);

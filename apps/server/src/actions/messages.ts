@@ -5,11 +5,11 @@ import type { PostMessageRequest, CustomerMessageRequest } from '@switchboard/pr
 import { AppError, fromRefusal } from '../errors.ts';
 import type { Db, Tx } from '../store/db.ts';
 import type { NewEvent } from '../store/events.ts';
-import type { ConversationWithAccess } from '../store/conversations.ts';
-import { lockVisibleConversation, runAction, scopeOfConversation, type ActionContext } from './context.ts';
-import { insertMessage, insertSystemMessage, patchOf, presentWithNames, type ConversationPatch } from './conversationRows.ts';
+import { type ConversationWithAccess, scopeOf, eventScopeOf } from '../store/conversations.ts';
+import { lockVisibleConversation, runAction, type ActionContext } from './context.ts';
+import { insertMessage, patchOf, presentWithNames, systemLine, type ConversationPatch } from './conversationRows.ts';
 import { presentMessage, loadSenderNames } from '../presenters/messages.ts';
-import { openConversation } from './intake.ts';
+import { openConversation } from './opening.ts';
 import { afterConversationChange } from '../routing/engine.ts';
 import { renderReplyTemplate } from './templates.ts';
 
@@ -96,7 +96,7 @@ export async function postAgentMessage(
     const next = { ...c };
     let reopened = false;
     if (!input.internal) {
-      const scope = { queueId: c.queue_id, assigneeId: c.assignee_id, participantIds: c.participantIds };
+      const scope = scopeOf(c);
       const consultant = refuseCustomerFacing(viewer, scope);
       if (consultant) throw fromRefusal(consultant);
       if (!canReplyToCustomer(viewer, scope)) {
@@ -115,8 +115,7 @@ export async function postAgentMessage(
       next.first_response_at = c.first_response_at ?? now;
     }
     if (reopened) {
-      const sys = await insertSystemMessage(tx, c.id, { kind: 'reopened', byUserId: viewer.id }, `Reopened by ${viewer.name}`, now);
-      emit({ type: 'message.created', conversationId: c.id, scope: scopeOfConversation(c), data: { message: presentWithNames(sys, {}), conversation: patchOf({ ...next, last_activity_at: now }) }, actorId: viewer.id, at: now });
+      await systemLine(tx, emit, { ...next, last_activity_at: now }, { kind: 'reopened', byUserId: viewer.id }, `Reopened by ${viewer.name}`, viewer.id, now, { messageFollows: true });
     }
     const row = await insertMessage(tx, {
       conversation_id: c.id,
@@ -156,7 +155,7 @@ export async function postAgentMessage(
     emit({
       type: 'message.created',
       conversationId: c.id,
-      scope: scopeOfConversation(c, { internal: input.internal }),
+      scope: eventScopeOf(c, { internal: input.internal }),
       data: { message, conversation: patch },
       actorId: viewer.id,
       at: now,
@@ -236,8 +235,7 @@ export async function storeCustomerMessage(
       now,
     });
   } else if (c.status === 'closed') {
-    const sys = await insertSystemMessage(tx, c.id, { kind: 'reopened', byUserId: null }, 'Reopened by a new customer message', now);
-    emit({ type: 'message.created', conversationId: c.id, scope: scopeOfConversation(c), data: { message: presentWithNames(sys, {}), conversation: patchOf({ ...c, status: t.state.status, last_activity_at: now }) }, at: now });
+    await systemLine(tx, emit, { ...c, status: t.state.status, last_activity_at: now }, { kind: 'reopened', byUserId: null }, 'Reopened by a new customer message', null, now, { messageFollows: true });
   }
   const status = t.startLinkedConversation ? c.status : t.state.status;
   const row = await insertMessage(tx, {
@@ -264,7 +262,7 @@ export async function storeCustomerMessage(
   await afterConversationChange(tx, emit, c, next, now, { customerMessage: { id: row.id, body: input.body } }); // routing: requeue, deadlines, keywords
   const message = presentWithNames(row, {}, { [contactId]: contact.name });
   const patch = patchOf(next);
-  emit({ type: 'message.created', conversationId: c.id, scope: scopeOfConversation(next), data: { message, conversation: patch }, at: now });
+  emit({ type: 'message.created', conversationId: c.id, scope: eventScopeOf(next), data: { message, conversation: patch }, at: now });
   return { message, conversation: patch, created: true };
 }
 
@@ -297,7 +295,7 @@ export async function updateDeliveryStatus(
     if (next !== null) {
       await tx.updateTable('messages').set({ status: updated.status, failure_reason: updated.failure_reason }).where('id', '=', row.id).execute();
       const c = await lockVisibleConversation(ctx, tx, null, row.conversation_id);
-      emit({ type: 'message.updated', conversationId: c.id, scope: scopeOfConversation(c), data: { message }, at: now });
+      emit({ type: 'message.updated', conversationId: c.id, scope: eventScopeOf(c), data: { message }, at: now });
     }
     return message;
   });

@@ -15,12 +15,12 @@ import {
 import { AppError, notFound } from '../errors.ts';
 import { classOf, limitsFor } from '../attachments/limits.ts';
 import type { Db, Tx } from '../store/db.ts';
-import type { ConversationRow } from '../store/conversations.ts';
+import { type ConversationRow, eventScopeOf } from '../store/conversations.ts';
 import { hashToken, newToken } from '../auth/secrets.ts';
 import { loadSenderNames, presentMessage, type MessageRow } from '../presenters/messages.ts';
 import { runAction, type ActionContext } from './context.ts';
 import { insertContact } from './contacts.ts';
-import { openConversation } from './intake.ts';
+import { openConversation } from './opening.ts';
 import { postCustomerMessage } from './messages.ts';
 import { customerLeaves, keepWaiting, requestCallback } from '../routing/actions.ts';
 
@@ -443,7 +443,7 @@ export async function visitorRead(ctx: ActionContext, v: Visitor, conversationId
       emit({
         type: 'message.updated',
         conversationId: c.id,
-        scope: { queueId: c.queue_id, assigneeId: c.assignee_id, participantIds: parts.map((p) => p.user_id), contactId: c.contact_id },
+        scope: eventScopeOf({ ...c, participantIds: parts.map((p) => p.user_id) }),
         data: { message: presentMessage({ ...r, status: 'read' }, names) },
         at: now,
       });

@@ -8,6 +8,7 @@ import { applyLifecycle, loadConversation, sweepWaitingQueues, type Emit } from 
 import { expireOffer } from '../routing/actions.ts';
 import { claimDueTimers, setTimer, type TimerRow } from './timers.ts';
 import { timeOutRequest } from '../actions/discuss/system.ts';
+import { scopeOf } from '../store/conversations.ts';
 
 export interface TimerRunOptions {
   /** Who claims; two workers (or processes) must differ. */
@@ -72,7 +73,7 @@ async function fire(ctx: ActionContext, tx: Tx, emit: Emit, t: TimerRow, now: nu
       emit({
         type: 'reply_time.breached',
         conversationId: c.id,
-        scope: { queueId: c.queue_id, assigneeId: c.assignee_id, participantIds: c.participantIds },
+        scope: scopeOf(c),
         data: { conversationId: c.id, queueId: c.queue_id, assigneeId: c.assignee_id, dueAt: c.reply_due_at },
         at: now,
       });

@@ -12,8 +12,8 @@ import {
 import type { AgentPresence, Offer } from '@switchboard/protocol';
 import { AppError, forbidden, fromRefusal, notFound } from '../errors.ts';
 import { lockVisibleConversation, runAction, type ActionContext } from '../actions/context.ts';
-import { emitConversationUpdated } from '../actions/lifecycle.ts';
-import { lockConversation, type ConversationWithAccess } from '../store/conversations.ts';
+import { emitConversationUpdated, systemLine } from '../actions/conversationRows.ts';
+import { lockConversation, type ConversationWithAccess, scopeOf } from '../store/conversations.ts';
 import { findUser, loadViewer } from '../store/users.ts';
 import type { Tx } from '../store/db.ts';
 import { clearTimers, setTimer } from '../jobs/timers.ts';
@@ -24,7 +24,6 @@ import {
   assignConversation,
   emitPresence,
   emitQueueCounts,
-  historyLine,
   presentOffer,
   routeQueues,
   withdrawOpenOffer,
@@ -33,11 +32,10 @@ import {
 import { loadPolicy } from './policy.ts';
 
 type Actor = Viewer & { name: string };
-const scope = (c: ConversationWithAccess) => ({ queueId: c.queue_id, assigneeId: c.assignee_id, participantIds: c.participantIds });
 
 /** Seed 000: the consultant of a discussion never acts towards the customer (a transfer is such an act). */
 function refuseConsultant(viewer: Viewer, c: ConversationWithAccess): void {
-  const r = refuseCustomerFacing(viewer, scope(c));
+  const r = refuseCustomerFacing(viewer, scopeOf(c));
   if (r) throw fromRefusal(r);
 }
 
@@ -184,7 +182,7 @@ export async function transferToAgent(ctx: ActionContext, viewer: Actor, convers
   await runAction(ctx, async (tx, emit) => {
     const c = await lockVisibleConversation(ctx, tx, viewer, conversationId);
     refuseConsultant(viewer, c);
-    if (!canReassign(viewer, scope(c))) throw forbidden('Only an administrator or the agent in charge can transfer this conversation.');
+    if (!canReassign(viewer, scopeOf(c))) throw forbidden('Only an administrator or the agent in charge can transfer this conversation.');
     const target = await findUser(tx, userId);
     if (!target || target.disabled) throw new AppError('assignee_not_found', 'No such user to transfer to.', 422);
     if (c.assignee_id === userId) throw new AppError('already_assigned', `${target.name} is already in charge of this conversation.`, 409);
@@ -192,7 +190,7 @@ export async function transferToAgent(ctx: ActionContext, viewer: Actor, convers
     if (!t.ok) throw fromRefusal(t);
     await tx.updateTable('conversations').set({ assignee_id: userId, status: t.state.status, updated_at: now, queued_at: null }).where('id', '=', c.id).execute();
     const next: ConversationWithAccess = { ...c, assignee_id: userId, status: t.state.status, updated_at: now, queued_at: null };
-    await historyLine(
+    await systemLine(
       tx,
       emit,
       next,
@@ -213,7 +211,7 @@ export async function transferToQueue(ctx: ActionContext, viewer: Actor, convers
   await runAction(ctx, async (tx, emit) => {
     const c = await lockVisibleConversation(ctx, tx, viewer, conversationId);
     refuseConsultant(viewer, c);
-    if (!canManageConversation(viewer, scope(c))) throw forbidden('Only the agent in charge, a supervisor of the queue or an admin can transfer this conversation.');
+    if (!canManageConversation(viewer, scopeOf(c))) throw forbidden('Only the agent in charge, a supervisor of the queue or an admin can transfer this conversation.');
     const queue = await tx.selectFrom('queues').select(['id', 'name']).where('id', '=', queueId).executeTakeFirst();
     if (!queue) throw new AppError('queue_not_found', 'No such queue.', 422);
     const t = transition({ status: c.status as ConversationStatus, assigneeId: c.assignee_id }, { kind: 'unassign' });
@@ -225,7 +223,7 @@ export async function transferToQueue(ctx: ActionContext, viewer: Actor, convers
     if (c.assignee_id != null) {
       await tx.insertInto('offers').values({ conversation_id: c.id, user_id: c.assignee_id, status: 'declined', created_at: now, expires_at: now, answered_at: now }).execute();
     }
-    await historyLine(
+    await systemLine(
       tx,
       emit,
       next,
@@ -245,7 +243,7 @@ async function revokeFromPrevious(tx: Tx, emit: Emit, before: ConversationWithAc
   const prev = await findUser(tx, before.assignee_id);
   if (!prev) return;
   const v = await loadViewer(tx, prev);
-  if (!canSeeConversation(v, scope(after))) {
+  if (!canSeeConversation(v, scopeOf(after))) {
     emit({ type: 'conversation.revoked', conversationId: after.id, scope: { userId: prev.id }, data: { id: after.id }, actorId, at: now });
   }
 }

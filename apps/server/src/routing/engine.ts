@@ -13,14 +13,12 @@ import {
 } from '@switchboard/core';
 import type { AgentPresence, Offer, QueueCounts } from '@switchboard/protocol';
 import type { Db, Tx } from '../store/db.ts';
-import type { ConversationRow, ConversationWithAccess } from '../store/conversations.ts';
+import { type ConversationRow, type ConversationWithAccess, eventScopeOf } from '../store/conversations.ts';
 import type { NewEvent } from '../store/events.ts';
 import type { OffersTable } from '../store/schema.ts';
 import type { Selectable } from 'kysely';
 import { presentConversationCores } from '../presenters/conversations.ts';
-import { insertSystemMessage, patchOf, presentWithNames } from '../actions/conversationRows.ts';
-import { scopeOfConversation } from '../actions/context.ts';
-import { emitConversationUpdated } from '../actions/lifecycle.ts';
+import { emitConversationUpdated, systemLine } from '../actions/conversationRows.ts';
 import { fromRefusal } from '../errors.ts';
 import { clearTimers, setTimer } from '../jobs/timers.ts';
 import { loadPolicy } from './policy.ts';
@@ -375,14 +373,6 @@ async function userName(tx: Tx, id: number | null): Promise<string> {
   return (await tx.selectFrom('users').select('name').where('id', '=', id).executeTakeFirst())?.name ?? 'a former user';
 }
 
-/** A history line (seed 002 "assigned to X by Y") and its `message.created` event. */
-export async function historyLine(tx: Tx, emit: Emit, c: ConversationWithAccess, event: Parameters<typeof insertSystemMessage>[2], body: string, actorId: number | null, now: number): Promise<void> {
-  const row = await insertSystemMessage(tx, c.id, event, body, now);
-  await tx.updateTable('conversations').set({ last_message_id: row.id }).where('id', '=', c.id).execute();
-  c.last_message_id = row.id;
-  emit({ type: 'message.created', conversationId: c.id, scope: scopeOfConversation(c), data: { message: presentWithNames(row, {}), conversation: patchOf(c) }, actorId, at: now });
-}
-
 const HOW: Record<'accepted' | 'picked' | 'auto', string> = { accepted: 'Accepted by', picked: 'Picked by', auto: 'Assigned automatically to' };
 
 /** Gives a waiting conversation to an agent (accepted offer, pick, auto-answer). */
@@ -399,7 +389,7 @@ export async function assignConversation(
   await tx.updateTable('conversations').set({ assignee_id: agentId, status: t.state.status, updated_at: now, queued_at: null }).where('id', '=', c.id).execute();
   const next: ConversationWithAccess = { ...c, assignee_id: agentId, status: t.state.status, updated_at: now, queued_at: null };
   const name = await userName(tx, agentId);
-  await historyLine(tx, emit, next, { kind: 'assigned', byUserId: opts.actorId, toUserId: agentId }, `${HOW[opts.how]} ${name}`, opts.actorId, now);
+  await systemLine(tx, emit, next, { kind: 'assigned', byUserId: opts.actorId, toUserId: agentId }, `${HOW[opts.how]} ${name}`, opts.actorId, now);
   await emitConversationUpdated(tx, emit, next, opts.actorId, now);
   await afterConversationChange(tx, emit, c, next, now);
   return next;
@@ -413,7 +403,7 @@ export async function applyLifecycle(tx: Tx, emit: Emit, c: ConversationWithAcce
   const patch = { status: t.state.status, assignee_id: t.state.assigneeId, updated_at: now, last_activity_at: now, ...(resolved ? { resolved_at: now } : {}) };
   await tx.updateTable('conversations').set(patch).where('id', '=', c.id).execute();
   const next: ConversationWithAccess = { ...c, ...patch };
-  await historyLine(tx, emit, next, { kind: line.kind, byUserId: actorId, status: t.state.status }, line.text, actorId, now);
+  await systemLine(tx, emit, next, { kind: line.kind, byUserId: actorId, status: t.state.status }, line.text, actorId, now);
   await emitConversationUpdated(tx, emit, next, actorId, now);
   await afterConversationChange(tx, emit, c, next, now);
   return next;

@@ -1,5 +1,5 @@
 import { sql, type Expression, type ExpressionBuilder, type Selectable, type SqlBool } from 'kysely';
-import type { ConversationScope, Viewer } from '@switchboard/core';
+import type { ConversationScope, EventScope, Viewer } from '@switchboard/core';
 import type { ConversationListQuery } from '@switchboard/protocol';
 import type { Db, Tx } from './db.ts';
 import type { ConversationsTable, Database } from './schema.ts';
@@ -7,6 +7,16 @@ import type { ConversationsTable, Database } from './schema.ts';
 export type ConversationRow = Selectable<ConversationsTable>;
 export interface ConversationWithAccess extends ConversationRow {
   participantIds: number[];
+}
+
+/** Who the conversation belongs to, as the core's access rules (`canSeeConversation`, …) ask it. */
+export function scopeOf(c: Pick<ConversationRow, 'queue_id' | 'assignee_id'> & { participantIds: number[] }): ConversationScope {
+  return { queueId: c.queue_id, assigneeId: c.assignee_id, participantIds: c.participantIds };
+}
+
+/** The audience of an event about the conversation (copied onto the event row, so replay decides as live did). */
+export function eventScopeOf(c: Pick<ConversationRow, 'queue_id' | 'assignee_id' | 'contact_id'> & { participantIds: number[] }, extra: Partial<EventScope> = {}): EventScope {
+  return { ...scopeOf(c), contactId: c.contact_id, ...extra };
 }
 
 /** A conversation and its invited participants in one statement: a left join, one row per participant. */

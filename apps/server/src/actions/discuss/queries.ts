@@ -3,14 +3,14 @@ import type { AgentPresence, EngagementTrackingRecord, RecordListQuery } from '@
 
 import { AppError, notFound } from '../../errors.ts';
 import type { Db } from '../../store/db.ts';
-import { decodeCursor, encodeCursor, getConversation } from '../../store/conversations.ts';
+import { decodeCursor, encodeCursor, getConversation, scopeOf } from '../../store/conversations.ts';
 import { agentPresences } from '../../routing/engine.ts';
 import { presentRecords } from './record.ts';
 
 /** The records of one conversation, for its Tracking section: whoever may see the conversation. */
 export async function recordsOfConversation(db: Db, viewer: Viewer, conversationId: number): Promise<EngagementTrackingRecord[]> {
   const c = await getConversation(db, conversationId);
-  if (!c || !canSeeConversation(viewer, { queueId: c.queue_id, assigneeId: c.assignee_id, participantIds: c.participantIds })) throw notFound();
+  if (!c || !canSeeConversation(viewer, scopeOf(c))) throw notFound();
   const rows = await db.selectFrom('engagement_requests').selectAll().where('conversation_id', '=', conversationId).orderBy('id').limit(500).execute();
   return presentRecords(db, rows);
 }
@@ -75,7 +75,7 @@ export async function queueNames(db: Db): Promise<Map<number, string>> {
  */
 export async function requestTargets(db: Db, viewer: Viewer, conversationId: number, type: RecipientType): Promise<AgentPresence[]> {
   const c = await getConversation(db, conversationId);
-  if (!c || !canSeeConversation(viewer, { queueId: c.queue_id, assigneeId: c.assignee_id, participantIds: c.participantIds })) throw notFound();
+  if (!c || !canSeeConversation(viewer, scopeOf(c))) throw notFound();
   const all = await agentPresences(db);
   const consulting = new Set(
     (

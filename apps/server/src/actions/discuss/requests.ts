@@ -16,17 +16,17 @@ import {
 import type { EngagementTrackingRecord, RequestSettings, RequestStepKind } from '@switchboard/protocol';
 import { AppError, forbidden, fromRefusal, notFound } from '../../errors.ts';
 import type { Tx } from '../../store/db.ts';
-import type { ConversationWithAccess } from '../../store/conversations.ts';
+import { type ConversationWithAccess, scopeOf, eventScopeOf } from '../../store/conversations.ts';
 import { findUser, loadViewer, queueIdsOf } from '../../store/users.ts';
-import { afterConversationChange, historyLine } from '../../routing/engine.ts';
+import { afterConversationChange } from '../../routing/engine.ts';
+import { systemLine } from '../conversationRows.ts';
 import { presentConversationCores } from '../../presenters/conversations.ts';
-import { lockVisibleConversation, runAction, scopeOfConversation, type ActionContext } from '../context.ts';
+import { lockVisibleConversation, runAction, type ActionContext } from '../context.ts';
 import { lineFor } from './lines.ts';
 import type { RequestRow } from './record.ts';
 import { applyStep, applyTimers, loadRequestSettings, lockRequest, recordStep, storeRequestSettings, type Emit } from './steps.ts';
 
 type Actor = Viewer & { name: string };
-const scopeOf = (c: ConversationWithAccess) => ({ queueId: c.queue_id, assigneeId: c.assignee_id, participantIds: c.participantIds });
 
 /** Sends an assign or discuss request: the record starts, the recipient is told, the timeout is set. */
 async function sendRequest(ctx: ActionContext, viewer: Actor, conversationId: number, type: RequestType, recipientId: number, recipientType: RecipientType): Promise<EngagementTrackingRecord> {
@@ -125,7 +125,7 @@ async function moveToRecipient(tx: Tx, emit: Emit, c: ConversationWithAccess, r:
   await tx.updateTable('conversations').set({ assignee_id: recipient.id, status: t.state.status, updated_at: now, queued_at: null }).where('id', '=', c.id).execute();
   const next: ConversationWithAccess = { ...c, assignee_id: recipient.id, status: t.state.status, updated_at: now, queued_at: null, participantIds: [...c.participantIds] };
   const from = await findUser(tx, r.initiator_id);
-  await historyLine(
+  await systemLine(
     tx,
     emit,
     next,
@@ -135,7 +135,7 @@ async function moveToRecipient(tx: Tx, emit: Emit, c: ConversationWithAccess, r:
     now,
   );
   const [core] = await presentConversationCores(tx, [next]);
-  emit({ type: 'conversation.updated', conversationId: c.id, scope: scopeOfConversation(next), data: core, actorId: recipient.id, at: now });
+  emit({ type: 'conversation.updated', conversationId: c.id, scope: eventScopeOf(next), data: core, actorId: recipient.id, at: now });
   if (c.assignee_id != null) {
     const prev = await findUser(tx, c.assignee_id);
     if (prev && !canSeeConversation(await loadViewer(tx, prev), scopeOf(next))) {

@@ -2,12 +2,11 @@ import { canSeeConversation, requestAudience, type RequestStep, type RequestTime
 import { RequestSettings, type EngagementTrackingRecord, type EventType, type RequestStepKind } from '@switchboard/protocol';
 import type { Kysely } from 'kysely';
 import type { Db, Tx } from '../../store/db.ts';
-import { lockConversation, type ConversationWithAccess } from '../../store/conversations.ts';
+import { lockConversation, type ConversationWithAccess, scopeOf, eventScopeOf } from '../../store/conversations.ts';
 import type { NewEvent } from '../../store/events.ts';
 import { findUser, loadViewer } from '../../store/users.ts';
 import { clearTimers, setTimer } from '../../jobs/timers.ts';
 import { presentConversationCores } from '../../presenters/conversations.ts';
-import { scopeOfConversation } from '../context.ts';
 import { insertMessage, patchOf, presentWithNames } from '../conversationRows.ts';
 import { presentRecords, type RequestRow } from './record.ts';
 
@@ -69,7 +68,7 @@ export async function applyTimers(tx: Tx, r: RequestRow, timers: RequestTimer[])
 
 async function emitConversationCore(tx: Tx, emit: Emit, c: ConversationWithAccess, actorId: number | null, now: number) {
   const [core] = await presentConversationCores(tx, [c]);
-  emit({ type: 'conversation.updated', conversationId: c.id, scope: scopeOfConversation(c), data: core, actorId, at: now });
+  emit({ type: 'conversation.updated', conversationId: c.id, scope: eventScopeOf(c), data: core, actorId, at: now });
 }
 
 /**
@@ -119,7 +118,7 @@ export async function recordStep(
   emit({
     type: 'message.created',
     conversationId: c.id,
-    scope: scopeOfConversation(c, { internal: true }),
+    scope: eventScopeOf(c, { internal: true }),
     data: { message: presentWithNames(msg, {}), conversation: patchOf(c) },
     actorId: byUserId,
     at: now,
@@ -166,7 +165,7 @@ async function closeDiscussion(tx: Tx, emit: Emit, c: ConversationWithAccess, co
   const user = await findUser(tx, consultantId);
   if (!user) return;
   const v = await loadViewer(tx, user);
-  if (!canSeeConversation(v, { queueId: c.queue_id, assigneeId: c.assignee_id, participantIds: c.participantIds })) {
+  if (!canSeeConversation(v, scopeOf(c))) {
     emit({ type: 'conversation.revoked', conversationId: c.id, scope: { userId: consultantId }, data: { id: c.id }, actorId, at: now });
   }
 }

@@ -5,7 +5,7 @@ import { transition } from '@switchboard/core';
 import type { ActionContext } from '../../actions/context.ts';
 import { runAction } from '../../actions/context.ts';
 import { insertContact } from '../../actions/contacts.ts';
-import { openConversation } from '../../actions/intake.ts';
+import { openConversation } from '../../actions/opening.ts';
 import { storeCustomerMessage, updateDeliveryStatus } from '../../actions/messages.ts';
 import { limitsFor } from '../../attachments/limits.ts';
 import type { Db, Tx } from '../../store/db.ts';
