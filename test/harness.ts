@@ -31,7 +31,8 @@ export async function startTestServer(opts: { listen?: boolean; schema?: string;
   const server = await createServer({
     clock,
     logger: opts.logger ?? pino({ level: process.env.TEST_LOG ?? 'silent' }),
-    config: { demo: false, redisUrl: process.env.REDIS_URL || undefined, ...opts.config },
+    // Tests jump the clock by hours: a session's idle timeout is tested on its own (security/passwords.test.ts).
+    config: { demo: false, redisUrl: process.env.REDIS_URL || undefined, sessionIdleMs: 365 * 24 * 3600 * 1000, ...opts.config },
     store:
       ENGINE === 'postgres'
         ? { databaseUrl: process.env.DATABASE_URL, pgSchema: schema }

@@ -23,7 +23,13 @@ export const LoginRequest = z.object({
   password: z.string().min(1).max(200),
 });
 
-export const Me = z.object({ user: User, csrfToken: z.string().nullable() }).meta({ id: 'Me' });
+export const Me = z
+  .object({
+    user: User,
+    csrfToken: z.string().nullable(),
+    mustChangePassword: z.boolean().optional().describe('An administrator reset the password: only POST /me/password, GET /me and sign-out work until a new one is chosen'),
+  })
+  .meta({ id: 'Me' });
 export type Me = z.infer<typeof Me>;
 
 export const CreateUserRequest = z.object({

@@ -19,12 +19,31 @@ export async function ensureBuiltins(store: Store): Promise<void> {
   if (!existing) await store.db.insertInto('labels').values(BUILTIN_LABELS.map((l) => ({ ...l, builtin: 1 }))).execute();
 }
 
-/** The first admin, from ADMIN_EMAIL / ADMIN_PASSWORD, when there are no users yet. */
-export async function ensureAdmin(store: Store, clock: Clock, email: string, password: string): Promise<boolean> {
+/**
+ * The first admin, from ADMIN_EMAIL / ADMIN_PASSWORD, when there are no users yet. Outside the demo a
+ * known password (none given) must be replaced at the first sign-in.
+ */
+export async function ensureAdmin(store: Store, clock: Clock, email: string, password: string, mustChange = false): Promise<boolean> {
   const any = await store.db.selectFrom('users').select('id').limit(1).executeTakeFirst();
   if (any) return false;
-  await insertUser(store.db, { email, name: 'Admin', role: 'admin', passwordHash: await hashPassword(password), now: clock.now() });
+  const id = await insertUser(store.db, { email, name: 'Admin', role: 'admin', passwordHash: await hashPassword(password), now: clock.now() });
+  if (mustChange) await store.db.updateTable('users').set({ must_change_password: 1 }).where('id', '=', id).execute();
   return true;
+}
+
+/**
+ * The demo accounts (known password) exist only while DEMO_DATA is on: started without it, they are
+ * deactivated and signed out, so a workspace that began as a demo does not keep open doors.
+ */
+export async function retireDemoAccounts(store: Store): Promise<number> {
+  const emails = DEMO_USERS.map((u) => u.email);
+  const rows = await store.db.selectFrom('users').select('id').where('email', 'in', emails).where('disabled', '=', 0).execute();
+  if (!rows.length) return 0;
+  const ids = rows.map((r) => r.id);
+  await store.db.updateTable('users').set({ disabled: 1 }).where('id', 'in', ids).execute();
+  await store.db.deleteFrom('sessions').where('user_id', 'in', ids).execute();
+  await store.db.deleteFrom('api_tokens').where('user_id', 'in', ids).execute();
+  return ids.length;
 }
 
 export const DEMO_PASSWORD = 'switchboard';

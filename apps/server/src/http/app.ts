@@ -20,7 +20,7 @@ import {
 import type { Logger } from 'pino';
 import { AppError } from '../errors.ts';
 import { isDatabaseUnavailable } from '../store/health.ts';
-import { authenticate } from './auth.ts';
+import { authenticate, refuseUntilPasswordChanged } from './auth.ts';
 import { requestLogFields } from './redact.ts';
 import type { Services } from './services.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -144,6 +144,7 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
     if (s.lifecycle.draining) reply.header('connection', 'close');
     if (req.method === 'POST' && INGEST.test(req.url) && !s.shedder.admit(req, reply)) return reply;
     if (req.url.startsWith('/api/v1/') && !/^\/api\/v1\/(widget\/)?stream(\?|$)/.test(req.url)) req.auth = await authenticate(s.store, s.clock, req, s.tokens, s.config.sessionIdleMs);
+    refuseUntilPasswordChanged(req);
   });
   app.addHook('onResponse', async (req, reply) => {
     // Users, roles, memberships, tokens or sessions may have changed: no cached sign-in outlives that here.

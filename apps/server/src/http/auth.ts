@@ -103,6 +103,16 @@ export async function authenticate(store: Store, clock: Clock, req: FastifyReque
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** What a user whose password was reset may still do: see who they are, choose a new one, sign out. */
+const WHILE_RESET = /^(GET \/api\/v1\/me|POST \/api\/v1\/me\/password|POST \/api\/v1\/auth\/(logout|login))(\?|$)/;
+
+/** After an administrator's reset, nothing else works until the user has chosen a new password. */
+export function refuseUntilPasswordChanged(req: FastifyRequest): void {
+  if (req.auth?.user.must_change_password && !WHILE_RESET.test(`${req.method} ${req.url}`)) {
+    throw new AppError('password_change_required', 'Choose a new password first (POST /api/v1/me/password).', 403);
+  }
+}
+
 /** Every /api/v1 route but login goes through this: signed in, and CSRF-safe for cookie sessions. */
 export async function requireAuth(req: FastifyRequest, _reply: FastifyReply): Promise<void> {
   if (!req.auth) throw new AppError('unauthorized', 'Sign in first.', 401);

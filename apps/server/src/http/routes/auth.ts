@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { CreateTokenRequest, CreatedToken, ErrorBody, IdParams, LoginRequest, Me, Ok, StreamTicket } from '@switchboard/protocol';
+import { CreateTokenRequest, CreatedToken, ErrorBody, IdParams, LoginRequest, Me, Ok, StreamTicket, ChangePasswordRequest, ResetPasswordRequest } from '@switchboard/protocol';
 import { findUser } from '../../store/users.ts';
 import { signIn, signOut } from '../../actions/sessions.ts';
 import { createApiToken, listApiTokens, revokeApiToken } from '../../actions/tokens.ts';
 import { SESSION_COOKIE, SESSION_TTL_MS, credentialOf, requireAuth, viewerOf } from '../auth.ts';
 import { issueStreamTicket } from '../../actions/credentials.ts';
+import { changeOwnPassword, resetPassword } from '../../actions/passwords.ts';
 import type { Services } from '../services.ts';
 import { presentUser } from '../../presenters/users.ts';
 
@@ -27,7 +28,7 @@ export function authRoutes(s: Services): FastifyPluginAsyncZod {
           secure: s.config.secureCookies,
           maxAge: SESSION_TTL_MS / 1000,
         });
-        return { user: await presentUser(s.store.db, user), csrfToken };
+        return { user: await presentUser(s.store.db, user), csrfToken, mustChangePassword: user.must_change_password === 1 };
       },
     );
 
@@ -47,6 +48,7 @@ export function authRoutes(s: Services): FastifyPluginAsyncZod {
       // Fresh from the database: a token's sign-in may come from the short-lived cache.
       user: await presentUser(s.store.db, (await findUser(s.store.db, req.auth!.user.id)) ?? req.auth!.user),
       csrfToken: req.auth!.csrfToken,
+      mustChangePassword: req.auth!.user.must_change_password === 1,
     }));
 
     const TokenList = z.object({
@@ -91,6 +93,41 @@ export function authRoutes(s: Services): FastifyPluginAsyncZod {
       async (req, reply) => {
         reply.code(201);
         return issueStreamTicket(s.actions, credentialOf(req.auth!));
+      },
+    );
+
+    app.post(
+      '/me/password',
+      {
+        preHandler: requireAuth,
+        schema: {
+          tags: ['auth'],
+          summary: 'Change your password (the current one is required); your other sessions end',
+          body: ChangePasswordRequest,
+          response: { 200: Ok, 401: ErrorBody, 403: ErrorBody, 422: ErrorBody },
+        },
+      },
+      async (req) => {
+        await changeOwnPassword(s.actions, req.auth!.user.id, req.auth!.sessionId, req.body.currentPassword, req.body.newPassword);
+        return { ok: true as const };
+      },
+    );
+
+    app.post(
+      '/users/:id/password-reset',
+      {
+        preHandler: requireAuth,
+        schema: {
+          tags: ['users'],
+          summary: 'Set a temporary password (admin); the user must choose a new one at their next sign-in, and their sessions end',
+          params: IdParams,
+          body: ResetPasswordRequest,
+          response: { 200: Ok, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 422: ErrorBody },
+        },
+      },
+      async (req) => {
+        await resetPassword(s.actions, viewerOf(req), req.params.id, req.body.temporaryPassword);
+        return { ok: true as const };
       },
     );
   };

@@ -1,0 +1,38 @@
+import { zxcvbn, zxcvbnOptions } from '@zxcvbn-ts/core';
+import * as common from '@zxcvbn-ts/language-common';
+
+/**
+ * What a password must be (issue 9): at least 10 characters that are not all spaces, and not
+ * guessable — judged by zxcvbn-ts with its shipped lists of common and breached passwords, plus the
+ * product's own name and the user's name and email. Score 3 of 4 ("safely unguessable") or better.
+ */
+export const MIN_PASSWORD_LENGTH = 10;
+const MIN_SCORE = 3;
+
+zxcvbnOptions.setOptions({ dictionary: { ...common.dictionary }, graphs: common.adjacencyGraphs });
+
+/** zxcvbn's warning keys, in words (the English translation package is not needed for these). */
+const WHY: Record<string, string> = {
+  userInputs: 'it contains your name, your email or the product’s name',
+  similarToCommon: 'it is like a commonly used password',
+  commonPasswords: 'it is a commonly used password',
+  topTen: 'it is one of the most used passwords',
+  topHundred: 'it is one of the most used passwords',
+  straightRow: 'it is a row of keys',
+  keyPattern: 'it is a keyboard pattern',
+  simpleRepeat: 'it repeats characters',
+  extendedRepeat: 'it repeats a pattern',
+  sequences: 'it is a sequence',
+  recentYears: 'it contains a recent year',
+  dates: 'it contains a date',
+};
+
+/** Null when the password is acceptable, else why not (shown to the user). */
+export function passwordProblem(password: string, about: { email?: string; name?: string } = {}): string | null {
+  if (password.trim().length < MIN_PASSWORD_LENGTH) return `Choose a password of at least ${MIN_PASSWORD_LENGTH} characters (spaces alone do not count).`;
+  const inputs = ['switchboard', about.email ?? '', ...(about.email?.split(/[@.]/) ?? []), ...(about.name?.split(/\s+/) ?? [])].filter((s) => s.length >= 3);
+  const r = zxcvbn(password.slice(0, 100), inputs);
+  if (r.score >= MIN_SCORE) return null;
+  const why = r.feedback.warning ? WHY[r.feedback.warning] : undefined;
+  return `That password is too easy to guess${why ? ` (${why})` : ''}: try a few unrelated words together.`;
+}
