@@ -32,7 +32,10 @@ export async function startTestServer(opts: { listen?: boolean; schema?: string;
     clock,
     logger: opts.logger ?? pino({ level: process.env.TEST_LOG ?? 'silent' }),
     // Tests jump the clock by hours: a session's idle timeout is tested on its own (security/passwords.test.ts).
-    config: { demo: false, redisUrl: process.env.REDIS_URL || undefined, sessionIdleMs: 365 * 24 * 3600 * 1000, ...opts.config },
+    config: { demo: false, redisUrl: process.env.REDIS_URL || undefined, sessionIdleMs: 365 * 24 * 3600 * 1000,
+      // Tests stand for many clients from one process: they name each client's address as a proxy would.
+      trustProxy: '127.0.0.1',
+      ...opts.config },
     store:
       ENGINE === 'postgres'
         ? { databaseUrl: process.env.DATABASE_URL, pgSchema: schema }

@@ -23,6 +23,11 @@ export interface Config {
   smtpTlsKey?: string;
   /** Largest email accepted, in bytes (SMTP SIZE; larger mail is refused with 552). */
   emailMaxBytes: number;
+  /**
+   * Which proxies' X-Forwarded-For to believe (TRUST_PROXY): a hop count (`1`) or a comma-separated
+   * list of addresses/CIDRs. None by default, so nobody picks their own address for the rate limits.
+   */
+  trustProxy: number | string | false;
   /** A browser session unused this long ends (SESSION_IDLE_MINUTES, default 8 hours). */
   sessionIdleMs: number;
   /** Load shedding on ingest (http/loadShedding.ts): in-flight requests, event-loop delay, queue depth. */
@@ -56,6 +61,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpTlsCert: env.SMTP_TLS_CERT || undefined,
     smtpTlsKey: env.SMTP_TLS_KEY || undefined,
     emailMaxBytes: Number(env.EMAIL_MAX_MB ?? 25) * 1024 * 1024,
+    trustProxy: !env.TRUST_PROXY ? false : /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY,
     sessionIdleMs: Math.max(1, Number(env.SESSION_IDLE_MINUTES) || 480) * 60_000,
   };
 }

@@ -63,6 +63,13 @@ export interface BuiltApp {
   gateway: StreamGateway;
 }
 
+/** Fastify's option for it, typed per kind (a union would pick the wrong Fastify overload). */
+function trustProxyOption(t: number | string | false): { trustProxy?: string } {
+  if (t === false) return {};
+  // Fastify reads a string of digits as addresses, so a hop count goes in as a number.
+  return { trustProxy: t as string };
+}
+
 /** Builds the HTTP + WebSocket app without listening, so tests can inject or listen on port 0. */
 export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
   // return503OnClosing off: a request already sent on an open connection while we shut down is
@@ -70,7 +77,8 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    // X-Forwarded-For only from the configured proxies (TRUST_PROXY), else the socket's address.
+    ...trustProxyOption(s.config.trustProxy),
     return503OnClosing: false,
     // Request log lines never carry a secret-looking query parameter (http/redact.ts).
     childLoggerFactory: (parent, bindings, opts) => parent.child(bindings, { ...opts, serializers: { ...opts.serializers, req: requestLogFields as never } }),
