@@ -161,6 +161,7 @@ export function Composer({ c, contact, agentName, update, fail, quote = null, cl
   // Choosing a message to quote puts the caret in the reply.
   useEffect(() => {
     if (quote) ref.current?.focus();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only a newly chosen message moves the caret, not a re-render
   }, [quote?.id]);
 
   // Alt+N: write an internal note (seed 004's Ctrl+N belongs to the browser).

@@ -628,12 +628,15 @@ interface HistoryProps {
   onQuickReply?: (m: Message) => void;
 }
 
+/** One empty list, so a thread not loaded yet does not re-run the effects below on every render. */
+const NO_ITEMS: Message[] = [];
+
 function History({ c, thread, update, dir, onQuote, onQuickReply }: HistoryProps) {
   const ref = useRef<HTMLDivElement>(null);
   const [loadingOlder, setLoadingOlder] = useState(false);
   const keep = useRef<{ height: number; top: number } | null>(null);
   const stick = useRef(true);
-  const items = thread?.items ?? [];
+  const items = thread?.items ?? NO_ITEMS;
   const lastId = items.length ? items[items.length - 1]!.id : 0;
   const byId = useMemo(() => new Map(items.map((m) => [m.id, m])), [items]);
   // Quoted messages older than the loaded page: fetched one by one (the page ending at that id), once.

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Tx } from '../store/db.ts';
 import type { NewEvent } from '../store/events.ts';
 import { hashToken } from '../auth/secrets.ts';
-import { runAction, type ActionContext } from './context.ts';
+import type { ActionContext } from './context.ts';
 
 /**
  * Credentials and their ends (issue 9). A stream socket rests on a credential — a browser session

@@ -216,7 +216,7 @@ const firstName = (name: string) => name.split(' ')[0] || name;
 export function toVisitorMessage(m: Message, agentFirstName: (id: number) => string | null): VisitorMessage | null {
   if (m.internal) return null;
   let body = m.body;
-  let from: VisitorMessage['from'] = m.senderKind === 'customer' ? 'customer' : m.senderKind === 'system' ? 'system' : 'agent';
+  const from: VisitorMessage['from'] = m.senderKind === 'customer' ? 'customer' : m.senderKind === 'system' ? 'system' : 'agent';
   if (m.senderKind === 'system') {
     const e = m.systemEvent;
     const who = e?.toUserId != null ? agentFirstName(e.toUserId) : null;

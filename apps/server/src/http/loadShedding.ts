@@ -74,7 +74,9 @@ export class LoadShedder {
     this.inFlight++;
     let done = false;
     const release = () => {
-      if (!done) (done = true), this.inFlight--;
+      if (done) return;
+      done = true;
+      this.inFlight--;
     };
     reply.raw.once('finish', release);
     reply.raw.once('close', release);

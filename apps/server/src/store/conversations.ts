@@ -248,6 +248,7 @@ function processingOrder<Q extends ReturnType<typeof baseList>>(query: Q, q: Con
   return out.orderBy(key, 'asc').orderBy('c.id', 'asc').limit(q.limit + 1).execute() as Promise<ConversationRow[]>;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- kept for its type, the query processingOrder takes
 function baseList(db: Db, viewer: Viewer) {
   return db.selectFrom('conversations as c').selectAll('c').where((eb) => visibleTo(eb, viewer));
 }

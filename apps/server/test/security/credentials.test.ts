@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectStream, createQueue, createUser, openStream, signIn, startTestServer, tokenFor, type Caller, type TestServer } from '../../../../test/harness.ts';
+import { connectStream, createQueue, createUser, openStream, signIn, startTestServer, tokenFor, type TestServer } from '../../../../test/harness.ts';
 import { newVisitor, openVisitorStream } from '../widgetHelpers.ts';
 
 /**

@@ -52,6 +52,7 @@ function addresses(v: AddressObject | AddressObject[] | undefined): Array<{ addr
   });
 }
 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what a file name may not carry
 const safeName = (name: string) => name.replace(/[\u0000-\u001f\u007f"\\/]/g, '_').slice(0, 200) || 'attachment';
 
 /** What an email's HTML may keep: text formatting, tables, links and images (remote ones are blocked at display). */

@@ -4,7 +4,6 @@ import { canSendFreeForm, cleanUpInput, findSensitive, messagingWindowClosesAt }
 import { CannedMessage, CannedMessageCreate, CannedMessageInput, CleanedText, ComposerRules, ComposerTextRequest, ErrorBody, IdParams, MessagingWindow, Ok, SensitiveCheck } from '@switchboard/protocol';
 import { requireAdmin, requireAuth, viewerOf } from '../auth.ts';
 import type { Services } from '../services.ts';
-import { AppError } from '../../errors.ts';
 import { visibleConversation } from '../../actions/context.ts';
 import { createCannedMessage, deleteCannedMessage, listCannedMessages, loadComposerRules, saveComposerRules, updateCannedMessage } from '../../actions/composer.ts';
 

@@ -9,7 +9,6 @@ import {
   CustomerMessageRequest,
   ErrorBody,
   IdParams,
-  Ok,
   StartChatRequest,
   StreamTicket,
   Ticket,
