@@ -6,7 +6,7 @@ import type { Tx } from '../store/db.ts';
 import { presentContacts } from '../presenters/contacts.ts';
 import { lockVisibleConversation, runAction, type ActionContext } from './context.ts';
 import { emitConversationUpdated, systemLine } from './conversationRows.ts';
-import { scopeOf, eventScopeOf } from '../store/conversations.ts';
+import { scopeOf } from '../store/conversations.ts';
 
 type NewContact = z.infer<typeof CreateContactRequest>;
 

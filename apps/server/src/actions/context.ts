@@ -1,4 +1,4 @@
-import { canSeeConversation, type EventScope, type Viewer } from '@switchboard/core';
+import { canSeeConversation, type Viewer } from '@switchboard/core';
 import type { Clock } from '../clock.ts';
 import { notFound } from '../errors.ts';
 import type { Store, Tx } from '../store/db.ts';

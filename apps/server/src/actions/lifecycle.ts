@@ -9,16 +9,12 @@ import {
 } from '@switchboard/core';
 import type { Message } from '@switchboard/protocol';
 import { AppError, forbidden, fromRefusal } from '../errors.ts';
-import type { Tx } from '../store/db.ts';
-import { type ConversationWithAccess, scopeOf, eventScopeOf } from '../store/conversations.ts';
-import type { NewEvent } from '../store/events.ts';
+import { type ConversationWithAccess, scopeOf } from '../store/conversations.ts';
 import { findUser, loadViewer } from '../store/users.ts';
-import { presentConversationCores } from '../presenters/conversations.ts';
 import { lockVisibleConversation, runAction, type ActionContext } from './context.ts';
 import { emitConversationUpdated, systemLine } from './conversationRows.ts';
 import { afterConversationChange } from '../routing/engine.ts';
 
-type Emit = (...e: NewEvent[]) => void;
 type Actor = Viewer & { name: string };
 
 const HISTORY_LINES: Partial<Record<LifecycleCommand['kind'], { kind: NonNullable<Message['systemEvent']>['kind']; verb: string }>> = {

@@ -5,7 +5,7 @@ import type { PostMessageRequest, CustomerMessageRequest } from '@switchboard/pr
 import { AppError, fromRefusal } from '../errors.ts';
 import type { Db, Tx } from '../store/db.ts';
 import type { NewEvent } from '../store/events.ts';
-import { type ConversationWithAccess, scopeOf, eventScopeOf } from '../store/conversations.ts';
+import { scopeOf, eventScopeOf } from '../store/conversations.ts';
 import { lockVisibleConversation, runAction, type ActionContext } from './context.ts';
 import { insertMessage, patchOf, presentWithNames, systemLine, type ConversationPatch } from './conversationRows.ts';
 import { presentMessage, loadSenderNames } from '../presenters/messages.ts';

@@ -13,7 +13,7 @@ import {
 } from '@switchboard/core';
 import type { AgentPresence, Offer, QueueCounts } from '@switchboard/protocol';
 import type { Db, Tx } from '../store/db.ts';
-import { type ConversationRow, type ConversationWithAccess, eventScopeOf } from '../store/conversations.ts';
+import { type ConversationRow, type ConversationWithAccess } from '../store/conversations.ts';
 import type { NewEvent } from '../store/events.ts';
 import type { OffersTable } from '../store/schema.ts';
 import type { Selectable } from 'kysely';
