@@ -153,8 +153,11 @@ describe('chat widget on a customer site', () => {
     await chat.locator('.msg.theirs', { hasText: 'Have you tried the ignition key?' }).waitFor();
     expect(await chat.locator('.msg.theirs .who').last().textContent()).toBe('Ada');
 
-    await admin.api('POST', `/api/v1/conversations/${id}/typing`, { typing: true });
-    await chat.getByText('Ada is typing…').waitFor();
+    // Typing in the reply box tells the customer, and keeps telling while it goes on (a typing signal
+    // is ephemeral: one lost on the way is made good by the next).
+    const typing = chat.getByText('Ada is typing…').waitFor();
+    await composer.pressSequentially('Let me check that for you', { delay: 250 });
+    await typing;
 
     const input = chat.getByRole('textbox', { name: 'Type your message…' });
     await input.fill('Yes 🚀 it works now');
