@@ -3,7 +3,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from '../../../test/chromium.ts';
 import { bearer, createQueue, createUser, signIn, startTestServer, tokenFor, type Caller, type TestServer } from '../../../test/harness.ts';
 
-/** One headless Chromium per test file: `test/chromium.ts` says which one. */
+/** One headless Chromium per test file: `test/chromium.ts` says which one (CHROMIUM_PATH, else a system
+ * Chromium, else the one @sparticuz/chromium ships in its npm tarball, so a fresh machine needs none). */
 export { launchBrowser };
 
 /** A browser context already signed in as `caller` (the session cookie the login route set). */
