@@ -147,7 +147,8 @@ export async function startNode(opts: { databaseUrl?: string; pgSchema?: string;
   const { ensureBuiltins } = await import('../../apps/server/src/demo/seed.ts');
   const server = await createServer({
     logger: pino({ level: process.env.TEST_LOG ?? 'silent' }),
-    config: { demo: false, redisUrl: opts.redisUrl, ...opts.config },
+    // The tests speak for many addresses through X-Forwarded-For, as a proxy on loopback would.
+    config: { demo: false, redisUrl: opts.redisUrl, trustProxy: '127.0.0.1', ...opts.config },
     store: opts.databaseUrl ? { databaseUrl: opts.databaseUrl, pgSchema: opts.pgSchema } : { sqliteFile: ':memory:' },
   });
   await ensureBuiltins(server.services.store);
