@@ -21,6 +21,11 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** Redis names for the servers of one test database (its schema or data folder); peers use it too. */
+export function redisPrefixFor(database: string): string {
+  return `sbtest:${crypto.createHash('sha1').update(database).digest('hex').slice(0, 12)}:`;
+}
+
 /**
  * A real server on a fresh database: a SQLite file in memory, or its own PostgreSQL schema, so test
  * files never see each other's rows. Redis is used when REDIS_URL is set.
@@ -35,6 +40,8 @@ export async function startTestServer(opts: { listen?: boolean; schema?: string;
     config: { demo: false, redisUrl: process.env.REDIS_URL || undefined, sessionIdleMs: 365 * 24 * 3600 * 1000,
       // Tests stand for many clients from one process: they name each client's address as a proxy would.
       trustProxy: '127.0.0.1',
+      // Test files run side by side on one Redis with the same ids in each database: each database gets its own names.
+      redisPrefix: redisPrefixFor(opts.dataDir ?? schema),
       ...opts.config },
     store:
       ENGINE === 'postgres'

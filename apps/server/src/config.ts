@@ -7,6 +7,8 @@ export interface Config {
   databaseUrl?: string;
   dataDir: string;
   redisUrl?: string;
+  /** Names of our Redis channels and keys start with this (REDIS_PREFIX), so deployments can share one Redis. */
+  redisPrefix: string;
   adminEmail: string;
   adminPassword: string;
   /** Seed demo data into an empty database. */
@@ -44,6 +46,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: env.DATA_DIR ?? './data',
     redisUrl: env.REDIS_URL || undefined,
+    redisPrefix: env.REDIS_PREFIX || 'switchboard:',
     adminEmail: (env.ADMIN_EMAIL ?? 'admin@example.com').toLowerCase(),
     adminPassword: env.ADMIN_PASSWORD ?? 'switchboard',
     demo: env.DEMO_DATA !== '0',

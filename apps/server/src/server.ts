@@ -45,7 +45,7 @@ export async function createServer(opts: ServerOptions = {}): Promise<Server> {
   const store: Store = await openStore(opts.store ?? { databaseUrl: config.databaseUrl, dataDir: config.dataDir }, log);
   const dispatcher = new EventDispatcher(store, log);
   await dispatcher.start();
-  const redis = config.redisUrl ? new RedisEventHint(config.redisUrl, () => dispatcher.wake(), log) : null;
+  const redis = config.redisUrl ? new RedisEventHint(config.redisUrl, () => dispatcher.wake(), log, config.redisPrefix) : null;
   // A node starts without Redis (it connects when Redis comes): waits briefly, never fails.
   if (redis) await redis.ready();
   if (redis) dispatcher.afterNumbering = () => redis.publish();

@@ -6,11 +6,12 @@
  */
 import pino from 'pino';
 import { createServer } from '../src/server.ts';
+import { redisPrefixFor } from '../../../test/harness.ts';
 
 const report = process.env.OUTBOX_REPORT_URL!;
 const server = await createServer({
   logger: pino({ level: process.env.TEST_LOG ?? 'silent' }),
-  config: { demo: false, redisUrl: process.env.REDIS_URL || undefined },
+  config: { demo: false, redisUrl: process.env.REDIS_URL || undefined, redisPrefix: redisPrefixFor((process.env.PEER_SCHEMA ?? process.env.PEER_DATA_DIR)!) },
   store: process.env.PEER_SCHEMA
     ? { databaseUrl: process.env.DATABASE_URL, pgSchema: process.env.PEER_SCHEMA }
     : { dataDir: process.env.PEER_DATA_DIR, sqliteFile: 'switchboard.db' },

@@ -4,6 +4,7 @@
  */
 import pino from 'pino';
 import { createServer } from '../src/server.ts';
+import { redisPrefixFor } from '../../../test/harness.ts';
 import { ManualClock } from '../src/clock.ts';
 import { runDueTimers } from '../src/jobs/worker.ts';
 import { routeQueues } from '../src/routing/engine.ts';
@@ -21,7 +22,7 @@ const clock = new ManualClock();
 const server = await createServer({
   clock,
   logger: pino({ level: process.env.TEST_LOG ?? 'silent' }),
-  config: { demo: false, redisUrl: process.env.REDIS_URL || undefined },
+  config: { demo: false, redisUrl: process.env.REDIS_URL || undefined, redisPrefix: redisPrefixFor(process.env.PEER_SCHEMA!) },
   store: { databaseUrl: process.env.DATABASE_URL, pgSchema: process.env.PEER_SCHEMA },
 });
 const ctx = server.services.actions;

@@ -4,9 +4,6 @@ import type { Logger } from 'pino';
 import { metrics } from '../metrics.ts';
 import type { Signal } from './signals.ts';
 
-const CHANNEL = 'switchboard:events';
-/** Ephemeral signals (events/signals.ts) travel whole: `{from, signal}` as JSON. */
-const SIGNAL_CHANNEL = 'switchboard:signals';
 
 /** Reconnect delays: quick at first, then every 2 s, for ever (Redis coming back is the normal case). */
 const retryStrategy = (times: number) => Math.min(100 * 2 ** Math.min(times, 5), 2000);
@@ -27,12 +24,18 @@ export class RedisEventHint {
   private readonly nodeId = randomUUID();
   private pending = false;
   private wasUp: boolean | null = null;
+  private readonly channel: string;
+  /** Ephemeral signals (events/signals.ts) travel whole: `{from, signal}` as JSON. */
+  private readonly signalChannel: string;
 
   constructor(
     url: string,
     onHint: () => void,
     private readonly log: Logger,
+    prefix = 'switchboard:',
   ) {
+    this.channel = `${prefix}events`;
+    this.signalChannel = `${prefix}signals`;
     const common = { retryStrategy, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 };
     this.pub = new Redis(url, common);
     // The subscriber keeps its offline queue: its SUBSCRIBE is sent once it connects, and again on
@@ -48,9 +51,9 @@ export class RedisEventHint {
       c.on('ready', () => this.changed());
       c.on('close', () => this.changed());
     }
-    void this.sub.subscribe(CHANNEL, SIGNAL_CHANNEL).catch(() => undefined);
+    void this.sub.subscribe(this.channel, this.signalChannel).catch(() => undefined);
     this.sub.on('message', (channel: string, message: string) => {
-      if (channel === SIGNAL_CHANNEL) return this.onSignalMessage(message);
+      if (channel === this.signalChannel) return this.onSignalMessage(message);
       if (message !== this.nodeId) onHint();
     });
     // Back after an outage: hints sent meanwhile were lost, so look for news now.
@@ -115,7 +118,7 @@ export class RedisEventHint {
 
   /** Sends an ephemeral signal to the other nodes; dropped while Redis is away (it is stale in seconds). */
   publishSignal(signal: Signal): void {
-    if (this.pub.status === 'ready') this.pub.publish(SIGNAL_CHANNEL, JSON.stringify({ from: this.nodeId, signal })).catch(() => undefined);
+    if (this.pub.status === 'ready') this.pub.publish(this.signalChannel, JSON.stringify({ from: this.nodeId, signal })).catch(() => undefined);
   }
 
   /** Commits in the same turn of the event loop share one hint. */
@@ -124,7 +127,7 @@ export class RedisEventHint {
     this.pending = true;
     setImmediate(() => {
       this.pending = false;
-      if (this.pub.status === 'ready') this.pub.publish(CHANNEL, this.nodeId).catch(() => undefined);
+      if (this.pub.status === 'ready') this.pub.publish(this.channel, this.nodeId).catch(() => undefined);
     });
   }
 

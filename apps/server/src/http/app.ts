@@ -123,7 +123,7 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
-    store: degradingRateLimitStore(s.redis, 'switchboard:ratelimit:'),
+    store: degradingRateLimitStore(s.redis, `${s.config.redisPrefix}ratelimit:`),
     errorResponseBuilder: (_req, ctx) => ({ statusCode: 429, error: 'rate_limited', message: `Too many attempts; try again in ${ctx.after}.` }),
   });
   await app.register(swagger, {
