@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
-import type { CannedMessage, ChannelAttachmentLimits, ChannelSettings, ComposerRules, Queue, QueueRouting, TagWithKind, LabelDefinition, User, WidgetSettingsView } from '@switchboard/client';
+import type { CannedMessage, ChannelAttachmentLimits, ChannelSettings, ComposerRulesView, Queue, QueueRouting, TagWithKind, LabelDefinition, User, WidgetSettingsView } from '@switchboard/client';
 import type { Directory } from './Workspace.tsx';
 import { api } from './api.ts';
 import { STATUS_LABEL } from './Routing.tsx';
@@ -720,9 +720,9 @@ function Canned({ fail }: { fail: (e: unknown) => void }) {
 const lines = (s: string) => s.split('\n').map((x) => x.trim()).filter(Boolean);
 
 function Rules({ fail, toast }: { fail: (e: unknown) => void; toast: Props['toast'] }) {
-  const [rules, setRules] = useState<{ words: string; patterns: string; cleanup: string } | null>(null);
+  const [rules, setRules] = useState<{ words: string; patterns: string; cleanup: string; refused: ComposerRulesView['refusedPatterns'] } | null>(null);
   useEffect(() => {
-    api.composerRules().then((r: ComposerRules) => setRules({ words: r.sensitiveWords.join('\n'), patterns: r.sensitivePatterns.join('\n'), cleanup: r.cleanupPatterns.join('\n') }), fail);
+    api.composerRules().then((r: ComposerRulesView) => setRules({ words: r.sensitiveWords.join('\n'), patterns: r.sensitivePatterns.join('\n'), cleanup: r.cleanupPatterns.join('\n'), refused: r.refusedPatterns }), fail);
   }, [fail]);
   if (!rules) return <p className="muted">Loading…</p>;
   return (
@@ -732,9 +732,19 @@ function Rules({ fail, toast }: { fail: (e: unknown) => void; toast: Props['toas
         className="admin-form wide"
         onSubmit={(e) => {
           e.preventDefault();
-          api.setComposerRules({ sensitiveWords: lines(rules.words), sensitivePatterns: lines(rules.patterns), cleanupPatterns: lines(rules.cleanup) }).then(() => toast('Composer rules saved.', 'info'), fail);
+          api
+            .setComposerRules({ sensitiveWords: lines(rules.words), sensitivePatterns: lines(rules.patterns), cleanupPatterns: lines(rules.cleanup) })
+            .then((r) => {
+              setRules({ ...rules, refused: r.refusedPatterns });
+              toast('Composer rules saved.', 'info');
+            }, fail);
         }}
       >
+        {rules.refused.map((p) => (
+          <p key={p.pattern} className="form-errors" role="alert">
+            Not run: <code>{p.pattern}</code> — {p.reason}
+          </p>
+        ))}
         <label className="field">
           <span>Words to avoid (one per line)</span>
           <textarea rows={4} value={rules.words} onChange={(e) => setRules({ ...rules, words: e.target.value })} />

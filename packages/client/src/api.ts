@@ -36,6 +36,7 @@ export type CannedMessageInput = z.input<typeof P.CannedMessageInput>;
 export type CannedMessageCreate = z.input<typeof P.CannedMessageCreate>;
 export type MessagingWindow = P.MessagingWindow;
 export type ComposerRules = P.ComposerRules;
+export type ComposerRulesView = P.ComposerRulesView;
 export type SensitiveFinding = P.SensitiveFinding;
 export type Attachment = z.infer<typeof P.Attachment>;
 export type ChatRequestInfo = P.ChatRequestInfo;
@@ -261,10 +262,10 @@ export class ApiClient {
   deleteCannedMessage(id: number): Promise<{ ok: true }> {
     return this.request('DELETE', `/canned-messages/${id}`);
   }
-  composerRules(): Promise<ComposerRules> {
+  composerRules(): Promise<ComposerRulesView> {
     return this.request('GET', '/composer/rules');
   }
-  setComposerRules(rules: ComposerRules): Promise<ComposerRules> {
+  setComposerRules(rules: ComposerRules): Promise<ComposerRulesView> {
     return this.request('PUT', '/composer/rules', rules);
   }
   checkSensitive(text: string): Promise<{ findings: SensitiveFinding[] }> {

@@ -38,6 +38,18 @@ export const ComposerRules = z
   .meta({ id: 'ComposerRules' });
 export type ComposerRules = z.infer<typeof ComposerRules>;
 
+/** A stored pattern the server will not run (saved before patterns ran in RE2, or by hand). */
+export const RefusedPattern = z.object({
+  pattern: z.string(),
+  code: z.enum(['invalid_pattern', 'pattern_unsupported']),
+  reason: z.string(),
+});
+/** The rules as read: what is stored, and which stored patterns are skipped and why. */
+export const ComposerRulesView = ComposerRules.extend({
+  refusedPatterns: z.array(RefusedPattern).describe('Stored patterns that are not run: fix or remove them'),
+}).meta({ id: 'ComposerRulesView' });
+export type ComposerRulesView = z.infer<typeof ComposerRulesView>;
+
 export const SensitiveFinding = z.object({
   kind: z.enum(['card_number', 'ssn', 'pattern', 'word']),
   start: z.number().int(),

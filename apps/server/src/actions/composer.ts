@@ -6,6 +6,7 @@ import { AppError } from '../errors.ts';
 import type { Db, Tx } from '../store/db.ts';
 import type { CannedMessagesTable } from '../store/schema.ts';
 import { runAction, type ActionContext } from './context.ts';
+import { compileComposerRules } from '../composer/adminPatterns.ts';
 
 type CannedRow = Selectable<CannedMessagesTable>;
 
@@ -94,18 +95,22 @@ export async function loadComposerRules(db: Db | Tx): Promise<ComposerRules> {
   }
 }
 
-/** Administrators set the words and patterns to avoid and what Clean up input removes; a pattern must compile. */
+/**
+ * Administrators set the words and patterns to avoid and what Clean up input removes. A pattern
+ * must compile in the linear-time engine: a typo is `invalid_pattern`, valid JavaScript RE2 cannot
+ * run (backreferences, lookaround) is `pattern_unsupported`; both 422 with the patterns listed.
+ */
 export async function saveComposerRules(ctx: ActionContext, viewer: Viewer, rules: ComposerRules): Promise<void> {
   if (!canAdminister(viewer)) throw new AppError('forbidden', 'Only administrators can do that.', 403);
-  const bad = [...rules.sensitivePatterns, ...rules.cleanupPatterns].filter((p) => {
-    try {
-      new RegExp(p, 'u');
-      return false;
-    } catch {
-      return true;
-    }
-  });
-  if (bad.length) throw new AppError('invalid_pattern', `Not a valid pattern: ${bad[0]}`, 422, { patterns: bad });
+  const { refused } = compileComposerRules(rules);
+  const first = refused[0];
+  if (first) {
+    const message =
+      first.code === 'pattern_unsupported'
+        ? `This pattern needs backtracking, which patterns may not use (no backreferences or lookaround): ${first.pattern} (${first.reason})`
+        : `Not a valid pattern: ${first.pattern} (${first.reason})`;
+    throw new AppError(first.code, message, 422, { patterns: refused });
+  }
   const value = JSON.stringify(rules);
   const now = ctx.clock.now();
   await runAction(ctx, async (tx) => {

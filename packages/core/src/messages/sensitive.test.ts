@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { cleanUpInput, findSensitive, luhnValid } from './sensitive.ts';
+import { cleanUpInput, findSensitive, luhnValid, type TextPattern } from './sensitive.ts';
+
+/** The server compiles administrators' patterns with RE2; these tests need only some engine. */
+const re = (source: string): TextPattern => ({
+  *matches(text) {
+    for (const m of text.matchAll(new RegExp(source, 'giu'))) yield { start: m.index, end: m.index + m[0].length };
+  },
+});
 
 const kinds = (text: string, rules = {}) => findSensitive(text, rules).map((f) => [f.kind, f.text]);
 
@@ -27,13 +34,13 @@ describe('findSensitive (seed 001: highlight sensitive data before sending)', ()
     expect(kinds('a damn shame', { words: ['damn', ''] })).toEqual([['word', 'damn']]);
   });
 
-  it('finds administrators’ patterns and skips broken or empty ones', () => {
-    expect(kinds('IBAN DE89370400440532013000 please', { patterns: ['\\bDE\\d{20}\\b', '(', '', 'x*'] })).toEqual([['pattern', 'DE89370400440532013000']]);
+  it('finds administrators’ patterns and skips empty matches', () => {
+    expect(kinds('IBAN DE89370400440532013000 please', { patterns: [re('\\bDE\\d{20}\\b'), re('x*')] })).toEqual([['pattern', 'DE89370400440532013000']]);
   });
 
   it('gives offsets for highlighting, in order, without overlaps', () => {
     const text = 'ssn 123-45-6789 and card 4111111111111111';
-    const f = findSensitive(text, { patterns: ['\\d{4}'] });
+    const f = findSensitive(text, { patterns: [re('\\d{4}')] });
     expect(f.map((x) => text.slice(x.start, x.end))).toEqual(['123-45-6789', '4111111111111111']);
   });
 
@@ -58,7 +65,7 @@ describe('cleanUpInput (seed 001: "Clean up input" for pasted content)', () => {
   });
 
   it('removes what administrators’ patterns match', () => {
-    expect(cleanUpInput('Hello [tracking:abc123] there', { remove: ['\\[tracking:[^\\]]*\\]'] })).toBe('Hello there');
-    expect(cleanUpInput('keep (', { remove: ['('] })).toBe('keep (');
+    expect(cleanUpInput('Hello [tracking:abc123] there [tracking:x]!', { remove: [re('\\[tracking:[^\\]]*\\]')] })).toBe('Hello there !');
+    expect(cleanUpInput('keep (', { remove: [re('x*')] })).toBe('keep (');
   });
 });

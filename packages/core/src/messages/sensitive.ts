@@ -17,11 +17,21 @@ export interface SensitiveFinding {
   reason: string;
 }
 
+/**
+ * An administrator's pattern, already compiled by the caller. The core ships no engine for them:
+ * JavaScript's own RegExp backtracks (`^(a+)+$` against 28 characters takes half a minute), so the
+ * server compiles them with a linear-time engine (apps/server/src/composer/adminPatterns.ts).
+ */
+export interface TextPattern {
+  /** Its matches in `text`, left to right, as UTF-16 offsets (end exclusive); empty ones may be skipped. */
+  matches(text: string): Iterable<{ start: number; end: number }>;
+}
+
 export interface SensitiveRules {
   /** Words or phrases to avoid (whole words, case-insensitive). */
   words?: readonly string[];
-  /** Regular expressions (source text, case-insensitive) defined by administrators. */
-  patterns?: readonly string[];
+  /** Patterns defined by administrators, compiled case-insensitive. */
+  patterns?: readonly TextPattern[];
 }
 
 /** The Luhn checksum over the digits of a candidate card number. */
@@ -48,13 +58,16 @@ const SSN = /(?<![\d-])(?!000|666|9\d\d)\d{3}([- ])(?!00)\d{2}\1(?!0000)\d{4}(?!
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** An admin pattern that does not compile, or could match nothing but emptiness, is skipped. */
-function compile(source: string): RegExp | null {
-  if (!source.trim() || source.length > 500) return null;
-  try {
-    return new RegExp(source, 'giu');
-  } catch {
-    return null;
+/** At most this many matches of one pattern count, whatever the text. */
+const MAX_MATCHES = 1000;
+
+/** The non-empty matches of an administrator's pattern, capped. */
+function* spans(p: TextPattern, text: string): Generator<{ start: number; end: number }> {
+  let n = 0;
+  for (const m of p.matches(text)) {
+    if (m.end <= m.start) continue;
+    if (n++ >= MAX_MATCHES) return;
+    yield m;
   }
 }
 
@@ -62,7 +75,7 @@ function* matches(re: RegExp, text: string): Generator<RegExpExecArray> {
   re.lastIndex = 0;
   let m: RegExpExecArray | null;
   let guard = 0;
-  while ((m = re.exec(text)) && guard++ < 1000) {
+  while ((m = re.exec(text)) && guard++ < MAX_MATCHES) {
     if (m[0] === '') {
       re.lastIndex++;
       continue;
@@ -87,10 +100,8 @@ export function findSensitive(text: string, rules: SensitiveRules = {}): Sensiti
   for (const m of matches(SSN, text)) {
     found.push({ kind: 'ssn', start: m.index, end: m.index + m[0].length, text: m[0], reason: 'Looks like a social security number.' });
   }
-  for (const source of rules.patterns ?? []) {
-    const re = compile(source);
-    if (!re) continue;
-    for (const m of matches(re, text)) found.push({ kind: 'pattern', start: m.index, end: m.index + m[0].length, text: m[0], reason: 'Matches a pattern your administrators asked you to avoid.' });
+  for (const p of rules.patterns ?? []) {
+    for (const m of spans(p, text)) found.push({ kind: 'pattern', start: m.start, end: m.end, text: text.slice(m.start, m.end), reason: 'Matches a pattern your administrators asked you to avoid.' });
   }
   for (const word of rules.words ?? []) {
     const w = word.trim();
@@ -105,8 +116,8 @@ export function findSensitive(text: string, rules: SensitiveRules = {}): Sensiti
 }
 
 export interface CleanupRules {
-  /** Regular expressions (source text) whose matches are removed. */
-  remove?: readonly string[];
+  /** Administrators' patterns (compiled by the caller, see TextPattern) whose matches are removed. */
+  remove?: readonly TextPattern[];
 }
 
 /**
@@ -123,9 +134,15 @@ export function cleanUpInput(text: string, rules: CleanupRules = {}): string {
     .replace(/[\u201C\u201D\u201E\u2033]/g, '"')
     .replace(/[\u2013\u2014]/g, '-')
     .replace(/\u2026/g, '...');
-  for (const source of rules.remove ?? []) {
-    const re = compile(source);
-    if (re) s = s.replace(re, '');
+  for (const p of rules.remove ?? []) {
+    let kept = '';
+    let from = 0;
+    for (const m of spans(p, s)) {
+      if (m.start < from) continue;
+      kept += s.slice(from, m.start);
+      from = m.end;
+    }
+    s = kept + s.slice(from);
   }
   return s
     .split('\n')

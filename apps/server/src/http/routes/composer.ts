@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { canSendFreeForm, cleanUpInput, findSensitive, messagingWindowClosesAt } from '@switchboard/core';
-import { CannedMessage, CannedMessageCreate, CannedMessageInput, CleanedText, ComposerRules, ComposerTextRequest, ErrorBody, IdParams, MessagingWindow, Ok, SensitiveCheck } from '@switchboard/protocol';
+import { CannedMessage, CannedMessageCreate, CannedMessageInput, CleanedText, ComposerRules, ComposerRulesView, ComposerTextRequest, ErrorBody, IdParams, MessagingWindow, Ok, SensitiveCheck } from '@switchboard/protocol';
 import { requireAdmin, requireAuth, viewerOf } from '../auth.ts';
 import type { Services } from '../services.ts';
 import { visibleConversation } from '../../actions/context.ts';
 import { createCannedMessage, deleteCannedMessage, listCannedMessages, loadComposerRules, saveComposerRules, updateCannedMessage } from '../../actions/composer.ts';
+import { compileComposerRules, type CompiledComposerRules } from '../../composer/adminPatterns.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
 const tags = ['composer'];
@@ -24,14 +25,18 @@ export function composerRoutes(s: Services): FastifyPluginAsyncZod {
   return async (app) => {
     app.addHook('preHandler', requireAuth);
 
-    // Rules change rarely and are read on every check: keep them for a few seconds per process.
-    let cached: { at: number; rules: ComposerRules } | null = null;
-    async function rules(): Promise<ComposerRules> {
+    // Rules change rarely and are read on every check: keep them, compiled, for a few seconds per
+    // process. Stored patterns the linear-time engine cannot run are skipped and reported.
+    let cached: { at: number; compiled: CompiledComposerRules } | null = null;
+    async function rules(): Promise<CompiledComposerRules> {
       const now = Date.now();
-      if (cached && now - cached.at < 5000) return cached.rules;
-      cached = { at: now, rules: await loadComposerRules(s.store.db) };
-      return cached.rules;
+      if (cached && now - cached.at < 5000) return cached.compiled;
+      const compiled = compileComposerRules(await loadComposerRules(s.store.db));
+      if (compiled.refused.length) app.log.warn({ refused: compiled.refused }, 'stored composer patterns that cannot run are skipped');
+      cached = { at: now, compiled };
+      return compiled;
     }
+    const view = (c: CompiledComposerRules): ComposerRulesView => ({ ...c.rules, refusedPatterns: c.refused });
 
     app.get('/canned-messages', { schema: { tags, summary: 'Canned messages: the shared ones and your own quick replies, by title', response: { 200: z.object({ items: z.array(CannedMessage) }), ...errors } } }, async (req) => ({
       items: await listCannedMessages(s.store.db, viewerOf(req)),
@@ -58,20 +63,20 @@ export function composerRoutes(s: Services): FastifyPluginAsyncZod {
       },
     );
 
-    app.get('/composer/rules', { schema: { tags, summary: 'Words and patterns to avoid, and what Clean up input removes', response: { 200: ComposerRules, ...errors } } }, async () => rules());
-    app.put('/composer/rules', { schema: { tags, summary: 'Set the composer rules (admin)', body: ComposerRules, response: { 200: ComposerRules, ...errors } } }, async (req) => {
+    app.get('/composer/rules', { schema: { tags, summary: 'Words and patterns to avoid, and what Clean up input removes', response: { 200: ComposerRulesView, ...errors } } }, async () => view(await rules()));
+    app.put('/composer/rules', { schema: { tags, summary: 'Set the composer rules (admin)', body: ComposerRules, response: { 200: ComposerRulesView, ...errors } } }, async (req) => {
       await saveComposerRules(s.actions, requireAdmin(req), req.body);
       cached = null;
-      return rules();
+      return view(await rules());
     });
     app.post('/composer/check', { schema: { tags, summary: 'Find sensitive data in a reply before it is sent', body: ComposerTextRequest, response: { 200: SensitiveCheck, ...errors } } }, async (req) => {
       viewerOf(req);
       const r = await rules();
-      return { findings: findSensitive(req.body.text, { words: r.sensitiveWords, patterns: r.sensitivePatterns }) };
+      return { findings: findSensitive(req.body.text, { words: r.rules.sensitiveWords, patterns: r.sensitive }) };
     });
     app.post('/composer/clean', { schema: { tags, summary: 'Clean up pasted text (Clean up input)', body: ComposerTextRequest, response: { 200: CleanedText, ...errors } } }, async (req) => {
       const r = await rules();
-      return { text: cleanUpInput(req.body.text, { remove: r.cleanupPatterns }) };
+      return { text: cleanUpInput(req.body.text, { remove: r.cleanup }) };
     });
   };
 }
