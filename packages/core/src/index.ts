@@ -10,3 +10,4 @@ export * from './widget/officeHours.ts';
 export * from './messages/sensitive.ts';
 export * from './messages/window.ts';
 export * from './discuss/index.ts';
+export * from './reports/index.ts';
