@@ -1,0 +1,5 @@
+export * from './stats.ts';
+export * from './measures.ts';
+export * from './requests.ts';
+export * from './agents.ts';
+export * from './periods.ts';

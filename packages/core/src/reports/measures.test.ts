@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { changeFrom, conversationFigures, type ConversationFact } from './measures.ts';
+import { bucketValue, durationBucket, histogramPercentile, statsOf } from './stats.ts';
+import { requestFigures, type RequestFact } from './requests.ts';
+import { agentStatusTime, occupancy } from './agents.ts';
+
+const S = 1000;
+const M = 60 * S;
+const H = 60 * M;
+const fact = (id: number, over: Partial<ConversationFact> = {}): ConversationFact => ({
+  conversationId: id, createdAt: 0, queueId: 1, agentId: 10, channel: 'web', inboxId: null, contactId: id, linked: false,
+  resolved: false, abandoned: false, callback: false, reopened: 0, firstResponseMs: null, resolutionMs: null, handleMs: null,
+  wrapUpMs: null, waitMs: null, offersDeclined: 0, offersTimedOut: 0, repliesDue: 0, repliesBreached: 0, ...over,
+});
+
+describe('percentiles (nearest rank)', () => {
+  const rows: [string, number[], number | null, number | null, number | null][] = [
+    // values (s)            mean     median  p90
+    ['nothing measured', [], null, null, null],
+    ['one value', [30], 30, 30, 30],
+    ['odd count: the middle one', [10, 30, 20], 20, 20, 30],
+    ['even count: the lower middle one', [10, 20, 30, 40], 25, 20, 40],
+    ['ten values: p90 is the ninth', [1, 2, 3, 4, 5, 6, 7, 8, 9, 100], 14.5, 5, 9],
+  ];
+  it.each(rows)('%s', (_name, seconds, mean, median, p90) => {
+    const s = statsOf(seconds.map((x) => x * S));
+    expect(s).toEqual({ count: seconds.length, mean: mean === null ? null : mean * S, median: median === null ? null : median * S, p90: p90 === null ? null : p90 * S });
+  });
+
+  it('buckets are exact to the second under an hour, the minute under a day, ten minutes beyond', () => {
+    expect(bucketValue(durationBucket(59 * M + 59.9 * S))).toBe(59 * M + 59 * S);
+    expect(bucketValue(durationBucket(5 * H + 30 * M + 42 * S))).toBe(5 * H + 30 * M);
+    expect(bucketValue(durationBucket(3 * 24 * H + 17 * M))).toBe(3 * 24 * H + 10 * M);
+    expect(durationBucket(-5)).toBe(0);
+    expect(histogramPercentile({}, 0.5)).toBeNull();
+  });
+});
+
+describe('conversation figures of a hand-computed day', () => {
+  // Six conversations of one queue:
+  //  1 resolved: replied after 1 min (in time), waited 30 s, handled 10 min, wrap-up 2 min, resolved after 15 min
+  //  2 resolved: replied after 5 min (late), waited 4 min after a declined offer, handled 20 min, resolved after 40 min
+  //  3 abandoned after an offer timed out, never answered
+  //  4 callback requested
+  //  5 linked follow-up of an earlier one, reopened once, replied after 2 min, waited 1 min, handled 6 min
+  //  6 resolved, reopened and resolved again: replied after 3 min, waited 2 min, handled 30 min, resolved after 2 h
+  const day: ConversationFact[] = [
+    fact(1, { resolved: true, firstResponseMs: 1 * M, waitMs: 30 * S, handleMs: 10 * M, wrapUpMs: 2 * M, resolutionMs: 15 * M, repliesDue: 1 }),
+    fact(2, { resolved: true, firstResponseMs: 5 * M, waitMs: 4 * M, handleMs: 20 * M, resolutionMs: 40 * M, offersDeclined: 1, repliesDue: 2, repliesBreached: 1 }),
+    fact(3, { abandoned: true, offersTimedOut: 1, agentId: null }),
+    fact(4, { callback: true, agentId: null }),
+    fact(5, { linked: true, reopened: 1, firstResponseMs: 2 * M, waitMs: 1 * M, handleMs: 6 * M, repliesDue: 1 }),
+    fact(6, { resolved: true, reopened: 1, firstResponseMs: 3 * M, waitMs: 2 * M, handleMs: 30 * M, resolutionMs: 2 * H, repliesDue: 1 }),
+  ];
+  const f = conversationFigures(day);
+
+  it.each([
+    ['created', 6], ['resolved', 3], ['abandoned', 1], ['callback', 1], ['reopened', 2], ['linked', 1],
+    ['offersDeclined', 1], ['offersTimedOut', 1], ['repliesDue', 5], ['repliesBreached', 1],
+  ] as const)('counts %s = %i', (m, n) => expect(f.counts[m]).toBe(n));
+
+  it('answered within the limit: 4 of 5 awaited replies', () => expect(f.answeredInTime).toBe(0.8));
+
+  it.each([
+    // measure       n   mean                 median   p90
+    ['firstResponse', 4, (1 + 5 + 2 + 3) / 4 * M, 2 * M, 5 * M],
+    ['wait', 4, (30 * S + 4 * M + 1 * M + 2 * M) / 4, 1 * M, 4 * M],
+    ['handle', 4, (10 + 20 + 6 + 30) / 4 * M, 10 * M, 30 * M],
+    ['wrapUp', 1, 2 * M, 2 * M, 2 * M],
+    ['resolution', 3, (15 * M + 40 * M + 2 * H) / 3, 40 * M, 2 * H],
+  ] as const)('%s: %i measured, mean, median and 90th percentile', (m, count, mean, median, p90) => {
+    expect(f.durations[m]).toEqual({ count, mean: Math.round(mean), median, p90 });
+  });
+
+  it('a conversation reopened after resolving is not counted resolved, nor its resolution time', () => {
+    const g = conversationFigures([fact(1, { resolved: false, reopened: 1, resolutionMs: 5 * M })]);
+    expect(g.counts.resolved).toBe(0);
+    expect(g.durations.resolution.count).toBe(0);
+  });
+
+  it('no awaited reply: no share', () => expect(conversationFigures([fact(1)]).answeredInTime).toBeNull());
+
+  it.each([
+    [100, 120, 0.2], [100, 50, -0.5], [0, 5, null], [null, 5, null],
+  ] as const)('change from %s to %s is %s', (a, b, c) => expect(changeFrom(a, b)).toBe(c));
+});
+
+describe('assign and discuss requests by outcome (seed 000)', () => {
+  const r = (type: 'assign' | 'discuss', status: string, answerS: number | null, resolved: number | null = null): RequestFact =>
+    ({ type, status, requestedAt: 1000 * S, answeredAt: answerS == null ? null : 1000 * S + answerS * S, resolved });
+  const rows = [
+    r('assign', 'accepted', 20), r('assign', 'rejected', 40), r('assign', 'timed_out', null), r('assign', 'withdrawn', null),
+    r('discuss', 'ended', 10, 1), r('discuss', 'left', 30, null), r('discuss', 'ended', 50, 0), r('discuss', 'pending', null), r('discuss', 'cancelled', null),
+  ];
+  it('counts assign requests by outcome, time to answer over the answered ones', () => {
+    expect(requestFigures('assign', rows)).toEqual({
+      type: 'assign', total: 4, byOutcome: { accepted: 1, rejected: 1, withdrawn: 1, timed_out: 1, cancelled: 0, pending: 0 },
+      timeToAnswer: { count: 2, mean: 30 * S, median: 20 * S, p90: 40 * S }, resolvedYes: 0, resolvedNo: 0,
+    });
+  });
+  it('counts an ended or left discussion as accepted, with resolved yes/no', () => {
+    expect(requestFigures('discuss', rows)).toEqual({
+      type: 'discuss', total: 5, byOutcome: { accepted: 3, rejected: 0, withdrawn: 0, timed_out: 0, cancelled: 1, pending: 1 },
+      timeToAnswer: { count: 3, mean: 30 * S, median: 30 * S, p90: 50 * S }, resolvedYes: 1, resolvedNo: 1,
+    });
+  });
+});
+
+describe('agent time per status and occupancy', () => {
+  const day = [
+    { userId: 1, status: 'offline', startedAt: 0, endedAt: 8 * H },
+    { userId: 1, status: 'available', startedAt: 8 * H, endedAt: 12 * H },
+    { userId: 1, status: 'away', startedAt: 12 * H, endedAt: 13 * H },
+    { userId: 1, status: 'busy', startedAt: 13 * H, endedAt: 15 * H },
+    { userId: 1, status: 'do_not_respond', startedAt: 15 * H, endedAt: 16 * H },
+    { userId: 1, status: 'available', startedAt: 16 * H, endedAt: null },
+  ];
+  it('clips each stretch to the range and an open one to now', () => {
+    const t = agentStatusTime(day, 6 * H, 24 * H, 18 * H);
+    expect(t.byStatus).toEqual({ available: 6 * H, busy: 2 * H, do_not_respond: 1 * H, away: 1 * H, offline: 2 * H });
+    expect(t.workingMs).toBe(8 * H);
+  });
+  it('occupancy: conversation time over capacity × working time', () => {
+    expect(occupancy(12 * H, 3, 8 * H)).toBe(0.5);
+    expect(occupancy(5 * H, 3, 0)).toBeNull();
+  });
+});

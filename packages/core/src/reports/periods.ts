@@ -1,0 +1,85 @@
+/**
+ * Calendar periods in the workspace's time zone, computed with the platform's time zone data (Intl),
+ * so a day is a local day across daylight-saving changes. Weeks start on Monday (ISO 8601).
+ */
+export type Grain = 'day' | 'week' | 'month';
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(tz: string): Intl.DateTimeFormat {
+  let f = formatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    formatters.set(tz, f);
+  }
+  return f;
+}
+
+export function isTimeZone(tz: string): boolean {
+  try {
+    formatter(tz);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface Local { y: number; m: number; d: number; h: number; min: number; s: number }
+function local(ms: number, tz: string): Local {
+  const p = Object.fromEntries(formatter(tz).formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  return { y: Number(p.year), m: Number(p.month), d: Number(p.day), h: Number(p.hour), min: Number(p.minute), s: Number(p.second) };
+}
+
+/** The zone's offset from UTC at an instant, in milliseconds. */
+function offsetAt(ms: number, tz: string): number {
+  const l = local(ms, tz);
+  return Date.UTC(l.y, l.m - 1, l.d, l.h, l.min, l.s) - Math.floor(ms / 1000) * 1000;
+}
+
+/** The instant a local date's midnight falls on. */
+export function localMidnight(y: number, m: number, d: number, tz: string): number {
+  const guess = Date.UTC(y, m - 1, d);
+  let t = guess - offsetAt(guess, tz);
+  t = guess - offsetAt(t, tz); // a second pass settles a DST change between guess and answer
+  return t;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+const dateKey = (y: number, m: number, d: number) => `${y}-${pad(m)}-${pad(d)}`;
+
+/** The local date (YYYY-MM-DD) of the period an instant belongs to: the day, the Monday, the 1st. */
+export function periodKey(ms: number, tz: string, grain: Grain): string {
+  const l = local(ms, tz);
+  if (grain === 'day') return dateKey(l.y, l.m, l.d);
+  if (grain === 'month') return dateKey(l.y, l.m, 1);
+  const dow = (new Date(Date.UTC(l.y, l.m - 1, l.d)).getUTCDay() + 6) % 7; // Monday 0
+  const monday = new Date(Date.UTC(l.y, l.m - 1, l.d - dow));
+  return dateKey(monday.getUTCFullYear(), monday.getUTCMonth() + 1, monday.getUTCDate());
+}
+
+/** Every period key from the one holding `from` to the one holding `to - 1`, in order. */
+export function periodKeys(from: number, to: number, tz: string, grain: Grain): string[] {
+  const keys: string[] = [];
+  if (to <= from) return keys;
+  const last = periodKey(to - 1, tz, grain);
+  let [y, m, d] = periodKey(from, tz, grain).split('-').map(Number) as [number, number, number];
+  for (let i = 0; i < 1000; i++) {
+    const k = dateKey(y, m, d);
+    keys.push(k);
+    if (k >= last) break;
+    const next = new Date(Date.UTC(y, m - 1, d + (grain === 'day' ? 1 : grain === 'week' ? 7 : 0)));
+    if (grain === 'month') next.setUTCMonth(next.getUTCMonth() + 1);
+    [y, m, d] = [next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate()];
+  }
+  return keys;
+}
+
+/** The period of the same length just before [from, to): what the overview compares with. */
+export function previousPeriod(from: number, to: number): { from: number; to: number } {
+  return { from: from - (to - from), to: from };
+}
+
+/** Local midnight starting the day an instant falls in: "today so far" in the live view. */
+export function startOfLocalDay(ms: number, tz: string): number {
+  const l = local(ms, tz);
+  return localMidnight(l.y, l.m, l.d, tz);
+}
