@@ -735,7 +735,7 @@ function Rules({ fail, toast }: { fail: (e: unknown) => void; toast: Props['toas
           api
             .setComposerRules({ sensitiveWords: lines(rules.words), sensitivePatterns: lines(rules.patterns), cleanupPatterns: lines(rules.cleanup) })
             .then((r) => {
-              setRules({ ...rules, refused: r.refusedPatterns });
+              setRules((now) => now && { ...now, refused: r.refusedPatterns });
               toast('Composer rules saved.', 'info');
             }, fail);
         }}
@@ -747,15 +747,15 @@ function Rules({ fail, toast }: { fail: (e: unknown) => void; toast: Props['toas
         ))}
         <label className="field">
           <span>Words to avoid (one per line)</span>
-          <textarea rows={4} value={rules.words} onChange={(e) => setRules({ ...rules, words: e.target.value })} />
+          <textarea rows={4} value={rules.words} onChange={(e) => { const v = e.target.value; setRules((r) => r && { ...r, words: v }); }} />
         </label>
         <label className="field">
           <span>Patterns to avoid (one per line)</span>
-          <textarea rows={3} value={rules.patterns} onChange={(e) => setRules({ ...rules, patterns: e.target.value })} />
+          <textarea rows={3} value={rules.patterns} onChange={(e) => { const v = e.target.value; setRules((r) => r && { ...r, patterns: v }); }} />
         </label>
         <label className="field">
           <span>Clean up input removes (patterns, one per line)</span>
-          <textarea rows={3} value={rules.cleanup} onChange={(e) => setRules({ ...rules, cleanup: e.target.value })} />
+          <textarea rows={3} value={rules.cleanup} onChange={(e) => { const v = e.target.value; setRules((r) => r && { ...r, cleanup: v }); }} />
         </label>
         <div>
           <button className="btn primary" type="submit">
