@@ -62,6 +62,10 @@ const ROUTES: Array<[method: string, path: string, body?: unknown]> = [
   ['POST', '/api/v1/conversations/:id/discuss-requests', { recipientId: 1, recipientType: 'manager' }],
   ['POST', '/api/v1/conversations/:id/assign-requests', { recipientId: 1, recipientType: 'manager' }],
   ['GET', '/api/v1/conversations/:id/requests'],
+  // Issue 12: the email side of the messages (copied addresses, original, raw).
+  ['GET', '/api/v1/conversations/:id/emails'],
+  ['GET', '/api/v1/conversations/:id/emails/{messageId}'],
+  ['GET', '/api/v1/conversations/:id/emails/{messageId}/raw'],
 ];
 
 describe('an agent outside the queue', () => {

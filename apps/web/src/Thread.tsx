@@ -8,6 +8,7 @@ import { CHANNELS, ChannelIcon, DeliveryIcon, Modal, fullTime } from './ui.tsx';
 import { TransferDialog } from './Transfer.tsx';
 import { AssignDiscussButton, ConsultantNotice, useConsulting } from './discuss/index.ts';
 import { Composer } from './Composer.tsx';
+import { EmailExtras, useEmails } from './EmailView.tsx';
 import './thread.css';
 
 export { MAX_LENGTH } from './Composer.tsx';
@@ -639,6 +640,7 @@ function History({ c, thread, update, dir, onQuote, onQuickReply }: HistoryProps
   const items = thread?.items ?? NO_ITEMS;
   const lastId = items.length ? items[items.length - 1]!.id : 0;
   const byId = useMemo(() => new Map(items.map((m) => [m.id, m])), [items]);
+  const emails = useEmails(c, lastId);
   // Quoted messages older than the loaded page: fetched one by one (the page ending at that id), once.
   const [quoted, setQuoted] = useState<Record<number, Message | null>>({});
   const asked = useRef(new Set<number>());
@@ -782,6 +784,7 @@ function History({ c, thread, update, dir, onQuote, onQuickReply }: HistoryProps
               </span>
             )}
             <div className="msg-body">{m.body}</div>
+            {emails.has(m.id) && <EmailExtras c={c} m={m} info={emails.get(m.id)!} />}
             {m.attachments.length > 0 && (
               <ul className="attachments">
                 {m.attachments.map((a, i) => {

@@ -40,6 +40,8 @@ export type ComposerRulesView = P.ComposerRulesView;
 export type SensitiveFinding = P.SensitiveFinding;
 export type Attachment = z.infer<typeof P.Attachment>;
 export type ChatRequestInfo = P.ChatRequestInfo;
+export type EmailDetails = P.EmailDetails;
+export type EmailOriginal = P.EmailOriginal;
 export type EndSessionInput = z.input<typeof P.EndSessionRequest>;
 /** Bytes per kind and channel; a kind the channel does not allow is left out. */
 export type AttachmentLimits = Record<string, Partial<{ image: number; audio: number; video: number; file: number }>>;
@@ -290,6 +292,14 @@ export class ApiClient {
   /** End a joined chat plainly or with a new ticket made from it. */
   endSession(id: number, input: EndSessionInput): Promise<{ ok: true; ticketId: number | null }> {
     return this.request('POST', `/conversations/${id}/end-session`, input);
+  }
+
+  // --- email (issue 12): copied addresses, and the original one click away
+  emails(id: number): Promise<{ items: EmailDetails[] }> {
+    return this.request('GET', `/conversations/${id}/emails`);
+  }
+  emailOriginal(id: number, messageId: number): Promise<EmailOriginal> {
+    return this.request('GET', `/conversations/${id}/emails/${messageId}`);
   }
 
   // --- attachments

@@ -14,3 +14,4 @@ export * from './inboxes.ts';
 export * from './discuss.ts';
 export * from './outbox.ts';
 export * from './security.ts';
+export * from './email.ts';

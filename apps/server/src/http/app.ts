@@ -33,6 +33,7 @@ import { composerRoutes } from './routes/composer.ts';
 import { attachmentRoutes } from './routes/attachments.ts';
 import { tagCountRoutes } from './routes/tagCounts.ts';
 import { inboxRoutes } from './routes/inboxes.ts';
+import { emailRoutes } from './routes/email.ts';
 import { discussRoutes } from './routes/discuss.ts';
 import { outboxRoutes } from './routes/outbox.ts';
 import { StreamGateway } from '../realtime/gateway.ts';
@@ -187,6 +188,7 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
       await api.register(attachmentRoutes(s));
       await api.register(tagCountRoutes(s));
       await api.register(inboxRoutes(s));
+      await api.register(emailRoutes(s));
       await api.register(discussRoutes(s));
       await api.register(outboxRoutes(s));
     },

@@ -252,8 +252,17 @@ export interface EmailMessagesTable {
   from_address: string | null;
   cc: string | null;
   html: string | null;
+  /** The whole plain text, quoted history included (018_email). */
+  text: string | null;
   error: string | null;
   created_at: number;
+}
+
+/** Which node polls an inbox's mailbox (IMAP), until when (018_email). */
+export interface InboxLeasesTable {
+  inbox_id: number;
+  owner: string;
+  lease_until: number;
 }
 
 /** Where IMAP polling of an inbox stands (011_inboxes). */
@@ -453,6 +462,7 @@ export interface Database {
   timers: TimersTable;
   inboxes: InboxesTable;
   email_messages: EmailMessagesTable;
+  inbox_leases: InboxLeasesTable;
   imap_state: ImapStateTable;
   engagement_requests: EngagementRequestsTable;
   engagement_steps: EngagementStepsTable;

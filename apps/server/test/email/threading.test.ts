@@ -96,6 +96,46 @@ describe('email threading and outbound', () => {
     expect(await latestConversation('carla@example.org')).toHaveLength(1);
   });
 
+  it('shows the addresses the customer copied, and the original with its quoted history, but replies to the customer alone', async () => {
+    await mailer.sendMail({
+      from: 'Hana <hana@example.org>',
+      to: 'support@acme.test',
+      cc: ['Boss <boss@example.org>', 'team@example.org'],
+      subject: 'Copied',
+      text: 'Please help.\n\n-- \nHana, Accounts\n\nOn Mon, Acme wrote:\n> earlier',
+      messageId: '<hana-1@example.org>',
+    });
+    const [c] = await latestConversation('hana@example.org');
+    const [m] = await messagesOf(c!.id);
+    // The message is the new text: no signature, no quoted history, no copied addresses written into it.
+    expect(m!.body).toBe('Please help.');
+    const emails = await agent.api('GET', `/api/v1/conversations/${c!.id}/emails`);
+    // Not assigned to Mark yet, and not in a queue he works from the inbox: hidden like the messages.
+    const canSee = (await agent.api('GET', `/api/v1/conversations/${c!.id}/messages`)).status;
+    expect(emails.status).toBe(canSee);
+    const viaAdmin = await admin.api('GET', `/api/v1/conversations/${c!.id}/emails`);
+    expect(viaAdmin.body.items).toEqual([{ messageId: m!.id, direction: 'in', subject: 'Copied', from: 'hana@example.org', cc: ['boss@example.org', 'team@example.org'], hasHtml: false, hasOriginal: true, remoteImages: false }]);
+    const original = await admin.api('GET', `/api/v1/conversations/${c!.id}/emails/${m!.id}`);
+    expect(original.body).toEqual({ text: expect.stringContaining('> earlier'), html: null });
+    const raw = await t.server.app.inject({ method: 'GET', url: `/api/v1/conversations/${c!.id}/emails/${m!.id}/raw`, cookies: { sb_session: admin.cookie } });
+    expect(raw.headers['content-type']).toBe('message/rfc822');
+    expect(raw.body).toMatch(/^Message-ID: <hana-1@example\.org>/im);
+    expect((await admin.api('GET', `/api/v1/conversations/${c!.id}/emails/999999`)).body.error.code).toBe('not_found');
+
+    expect((await admin.api('POST', `/api/v1/conversations/${c!.id}/reassign`, { assigneeId: agent.id })).status).toBe(200);
+    await agentReplies(c!.id, 'On it.');
+    await send();
+    const got = sink.received.at(-1)!;
+    expect(got.envelope.to).toEqual(['hana@example.org']);
+    expect(got.parsed.cc).toBeUndefined();
+    expect(got.raw.toString()).not.toMatch(/^(cc|bcc):|boss@example\.org|team@example\.org/im);
+    const after = await agent.api('GET', `/api/v1/conversations/${c!.id}/emails`);
+    expect(after.body.items.map((e: { direction: string; cc: string[] }) => [e.direction, e.cc])).toEqual([
+      ['in', ['boss@example.org', 'team@example.org']],
+      ['out', []],
+    ]);
+  });
+
   it('joins by In-Reply-To when the client wrote to the plain address (Reply-To stripped), and by References alone', async () => {
     const id = await customerStarts('Dan <dan@example.org>', 'Invoice question', '<dan-1@example.org>');
     await agentReplies(id, 'Which invoice?');

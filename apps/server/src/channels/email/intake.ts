@@ -67,6 +67,8 @@ async function threadOf(db: Db | Tx, box: SecretBox, inbox: InboxRow, mail: Pars
   return null;
 }
 
+const MAX_ORIGINAL_TEXT = 1024 * 1024;
+
 async function record(db: Db | Tx, inbox: InboxRow, mail: ParsedEmail, rawPath: string, now: number, set: { state: 'stored' | 'failed'; conversationId?: number | null; messageId?: number | null; error?: string | null; html?: string | null }) {
   await db
     .insertInto('email_messages')
@@ -82,6 +84,8 @@ async function record(db: Db | Tx, inbox: InboxRow, mail: ParsedEmail, rawPath: 
       from_address: mail.from?.address ?? null,
       cc: mail.cc.length ? JSON.stringify(mail.cc) : null,
       html: set.html ?? null,
+      // The whole text for "show original" (capped: a longer one is in the raw message and message.txt).
+      text: mail.text ? mail.text.slice(0, MAX_ORIGINAL_TEXT) : null,
       error: set.error ?? null,
       created_at: now,
     })
@@ -122,8 +126,8 @@ export async function receiveEmail(deps: EmailDeps, inbox: InboxRow, rawPath: st
     return { kind: 'failed', reason: 'no sender' };
   }
 
+  // Copied addresses are shown beside the message (GET …/emails), never written to (seed 004).
   let text = newTextOf(mail.text);
-  if (mail.cc.length) text += `\n\nCc: ${mail.cc.join(', ')}`;
   if (mail.notes.length) text += `\n\n${mail.notes.map((n) => `[${n}]`).join('\n')}`;
   const { body, cut } = fitBody(text.trim() || (mail.attachments.length ? '' : '(This email has no text.)'));
 
