@@ -4,6 +4,7 @@ export * from './conversation/lifecycle.ts';
 export * from './messages/rules.ts';
 export * from './access/permissions.ts';
 export * from './access/audience.ts';
+export * from './access/contacts.ts';
 export * from './messages/delivery.ts';
 export * from './routing/index.ts';
 export * from './widget/officeHours.ts';

@@ -93,7 +93,7 @@ export const CreateConversationRequest = z.object({
   subject: z.string().trim().max(300).optional(),
   queueId: Id.optional(),
   priority: Priority.default('normal'),
-  message: z.string().max(20_000).optional().describe('First message from the customer'),
+  message: z.string().max(20_000).optional().describe("A first message, written by whoever opens the conversation (never stored as the customer's)"),
 }).refine((v) => v.contactId !== undefined || v.contact !== undefined, { message: 'contactId or contact is required' });
 
 export const UpdateConversationRequest = z.object({

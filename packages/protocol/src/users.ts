@@ -14,6 +14,7 @@ export const User = z
     capacity: z.number().int().nullable(),
     queueIds: z.array(Id),
     active: z.boolean().describe('False once an administrator deactivated the user: they cannot sign in'),
+    browseContacts: z.boolean().describe('May read and search every contact, not only those of the conversations they see (granted by an administrator)'),
   })
   .meta({ id: 'User' });
 export type User = z.infer<typeof User>;
@@ -49,6 +50,7 @@ export const UpdateUserRequest = z
     capacity: z.number().int().min(1).max(100).nullable().optional(),
     queueIds: z.array(Id).max(100).optional().describe('The queues the user is a member of (replaces the list)'),
     active: z.boolean().optional().describe('false deactivates: sign-in refused, sessions ended, tokens refused'),
+    browseContacts: z.boolean().optional().describe('Grant or withdraw the right to read and search every contact'),
   })
   .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'Nothing to change.' });
 export type UpdateUserRequest = z.infer<typeof UpdateUserRequest>;

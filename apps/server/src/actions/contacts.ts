@@ -1,12 +1,13 @@
 import type { z } from 'zod';
 import type { CreateContactRequest, UpdateContactRequest } from '@switchboard/protocol';
-import { canManageConversation, type Viewer } from '@switchboard/core';
+import { canChangeContact, canManageConversation, canSeeContact, type Viewer } from '@switchboard/core';
 import { AppError, forbidden, notFound } from '../errors.ts';
 import type { Tx } from '../store/db.ts';
 import { presentContacts } from '../presenters/contacts.ts';
 import { lockVisibleConversation, runAction, type ActionContext } from './context.ts';
 import { emitConversationUpdated, systemLine } from './conversationRows.ts';
 import { scopeOf } from '../store/conversations.ts';
+import { contactReach } from '../store/contacts.ts';
 
 type NewContact = z.infer<typeof CreateContactRequest>;
 
@@ -34,11 +35,38 @@ export async function insertContact(tx: Tx, c: NewContact, now: number): Promise
   return row.id;
 }
 
+/** The most conversations a contact change is announced through (the newest); older ones reload it. */
+const ANNOUNCE_THROUGH = 50;
+
+/**
+ * A contact change reaches those who may see the contact (core `canSeeContact`): one event per
+ * conversation of the contact, scoped like the conversation, so live delivery and replay judge it
+ * exactly as REST does; never the customer (internal). A contact without conversations: the actor.
+ */
 async function announceContact(tx: Tx, emit: Parameters<Parameters<typeof runAction>[1]>[1], contactId: number, actorId: number, now: number) {
   const row = await tx.selectFrom('contacts').selectAll().where('id', '=', contactId).executeTakeFirstOrThrow();
   const [contact] = await presentContacts(tx, [row]);
-  emit({ type: 'contact.updated', scope: { broadcast: true }, data: contact, actorId, at: now });
+  const convs = await tx.selectFrom('conversations').select(['id', 'queue_id', 'assignee_id']).where('contact_id', '=', contactId).orderBy('id', 'desc').limit(ANNOUNCE_THROUGH).execute();
+  const parts = convs.length ? await tx.selectFrom('conversation_participants').select(['conversation_id', 'user_id']).where('conversation_id', 'in', convs.map((c) => c.id)).execute() : [];
+  for (const c of convs) {
+    const participantIds = parts.filter((p) => p.conversation_id === c.id).map((p) => p.user_id);
+    emit({ type: 'contact.updated', conversationId: c.id, scope: { ...scopeOf({ ...c, participantIds }), internal: true }, data: contact, actorId, at: now });
+  }
+  if (!convs.length) emit({ type: 'contact.updated', scope: { userId: actorId }, data: contact, actorId, at: now });
   return contact!;
+}
+
+/**
+ * The contact rule at the door of every contact read and write: unreachable → 404 (its existence is
+ * not revealed); readable but not changeable (the "browse contacts" right) → 403.
+ */
+export async function reachContact(db: Tx | ActionContext['store']['db'], viewer: Viewer, contactId: number, need: 'read' | 'change'): Promise<void> {
+  const exists = await db.selectFrom('contacts').select('id').where('id', '=', contactId).executeTakeFirst();
+  if (!exists) throw notFound('contact');
+  if (viewer.role === 'admin') return;
+  const reach = await contactReach(db, contactId);
+  if (!canSeeContact(viewer, reach)) throw notFound('contact');
+  if (need === 'change' && !canChangeContact(viewer, reach)) throw new AppError('forbidden', 'You may read this customer but not change them: they are in none of your conversations.', 403);
 }
 
 export async function createContact(ctx: ActionContext, viewer: Viewer, input: NewContact) {
@@ -57,8 +85,8 @@ export async function createContact(ctx: ActionContext, viewer: Viewer, input: N
 export async function updateContact(ctx: ActionContext, viewer: Viewer, contactId: number, input: z.infer<typeof UpdateContactRequest>) {
   const now = ctx.clock.now();
   return runAction(ctx, async (tx, emit) => {
-    const existing = await tx.selectFrom('contacts').selectAll().where('id', '=', contactId).executeTakeFirst();
-    if (!existing) throw notFound('contact');
+    await reachContact(tx, viewer, contactId, 'change');
+    const existing = await tx.selectFrom('contacts').selectAll().where('id', '=', contactId).executeTakeFirstOrThrow();
     const attributes = input.attributes ? { ...JSON.parse(existing.attributes), ...input.attributes } : undefined;
     await tx
       .updateTable('contacts')
@@ -80,6 +108,7 @@ export async function updateContact(ctx: ActionContext, viewer: Viewer, contactI
 export async function setCustomerBlocked(ctx: ActionContext, viewer: Viewer, contactId: number, blocked: boolean) {
   const now = ctx.clock.now();
   return runAction(ctx, async (tx, emit) => {
+    await reachContact(tx, viewer, contactId, 'change');
     const res = await tx.updateTable('contacts').set({ blocked: blocked ? 1 : 0, updated_at: now }).where('id', '=', contactId).executeTakeFirst();
     if (!Number(res.numUpdatedRows)) throw notFound('contact');
     return announceContact(tx, emit, contactId, viewer.id, now);
@@ -90,9 +119,8 @@ export async function setContactTag(ctx: ActionContext, viewer: Viewer, contactI
   const now = ctx.clock.now();
   return runAction(ctx, async (tx, emit) => {
     const tag = await tx.selectFrom('tags').select('kind').where('id', '=', tagId).executeTakeFirst();
+    await reachContact(tx, viewer, contactId, 'change');
     if (!tag || tag.kind !== 'customer') throw new AppError('tag_not_found', 'No such customer tag.', 422);
-    const contact = await tx.selectFrom('contacts').select('id').where('id', '=', contactId).executeTakeFirst();
-    if (!contact) throw notFound('contact');
     await tx
       .insertInto('contact_tags')
       .values({ contact_id: contactId, tag_id: tagId, pinned: pinned ? 1 : 0 })
@@ -105,9 +133,8 @@ export async function setContactTag(ctx: ActionContext, viewer: Viewer, contactI
 export async function removeContactTag(ctx: ActionContext, viewer: Viewer, contactId: number, tagId: number) {
   const now = ctx.clock.now();
   return runAction(ctx, async (tx, emit) => {
+    await reachContact(tx, viewer, contactId, 'change');
     await tx.deleteFrom('contact_tags').where('contact_id', '=', contactId).where('tag_id', '=', tagId).execute();
-    const contact = await tx.selectFrom('contacts').select('id').where('id', '=', contactId).executeTakeFirst();
-    if (!contact) throw notFound('contact');
     return announceContact(tx, emit, contactId, viewer.id, now);
   });
 }

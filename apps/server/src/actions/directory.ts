@@ -101,7 +101,8 @@ export async function updateUser(ctx: ActionContext, actorId: number, userId: nu
     }
 
     const deactivating = patch.active === false && !target.disabled;
-    const set: Partial<Pick<UserRow, 'name' | 'role' | 'capacity' | 'disabled' | 'status'>> = {};
+    const set: Partial<Pick<UserRow, 'name' | 'role' | 'capacity' | 'disabled' | 'status' | 'browse_contacts'>> = {};
+    if (patch.browseContacts !== undefined) set.browse_contacts = patch.browseContacts ? 1 : 0;
     if (patch.name !== undefined) set.name = patch.name;
     if (patch.role !== undefined) set.role = patch.role;
     if (patch.capacity !== undefined) set.capacity = patch.capacity;

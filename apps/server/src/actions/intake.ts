@@ -4,19 +4,28 @@ import { checkMessageText, type Viewer } from '@switchboard/core';
 import { AppError, fromRefusal } from '../errors.ts';
 import type { Tx } from '../store/db.ts';
 import { runAction, type ActionContext } from './context.ts';
-import { insertContact } from './contacts.ts';
+import { insertContact, reachContact } from './contacts.ts';
+import { insertMessage, patchOf, presentWithNames } from './conversationRows.ts';
+import { eventScopeOf } from '../store/conversations.ts';
 import { openConversation } from './opening.ts';
-import { postCustomerMessage, storeCustomerMessage, type PostedMessage } from './messages.ts';
+import { storeCustomerMessage, type PostedMessage } from './messages.ts';
 
 async function defaultQueueId(tx: Tx): Promise<number | null> {
   const q = await tx.selectFrom('queues').select('id').orderBy('id').limit(1).executeTakeFirst();
   return q?.id ?? null;
 }
 
-/** An agent or integration opens a conversation for a contact (new or existing). */
+/** Channels whose messages we deliver ourselves over the stream, so "sent" is known at once. */
+const OWN_CHANNELS = new Set(['web', 'portal', 'api']);
+
+/**
+ * An agent or integration opens a conversation for a contact (new, or an existing one they may see:
+ * core `canSeeContact`). Its first message is the opener's own, never stored as the customer's
+ * (customers' messages come in by their channels: /inbound/messages, the widget, email).
+ */
 export async function startConversation(
   ctx: ActionContext,
-  viewer: Viewer,
+  viewer: Viewer & { name: string },
   input: z.infer<typeof CreateConversationRequest>,
 ): Promise<number> {
   if (input.message !== undefined) {
@@ -32,15 +41,38 @@ export async function startConversation(
     if (contactId !== undefined) {
       const exists = await tx.selectFrom('contacts').select('id').where('id', '=', contactId).executeTakeFirst();
       if (!exists) throw new AppError('contact_not_found', 'No such contact.', 422);
+      await reachContact(tx, viewer, contactId, 'read').catch((e) => {
+        throw (e as AppError).status === 404 ? new AppError('contact_not_found', 'No such contact.', 422) : e;
+      });
     } else {
       contactId = await insertContact(tx, input.contact!, now);
     }
     const queueId = input.queueId ?? (viewer.queueIds.size ? [...viewer.queueIds][0] : await defaultQueueId(tx));
     const c = await openConversation(tx, emit, { contactId, channel: input.channel, queueId, subject: input.subject, priority: input.priority, now });
-    return { id: c.id, contactId };
+    if (input.message) {
+      const row = await insertMessage(tx, {
+        conversation_id: c.id,
+        sender_kind: 'agent',
+        sender_user_id: viewer.id,
+        sender_contact_id: null,
+        body: input.message,
+        internal: 0,
+        reply_to_id: null,
+        attachments: '[]',
+        status: OWN_CHANNELS.has(c.channel) ? 'sent' : 'queued',
+        failure_reason: null,
+        system_event: null,
+        client_id: null,
+        created_at: now,
+      });
+      const next = { ...c, last_message_id: row.id, last_agent_message_at: now, updated_at: now };
+      await tx.updateTable('conversations').set({ last_message_id: row.id, last_agent_message_at: now, updated_at: now }).where('id', '=', c.id).execute();
+      const message = presentWithNames(row, { [viewer.id]: viewer.name });
+      emit({ type: 'message.created', conversationId: c.id, scope: eventScopeOf(c), data: { message, conversation: patchOf(next) }, actorId: viewer.id, at: now });
+    }
+    return c.id;
   });
-  if (input.message) await postCustomerMessage(ctx, id.contactId, id.id, { body: input.message, attachments: [] });
-  return id.id;
+  return id;
 }
 
 export interface InboundMessage {

@@ -12,6 +12,7 @@ import { presentMessage, loadSenderNames } from '../presenters/messages.ts';
 import { openConversation } from './opening.ts';
 import { afterConversationChange } from '../routing/engine.ts';
 import { renderReplyTemplate } from './templates.ts';
+import { ownedFileRef } from '../attachments/owned.ts';
 
 type AgentMessageInput = z.infer<typeof PostMessageRequest>;
 type CustomerMessageInput = z.infer<typeof CustomerMessageRequest>;
@@ -36,20 +37,57 @@ export function customerMessageByClientId(db: Db | Tx, contactId: number, client
   return db.selectFrom('messages').selectAll().where('sender_contact_id', '=', contactId).where('client_id', '=', clientId);
 }
 
+const notInConversation = () => new AppError('attachment_not_in_conversation', 'Attach a file by uploading it to this conversation (or re-send one already in it).', 422);
+
 /**
- * An agent attaches files of this conversation only: uploaded to it, or already in its history
- * (re-sent from the gallery). Never a link to somewhere else dressed up as a file.
+ * An agent attaches files of this conversation only: uploaded to it, or a stored file the
+ * conversation already holds (re-sent from the gallery). Never a link to somewhere else dressed up
+ * as a file, nor another conversation's file (attachments/owned.ts).
  */
 async function checkAttachmentsBelong(tx: Tx, conversationId: number, attachments: AgentMessageInput['attachments']): Promise<void> {
-  const uploaded = `/api/v1/conversations/${conversationId}/attachments/`;
-  const others = attachments.filter((a) => !(a.url.startsWith(uploaded) && /^[\w-]+$/.test(a.url.slice(uploaded.length))));
-  if (!others.length) return;
-  // Rare (re-sending a customer's file): read the attachments this conversation already holds.
-  const rows = await tx.selectFrom('messages').select('attachments').where('conversation_id', '=', conversationId).where('attachments', '!=', '[]').execute();
-  const known = new Set(rows.flatMap((r) => (JSON.parse(r.attachments) as Array<{ url: string }>).map((a) => a.url)));
-  if (others.some((a) => !known.has(a.url))) {
-    throw new AppError('attachment_not_in_conversation', 'Attach a file by uploading it to this conversation (or re-send one already in it).', 422);
-  }
+  const refs = attachments.map((a) => ownedFileRef(a.url));
+  if (refs.some((r) => r === null || (r.kind === 'upload' && r.conversationId !== conversationId))) throw notInConversation();
+  const keys = refs.flatMap((r) => (r?.kind === 'file' ? [r.key] : []));
+  if (!keys.length) return;
+  // Rare (re-sending a customer's file): the stored files this conversation holds.
+  const held = await tx.selectFrom('files').select('key').where('key', 'in', keys).where('conversation_id', '=', conversationId).execute();
+  if (held.length !== new Set(keys).size) throw notInConversation();
+}
+
+/**
+ * A customer's attachments: their own uploads (the widget's `/widget/uploads`, not yet sent or sent
+ * in this conversation), rebuilt from what we stored; or files we placed in this conversation
+ * (email). The stored file then belongs to the conversation. Anything else is refused.
+ */
+async function claimCustomerAttachments(
+  tx: Tx,
+  contactId: number,
+  /** The conversation written to, and the one the message lands in (a new one when that was resolved). */
+  ids: { writtenTo: number; conversationId: number },
+  attachments: CustomerMessageInput['attachments'],
+): Promise<CustomerMessageInput['attachments']> {
+  const { conversationId } = ids;
+  const refuse = () => new AppError('attachment_not_stored', 'Attach files by uploading them first; links are not attachments.', 422);
+  const refs = attachments.map((a) => ownedFileRef(a.url));
+  if (refs.some((r) => r === null || (r.kind === 'upload' && r.conversationId !== conversationId && r.conversationId !== ids.writtenTo))) throw refuse();
+  const keys = refs.flatMap((r) => (r?.kind === 'file' ? [r.key] : []));
+  if (!keys.length) return attachments;
+  const files = await tx
+    .selectFrom('files')
+    .select(['key', 'name', 'content_type', 'size', 'conversation_id'])
+    .where('key', 'in', keys)
+    .where('contact_id', '=', contactId)
+    .where((eb) => eb.or([eb('conversation_id', 'is', null), eb('conversation_id', '=', conversationId)]))
+    .execute();
+  const byKey = new Map(files.map((f) => [f.key, f]));
+  if (keys.some((k) => !byKey.has(k))) throw refuse();
+  await tx.updateTable('files').set({ conversation_id: conversationId }).where('key', 'in', keys).where('conversation_id', 'is', null).execute();
+  return attachments.map((a, i) => {
+    const r = refs[i]!;
+    if (r.kind !== 'file') return a;
+    const f = byKey.get(r.key)!;
+    return { name: f.name, contentType: f.content_type, size: f.size, url: `/api/v1/files/${f.key}` };
+  });
 }
 
 async function checkReplyTo(tx: Tx, conversationId: number, replyToId: number | undefined) {
@@ -222,6 +260,7 @@ export async function storeCustomerMessage(
   }
   const contact = known ?? (await tx.selectFrom('contacts').select(['name', 'blocked']).where('id', '=', contactId).executeTakeFirstOrThrow());
   if (contact.blocked) throw new AppError('customer_blocked', 'You cannot send messages in this conversation.', 403);
+  const attachments = input.attachments.length ? await claimCustomerAttachments(tx, contactId, { writtenTo: conversationId, conversationId: c.id }, input.attachments) : input.attachments;
 
   const t = transition({ status: c.status as never, assigneeId: c.assignee_id }, { kind: 'customerMessage' });
   if (!t.ok) throw fromRefusal(t);
@@ -246,7 +285,7 @@ export async function storeCustomerMessage(
     body: input.body,
     internal: 0,
     reply_to_id: null,
-    attachments: JSON.stringify(input.attachments),
+    attachments: JSON.stringify(attachments),
     status: 'delivered',
     failure_reason: null,
     system_event: null,

@@ -2,6 +2,7 @@ import type { Message } from '@switchboard/protocol';
 import type { Selectable } from 'kysely';
 import type { Db, Tx } from '../store/db.ts';
 import type { MessagesTable } from '../store/schema.ts';
+import { shownAttachments } from '../attachments/owned.ts';
 
 export type MessageRow = Selectable<MessagesTable>;
 
@@ -33,7 +34,8 @@ export function presentMessage(row: MessageRow, names: SenderNames): Message {
     body: row.body,
     internal: row.internal === 1,
     replyToId: row.reply_to_id,
-    attachments: JSON.parse(row.attachments),
+    // Only files we stored (attachments/owned.ts): an old row's foreign link is never shown.
+    attachments: shownAttachments(JSON.parse(row.attachments)),
     status: row.status as Message['status'],
     failureReason: row.failure_reason,
     systemEvent: row.system_event ? JSON.parse(row.system_event) : null,

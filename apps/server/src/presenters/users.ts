@@ -13,6 +13,7 @@ export async function presentUsers(db: Db, rows: UserRow[]): Promise<User[]> {
     capacity: r.capacity,
     queueIds: queues.get(r.id) ?? [],
     active: r.disabled === 0,
+    browseContacts: r.browse_contacts === 1,
   }));
 }
 

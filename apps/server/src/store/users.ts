@@ -31,8 +31,8 @@ export async function queueIdsByUser(db: Db | Tx, userIds: number[]): Promise<Ma
   return out;
 }
 
-export async function loadViewer(db: Db | Tx, user: Pick<UserRow, 'id' | 'role'>): Promise<Viewer> {
-  return { id: user.id, role: user.role, queueIds: new Set(await queueIdsOf(db, user.id)) };
+export async function loadViewer(db: Db | Tx, user: Pick<UserRow, 'id' | 'role'> & Partial<Pick<UserRow, 'browse_contacts'>>): Promise<Viewer> {
+  return { id: user.id, role: user.role, queueIds: new Set(await queueIdsOf(db, user.id)), browseContacts: user.browse_contacts === 1 };
 }
 
 export async function insertUser(

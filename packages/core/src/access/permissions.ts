@@ -7,6 +7,8 @@ export interface Viewer {
   role: Role;
   /** Queues the user is a member of. */
   queueIds: ReadonlySet<number>;
+  /** The admin-granted right to browse every contact (access/contacts.ts). */
+  browseContacts?: boolean;
 }
 
 /** What decides who may see a conversation. */

@@ -2,10 +2,12 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Contact, ContactSearchQuery, CreateContactRequest, ErrorBody, Id, IdParams, SetContactTagRequest, UpdateContactRequest } from '@switchboard/protocol';
 import { sql } from 'kysely';
+import { canBrowseContacts } from '@switchboard/core';
 import { presentContacts } from '../../presenters/contacts.ts';
 import { requireAuth, viewerOf } from '../auth.ts';
 import type { Services } from '../services.ts';
-import { createContact, removeContactTag, setContactTag, setCustomerBlocked, updateContact } from '../../actions/contacts.ts';
+import { createContact, reachContact, removeContactTag, setContactTag, setCustomerBlocked, updateContact } from '../../actions/contacts.ts';
+import { contactVisibleTo } from '../../store/contacts.ts';
 import { notFound } from '../../errors.ts';
 import { phoneDigits } from '../../store/conversations.ts';
 
@@ -20,7 +22,10 @@ export function contactRoutes(s: Services): FastifyPluginAsyncZod {
       '/contacts',
       { schema: { tags, summary: 'Search contacts by name, email or phone', querystring: ContactSearchQuery, response: { 200: z.object({ items: z.array(Contact) }), ...errors } } },
       async (req) => {
+        // Only the contacts the viewer may see (core `canSeeContact`), whatever the search.
+        const viewer = viewerOf(req);
         let q = s.store.db.selectFrom('contacts').selectAll();
+        if (!canBrowseContacts(viewer)) q = q.where((eb) => contactVisibleTo(eb, viewer));
         if (req.query.q) {
           const p = `%${req.query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
           const digits = req.query.q.replace(/[^0-9]/g, '');
@@ -43,6 +48,7 @@ export function contactRoutes(s: Services): FastifyPluginAsyncZod {
     });
 
     app.get('/contacts/:id', { schema: { tags, summary: 'One contact', params: IdParams, response: { 200: Contact, ...errors } } }, async (req) => {
+      await reachContact(s.store.db, viewerOf(req), req.params.id, 'read');
       const row = await s.store.db.selectFrom('contacts').selectAll().where('id', '=', req.params.id).executeTakeFirst();
       if (!row) throw notFound('contact');
       return (await presentContacts(s.store.db, [row]))[0]!;
