@@ -96,11 +96,13 @@ describe('attachments', () => {
     expect(foreign.status).toBe(422);
     expect(foreign.body.error.code).toBe('attachment_not_in_conversation');
     expect((await post('https://tracker.example/pixel.png')).body.error.code).toBe('attachment_not_in_conversation');
-    // A customer's file that arrived by the channel can be sent back (the gallery's Re-send).
+    // A link handed in as a customer's file is not a file we stored: refused, so never re-sendable (issue 9).
     const customerFile = 'https://cdn.example/customer-photo.png';
     const inbound = await bearer(t, token, 'POST', '/api/v1/inbound/messages', { channel: 'web', externalId: 'w-attach', contact: { name: 'Attach Customer' }, body: '', attachments: [{ name: 'photo.png', contentType: 'image/png', size: 10, url: customerFile }] });
-    expect(inbound.status).toBe(201);
-    expect((await post(customerFile)).status).toBe(201);
+    expect(inbound.status).toBe(422);
+    expect((await post(customerFile)).status).toBe(422);
+    // A file of the conversation's history is re-sent (the gallery's Re-send; the widget's case: security/attachmentUrls.test.ts).
+    expect((await post(own.body.url)).status).toBe(201);
   });
 
   it('answers 404 to those who may not see the conversation, and for unknown or malformed keys', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createQueue, createUser, customerWrites, signIn, startTestServer, tokenFor, type Caller, type TestServer } from '../../../test/harness.ts';
+import { bearer, createQueue, createUser, customerWrites, signIn, startTestServer, tokenFor, type Caller, type TestServer } from '../../../test/harness.ts';
 
 let t: TestServer;
 let admin: Caller;
@@ -212,7 +212,9 @@ describe('blocking and unpinning customers (seed 002)', () => {
     const contactId = (await mark.api('GET', `/api/v1/conversations/${id}`)).body.contact.id;
     const r = await mark.api('POST', `/api/v1/conversations/${id}/unpin-customer`);
     expect(r.body.contact).toBeNull();
-    expect((await mark.api('GET', `/api/v1/contacts/${contactId}`)).status).toBe(200);
+    // The customer stays in the system (an admin finds them); Mark reached them only through this conversation (issue 9).
+    expect((await bearer(t, adminToken, 'GET', `/api/v1/contacts/${contactId}`)).status).toBe(200);
+    expect((await mark.api('GET', `/api/v1/contacts/${contactId}`)).status).toBe(404);
   });
 });
 
