@@ -25,6 +25,8 @@ export interface Config {
   smtpTlsKey?: string;
   /** Largest email accepted, in bytes (SMTP SIZE; larger mail is refused with 552). */
   emailMaxBytes: number;
+  /** How long a node's claim to poll an inbox's IMAP mailbox lasts unrenewed (IMAP_LEASE_SECONDS, default 30). */
+  imapLeaseMs: number;
   /**
    * Which proxies' X-Forwarded-For to believe (TRUST_PROXY): a hop count (`1`) or a comma-separated
    * list of addresses/CIDRs. None by default, so nobody picks their own address for the rate limits.
@@ -64,6 +66,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpTlsCert: env.SMTP_TLS_CERT || undefined,
     smtpTlsKey: env.SMTP_TLS_KEY || undefined,
     emailMaxBytes: Number(env.EMAIL_MAX_MB ?? 25) * 1024 * 1024,
+    imapLeaseMs: Math.max(1, Number(env.IMAP_LEASE_SECONDS) || 30) * 1000,
     trustProxy: !env.TRUST_PROXY ? false : /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY,
     sessionIdleMs: Math.max(1, Number(env.SESSION_IDLE_MINUTES) || 480) * 60_000,
   };

@@ -7,6 +7,7 @@ import { ImapFlow } from 'imapflow';
 import type { InboxRow } from '../inboxes.ts';
 import { clearInboxError, recordInboxError } from '../inboxes.ts';
 import { rawDir, receiveEmail, type EmailDeps } from './intake.ts';
+import { claimInboxLease, releaseInboxLease } from '../../store/inboxLeases.ts';
 import { emailMetrics } from './metrics.ts';
 
 /**
@@ -146,44 +147,81 @@ export class ImapPoller {
   }
 }
 
-/** One poller per enabled email inbox with an IMAP server; re-read when inboxes change. */
+/**
+ * One poller per enabled email inbox with an IMAP server, re-read when inboxes change — and only
+ * on the node that holds the inbox's lease (`store/inboxLeases.ts`), so a cluster keeps one IDLE
+ * connection per mailbox and one node ingests it. The lease is renewed every third of its length;
+ * a node that cannot renew (another took it after it ran out) stops its poller; a clean stop gives
+ * its inboxes up at once.
+ */
 export class ImapPollers {
   private pollers = new Map<number, ImapPoller>();
   private syncing: Promise<void> = Promise.resolve();
+  private tick: NodeJS.Timeout | undefined;
+  private stopped = false;
 
-  constructor(private readonly deps: EmailDeps) {}
+  constructor(
+    private readonly deps: EmailDeps,
+    /** This node's name in the lease table (the outbox's node id). */
+    private readonly nodeId: string,
+    private readonly leaseMs = 30_000,
+  ) {}
 
   get(inboxId: number): ImapPoller | undefined {
     return this.pollers.get(inboxId);
   }
 
+  /** Takes the inboxes it can, and keeps renewing (and retrying the others) until stopped. */
+  async start(): Promise<void> {
+    await this.sync();
+    if (this.stopped) return;
+    this.tick = setInterval(() => void this.sync(), Math.max(200, Math.floor(this.leaseMs / 3)));
+    this.tick.unref();
+  }
+
   sync(): Promise<void> {
-    this.syncing = this.syncing.then(() => this.doSync()).catch((err) => this.deps.log.error({ err }, 'imap: sync failed'));
+    this.syncing = this.syncing.then(() => (this.stopped ? undefined : this.doSync())).catch((err) => this.deps.log.error({ err }, 'imap: sync failed'));
     return this.syncing;
   }
 
   private async doSync(): Promise<void> {
-    const rows = await this.deps.actions.store.db.selectFrom('inboxes').selectAll().where('channel', '=', 'email').where('enabled', '=', 1).execute();
-    
+    const db = this.deps.actions.store.db;
+    const rows = await db.selectFrom('inboxes').selectAll().where('channel', '=', 'email').where('enabled', '=', 1).execute();
     const wanted = new Map(rows.filter((r) => (JSON.parse(r.settings) as { imapHost?: string }).imapHost).map((r) => [r.id, r]));
     for (const [id, p] of this.pollers) {
       const w = wanted.get(id);
       if (!w || w.updated_at !== p.inbox.updated_at) {
         await p.stop();
         this.pollers.delete(id);
+        if (!w) await releaseInboxLease(db, id, this.nodeId);
       }
     }
     for (const [id, row] of wanted) {
-      if (this.pollers.has(id)) continue;
-      const p = new ImapPoller(this.deps, row);
-      this.pollers.set(id, p);
-      p.start();
+      const held = await claimInboxLease(db, id, this.nodeId, this.deps.actions.clock.now(), this.leaseMs);
+      const p = this.pollers.get(id);
+      if (!held) {
+        // Another node polls it (or took it over when our lease ran out): leave the mailbox to it.
+        if (p) {
+          this.deps.log.warn({ inboxId: id }, 'imap: another node holds this inbox now; stopping here');
+          await p.stop();
+          this.pollers.delete(id);
+        }
+        continue;
+      }
+      if (p) continue;
+      const poller = new ImapPoller(this.deps, row);
+      this.pollers.set(id, poller);
+      poller.start();
     }
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.tick);
     await this.syncing;
     await Promise.all([...this.pollers.values()].map((p) => p.stop()));
+    const db = this.deps.actions.store.db;
+    for (const id of this.pollers.keys()) await releaseInboxLease(db, id, this.nodeId).catch(() => {});
     this.pollers.clear();
   }
 }

@@ -33,8 +33,8 @@ export async function startEmailChannel(s: Services): Promise<EmailChannel> {
       deps.log.error({ err, port: c.smtpPort }, 'SMTP listener could not start; email is not received by SMTP');
     }
   }
-  const imap = new ImapPollers(deps);
-  await imap.sync();
+  const imap = new ImapPollers(deps, s.outbox.nodeId, c.imapLeaseMs);
+  await imap.start();
   // An administrator added or changed an inbox (on any node): start, restart or stop its poller.
   s.dispatcher.subscribe((rows) => {
     if (rows.some((r) => r.type === 'directory.changed' && (JSON.parse(r.data) as { kind?: string }).kind === 'inbox')) void imap.sync();
