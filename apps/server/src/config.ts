@@ -1,4 +1,5 @@
 import { DEFAULT_LOAD_LIMITS, type LoadLimits } from './http/loadShedding.ts';
+import { DEFAULT_STREAM_LIMITS, type StreamLimits } from './realtime/backpressure.ts';
 
 /** Everything the server reads from the environment, read once at start. */
 export interface Config {
@@ -36,6 +37,8 @@ export interface Config {
   sessionIdleMs: number;
   /** Load shedding on ingest (http/loadShedding.ts): in-flight requests, event-loop delay, queue depth. */
   loadLimits: LoadLimits;
+  /** What one stream socket may buffer and send (realtime/backpressure.ts). */
+  streamLimits: StreamLimits;
   /** On SIGTERM, how long /readyz says "draining" while the node still serves, before the listener closes. */
   shutdownGraceMs: number;
 }
@@ -60,6 +63,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxEventLoopDelayMs: Number(env.MAX_EVENT_LOOP_DELAY_MS ?? DEFAULT_LOAD_LIMITS.maxEventLoopDelayMs),
       maxQueueDepth: Number(env.MAX_QUEUE_DEPTH ?? DEFAULT_LOAD_LIMITS.maxQueueDepth),
     },
+    streamLimits: DEFAULT_STREAM_LIMITS,
     shutdownGraceMs: Number(env.SHUTDOWN_GRACE_MS ?? 1000),
     smtpPort: env.SMTP_PORT ? Number(env.SMTP_PORT) : undefined,
     smtpHost: env.SMTP_HOST ?? '0.0.0.0',

@@ -52,7 +52,7 @@ export function unavailable(reply: FastifyReply, code: string, message: string, 
 }
 /** Routes whose writes change who may do what (see http/tokenCache.ts). */
 const ACCESS_ROUTES = /^\/api\/v1\/(users|queues|me|auth|routing\/me)(\/|\?|$)/;
-import { metrics, registry } from '../metrics.ts';
+import { metrics, registry, socketSources } from '../metrics.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const WEB_DIST = path.resolve(here, '../../../web/dist');
@@ -141,7 +141,14 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
-  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  // A socket being closed (slow or abusive, realtime/backpressure.ts) that does not answer the close
+  // is dropped after closeTimeout, so what it holds is freed soon, not after ws's default 30 s.
+  // (ws takes closeTimeout, lib/websocket-server.js; @types/ws does not list it yet.)
+  const wsOptions = { maxPayload: 64 * 1024, closeTimeout: 5000 };
+  await app.register(websocket, { options: wsOptions });
+  const sockets = () => app.websocketServer.clients;
+  socketSources.add(sockets);
+  app.addHook('onClose', async () => void socketSources.delete(sockets));
 
   app.addHook('onRequest', async (req, reply) => {
     req.auth = null;

@@ -3,6 +3,7 @@ import { agentMayReceive, agentMayReplay, mayReplayRequestEvent, type Conversati
 import { ClientFrame } from '@switchboard/protocol';
 import { scopeOf, type EventRow } from '../store/events.ts';
 import { planResume, replayRange } from './replay.ts';
+import { closeSlow, FrameBudget, ReplayPacer, SocketGone } from './backpressure.ts';
 import { loadViewer, findUser } from '../store/users.ts';
 import { currentScopes } from '../store/conversations.ts';
 import { authByCredential, authenticate, credentialOf } from '../http/auth.ts';
@@ -14,9 +15,6 @@ import { changesAccess } from '../http/tokenCache.ts';
 import { metrics } from '../metrics.ts';
 import { isDatabaseUnavailable } from '../store/health.ts';
 import type { Signal } from '../events/signals.ts';
-
-/** A client this far behind on its socket buffer is dropped; it reconnects and resumes. */
-const MAX_BUFFERED = 8 * 1024 * 1024;
 
 interface Client {
   ws: WebSocket;
@@ -57,7 +55,10 @@ function rawSocket(ws: WebSocket): { cork(): void; uncork(): void } | null {
 export class StreamGateway {
   private readonly clients = new Set<Client>();
 
+  private readonly limits: Services['config']['streamLimits'];
+
   constructor(private readonly s: Services) {
+    this.limits = s.config.streamLimits;
     s.dispatcher.subscribe((rows) => this.deliver(rows));
     s.signals.subscribe((signal) => this.deliverSignal(signal));
   }
@@ -71,7 +72,10 @@ export class StreamGateway {
       // Listen at once: a client may say hello before authentication has finished.
       const early: string[] = [];
       let client: Client | null = null;
+      // Frames before sign-in count too: `early` holds at most a burst.
+      const budget = new FrameBudget(socket, this.limits);
       socket.on('message', (raw) => {
+        if (!budget.take()) return;
         if (client) this.onFrame(client, String(raw));
         else early.push(String(raw));
       });
@@ -121,7 +125,8 @@ export class StreamGateway {
     }
     if (frame.data.type === 'ping') client.ws.send('{"type":"pong"}');
     else
-      void this.hello(client, frame.data.lastSeq).catch((err) => {
+      void this.hello(client, frame.data.lastSeq).catch((err: unknown) => {
+        if (err instanceof SocketGone) return; // closed, or closed for not reading
         this.s.log.error({ err }, 'stream replay failed');
         client.ws.close(1011, 'replay failed');
       });
@@ -133,6 +138,8 @@ export class StreamGateway {
     // Live events that arrive while we decide and replay wait here, so none falls in between.
     client.backlog = [];
     const plan = await planResume(this.s.store.db, this.s.dispatcher.lastSeq, lastSeq);
+    // The replay goes out in pages, each waiting for the socket to take the one before.
+    const pacer = new ReplayPacer(client.ws, this.limits);
     const cursor =
       plan.kind === 'replay'
         ? await replayRange(this.s.store.db, plan.from, plan.head, async (rows) => {
@@ -147,12 +154,14 @@ export class StreamGateway {
             const requests = await requestsNow(this.s.store.db, [...requestOf.values()]);
             for (const row of rows) {
               const requestId = requestOf.get(row);
-              if (requestId !== undefined) {
-                if (mayReplayRequestEvent(client.viewer, row.type, requests.get(requestId) ?? null)) this.send(client, row);
-                continue;
-              }
-              // A deletion carries only the id: it goes to whoever saw the conversation then, so their list drops it.
-              this.sendIfVisible(client, row, row.conversation_id != null && row.type !== 'conversation.deleted' ? now.get(row.conversation_id) : undefined);
+              const visible =
+                requestId !== undefined
+                  ? mayReplayRequestEvent(client.viewer, row.type, requests.get(requestId) ?? null)
+                  : // A deletion carries only the id: it goes to whoever saw the conversation then, so their list drops it.
+                    this.mayReceive(client, row, row.conversation_id != null && row.type !== 'conversation.deleted' ? now.get(row.conversation_id) : undefined);
+              if (!visible) continue;
+              const wait = pacer.send(prepare(row).frame);
+              if (wait) await wait;
             }
           })
         : plan.seq;
@@ -164,11 +173,10 @@ export class StreamGateway {
   }
 
   /** `current`: on replay, who may see the row's conversation now (see `agentMayReplay`). */
-  private sendIfVisible(client: Client, row: EventRow, current?: ConversationScope | null): void {
-    if (row.type === 'credential.ended') return; // for gateways, not for clients
+  private mayReceive(client: Client, row: EventRow, current?: ConversationScope | null): boolean {
+    if (row.type === 'credential.ended') return false; // for gateways, not for clients
     const { scope } = prepare(row);
-    if (!(current === undefined ? agentMayReceive(client.viewer, scope) : agentMayReplay(client.viewer, scope, current))) return;
-    this.send(client, row);
+    return current === undefined ? agentMayReceive(client.viewer, scope) : agentMayReplay(client.viewer, scope, current);
   }
 
   /** Sends a row already judged visible to this client. */
@@ -183,7 +191,13 @@ export class StreamGateway {
     try {
       for (const row of rows) {
         if (client.cursor === null || row.seq <= client.cursor) continue;
-        this.sendIfVisible(client, row);
+        // Past the high-water mark the socket closes before it holds more: the client resumes from
+        // the last frame it read, so nothing after it is lost.
+        if (client.ws.bufferedAmount > this.limits.highWaterBytes) {
+          closeSlow(client.ws, 'behind');
+          return;
+        }
+        if (this.mayReceive(client, row)) this.send(client, row);
         client.cursor = row.seq;
       }
     } finally {
@@ -195,12 +209,10 @@ export class StreamGateway {
     const memberships = rows.some((r) => changesAccess(r.type, r.data));
     for (const r of rows) if (r.type === 'credential.ended') this.endCredentials(r);
     for (const client of this.clients) {
-      if (client.ws.bufferedAmount > MAX_BUFFERED) {
-        client.ws.close(1013, 'too far behind; reconnect and resume');
-        continue;
-      }
-      if (client.backlog) client.backlog.push(...rows);
-      else this.deliverTo(client, rows);
+      if (client.ws.readyState !== client.ws.OPEN) continue;
+      if (!client.backlog) this.deliverTo(client, rows);
+      else if (client.backlog.length + rows.length > this.limits.maxBacklog) closeSlow(client.ws, 'backlog');
+      else client.backlog.push(...rows);
     }
     if (memberships) void this.refreshViewers();
   }
@@ -213,7 +225,7 @@ export class StreamGateway {
     let frame: Buffer | null = null;
     for (const client of this.clients) {
       if (client.cursor === null || client.backlog || !agentMayReceive(client.viewer, signal.scope)) continue;
-      if (client.ws.bufferedAmount > MAX_BUFFERED) continue; // a slow socket loses nothing it needs
+      if (client.ws.bufferedAmount > this.limits.highWaterBytes) continue; // a slow socket loses nothing it needs
       frame ??= Buffer.from(`{"type":${JSON.stringify(signal.type)},"at":${signal.at},"data":${JSON.stringify(signal.data)}}`);
       client.ws.send(frame, { binary: false });
       metrics.framesSent.inc();

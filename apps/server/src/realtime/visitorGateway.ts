@@ -8,11 +8,11 @@ import { toVisitorMessage, visitorFromTokenHash, type Visitor } from '../actions
 import { redeemStreamTicket } from '../actions/credentials.ts';
 import { visitorTyping } from '../actions/chatRequests.ts';
 import { planResume, replayRange } from './replay.ts';
+import { closeSlow, FrameBudget, ReplayPacer, SocketGone, type StreamLimits } from './backpressure.ts';
 import { metrics } from '../metrics.ts';
 import { isDatabaseUnavailable } from '../store/health.ts';
 import type { Signal } from '../events/signals.ts';
 
-const MAX_BUFFERED = 1024 * 1024;
 /** The only event types a customer ever receives; everything else about their conversation stays with agents. */
 const CUSTOMER_TYPES = new Set(['message.created', 'message.updated', 'conversation.created', 'conversation.updated']);
 /** The only ephemeral signals a customer receives: the agent typing (discussion typing never). */
@@ -37,8 +37,10 @@ interface VisitorClient {
 export class VisitorGateway {
   private readonly clients = new Set<VisitorClient>();
   private readonly firstNames = new Map<number, string>();
+  private readonly limits: StreamLimits;
 
   constructor(private readonly s: Services) {
+    this.limits = s.config.streamLimits;
     s.dispatcher.subscribe((rows) => void this.deliver(rows));
     s.signals.subscribe((signal) => this.deliverSignal(signal));
   }
@@ -51,7 +53,10 @@ export class VisitorGateway {
     app.get('/api/v1/widget/stream', { websocket: true, schema: { hide: true }, config: { rateLimit: { max: 60, timeWindow: 60_000 } } }, (socket, req) => {
       const early: string[] = [];
       let client: VisitorClient | null = null;
+      // Frames before sign-in count too: `early` holds at most a burst.
+      const budget = new FrameBudget(socket, this.limits);
       socket.on('message', (raw) => {
+        if (!budget.take()) return;
         if (client) this.onFrame(client, String(raw));
         else early.push(String(raw));
       });
@@ -105,7 +110,8 @@ export class VisitorGateway {
         client.ws.send(JSON.stringify({ type: 'error', code: 'not_found', message: 'No such conversation.' }));
       });
     } else
-      void this.hello(client, f.lastSeq).catch((err) => {
+      void this.hello(client, f.lastSeq).catch((err: unknown) => {
+        if (err instanceof SocketGone) return; // closed, or closed for not reading
         this.s.log.error({ err }, 'visitor stream replay failed');
         client.ws.close(1011, 'replay failed');
       });
@@ -116,10 +122,15 @@ export class VisitorGateway {
     // Live events that arrive while we decide and replay wait here, so none falls in between.
     client.backlog = [];
     const plan = await planResume(this.s.store.db, this.s.dispatcher.lastSeq, lastSeq);
+    // The replay goes out in pages, each waiting for the socket to take the one before.
+    const pacer = new ReplayPacer(client.ws, this.limits);
     const cursor =
       plan.kind === 'replay'
         ? await replayRange(this.s.store.db, plan.from, plan.head, async (rows) => {
-            for (const f of await this.frames(client, rows)) client.ws.send(f);
+            for (const f of await this.frames(client, rows)) {
+              const wait = pacer.send(f);
+              if (wait) await wait;
+            }
           })
         : plan.seq;
     const backlog = client.backlog;
@@ -178,6 +189,9 @@ export class VisitorGateway {
     client.cursor = fresh[fresh.length - 1]!.seq;
     if (client.ws.readyState !== client.ws.OPEN) return;
     for (const f of await this.frames(client, fresh)) {
+      // Past the high-water mark the socket closes before it holds more; the widget resumes from
+      // the last frame it read.
+      if (client.ws.bufferedAmount > this.limits.highWaterBytes) return closeSlow(client.ws, 'behind');
       client.ws.send(f);
       metrics.framesSent.inc();
     }
@@ -187,12 +201,11 @@ export class VisitorGateway {
     // Only rows about some customer can concern a visitor; skip the rest without parsing.
     const relevant = rows.filter((r) => r.contact_id != null && CUSTOMER_TYPES.has(r.type));
     for (const client of this.clients) {
-      if (client.ws.bufferedAmount > MAX_BUFFERED) {
-        client.ws.close(1013, 'too far behind; reconnect and resume');
-        continue;
-      }
-      if (client.backlog) client.backlog.push(...relevant);
-      else if (client.cursor !== null) {
+      if (client.ws.readyState !== client.ws.OPEN) continue;
+      if (client.backlog) {
+        if (client.backlog.length + relevant.length > this.limits.maxBacklog) closeSlow(client.ws, 'backlog');
+        else client.backlog.push(...relevant);
+      } else if (client.cursor !== null) {
         const mine = relevant.filter((r) => r.contact_id === client.visitor.contactId);
         if (mine.length) client.chain = client.chain.then(() => this.deliverTo(client, mine)).catch((err) => this.s.log.error({ err }, 'visitor delivery failed'));
       }
@@ -205,6 +218,7 @@ export class VisitorGateway {
     let frame: string | null = null;
     for (const client of this.clients) {
       if (client.cursor === null || client.backlog || !customerMayReceive(client.visitor.contactId, signal.scope)) continue;
+      if (client.ws.bufferedAmount > this.limits.highWaterBytes) continue; // a slow socket loses nothing it needs
       frame ??= JSON.stringify({ type: signal.type, at: signal.at, data: signal.data });
       client.ws.send(frame);
       metrics.framesSent.inc();
