@@ -85,6 +85,12 @@ export async function listTickets(db: Db, viewer: Viewer, q: { contactId?: numbe
   return query.orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(200).execute();
 }
 
+/** A ticket is assigned only to a user who exists and is active (422 `assignee_not_found`). */
+async function activeAssignee(tx: Tx, userId: number): Promise<void> {
+  const u = await tx.selectFrom('users').select(['id', 'disabled']).where('id', '=', userId).executeTakeFirst();
+  if (!u || u.disabled) throw new AppError('assignee_not_found', 'No such user to assign to.', 422);
+}
+
 export async function createTicket(ctx: ActionContext, viewer: Actor, input: z.infer<typeof CreateTicketRequest>): Promise<number> {
   const now = ctx.clock.now();
   return ctx.store.transaction(async (tx) => {
@@ -92,6 +98,8 @@ export async function createTicket(ctx: ActionContext, viewer: Actor, input: z.i
     if (!contact) throw new AppError('contact_not_found', 'No such contact.', 422);
     const queueId = input.queueId ?? (viewer.queueIds.size ? [...viewer.queueIds][0]! : null);
     if (queueId != null && viewer.role !== 'admin' && !viewer.queueIds.has(queueId)) throw new AppError('queue_not_found', 'No such queue among yours.', 422);
+    if (queueId != null && !(await tx.selectFrom('queues').select('id').where('id', '=', queueId).executeTakeFirst())) throw new AppError('queue_not_found', 'No such queue.', 422);
+    if (input.assigneeId != null) await activeAssignee(tx, input.assigneeId);
     const row = await tx
       .insertInto('tickets')
       .values({ contact_id: input.contactId, subject: input.subject, assignee_id: input.assigneeId === undefined ? viewer.id : input.assigneeId, queue_id: queueId, status: 'open', source_conversation_id: null, created_at: now, updated_at: now })
@@ -106,10 +114,7 @@ export async function updateTicket(ctx: ActionContext, viewer: Actor, id: number
   const now = ctx.clock.now();
   await ctx.store.transaction(async (tx) => {
     await visibleTicket(tx, viewer, id);
-    if (input.assigneeId != null) {
-      const u = await tx.selectFrom('users').select(['id', 'disabled']).where('id', '=', input.assigneeId).executeTakeFirst();
-      if (!u || u.disabled) throw new AppError('assignee_not_found', 'No such user to assign to.', 422);
-    }
+    if (input.assigneeId != null) await activeAssignee(tx, input.assigneeId);
     await tx
       .updateTable('tickets')
       .set({

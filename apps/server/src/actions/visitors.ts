@@ -47,6 +47,9 @@ export async function saveWidgetSettings(ctx: ActionContext, patch: Partial<Widg
     const current = await loadWidgetSettings(tx);
     const next = WidgetSettings.parse({ ...current, ...patch });
     if (next.identityVerification && !next.identitySecret) throw new AppError('identity_secret_missing', 'Set an identity secret before turning identity verification on.', 422);
+    if (next.queueId != null && !(await tx.selectFrom('queues').select('id').where('id', '=', next.queueId).executeTakeFirst())) {
+      throw new AppError('queue_not_found', 'No such queue for new chats to wait in.', 422);
+    }
     const settings = JSON.stringify(next);
     await tx
       .insertInto('widget_settings')
@@ -57,8 +60,13 @@ export async function saveWidgetSettings(ctx: ActionContext, patch: Partial<Widg
   });
 }
 
+/**
+ * The queue new chats wait in: the configured one, or the first queue when none is set or the
+ * configured one no longer exists (saving refuses a missing queue, but one may be removed later,
+ * and customers' chats must keep working until an administrator notices).
+ */
 async function widgetQueueId(db: Db | Tx, s: WidgetSettings): Promise<number | null> {
-  if (s.queueId != null) return s.queueId;
+  if (s.queueId != null && (await db.selectFrom('queues').select('id').where('id', '=', s.queueId).executeTakeFirst())) return s.queueId;
   return (await db.selectFrom('queues').select('id').orderBy('id').limit(1).executeTakeFirst())?.id ?? null;
 }
 

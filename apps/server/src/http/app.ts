@@ -20,6 +20,8 @@ import {
 import type { Logger } from 'pino';
 import { AppError } from '../errors.ts';
 import { isDatabaseUnavailable } from '../store/health.ts';
+import { isMissingReference } from '../store/constraints.ts';
+import { frameworkErrorBody, rawClientError } from './frameworkErrors.ts';
 import { authenticate, refuseUntilPasswordChanged } from './auth.ts';
 import { requestLogFields } from './redact.ts';
 import type { Services } from './services.ts';
@@ -81,6 +83,10 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
     // X-Forwarded-For only from the configured proxies (TRUST_PROXY), else the socket's address.
     ...trustProxyOption(s.config.trustProxy),
     return503OnClosing: false,
+    // Fastify's own refusals (a bad percent-encoding, a path parameter past maxParamLength, a
+    // malformed request line) answer in our `{error:{code,message}}` shape too.
+    frameworkErrors: (err, _req, reply) => void (reply as FastifyReply).code(err.statusCode ?? 400).send(frameworkErrorBody(err)),
+    clientErrorHandler: rawClientError,
     // Request log lines never carry a secret-looking query parameter (http/redact.ts).
     childLoggerFactory: (parent, bindings, opts) => parent.child(bindings, { ...opts, serializers: { ...opts.serializers, req: requestLogFields as never } }),
   }).withTypeProvider<ZodTypeProvider>();
@@ -102,13 +108,14 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
     if (err instanceof AppError) {
       return reply.code(err.status).send({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });
     }
+    if (isMissingReference(err)) {
+      req.log.warn({ err }, 'a write named a row that does not exist');
+      return reply.code(422).send({ error: { code: 'reference_not_found', message: 'Something this request refers to does not exist.' } });
+    }
     const e = err as Error & { statusCode?: number; code?: string };
     const status = e.statusCode;
     if (status === 429) return reply.code(429).send({ error: { code: 'rate_limited', message: 'Too many attempts; wait a minute and try again.' } });
-    if (status && status >= 400 && status < 500) {
-      const code = e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'unsupported_media_type' : 'bad_request';
-      return reply.code(status).send({ error: { code, message: e.message.replace(/^FST_\w+:\s*/, '') } });
-    }
+    if (status && status >= 400 && status < 500) return reply.code(status).send(frameworkErrorBody(e));
     if (isResponseSerializationError(err)) req.log.error({ err, issues: err.cause }, 'response did not match its schema');
     else req.log.error({ err }, 'unhandled error');
     return reply.code(500).send({ error: { code: 'internal_error', message: 'Something went wrong on our side; it has been logged.' } });

@@ -42,7 +42,7 @@ export async function listQueues(db: Db): Promise<Queue[]> {
 /** Users, queues, tags and labels. Reading is for every signed-in user (pickers need it); writing for admins. */
 export function adminRoutes(s: Services): FastifyPluginAsyncZod {
   return async (app) => {
-    app.addHook('preHandler', requireAuth);
+    app.addHook('onRequest', requireAuth);
     const db = s.store.db;
 
     app.get('/users', { schema: { tags: ['users'], summary: 'Everyone in the workspace', response: { 200: z.object({ items: z.array(User) }), ...errors } } }, async () => ({

@@ -28,7 +28,7 @@ export function attachmentRoutes(s: Services): FastifyPluginAsyncZod {
   return async (app) => {
     // The largest size any channel may ever allow; each upload is then held to its channel's stored limits.
     await app.register(multipart, { limits: { files: 1, fileSize: MAX_ATTACHMENT_BYTES, fields: 5, fieldSize: 1024 } });
-    app.addHook('preHandler', requireAuth);
+    app.addHook('onRequest', requireAuth);
     const root = path.resolve(s.config.dataDir, 'attachments');
 
     app.get(
@@ -74,13 +74,19 @@ export function attachmentRoutes(s: Services): FastifyPluginAsyncZod {
         const allowed = Object.values(lim).filter((l) => l.allowed);
         if (!allowed.length) throw new AppError('attachment_type_not_allowed', `Files cannot be sent on ${channelName}.`, 422);
         const most = Math.max(...allowed.map((l) => l.maxBytes));
-        const part = await req.file({ limits: { fileSize: most } });
-        if (!part) throw new AppError('validation_failed', 'No file in the request.', 400);
         let buf: Buffer;
+        let filename: string | undefined;
         try {
+          const part = await req.file({ limits: { fileSize: most } });
+          if (!part) throw new AppError('validation_failed', 'No file in the request.', 400);
+          filename = part.filename;
           buf = await part.toBuffer();
         } catch (e) {
+          if (e instanceof AppError) throw e;
           if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError('attachment_too_large', `Files sent on ${channelName} can be at most ${sizeText(most)}.`, 413, { limit: most });
+          // The multipart parser's own complaints (a body cut short, a missing boundary, a bad part
+          // header) carry no status: they are the client's, never a 500.
+          if (!(e as { statusCode?: number }).statusCode) throw new AppError('upload_incomplete', 'The upload ended before the file was complete, or was not well-formed multipart; send it again.', 400);
           throw e;
         }
         if (!buf.length) throw new AppError('validation_failed', 'The file is empty.', 400);
@@ -93,7 +99,7 @@ export function attachmentRoutes(s: Services): FastifyPluginAsyncZod {
         const key = crypto.randomBytes(16).toString('hex');
         const dir = path.join(root, String(c.id));
         await fs.mkdir(dir, { recursive: true });
-        const name = safeName(part.filename ?? 'file');
+        const name = safeName(filename ?? 'file');
         await fs.writeFile(path.join(dir, key), buf);
         await fs.writeFile(path.join(dir, `${key}.json`), JSON.stringify({ name, contentType, size: buf.length, by: viewerOf(req).id, at: s.clock.now() }));
         reply.code(201);

@@ -34,7 +34,7 @@ export function authRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.post(
       '/auth/logout',
-      { preHandler: requireAuth, schema: { tags: ['auth'], summary: 'Sign out (ends this session)', response: { 200: Ok } } },
+      { onRequest: requireAuth, schema: { tags: ['auth'], summary: 'Sign out (ends this session)', response: { 200: Ok } } },
       async (req, reply) => {
         if (req.auth?.sessionId) {
           await signOut(s.actions, req.auth.user.id, req.auth.sessionId);
@@ -44,7 +44,7 @@ export function authRoutes(s: Services): FastifyPluginAsyncZod {
       },
     );
 
-    app.get('/me', { preHandler: requireAuth, schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: Me, 401: ErrorBody } } }, async (req) => ({
+    app.get('/me', { onRequest: requireAuth, schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: Me, 401: ErrorBody } } }, async (req) => ({
       // Fresh from the database: a token's sign-in may come from the short-lived cache.
       user: await presentUser(s.store.db, (await findUser(s.store.db, req.auth!.user.id)) ?? req.auth!.user),
       csrfToken: req.auth!.csrfToken,
@@ -54,14 +54,14 @@ export function authRoutes(s: Services): FastifyPluginAsyncZod {
     const TokenList = z.object({
       items: z.array(z.object({ id: z.number(), name: z.string(), createdAt: z.number(), lastUsedAt: z.number().nullable() })),
     });
-    app.get('/me/tokens', { preHandler: requireAuth, schema: { tags: ['auth'], summary: 'Your personal API tokens', response: { 200: TokenList } } }, async (req) => {
+    app.get('/me/tokens', { onRequest: requireAuth, schema: { tags: ['auth'], summary: 'Your personal API tokens', response: { 200: TokenList } } }, async (req) => {
       return { items: await listApiTokens(s.store.db, viewerOf(req).id) };
     });
 
     app.post(
       '/me/tokens',
       {
-        preHandler: requireAuth,
+        onRequest: requireAuth,
         schema: { tags: ['auth'], summary: 'Create a personal API token (Bearer) for integrations', body: CreateTokenRequest, response: { 201: CreatedToken } },
       },
       async (req, reply) => {
@@ -73,7 +73,7 @@ export function authRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.delete(
       '/me/tokens/:id',
-      { preHandler: requireAuth, schema: { tags: ['auth'], summary: 'Revoke a personal API token', params: IdParams, response: { 200: Ok, 404: ErrorBody } } },
+      { onRequest: requireAuth, schema: { tags: ['auth'], summary: 'Revoke a personal API token', params: IdParams, response: { 200: Ok, 404: ErrorBody } } },
       async (req) => {
         await revokeApiToken(s.actions, viewerOf(req).id, req.params.id);
         return { ok: true as const };
@@ -83,7 +83,7 @@ export function authRoutes(s: Services): FastifyPluginAsyncZod {
     app.post(
       '/stream/ticket',
       {
-        preHandler: requireAuth,
+        onRequest: requireAuth,
         schema: {
           tags: ['auth'],
           summary: 'A one-time ticket for the stream socket (`/api/v1/stream?ticket=…`), good for 30 seconds; the socket then ends with the session or token it was issued on',
@@ -99,7 +99,7 @@ export function authRoutes(s: Services): FastifyPluginAsyncZod {
     app.post(
       '/me/password',
       {
-        preHandler: requireAuth,
+        onRequest: requireAuth,
         schema: {
           tags: ['auth'],
           summary: 'Change your password (the current one is required); your other sessions end',
@@ -116,7 +116,7 @@ export function authRoutes(s: Services): FastifyPluginAsyncZod {
     app.post(
       '/users/:id/password-reset',
       {
-        preHandler: requireAuth,
+        onRequest: requireAuth,
         schema: {
           tags: ['users'],
           summary: 'Set a temporary password (admin); the user must choose a new one at their next sign-in, and their sessions end',

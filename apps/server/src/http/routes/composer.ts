@@ -23,7 +23,7 @@ const tags = ['composer'];
  */
 export function composerRoutes(s: Services): FastifyPluginAsyncZod {
   return async (app) => {
-    app.addHook('preHandler', requireAuth);
+    app.addHook('onRequest', requireAuth);
 
     // Rules change rarely and are read on every check: keep them, compiled, for a few seconds per
     // process. Stored patterns the linear-time engine cannot run are skipped and reported.

@@ -37,7 +37,7 @@ const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody,
 
 export function conversationRoutes(s: Services): FastifyPluginAsyncZod {
   return async (app) => {
-    app.addHook('preHandler', requireAuth);
+    app.addHook('onRequest', requireAuth);
 
     const one = async (viewerId: number, id: number) => {
       const row = await s.store.db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();

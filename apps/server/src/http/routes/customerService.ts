@@ -42,7 +42,7 @@ const view = (w: WidgetSettings) => {
  */
 export function customerServiceRoutes(s: Services): FastifyPluginAsyncZod {
   return async (app) => {
-    app.addHook('preHandler', requireAuth);
+    app.addHook('onRequest', requireAuth);
 
     app.post(
       '/conversations/:id/complete',

@@ -46,7 +46,7 @@ const Records = z.object({ items: z.array(EngagementTrackingRecord) });
  */
 export function discussRoutes(s: Services): FastifyPluginAsyncZod {
   return async (app) => {
-    app.addHook('preHandler', requireAuth);
+    app.addHook('onRequest', requireAuth);
     const db = s.store.db;
 
     app.get(

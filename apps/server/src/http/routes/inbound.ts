@@ -25,7 +25,7 @@ const InboundRequest = z.object({
  */
 export function inboundRoutes(s: Services): FastifyPluginAsyncZod {
   return async (app) => {
-    app.addHook('preHandler', requireAuth);
+    app.addHook('onRequest', requireAuth);
     app.post(
       '/inbound/messages',
       {

@@ -12,8 +12,8 @@ const tags = ['inboxes'];
 /** Admin → Inboxes: channel instances (email addresses, WhatsApp numbers, pages, bots). Administrators only. */
 export function inboxRoutes(s: Services): FastifyPluginAsyncZod {
   return async (app) => {
-    app.addHook('preHandler', requireAuth);
-    app.addHook('preHandler', async (req) => {
+    app.addHook('onRequest', requireAuth);
+    app.addHook('onRequest', async (req) => {
       requireAdmin(req);
     });
 

@@ -20,7 +20,7 @@ const tags = ['outbox'];
 /** Administrators watch the outbox consumers and retry their dead letters. */
 export function outboxRoutes(s: Services): FastifyPluginAsyncZod {
   return async (app) => {
-    app.addHook('preHandler', requireAuth);
+    app.addHook('onRequest', requireAuth);
     const db = s.store.db;
 
     app.get(

@@ -41,7 +41,7 @@ const Accepted = z.object({ ok: z.literal(true), conversationId: z.number() });
 /** Presence, queues served, offers, pick list, transfers and queue routing settings. */
 export function routingRoutes(s: Services): FastifyPluginAsyncZod {
   return async (app) => {
-    app.addHook('preHandler', requireAuth);
+    app.addHook('onRequest', requireAuth);
     const db = s.store.db;
 
     app.get('/routing/me', { schema: { tags, summary: 'Your status, queues served, load and open offers', response: { 200: MyRouting, ...errors } } }, async (req) =>

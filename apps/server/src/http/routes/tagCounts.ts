@@ -14,7 +14,7 @@ const TagCount = z.object({ id: z.number(), name: z.string(), color: z.string(),
  */
 export function tagCountRoutes(s: Services): FastifyPluginAsyncZod {
   return async (app) => {
-    app.addHook('preHandler', requireAuth);
+    app.addHook('onRequest', requireAuth);
     const db = s.store.db;
     app.get(
       '/customer-tags/counts',

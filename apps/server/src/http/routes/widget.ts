@@ -90,7 +90,7 @@ export function widgetRoutes(s: Services): FastifyPluginAsyncZod {
       req.visitor = v;
     };
     const visitor = (req: FastifyRequest) => req.visitor!;
-    const visitorOnly = { preHandler: needVisitor, config: limit(WIDGET_LIMITS.visitorPerMinute, byToken) };
+    const visitorOnly = { onRequest: needVisitor, config: limit(WIDGET_LIMITS.visitorPerMinute, byToken) };
 
     app.get(
       '/widget/config',
@@ -174,7 +174,7 @@ export function widgetRoutes(s: Services): FastifyPluginAsyncZod {
     app.post(
       '/widget/conversations/:id/messages',
       {
-        preHandler: needVisitor,
+        onRequest: needVisitor,
         config: limit(WIDGET_LIMITS.messagesPerMinute, byToken),
         schema: { tags, summary: 'Write in your chat (idempotent by clientId)', security: [], params: IdParams, body: CustomerMessageRequest, response: { 201: VisitorMessage, 200: VisitorMessage, ...errors } },
       },
@@ -204,7 +204,7 @@ export function widgetRoutes(s: Services): FastifyPluginAsyncZod {
     app.post(
       '/widget/uploads',
       {
-        preHandler: needVisitor,
+        onRequest: needVisitor,
         bodyLimit: 15 * 1024 * 1024,
         config: limit(20, byToken),
         schema: {
