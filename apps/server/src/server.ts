@@ -13,6 +13,7 @@ import type { Services } from './http/services.ts';
 import { TokenCache, changesAccess } from './http/tokenCache.ts';
 import { loadSecretsKey, secretBox } from './channels/secrets.ts';
 import { startEmailChannel, type EmailChannel } from './channels/email/index.ts';
+import { startMessagingChannels } from './channels/messaging.ts';
 
 export interface ServerOptions {
   config?: Partial<Config>;
@@ -76,6 +77,7 @@ export async function createServer(opts: ServerOptions = {}): Promise<Server> {
     shedder: new LoadShedder(config.loadLimits, () => store.queueDepth()),
     lifecycle: { draining: false },
     secrets: secretBox(loadSecretsKey(config.secretsKey, config.dataDir)),
+    messaging: null as never, // started below, once the services exist
     actions: {
       store,
       clock,
@@ -86,12 +88,14 @@ export async function createServer(opts: ServerOptions = {}): Promise<Server> {
       signal: (s) => signals.publish(s),
     },
   };
+  services.messaging = await startMessagingChannels(services);
   const built = await buildApp(services, log);
   // Durable timers fire on the real clock; tests with a ManualClock call runDueTimers themselves.
   const stopTimers = clock === systemClock ? startTimerLoop(services.actions, log) : () => {};
   const email = await startEmailChannel(services);
   // Likewise the outbox: on the real clock it runs by itself; tests call outbox.runOnce(name).
   if (clock === systemClock) outbox.start();
+  if (clock === systemClock) services.messaging.webhooks.start();
   let closed = false;
   return {
     ...built,
@@ -119,6 +123,7 @@ export async function createServer(opts: ServerOptions = {}): Promise<Server> {
       const listenerClosed = built.app.close();
       built.gateway.closeAll();
       await email.close();
+      await services.messaging.close();
       await listenerClosed;
       services.shedder.stop();
       stopTimers();

@@ -113,6 +113,8 @@ export async function postAgentMessage(
   viewer: Viewer & { name: string },
   conversationId: number,
   input: AgentMessageInput,
+  /** A provider's approved template (WhatsApp): its text is the body, it may go outside the window, and what to send is stored with the message. */
+  channelTemplate?: { body: string; payload: unknown; inboxId: number },
 ): Promise<PostedMessage> {
   if (input.templateId !== undefined && input.attachments.length) throw new AppError('template_with_attachments', 'A reply template is sent as it is, without attachments.', 422);
   const invalid = input.templateId === undefined && checkMessageText(input.body, input.attachments.length > 0);
@@ -124,7 +126,8 @@ export async function postAgentMessage(
     if (again) return { message: presentWithNames(again, { [viewer.id]: viewer.name }), conversation: patchOf(c), created: false };
     await checkReplyTo(tx, c.id, input.replyToId);
     await checkAttachmentsBelong(tx, c.id, input.attachments);
-    let body = input.body;
+    let body = channelTemplate?.body ?? input.body;
+    if (channelTemplate && (c.channel !== 'whatsapp' || c.inbox_id !== channelTemplate.inboxId)) throw new AppError('template_not_found', 'That template belongs to another WhatsApp number.', 422);
     if (input.templateId !== undefined) {
       body = await renderReplyTemplate(tx, c, viewer.name, input.templateId);
       const bad = checkMessageText(body);
@@ -145,7 +148,7 @@ export async function postAgentMessage(
       }
       const t = transition({ status: c.status as never, assigneeId: c.assignee_id }, { kind: 'agentReply' });
       if (!t.ok) throw fromRefusal(t);
-      const closedWindow = input.templateId === undefined && checkMessagingWindow(c.channel, c.last_customer_message_at, now);
+      const closedWindow = input.templateId === undefined && !channelTemplate && checkMessagingWindow(c.channel, c.last_customer_message_at, now);
       if (closedWindow) throw fromRefusal(closedWindow);
       reopened = c.status === 'closed';
       next.status = t.state.status;
@@ -170,6 +173,12 @@ export async function postAgentMessage(
       client_id: input.clientId ?? null,
       created_at: now,
     });
+    if (channelTemplate) {
+      await tx
+        .insertInto('channel_messages')
+        .values({ inbox_id: channelTemplate.inboxId, direction: 'out', provider_message_id: null, message_id: row.id, conversation_id: c.id, state: 'pending', payload: JSON.stringify(channelTemplate.payload), error: null, created_at: now, updated_at: now })
+        .execute();
+    }
     next.last_message_id = row.id;
     next.last_activity_at = now;
     next.updated_at = now;
@@ -244,7 +253,7 @@ export async function storeCustomerMessage(
   emit: (...e: NewEvent[]) => void,
   contactId: number,
   conversationId: number,
-  input: CustomerMessageInput,
+  input: CustomerMessageInput & { replyToId?: number | null },
   now: number,
   /** The contact's name and blocked flag when the caller has already read them. */
   known?: { name: string; blocked: number },
@@ -271,6 +280,8 @@ export async function storeCustomerMessage(
       queueId: c.queue_id,
       subject: c.subject,
       previousConversationId: c.id,
+      // The new conversation stays in the inbox the customer writes to (a WhatsApp number, a bot).
+      inboxId: c.inbox_id ?? null,
       now,
     });
   } else if (c.status === 'closed') {
@@ -284,7 +295,7 @@ export async function storeCustomerMessage(
     sender_contact_id: contactId,
     body: input.body,
     internal: 0,
-    reply_to_id: null,
+    reply_to_id: input.replyToId ?? null,
     attachments: JSON.stringify(attachments),
     status: 'delivered',
     failure_reason: null,

@@ -37,6 +37,8 @@ import { tagCountRoutes } from './routes/tagCounts.ts';
 import { inboxRoutes } from './routes/inboxes.ts';
 import { emailRoutes } from './routes/email.ts';
 import { discussRoutes } from './routes/discuss.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
+import { channelAdminRoutes } from './routes/channelAdmin.ts';
 import { outboxRoutes } from './routes/outbox.ts';
 import { StreamGateway } from '../realtime/gateway.ts';
 import { registerCustomerSide } from './customerSide.ts';
@@ -205,6 +207,8 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
       await api.register(emailRoutes(s));
       await api.register(discussRoutes(s));
       await api.register(outboxRoutes(s));
+      await api.register(webhookRoutes(s));
+      await api.register(channelAdminRoutes(s));
     },
     { prefix: '/api/v1' },
   );

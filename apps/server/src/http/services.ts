@@ -10,6 +10,7 @@ import type { ActionContext } from '../actions/context.ts';
 import type { TokenCache } from './tokenCache.ts';
 import type { LoadShedder } from './loadShedding.ts';
 import type { SecretBox } from '../channels/secrets.ts';
+import type { MessagingChannels } from '../channels/messaging.ts';
 
 /** The running server's parts, handed to routes and the gateway. */
 export interface Services {
@@ -32,4 +33,6 @@ export interface Services {
   lifecycle: { draining: boolean };
   /** Seals inbox secrets, signs reply tokens (channels/secrets.ts). */
   secrets: SecretBox;
+  /** WhatsApp, Telegram, Messenger: stored webhooks and their processing (channels/messaging.ts). */
+  messaging: MessagingChannels;
 }

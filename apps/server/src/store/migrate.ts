@@ -13,6 +13,7 @@ import * as inboundMessageIds from './migrations/013_inbound_message_ids.ts';
 import * as engagement from './migrations/010_engagement.ts';
 import * as outbox from './migrations/014_outbox.ts';
 import * as email from './migrations/018_email.ts';
+import * as channels from './migrations/016_channels.ts';
 import type { Dialect } from './db.ts';
 
 /** Migrations are listed in code, so they ship with the bundle and run the same on both engines. */
@@ -32,6 +33,7 @@ function provider(dialect: Dialect): MigrationProvider {
     '010_engagement': { up: (db) => engagement.up(db, dialect) },
     '014_outbox': { up: (db) => outbox.up(db, dialect) },
     '018_email': { up: (db) => email.up(db) },
+    '016_channels': { up: (db) => channels.up(db, dialect) },
   };
   return { getMigrations: async () => all };
 }

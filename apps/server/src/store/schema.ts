@@ -265,6 +265,51 @@ export interface InboxLeasesTable {
   lease_until: number;
 }
 
+/** A provider's webhook body, stored raw before it is acknowledged, then processed (016_channels). */
+export interface ChannelWebhooksTable {
+  id: Generated<number>;
+  channel: string;
+  inbox_id: number | null;
+  event_key: string | null;
+  raw: string;
+  state: 'received' | 'processed' | 'failed';
+  attempts: number;
+  next_attempt_at: number;
+  claimed_until: number | null;
+  error: string | null;
+  received_at: number;
+  processed_at: number | null;
+}
+
+/** Our message ↔ the provider's message id, and the state of sending an outgoing one (016_channels). */
+export interface ChannelMessagesTable {
+  id: Generated<number>;
+  inbox_id: number;
+  direction: 'in' | 'out';
+  provider_message_id: string | null;
+  message_id: number | null;
+  conversation_id: number | null;
+  state: 'received' | 'read' | 'pending' | 'sending' | 'retry' | 'sent' | 'failed';
+  payload: string | null;
+  parts_sent: Generated<number>;
+  error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** An approved WhatsApp message template, synced from the business account (016_channels). */
+export interface WhatsappTemplatesTable {
+  id: Generated<number>;
+  inbox_id: number;
+  name: string;
+  language: string;
+  status: string;
+  category: string | null;
+  body: string;
+  parameters: number;
+  synced_at: number;
+}
+
 /** Where IMAP polling of an inbox stands (011_inboxes). */
 export interface ImapStateTable {
   inbox_id: number;
@@ -464,6 +509,9 @@ export interface Database {
   email_messages: EmailMessagesTable;
   inbox_leases: InboxLeasesTable;
   imap_state: ImapStateTable;
+  channel_webhooks: ChannelWebhooksTable;
+  channel_messages: ChannelMessagesTable;
+  whatsapp_templates: WhatsappTemplatesTable;
   engagement_requests: EngagementRequestsTable;
   engagement_steps: EngagementStepsTable;
   discussion_messages: DiscussionMessagesTable;

@@ -70,6 +70,19 @@ export function retryDelay(failed: number, baseMs: number, maxMs: number, random
   return Math.round(cap / 2 + (random() * cap) / 2);
 }
 
+/**
+ * Thrown by a handler that knows when to try again (a provider's 429 `retry_after`): the item waits
+ * that long instead of the backoff, never less than the backoff's base.
+ */
+export class RetryAfter extends Error {
+  constructor(
+    message: string,
+    readonly delayMs: number,
+  ) {
+    super(message);
+  }
+}
+
 /** A parked item whose event was pruned cannot be handled any more. */
 const PRUNED = 'the event is no longer retained';
 
@@ -116,6 +129,8 @@ export class OutboxConsumer {
   private again = false;
   private stopped = false;
   private retryTimer: NodeJS.Timeout | undefined;
+  /** Waits handlers asked for (RetryAfter), by event seq, until the failure is recorded. */
+  private readonly askedDelay = new Map<number, number>();
 
   constructor(
     spec: ConsumerSpec,
@@ -216,15 +231,25 @@ export class OutboxConsumer {
 
   /** One handler call; the outcome, never a throw. */
   private async attempt(event: OutboxEvent): Promise<string | null> {
+    this.askedDelay.delete(event.seq);
     try {
       await this.spec.handle(event);
       metrics.outboxHandled.inc({ consumer: this.spec.name });
       return null;
     } catch (err) {
       metrics.outboxFailures.inc({ consumer: this.spec.name });
+      if (err instanceof RetryAfter) this.askedDelay.set(event.seq, err.delayMs);
       this.deps.log.warn({ err, consumer: this.spec.name, seq: event.seq, attempt: event.attempt }, 'outbox handler failed');
       return errorText(err);
     }
+  }
+
+  /** The wait before the next attempt: what the handler asked for (RetryAfter), else the backoff. */
+  private delayFor(seq: number, attempts: number): number {
+    const backoff = retryDelay(attempts, this.spec.baseDelayMs, this.spec.maxDelayMs);
+    const asked = this.askedDelay.get(seq);
+    this.askedDelay.delete(seq);
+    return asked === undefined ? backoff : Math.min(this.spec.maxDelayMs, Math.max(asked, this.spec.baseDelayMs));
   }
 
   private givesUp(attempts: number, firstFailedAt: number, now: number): boolean {
@@ -256,7 +281,7 @@ export class OutboxConsumer {
           }
           const attempts = d.attempts + 1;
           const dead = error === PRUNED || this.givesUp(attempts, Number(d.first_failed_at ?? now), now);
-          await recordFailure(tx, d, dead ? 'dead' : 'retry', dead ? 0 : now + retryDelay(attempts, this.spec.baseDelayMs, this.spec.maxDelayMs), error, now);
+          await recordFailure(tx, d, dead ? 'dead' : 'retry', dead ? 0 : now + this.delayFor(Number(d.seq), attempts), error, now);
           if (dead) {
             metrics.outboxDeadLettered.inc({ consumer: name });
             await promoteNext(tx, name, d.key, now);
@@ -306,7 +331,7 @@ export class OutboxConsumer {
             dead++;
             continue;
           }
-          parked.push({ seq: e.seq, key, state: 'retry', attempts: 1, nextAttemptAt: now + retryDelay(1, this.spec.baseDelayMs, this.spec.maxDelayMs), error });
+          parked.push({ seq: e.seq, key, state: 'retry', attempts: 1, nextAttemptAt: now + this.delayFor(e.seq, 1), error });
           held = true;
         }
       });

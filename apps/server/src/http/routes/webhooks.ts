@@ -1,0 +1,108 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ErrorBody } from '@switchboard/protocol';
+import type { Services } from '../services.ts';
+import { AppError } from '../../errors.ts';
+import { recordInboxError, type InboxRow } from '../../channels/inboxes.ts';
+import { sameSecret, validHubSignature } from '../../channels/signatures.ts';
+import { phoneNumberIdsOf } from '../../channels/whatsapp/inbound.ts';
+
+const tags = ['channels'];
+const Handshake = z.object({ 'hub.mode': z.string().optional(), 'hub.verify_token': z.string().optional(), 'hub.challenge': z.string().optional() });
+const Received = z.object({ ok: z.literal(true) });
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
+const MAX_BODY = 4 * 1024 * 1024;
+
+function unauthorized(message = 'The webhook signature does not match the app secret of any inbox.') {
+  return new AppError('invalid_signature', message, 401);
+}
+
+/**
+ * Provider webhooks (issue 13 item 2). No session: each request is authenticated by what the
+ * provider signs — X-Hub-Signature-256 over the raw body (WhatsApp, Messenger), the secret token
+ * header (Telegram). A bad signature is 401 and stores nothing; a good one is stored raw, answered
+ * 200 at once, and processed from the stored copy (channels/webhooks.ts).
+ */
+export function webhookRoutes(s: Services): FastifyPluginAsyncZod {
+  return async (app) => {
+    // The signature is over the bytes as sent: keep them, parse later.
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_BODY }, (_req, body, done) => done(null, body));
+
+    const secretsOf = (inbox: InboxRow): Record<string, string> => {
+      try {
+        return s.secrets.open(inbox.secrets);
+      } catch {
+        return {};
+      }
+    };
+    const inboxesOf = (channel: string) => s.store.db.selectFrom('inboxes').selectAll().where('channel', '=', channel).where('enabled', '=', 1).execute();
+
+    /** GET handshake: answer the challenge when the verify token is one of an inbox of the channel. */
+    const handshake = (channel: 'whatsapp' | 'messenger') => async (req: { query: z.infer<typeof Handshake> }, reply: { type(t: string): unknown; send(b: string): unknown }) => {
+      const q = req.query;
+      if (q['hub.mode'] !== 'subscribe' || !q['hub.challenge']) throw new AppError('bad_request', 'Expected hub.mode=subscribe with a hub.challenge.', 400);
+      const ok = (await inboxesOf(channel)).some((i) => sameSecret(secretsOf(i).verifyToken, q['hub.verify_token']));
+      if (!ok) throw new AppError('invalid_verify_token', 'The verify token matches no inbox of this channel.', 403);
+      reply.type('text/plain');
+      return reply.send(q['hub.challenge']);
+    };
+
+    for (const channel of ['whatsapp', 'messenger'] as const) {
+      app.get(
+        `/webhooks/${channel}`,
+        {
+          schema: {
+            tags,
+            operationId: `${channel}WebhookHandshake`,
+            summary: `${channel === 'whatsapp' ? 'WhatsApp' : 'Messenger/Instagram'} webhook subscription handshake (answers hub.challenge)`,
+            querystring: Handshake,
+            response: { 200: z.string(), ...errors },
+          },
+        },
+        handshake(channel) as never,
+      );
+    }
+
+    app.post(
+      '/webhooks/whatsapp',
+      {
+        schema: {
+          tags,
+          operationId: 'whatsappWebhook',
+          summary: 'WhatsApp Cloud API webhook (messages and statuses), signed with X-Hub-Signature-256',
+          description: 'Routed by metadata.phone_number_id to the inbox with that address. Stored before the 200; processed idempotently by wamid.',
+          response: { 200: Received, ...errors },
+        },
+      },
+      async (req) => {
+        const raw = req.body as Buffer;
+        const sig = req.headers['x-hub-signature-256'] as string | undefined;
+        const inboxes = await inboxesOf('whatsapp');
+        const signedBy = inboxes.filter((i) => validHubSignature(secretsOf(i).appSecret, raw, sig));
+        if (!signedBy.length) throw unauthorized();
+        let payload: unknown;
+        try {
+          payload = JSON.parse(raw.toString('utf8'));
+        } catch {
+          payload = undefined;
+        }
+        const ids = payload === undefined ? [] : phoneNumberIdsOf(payload);
+        const targets = signedBy.filter((i) => ids.includes(i.address));
+        const now = s.clock.now();
+        if (!targets.length) {
+          // Signed by our app, but for no inbox we have (or unreadable): kept, and shown on the inbox of that app secret.
+          const why = payload === undefined ? 'A WhatsApp webhook body was not JSON; it was kept but not processed.' : ids.length ? `A WhatsApp webhook came for phone number id ${ids.join(', ')}, which no inbox has.` : 'A WhatsApp webhook named no phone number id; nothing to do.';
+          if (payload === undefined || ids.length) {
+            await s.messaging.webhooks.accept('whatsapp', signedBy[0]!.id, raw.toString('utf8'), null, 'failed', why);
+            await recordInboxError(s.store.db, signedBy[0]!.id, why, now);
+            req.log.warn({ phoneNumberIds: ids }, why);
+          }
+          return { ok: true as const };
+        }
+        for (const inbox of targets) await s.messaging.webhooks.accept('whatsapp', inbox.id, raw.toString('utf8'), null);
+        return { ok: true as const };
+      },
+    );
+  };
+}
