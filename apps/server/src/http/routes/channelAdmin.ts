@@ -28,7 +28,7 @@ const SendTemplateRequest = z
 /** Test connection and WhatsApp templates (admin), and sending a template (the conversation's agent). */
 export function channelAdminRoutes(s: Services): FastifyPluginAsyncZod {
   return async (app) => {
-    app.addHook('preHandler', requireAuth);
+    app.addHook('onRequest', requireAuth);
     const tags = ['inboxes'];
 
     app.post(
