@@ -1,4 +1,5 @@
 import type { Refusal } from '@switchboard/core';
+import { ERROR_CODES, type ErrorCode } from '@switchboard/protocol';
 
 /** An error that reaches the client as `{ error: { code, message } }` with this HTTP status. */
 export class AppError extends Error {
@@ -12,32 +13,13 @@ export class AppError extends Error {
   }
 }
 
-/** HTTP status for each domain refusal code; anything unlisted is a 409 (the state does not allow it). */
-const STATUS_BY_CODE: Record<string, number> = {
-  message_too_long: 422,
-  message_empty: 422,
-  outside_messaging_window: 422,
-  not_found: 404,
-  forbidden: 403,
-  not_assignee: 403,
-  unauthorized: 401,
-  customer_blocked: 403,
-  validation_failed: 400,
-  // Seed 000 requests.
-  consultant_cannot_message_customer: 403,
-  not_recipient: 403,
-  not_initiator: 403,
-  not_consultant: 403,
-  reason_required: 422,
-  reason_too_long: 422,
-  recipient_not_found: 422,
-  recipient_type_mismatch: 422,
-  recipient_not_in_queue: 422,
-  cannot_request_yourself: 422,
-};
+/** A domain refusal's HTTP status comes from the catalogue; a code not in it is a 409 (the state does not allow it). */
+function statusOf(code: string): number {
+  return Object.hasOwn(ERROR_CODES, code) ? ERROR_CODES[code as ErrorCode].status : 409;
+}
 
 export function fromRefusal(r: Refusal): AppError {
-  return new AppError(r.code, r.message, STATUS_BY_CODE[r.code] ?? 409);
+  return new AppError(r.code, r.message, statusOf(r.code));
 }
 
 export const notFound = (what = 'conversation') => new AppError('not_found', `No such ${what}.`, 404);

@@ -26,3 +26,6 @@ export function page<T extends z.ZodTypeAny>(item: T) {
 }
 
 export const Ok = z.object({ ok: z.literal(true) });
+
+/** A download's body: the file's bytes, sent with the file's own content type (never JSON). */
+export const FileBytes = z.custom<Uint8Array<ArrayBufferLike>>((v) => v instanceof Uint8Array).meta({ type: 'string', format: 'binary', description: 'The file, with its own content type' });

@@ -1,4 +1,5 @@
 export * from './common.ts';
+export * from './errors.ts';
 export * from './users.ts';
 export * from './contacts.ts';
 export * from './messages.ts';

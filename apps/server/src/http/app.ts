@@ -13,6 +13,7 @@ import {
   hasZodFastifySchemaValidationErrors,
   isResponseSerializationError,
   jsonSchemaTransform,
+  jsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -93,7 +94,10 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
     childLoggerFactory: (parent, bindings, opts) => parent.child(bindings, { ...opts, serializers: { ...opts.serializers, req: requestLogFields as never } }),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  // Error bodies come from the error handler below, with codes from the catalogue (protocol/errors.ts):
+  // they go out as they are. Checking them against a route's documented codes would turn an
+  // undocumented code into a 500; the documented codes are the contract, not a runtime filter.
+  app.setSerializerCompiler<Parameters<typeof serializerCompiler>[0]['schema']>((route) => (Number(route.httpStatus) >= 400 ? (data: unknown) => JSON.stringify(data) : serializerCompiler(route)));
 
   app.setErrorHandler((err, req, reply) => {
     if (hasZodFastifySchemaValidationErrors(err)) {
@@ -138,6 +142,8 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
   });
   await app.register(swagger, {
     openapi: {
+      // 3.1: its schemas are JSON Schema 2020-12, which is what zod emits (nullable as type arrays).
+      openapi: '3.1.0',
       info: { title: 'Switchboard API', version: '1', description: 'Omnichannel customer conversations. Errors are `{ error: { code, message } }`.' },
       components: {
         securitySchemes: {
@@ -148,6 +154,8 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
       security: [{ session: [] }, { token: [] }],
     },
     transform: jsonSchemaTransform,
+    // Fills components.schemas from the zod registry (schemas named with `.meta({ id })`).
+    transformObject: jsonSchemaTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   // A socket being closed (slow or abusive, realtime/backpressure.ts) that does not answer the close

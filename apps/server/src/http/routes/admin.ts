@@ -5,7 +5,6 @@ import {
   CreateQueueRequest,
   CreateTagRequest,
   CreateUserRequest,
-  ErrorBody,
   IdParams,
   LabelDefinition,
   Ok,
@@ -16,6 +15,9 @@ import {
   UpdateTagRequest,
   UpdateUserRequest,
   User,
+  errorResponses,
+  SIGNED_IN,
+  type ErrorCode,
 } from '@switchboard/protocol';
 import { requireAdmin, requireAuth } from '../auth.ts';
 import type { Services } from '../services.ts';
@@ -24,7 +26,7 @@ import { presentUser, presentUsers } from '../../presenters/users.ts';
 import type { Db } from '../../store/db.ts';
 import { createLabel, createQueue, createTag, createUser, deleteLabel, deleteTag, updateLabel, updateTag, updateUser, setQueueMembership } from '../../actions/directory.ts';
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
+const common: readonly ErrorCode[] = [...SIGNED_IN, 'forbidden'];
 
 export async function listQueues(db: Db): Promise<Queue[]> {
   const [queues, members] = await Promise.all([
@@ -45,11 +47,11 @@ export function adminRoutes(s: Services): FastifyPluginAsyncZod {
     app.addHook('onRequest', requireAuth);
     const db = s.store.db;
 
-    app.get('/users', { schema: { tags: ['users'], summary: 'Everyone in the workspace', response: { 200: z.object({ items: z.array(User) }), ...errors } } }, async () => ({
+    app.get('/users', { schema: { tags: ['users'], operationId: 'listUsers', summary: 'Everyone in the workspace', response: { 200: z.object({ items: z.array(User) }), ...errorResponses(common) } } }, async () => ({
       items: await presentUsers(db, await listUsers(db)),
     }));
 
-    app.post('/users', { schema: { tags: ['users'], summary: 'Create a user (admin)', body: CreateUserRequest, response: { 201: User, ...errors } } }, async (req, reply) => {
+    app.post('/users', { schema: { tags: ['users'], operationId: 'createUser', summary: 'Create a user (admin)', body: CreateUserRequest, response: { 201: User, ...errorResponses(common, 'email_taken', 'queue_not_found') } } }, async (req, reply) => {
       const admin = requireAdmin(req);
       const user = await createUser(s.actions, admin.id, req.body);
       reply.code(201);
@@ -61,11 +63,12 @@ export function adminRoutes(s: Services): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['users'],
+          operationId: 'updateUser',
           summary: 'Change a user’s name, role, capacity, queues, or deactivate/reactivate them (admin)',
           description: 'Refused with 409 last_admin when it would leave the workspace without an active administrator. Deactivating ends the user’s sessions; their API tokens are refused while deactivated.',
           params: IdParams,
           body: UpdateUserRequest,
-          response: { 200: User, ...errors },
+          response: { 200: User, ...errorResponses(common, 'not_found', 'email_taken', 'last_admin', 'queue_not_found') },
         },
       },
       async (req) => {
@@ -74,11 +77,11 @@ export function adminRoutes(s: Services): FastifyPluginAsyncZod {
       },
     );
 
-    app.get('/queues', { schema: { tags: ['queues'], summary: 'Queues and their members', response: { 200: z.object({ items: z.array(Queue) }), ...errors } } }, async () => ({
+    app.get('/queues', { schema: { tags: ['queues'], operationId: 'listQueues', summary: 'Queues and their members', response: { 200: z.object({ items: z.array(Queue) }), ...errorResponses(common) } } }, async () => ({
       items: await listQueues(db),
     }));
 
-    app.post('/queues', { schema: { tags: ['queues'], summary: 'Create a queue (admin)', body: CreateQueueRequest, response: { 201: Queue, ...errors } } }, async (req, reply) => {
+    app.post('/queues', { schema: { tags: ['queues'], operationId: 'createQueue', summary: 'Create a queue (admin)', body: CreateQueueRequest, response: { 201: Queue, ...errorResponses(common, 'queue_name_taken') } } }, async (req, reply) => {
       const admin = requireAdmin(req);
       const id = await createQueue(s.actions, admin.id, req.body);
       reply.code(201);
@@ -87,7 +90,7 @@ export function adminRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.put(
       '/queues/:id/members',
-      { schema: { tags: ['queues'], summary: 'Set who serves a queue (admin)', params: IdParams, body: z.object({ memberIds: z.array(z.number().int().positive()).max(1000) }), response: { 200: Queue, ...errors } } },
+      { schema: { tags: ['queues'], operationId: 'setQueueMembers', summary: 'Set who serves a queue (admin)', params: IdParams, body: z.object({ memberIds: z.array(z.number().int().positive()).max(1000) }), response: { 200: Queue, ...errorResponses(common, 'not_found') } } },
       async (req) => {
         const admin = requireAdmin(req);
         await setQueueMembership(s.actions, admin.id, req.params.id, req.body.memberIds);
@@ -97,7 +100,7 @@ export function adminRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.get(
       '/tags',
-      { schema: { tags: ['tags'], summary: 'Customer and conversation tags', querystring: z.object({ kind: TagKind.optional() }), response: { 200: z.object({ items: z.array(TagWithKind) }), ...errors } } },
+      { schema: { tags: ['tags'], operationId: 'listTags', summary: 'Customer and conversation tags', querystring: z.object({ kind: TagKind.optional() }), response: { 200: z.object({ items: z.array(TagWithKind) }), ...errorResponses(common) } } },
       async (req) => {
         let q = db.selectFrom('tags').selectAll();
         if (req.query.kind) q = q.where('kind', '=', req.query.kind);
@@ -109,9 +112,10 @@ export function adminRoutes(s: Services): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['tags'],
+          operationId: 'createTag',
           summary: 'Create a tag (admin)',
           body: CreateTagRequest,
-          response: { 201: TagWithKind, ...errors },
+          response: { 201: TagWithKind, ...errorResponses(common, 'tag_name_taken') },
         },
       },
       async (req, reply) => {
@@ -124,7 +128,7 @@ export function adminRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.patch(
       '/tags/:id',
-      { schema: { tags: ['tags'], summary: 'Rename or recolour a tag (admin)', params: IdParams, body: UpdateTagRequest, response: { 200: TagWithKind, ...errors } } },
+      { schema: { tags: ['tags'], operationId: 'updateTag', summary: 'Rename or recolour a tag (admin)', params: IdParams, body: UpdateTagRequest, response: { 200: TagWithKind, ...errorResponses(common, 'not_found', 'tag_name_taken') } } },
       async (req) => {
         const admin = requireAdmin(req);
         const t = await updateTag(s.actions, admin.id, req.params.id, req.body);
@@ -133,7 +137,7 @@ export function adminRoutes(s: Services): FastifyPluginAsyncZod {
     );
     app.delete(
       '/tags/:id',
-      { schema: { tags: ['tags'], summary: 'Delete a tag; it is taken off every conversation and customer (admin)', params: IdParams, response: { 200: Ok, ...errors } } },
+      { schema: { tags: ['tags'], operationId: 'deleteTag', summary: 'Delete a tag; it is taken off every conversation and customer (admin)', params: IdParams, response: { 200: Ok, ...errorResponses(common, 'not_found') } } },
       async (req) => {
         const admin = requireAdmin(req);
         await deleteTag(s.actions, admin.id, req.params.id);
@@ -141,12 +145,12 @@ export function adminRoutes(s: Services): FastifyPluginAsyncZod {
       },
     );
 
-    app.get('/labels', { schema: { tags: ['labels'], summary: 'Workflow labels', response: { 200: z.object({ items: z.array(LabelDefinition) }), ...errors } } }, async () => ({
+    app.get('/labels', { schema: { tags: ['labels'], operationId: 'listLabels', summary: 'Workflow labels', response: { 200: z.object({ items: z.array(LabelDefinition) }), ...errorResponses(common) } } }, async () => ({
       items: (await db.selectFrom('labels').selectAll().orderBy('name').execute()).map((l) => ({ id: l.id, name: l.name, color: l.color, builtin: l.builtin === 1 })),
     }));
     app.post(
       '/labels',
-      { schema: { tags: ['labels'], summary: 'Create a custom label (admin)', body: CreateLabelRequest, response: { 201: LabelDefinition, ...errors } } },
+      { schema: { tags: ['labels'], operationId: 'createLabel', summary: 'Create a custom label (admin)', body: CreateLabelRequest, response: { 201: LabelDefinition, ...errorResponses(common, 'label_name_taken') } } },
       async (req, reply) => {
         const admin = requireAdmin(req);
         const row = await createLabel(s.actions, admin.id, req.body);
@@ -156,7 +160,7 @@ export function adminRoutes(s: Services): FastifyPluginAsyncZod {
     );
     app.patch(
       '/labels/:id',
-      { schema: { tags: ['labels'], summary: 'Rename or recolour a label, built-in ones too (admin)', params: IdParams, body: UpdateLabelRequest, response: { 200: LabelDefinition, ...errors } } },
+      { schema: { tags: ['labels'], operationId: 'updateLabel', summary: 'Rename or recolour a label, built-in ones too (admin)', params: IdParams, body: UpdateLabelRequest, response: { 200: LabelDefinition, ...errorResponses(common, 'not_found', 'label_name_taken') } } },
       async (req) => {
         const admin = requireAdmin(req);
         const l = await updateLabel(s.actions, admin.id, req.params.id, req.body);
@@ -165,7 +169,7 @@ export function adminRoutes(s: Services): FastifyPluginAsyncZod {
     );
     app.delete(
       '/labels/:id',
-      { schema: { tags: ['labels'], summary: 'Delete a custom label; it is taken off every conversation (admin). Built-in labels answer 409 label_builtin.', params: IdParams, response: { 200: Ok, ...errors } } },
+      { schema: { tags: ['labels'], operationId: 'deleteLabel', summary: 'Delete a custom label; it is taken off every conversation (admin). Built-in labels answer 409 label_builtin.', params: IdParams, response: { 200: Ok, ...errorResponses(common, 'not_found', 'label_builtin') } } },
       async (req) => {
         const admin = requireAdmin(req);
         await deleteLabel(s.actions, admin.id, req.params.id);

@@ -4,7 +4,19 @@ import path from 'node:path';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import multipart from '@fastify/multipart';
 import { z } from 'zod';
-import { Attachment, AttachmentLimitsView, ChannelSettings, ErrorBody, IdParams, MAX_ATTACHMENT_BYTES, UpdateChannelSettingsRequest } from '@switchboard/protocol';
+import {
+  Attachment,
+  AttachmentLimitsView,
+  ChannelSettings,
+  IdParams,
+  MAX_ATTACHMENT_BYTES,
+  UpdateChannelSettingsRequest,
+  errorResponses,
+  FileBytes,
+  errorResponse,
+  SIGNED_IN,
+  type ErrorCode,
+} from '@switchboard/protocol';
 import { requireAdmin, requireAuth, viewerOf } from '../auth.ts';
 import type { Services } from '../services.ts';
 import { AppError } from '../../errors.ts';
@@ -12,7 +24,7 @@ import { visibleConversation } from '../../actions/context.ts';
 import { sniffContentType } from '../../attachments/sniff.ts';
 import { CHANNEL_NAMES, CLASS_NAMES, INLINE_TYPES, classOf, limitsFor, loadChannelSettings, saveChannelSettings, sizeText } from '../../attachments/limits.ts';
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody, 422: ErrorBody };
+const common: readonly ErrorCode[] = [...SIGNED_IN, 'forbidden', 'not_found'];
 const tags = ['attachments'];
 const KEY = /^[a-f0-9]{32}$/;
 
@@ -33,7 +45,7 @@ export function attachmentRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.get(
       '/attachments/limits',
-      { schema: { tags, summary: 'Largest attachment per channel and kind (bytes); a kind that may not be sent is left out', response: { 200: AttachmentLimitsView, ...errors } } },
+      { schema: { tags, operationId: 'getAttachmentLimits', summary: 'Largest attachment per channel and kind (bytes); a kind that may not be sent is left out', response: { 200: AttachmentLimitsView, ...errorResponses(common) } } },
       async () => {
         const { channels } = await loadChannelSettings(s.store.db);
         return Object.fromEntries(Object.entries(channels).map(([c, l]) => [c, Object.fromEntries(Object.entries(l).filter(([, v]) => v.allowed).map(([k, v]) => [k, v.maxBytes]))]));
@@ -42,7 +54,7 @@ export function attachmentRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.get(
       '/settings/channels',
-      { schema: { tags: ['settings'], summary: 'Attachment limits of every channel: largest size per kind and whether the kind is allowed', response: { 200: ChannelSettings, ...errors } } },
+      { schema: { tags: ['settings'], operationId: 'getChannelSettings', summary: 'Attachment limits of every channel: largest size per kind and whether the kind is allowed', response: { 200: ChannelSettings, ...errorResponses(common) } } },
       async () => loadChannelSettings(s.store.db),
     );
     app.put(
@@ -50,10 +62,11 @@ export function attachmentRoutes(s: Services): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['settings'],
+          operationId: 'updateChannelSettings',
           summary: 'Change channels’ attachment limits (administrators)',
           description: 'Only the channels sent change; each is sent whole. Sizes are bytes, 1 KB to 100 MB. Uploads follow at once.',
           body: UpdateChannelSettingsRequest,
-          response: { 200: ChannelSettings, ...errors },
+          response: { 200: ChannelSettings, ...errorResponses(common) },
         },
       },
       async (req) => {
@@ -64,7 +77,7 @@ export function attachmentRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.post(
       '/conversations/:id/attachments',
-      { schema: { tags, summary: 'Upload one file (multipart field "file") to attach to a message', params: IdParams, consumes: ['multipart/form-data'], response: { 201: Attachment, ...errors } } },
+      { schema: { tags, operationId: 'uploadAttachment', summary: 'Upload one file (multipart field "file") to attach to a message', params: IdParams, consumes: ['multipart/form-data'], response: { 201: Attachment, ...errorResponses(common, 'attachment_type_not_allowed'), 413: errorResponse(413, ['attachment_too_large']), 415: errorResponse(415, ['validation_failed']) } } },
       async (req, reply) => {
         const c = await visibleConversation(s.actions, viewerOf(req), req.params.id);
         if (!req.isMultipart()) throw new AppError('validation_failed', 'Send the file as multipart/form-data.', 415);
@@ -109,7 +122,7 @@ export function attachmentRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.get(
       '/conversations/:id/attachments/:key',
-      { schema: { tags, summary: 'Download an attachment (only if you may see the conversation)', params: IdParams.extend({ key: z.string().max(64) }), ...{} } },
+      { schema: { tags, operationId: 'downloadAttachment', summary: 'Download an attachment (only if you may see the conversation)', params: IdParams.extend({ key: z.string().max(64) }), response: { 200: FileBytes, ...errorResponses(common) } } },
       async (req, reply) => {
         const c = await visibleConversation(s.actions, viewerOf(req), req.params.id);
         if (!KEY.test(req.params.key)) throw new AppError('not_found', 'No such attachment.', 404);

@@ -1,6 +1,18 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { CreateTokenRequest, CreatedToken, ErrorBody, IdParams, LoginRequest, Me, Ok, StreamTicket, ChangePasswordRequest, ResetPasswordRequest } from '@switchboard/protocol';
+import {
+  CreateTokenRequest,
+  CreatedToken,
+  IdParams,
+  LoginRequest,
+  Me,
+  Ok,
+  StreamTicket,
+  ChangePasswordRequest,
+  ResetPasswordRequest,
+  errorResponses,
+  SIGNED_IN,
+} from '@switchboard/protocol';
 import { findUser } from '../../store/users.ts';
 import { signIn, signOut } from '../../actions/sessions.ts';
 import { createApiToken, listApiTokens, revokeApiToken } from '../../actions/tokens.ts';
@@ -17,7 +29,7 @@ export function authRoutes(s: Services): FastifyPluginAsyncZod {
       {
         // Per address and account: slows password guessing without locking out a whole office behind one NAT.
         config: { rateLimit: { max: 10, timeWindow: '1 minute', hook: 'preHandler', keyGenerator: (req) => `${req.ip}:${String((req.body as { email?: unknown } | undefined)?.email ?? '').toLowerCase()}` } },
-        schema: { tags: ['auth'], summary: 'Sign in with email and password', body: LoginRequest, response: { 200: Me, 401: ErrorBody, 429: ErrorBody } },
+        schema: { tags: ['auth'], operationId: 'signIn', summary: 'Sign in with email and password', body: LoginRequest, response: { 200: Me, ...errorResponses('invalid_credentials', 'rate_limited') } },
       },
       async (req, reply) => {
         const { user, cookie, csrfToken } = await signIn(s.actions, req.body.email, req.body.password);
@@ -34,7 +46,7 @@ export function authRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.post(
       '/auth/logout',
-      { onRequest: requireAuth, schema: { tags: ['auth'], summary: 'Sign out (ends this session)', response: { 200: Ok } } },
+      { onRequest: requireAuth, schema: { tags: ['auth'], operationId: 'signOut', summary: 'Sign out (ends this session)', response: { 200: Ok, ...errorResponses(SIGNED_IN) } } },
       async (req, reply) => {
         if (req.auth?.sessionId) {
           await signOut(s.actions, req.auth.user.id, req.auth.sessionId);
@@ -44,7 +56,7 @@ export function authRoutes(s: Services): FastifyPluginAsyncZod {
       },
     );
 
-    app.get('/me', { onRequest: requireAuth, schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: Me, 401: ErrorBody } } }, async (req) => ({
+    app.get('/me', { onRequest: requireAuth, schema: { tags: ['auth'], operationId: 'getMe', summary: 'The signed-in user', response: { 200: Me, ...errorResponses(SIGNED_IN) } } }, async (req) => ({
       // Fresh from the database: a token's sign-in may come from the short-lived cache.
       user: await presentUser(s.store.db, (await findUser(s.store.db, req.auth!.user.id)) ?? req.auth!.user),
       csrfToken: req.auth!.csrfToken,
@@ -54,7 +66,7 @@ export function authRoutes(s: Services): FastifyPluginAsyncZod {
     const TokenList = z.object({
       items: z.array(z.object({ id: z.number(), name: z.string(), createdAt: z.number(), lastUsedAt: z.number().nullable() })),
     });
-    app.get('/me/tokens', { onRequest: requireAuth, schema: { tags: ['auth'], summary: 'Your personal API tokens', response: { 200: TokenList } } }, async (req) => {
+    app.get('/me/tokens', { onRequest: requireAuth, schema: { tags: ['auth'], operationId: 'listMyTokens', summary: 'Your personal API tokens', response: { 200: TokenList, ...errorResponses(SIGNED_IN) } } }, async (req) => {
       return { items: await listApiTokens(s.store.db, viewerOf(req).id) };
     });
 
@@ -62,7 +74,7 @@ export function authRoutes(s: Services): FastifyPluginAsyncZod {
       '/me/tokens',
       {
         onRequest: requireAuth,
-        schema: { tags: ['auth'], summary: 'Create a personal API token (Bearer) for integrations', body: CreateTokenRequest, response: { 201: CreatedToken } },
+        schema: { tags: ['auth'], operationId: 'createMyToken', summary: 'Create a personal API token (Bearer) for integrations', body: CreateTokenRequest, response: { 201: CreatedToken, ...errorResponses(SIGNED_IN) } },
       },
       async (req, reply) => {
         const created = await createApiToken(s.actions, viewerOf(req).id, req.body.name);
@@ -73,7 +85,7 @@ export function authRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.delete(
       '/me/tokens/:id',
-      { onRequest: requireAuth, schema: { tags: ['auth'], summary: 'Revoke a personal API token', params: IdParams, response: { 200: Ok, 404: ErrorBody } } },
+      { onRequest: requireAuth, schema: { tags: ['auth'], operationId: 'revokeMyToken', summary: 'Revoke a personal API token', params: IdParams, response: { 200: Ok, ...errorResponses(SIGNED_IN, 'not_found') } } },
       async (req) => {
         await revokeApiToken(s.actions, viewerOf(req).id, req.params.id);
         return { ok: true as const };
@@ -86,8 +98,9 @@ export function authRoutes(s: Services): FastifyPluginAsyncZod {
         onRequest: requireAuth,
         schema: {
           tags: ['auth'],
+          operationId: 'createStreamTicket',
           summary: 'A one-time ticket for the stream socket (`/api/v1/stream?ticket=…`), good for 30 seconds; the socket then ends with the session or token it was issued on',
-          response: { 201: StreamTicket, 401: ErrorBody },
+          response: { 201: StreamTicket, ...errorResponses(SIGNED_IN) },
         },
       },
       async (req, reply) => {
@@ -102,9 +115,10 @@ export function authRoutes(s: Services): FastifyPluginAsyncZod {
         onRequest: requireAuth,
         schema: {
           tags: ['auth'],
+          operationId: 'changeMyPassword',
           summary: 'Change your password (the current one is required); your other sessions end',
           body: ChangePasswordRequest,
-          response: { 200: Ok, 401: ErrorBody, 403: ErrorBody, 422: ErrorBody },
+          response: { 200: Ok, ...errorResponses(SIGNED_IN, 'wrong_password', 'weak_password') },
         },
       },
       async (req) => {
@@ -119,10 +133,11 @@ export function authRoutes(s: Services): FastifyPluginAsyncZod {
         onRequest: requireAuth,
         schema: {
           tags: ['users'],
+          operationId: 'resetUserPassword',
           summary: 'Set a temporary password (admin); the user must choose a new one at their next sign-in, and their sessions end',
           params: IdParams,
           body: ResetPasswordRequest,
-          response: { 200: Ok, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 422: ErrorBody },
+          response: { 200: Ok, ...errorResponses(SIGNED_IN, 'forbidden', 'not_found', 'weak_password') },
         },
       },
       async (req) => {

@@ -1,14 +1,29 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { canSendFreeForm, cleanUpInput, findSensitive, messagingWindowClosesAt } from '@switchboard/core';
-import { CannedMessage, CannedMessageCreate, CannedMessageInput, CleanedText, ComposerRules, ComposerRulesView, ComposerTextRequest, ErrorBody, IdParams, MessagingWindow, Ok, SensitiveCheck } from '@switchboard/protocol';
+import {
+  CannedMessage,
+  CannedMessageCreate,
+  CannedMessageInput,
+  CleanedText,
+  ComposerRules,
+  ComposerRulesView,
+  ComposerTextRequest,
+  IdParams,
+  MessagingWindow,
+  Ok,
+  SensitiveCheck,
+  errorResponses,
+  SIGNED_IN,
+  type ErrorCode,
+} from '@switchboard/protocol';
 import { requireAdmin, requireAuth, viewerOf } from '../auth.ts';
 import type { Services } from '../services.ts';
 import { visibleConversation } from '../../actions/context.ts';
 import { createCannedMessage, deleteCannedMessage, listCannedMessages, loadComposerRules, saveComposerRules, updateCannedMessage } from '../../actions/composer.ts';
 import { compileComposerRules, type CompiledComposerRules } from '../../composer/adminPatterns.ts';
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
+const common: readonly ErrorCode[] = [...SIGNED_IN, 'forbidden'];
 const tags = ['composer'];
 
 /**
@@ -38,24 +53,24 @@ export function composerRoutes(s: Services): FastifyPluginAsyncZod {
     }
     const view = (c: CompiledComposerRules): ComposerRulesView => ({ ...c.rules, refusedPatterns: c.refused });
 
-    app.get('/canned-messages', { schema: { tags, summary: 'Canned messages: the shared ones and your own quick replies, by title', response: { 200: z.object({ items: z.array(CannedMessage) }), ...errors } } }, async (req) => ({
+    app.get('/canned-messages', { schema: { tags, operationId: 'listCannedMessages', summary: 'Canned messages: the shared ones and your own quick replies, by title', response: { 200: z.object({ items: z.array(CannedMessage) }), ...errorResponses(common) } } }, async (req) => ({
       items: await listCannedMessages(s.store.db, viewerOf(req)),
     }));
-    app.post('/canned-messages', { schema: { tags, summary: 'Add a canned message (admin) or a personal quick reply (anyone)', body: CannedMessageCreate, response: { 201: CannedMessage, ...errors } } }, async (req, reply) => {
+    app.post('/canned-messages', { schema: { tags, operationId: 'createCannedMessage', summary: 'Add a canned message (admin) or a personal quick reply (anyone)', body: CannedMessageCreate, response: { 201: CannedMessage, ...errorResponses(common) } } }, async (req, reply) => {
       if (!req.body.personal) requireAdmin(req);
       return reply.code(201).send(await createCannedMessage(s.actions, viewerOf(req), req.body));
     });
-    app.put('/canned-messages/:id', { schema: { tags, summary: 'Change a shared canned message (admin) or your own quick reply', params: IdParams, body: CannedMessageInput, response: { 200: CannedMessage, ...errors } } }, async (req) =>
+    app.put('/canned-messages/:id', { schema: { tags, operationId: 'updateCannedMessage', summary: 'Change a shared canned message (admin) or your own quick reply', params: IdParams, body: CannedMessageInput, response: { 200: CannedMessage, ...errorResponses(common, 'not_found') } } }, async (req) =>
       updateCannedMessage(s.actions, viewerOf(req), req.params.id, req.body),
     );
-    app.delete('/canned-messages/:id', { schema: { tags, summary: 'Delete a shared canned message (admin) or your own quick reply', params: IdParams, response: { 200: Ok, ...errors } } }, async (req) => {
+    app.delete('/canned-messages/:id', { schema: { tags, operationId: 'deleteCannedMessage', summary: 'Delete a shared canned message (admin) or your own quick reply', params: IdParams, response: { 200: Ok, ...errorResponses(common, 'not_found') } } }, async (req) => {
       await deleteCannedMessage(s.actions, viewerOf(req), req.params.id);
       return { ok: true as const };
     });
 
     app.get(
       '/conversations/:id/messaging-window',
-      { schema: { tags, summary: 'Whether a free-form reply may be sent now (WhatsApp 24-hour window, seed 004)', params: IdParams, response: { 200: MessagingWindow, ...errors } } },
+      { schema: { tags, operationId: 'getMessagingWindow', summary: 'Whether a free-form reply may be sent now (WhatsApp 24-hour window, seed 004)', params: IdParams, response: { 200: MessagingWindow, ...errorResponses(common, 'not_found') } } },
       async (req) => {
         const c = await visibleConversation(s.actions, viewerOf(req), req.params.id);
         const now = s.clock.now();
@@ -63,18 +78,18 @@ export function composerRoutes(s: Services): FastifyPluginAsyncZod {
       },
     );
 
-    app.get('/composer/rules', { schema: { tags, summary: 'Words and patterns to avoid, and what Clean up input removes', response: { 200: ComposerRulesView, ...errors } } }, async () => view(await rules()));
-    app.put('/composer/rules', { schema: { tags, summary: 'Set the composer rules (admin)', body: ComposerRules, response: { 200: ComposerRulesView, ...errors } } }, async (req) => {
+    app.get('/composer/rules', { schema: { tags, operationId: 'getComposerRules', summary: 'Words and patterns to avoid, and what Clean up input removes', response: { 200: ComposerRulesView, ...errorResponses(common) } } }, async () => view(await rules()));
+    app.put('/composer/rules', { schema: { tags, operationId: 'setComposerRules', summary: 'Set the composer rules (admin)', body: ComposerRules, response: { 200: ComposerRulesView, ...errorResponses(common, 'invalid_pattern') } } }, async (req) => {
       await saveComposerRules(s.actions, requireAdmin(req), req.body);
       cached = null;
       return view(await rules());
     });
-    app.post('/composer/check', { schema: { tags, summary: 'Find sensitive data in a reply before it is sent', body: ComposerTextRequest, response: { 200: SensitiveCheck, ...errors } } }, async (req) => {
+    app.post('/composer/check', { schema: { tags, operationId: 'checkSensitiveData', summary: 'Find sensitive data in a reply before it is sent', body: ComposerTextRequest, response: { 200: SensitiveCheck, ...errorResponses(common) } } }, async (req) => {
       viewerOf(req);
       const r = await rules();
       return { findings: findSensitive(req.body.text, { words: r.rules.sensitiveWords, patterns: r.sensitive }) };
     });
-    app.post('/composer/clean', { schema: { tags, summary: 'Clean up pasted text (Clean up input)', body: ComposerTextRequest, response: { 200: CleanedText, ...errors } } }, async (req) => {
+    app.post('/composer/clean', { schema: { tags, operationId: 'cleanUpInput', summary: 'Clean up pasted text (Clean up input)', body: ComposerTextRequest, response: { 200: CleanedText, ...errorResponses(common) } } }, async (req) => {
       const r = await rules();
       return { text: cleanUpInput(req.body.text, { remove: r.cleanup }) };
     });

@@ -1,6 +1,17 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Contact, ContactSearchQuery, CreateContactRequest, ErrorBody, Id, IdParams, SetContactTagRequest, UpdateContactRequest } from '@switchboard/protocol';
+import {
+  Contact,
+  ContactSearchQuery,
+  CreateContactRequest,
+  Id,
+  IdParams,
+  SetContactTagRequest,
+  UpdateContactRequest,
+  errorResponses,
+  SIGNED_IN,
+  type ErrorCode,
+} from '@switchboard/protocol';
 import { sql } from 'kysely';
 import { canBrowseContacts } from '@switchboard/core';
 import { presentContacts } from '../../presenters/contacts.ts';
@@ -12,7 +23,7 @@ import { notFound } from '../../errors.ts';
 import { phoneDigits } from '../../store/conversations.ts';
 
 const tags = ['contacts'];
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
+const common: readonly ErrorCode[] = [...SIGNED_IN, 'forbidden', 'not_found'];
 
 export function contactRoutes(s: Services): FastifyPluginAsyncZod {
   return async (app) => {
@@ -20,7 +31,7 @@ export function contactRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.get(
       '/contacts',
-      { schema: { tags, summary: 'Search contacts by name, email or phone', querystring: ContactSearchQuery, response: { 200: z.object({ items: z.array(Contact) }), ...errors } } },
+      { schema: { tags, operationId: 'searchContacts', summary: 'Search contacts by name, email or phone', querystring: ContactSearchQuery, response: { 200: z.object({ items: z.array(Contact) }), ...errorResponses(common) } } },
       async (req) => {
         // Only the contacts the viewer may see (core `canSeeContact`), whatever the search.
         const viewer = viewerOf(req);
@@ -42,12 +53,12 @@ export function contactRoutes(s: Services): FastifyPluginAsyncZod {
       },
     );
 
-    app.post('/contacts', { schema: { tags, summary: 'Create a contact', body: CreateContactRequest, response: { 201: Contact, ...errors } } }, async (req, reply) => {
+    app.post('/contacts', { schema: { tags, operationId: 'createContact', summary: 'Create a contact', body: CreateContactRequest, response: { 201: Contact, ...errorResponses(common, 'identity_taken', 'too_many_attributes') } } }, async (req, reply) => {
       reply.code(201);
       return createContact(s.actions, viewerOf(req), req.body);
     });
 
-    app.get('/contacts/:id', { schema: { tags, summary: 'One contact', params: IdParams, response: { 200: Contact, ...errors } } }, async (req) => {
+    app.get('/contacts/:id', { schema: { tags, operationId: 'getContact', summary: 'One contact', params: IdParams, response: { 200: Contact, ...errorResponses(common) } } }, async (req) => {
       await reachContact(s.store.db, viewerOf(req), req.params.id, 'read');
       const row = await s.store.db.selectFrom('contacts').selectAll().where('id', '=', req.params.id).executeTakeFirst();
       if (!row) throw notFound('contact');
@@ -56,25 +67,25 @@ export function contactRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.patch(
       '/contacts/:id',
-      { schema: { tags, summary: 'Edit a contact (custom attributes merge)', params: IdParams, body: UpdateContactRequest, response: { 200: Contact, ...errors } } },
+      { schema: { tags, operationId: 'updateContact', summary: 'Edit a contact (custom attributes merge)', params: IdParams, body: UpdateContactRequest, response: { 200: Contact, ...errorResponses(common, 'identity_taken', 'too_many_attributes') } } },
       async (req) => updateContact(s.actions, viewerOf(req), req.params.id, req.body),
     );
 
-    app.post('/contacts/:id/block', { schema: { tags, summary: 'Block the customer: no messages either way', params: IdParams, response: { 200: Contact, ...errors } } }, async (req) =>
+    app.post('/contacts/:id/block', { schema: { tags, operationId: 'blockContact', summary: 'Block the customer: no messages either way', params: IdParams, response: { 200: Contact, ...errorResponses(common) } } }, async (req) =>
       setCustomerBlocked(s.actions, viewerOf(req), req.params.id, true),
     );
-    app.post('/contacts/:id/unblock', { schema: { tags, summary: 'Unblock the customer', params: IdParams, response: { 200: Contact, ...errors } } }, async (req) =>
+    app.post('/contacts/:id/unblock', { schema: { tags, operationId: 'unblockContact', summary: 'Unblock the customer', params: IdParams, response: { 200: Contact, ...errorResponses(common) } } }, async (req) =>
       setCustomerBlocked(s.actions, viewerOf(req), req.params.id, false),
     );
 
     app.put(
       '/contacts/:id/tags',
-      { schema: { tags, summary: 'Add a customer tag, or pin/unpin it', params: IdParams, body: SetContactTagRequest, response: { 200: Contact, ...errors } } },
+      { schema: { tags, operationId: 'setContactTag', summary: 'Add a customer tag, or pin/unpin it', params: IdParams, body: SetContactTagRequest, response: { 200: Contact, ...errorResponses(common, 'tag_not_found') } } },
       async (req) => setContactTag(s.actions, viewerOf(req), req.params.id, req.body.tagId, req.body.pinned),
     );
     app.delete(
       '/contacts/:id/tags/:tagId',
-      { schema: { tags, summary: 'Remove a customer tag', params: z.object({ id: Id, tagId: Id }), response: { 200: Contact, ...errors } } },
+      { schema: { tags, operationId: 'removeContactTag', summary: 'Remove a customer tag', params: z.object({ id: Id, tagId: Id }), response: { 200: Contact, ...errorResponses(common) } } },
       async (req) => removeContactTag(s.actions, viewerOf(req), req.params.id, req.params.tagId),
     );
   };

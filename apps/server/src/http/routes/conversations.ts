@@ -7,7 +7,6 @@ import {
   CreateConversationRequest,
   DeleteConversationsRequest,
   DraftRequest,
-  ErrorBody,
   IdParams,
   Message,
   MessagesQuery,
@@ -17,6 +16,9 @@ import {
   ResolveRequest,
   UnreadSummary,
   UpdateConversationRequest,
+  errorResponses,
+  SIGNED_IN,
+  type ErrorCode,
 } from '@switchboard/protocol';
 import { encodeCursor, inboxOf, listConversations, processingKey, visibleTo } from '../../store/conversations.ts';
 import { presentConversations } from '../../presenters/conversations.ts';
@@ -33,7 +35,7 @@ import { metrics } from '../../metrics.ts';
 import { sql } from 'kysely';
 
 const tags = ['conversations'];
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
+const common: readonly ErrorCode[] = [...SIGNED_IN, 'forbidden', 'not_found'];
 
 export function conversationRoutes(s: Services): FastifyPluginAsyncZod {
   return async (app) => {
@@ -49,10 +51,11 @@ export function conversationRoutes(s: Services): FastifyPluginAsyncZod {
       {
         schema: {
           tags,
+          operationId: 'listConversations',
           summary: 'List the conversations you may see',
           description: 'Filters combine with AND; tag filters need every tag. Cursor pagination, newest activity first.',
           querystring: ConversationListQuery,
-          response: { 200: ConversationList, ...errors },
+          response: { 200: ConversationList, ...errorResponses(common) },
         },
       },
       async (req) => {
@@ -71,7 +74,7 @@ export function conversationRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.post(
       '/conversations',
-      { schema: { tags, summary: 'Open a conversation for a contact', body: CreateConversationRequest, response: { 201: Conversation, ...errors } } },
+      { schema: { tags, operationId: 'createConversation', summary: 'Open a conversation for a contact', body: CreateConversationRequest, response: { 201: Conversation, ...errorResponses(common, 'contact_not_found', 'queue_not_found', 'assignee_not_found', 'customer_blocked') } } },
       async (req, reply) => {
         const viewer = viewerOf(req);
         const id = await startConversation(s.actions, viewer, req.body);
@@ -82,7 +85,7 @@ export function conversationRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.get(
       '/conversations/unread',
-      { schema: { tags, summary: 'Your unread totals (header badge)', response: { 200: UnreadSummary, ...errors } } },
+      { schema: { tags, operationId: 'getUnreadSummary', summary: 'Your unread totals (header badge)', response: { 200: UnreadSummary, ...errorResponses(common) } } },
       async (req) => {
         const viewer = viewerOf(req);
         const db = s.store.db;
@@ -118,7 +121,7 @@ export function conversationRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.get(
       '/conversations/:id',
-      { schema: { tags, summary: 'One conversation', params: IdParams, response: { 200: Conversation, ...errors } } },
+      { schema: { tags, operationId: 'getConversation', summary: 'One conversation', params: IdParams, response: { 200: Conversation, ...errorResponses(common) } } },
       async (req) => {
         const viewer = viewerOf(req);
         await visibleConversation(s.actions, viewer, req.params.id);
@@ -128,7 +131,7 @@ export function conversationRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.patch(
       '/conversations/:id',
-      { schema: { tags, summary: 'Change priority, subject, labels or tags', params: IdParams, body: UpdateConversationRequest, response: { 200: Conversation, ...errors } } },
+      { schema: { tags, operationId: 'updateConversation', summary: 'Change priority, subject, labels or tags', params: IdParams, body: UpdateConversationRequest, response: { 200: Conversation, ...errorResponses(common, 'label_not_found', 'tag_not_found') } } },
       async (req) => {
         const viewer = viewerOf(req);
         await updateConversation(s.actions, viewer, req.params.id, req.body);
@@ -141,10 +144,11 @@ export function conversationRoutes(s: Services): FastifyPluginAsyncZod {
       {
         schema: {
           tags,
+          operationId: 'listMessages',
           summary: 'The history, newest last; page backwards with `before`',
           params: IdParams,
           querystring: MessagesQuery,
-          response: { 200: z.object({ items: z.array(Message), hasMore: z.boolean() }), ...errors },
+          response: { 200: z.object({ items: z.array(Message), hasMore: z.boolean() }), ...errorResponses(common) },
         },
       },
       async (req) => {
@@ -165,11 +169,12 @@ export function conversationRoutes(s: Services): FastifyPluginAsyncZod {
       {
         schema: {
           tags,
+          operationId: 'postMessage',
           summary: 'Reply to the customer, or add an internal note',
           description: 'Text of 1–2000 characters (`message_too_long` otherwise). A retry with the same clientId returns the stored message.',
           params: IdParams,
           body: PostMessageRequest,
-          response: { 201: Message, 200: Message, ...errors },
+          response: { 201: Message, 200: Message, ...errorResponses(common, 'not_assignee', 'customer_blocked', 'consultant_cannot_message_customer', 'message_empty', 'message_too_long', 'outside_messaging_window', 'conversation_not_open', 'attachment_not_in_conversation', 'attachment_too_large', 'attachment_type_not_allowed', 'reply_to_not_found', 'template_not_found', 'template_not_shared', 'template_with_attachments') },
         },
       },
       async (req, reply) => {
@@ -180,24 +185,24 @@ export function conversationRoutes(s: Services): FastifyPluginAsyncZod {
       },
     );
 
-    const statusRoute = (path: string, summary: string, kind: 'close' | 'reopen' | 'endChat' | 'closeWrapUp') =>
+    const statusRoute = (path: string, operationId: string, summary: string, kind: 'close' | 'reopen' | 'endChat' | 'closeWrapUp') =>
       app.post(
         `/conversations/:id/${path}`,
-        { schema: { tags, summary, params: IdParams, response: { 200: Conversation, ...errors } } },
+        { schema: { tags, operationId, summary, params: IdParams, response: { 200: Conversation, ...errorResponses(common, 'not_assignee', 'consultant_cannot_message_customer', 'already_closed', 'already_resolved', 'conversation_open', 'conversation_in_wrap_up', 'conversation_not_open', 'not_in_wrap_up') } } },
         async (req) => {
           const viewer = viewerOf(req);
           await changeConversationStatus(s.actions, viewer, req.params.id, { kind });
           return one(viewer.id, req.params.id);
         },
       );
-    statusRoute('close', 'Close the conversation (a new message reopens it)', 'close');
-    statusRoute('reopen', 'Reopen a closed or resolved conversation', 'reopen');
-    statusRoute('end-chat', 'End the chat: it goes to wrap-up', 'endChat');
-    statusRoute('close-wrap-up', 'Close the wrap-up: the conversation is handled', 'closeWrapUp');
+    statusRoute('close', 'closeConversation', 'Close the conversation (a new message reopens it)', 'close');
+    statusRoute('reopen', 'reopenConversation', 'Reopen a closed or resolved conversation', 'reopen');
+    statusRoute('end-chat', 'endChat', 'End the chat: it goes to wrap-up', 'endChat');
+    statusRoute('close-wrap-up', 'closeWrapUp', 'Close the wrap-up: the conversation is handled', 'closeWrapUp');
 
     app.post(
       '/conversations/:id/resolve',
-      { schema: { tags, summary: 'Resolve, with an optional resolution note', params: IdParams, body: ResolveRequest, response: { 200: Conversation, ...errors } } },
+      { schema: { tags, operationId: 'resolveConversation', summary: 'Resolve, with an optional resolution note', params: IdParams, body: ResolveRequest, response: { 200: Conversation, ...errorResponses(common, 'not_assignee', 'consultant_cannot_message_customer', 'already_resolved', 'conversation_in_wrap_up', 'conversation_not_open') } } },
       async (req) => {
         const viewer = viewerOf(req);
         await changeConversationStatus(s.actions, viewer, req.params.id, { kind: 'resolve' }, req.body.note);
@@ -210,10 +215,11 @@ export function conversationRoutes(s: Services): FastifyPluginAsyncZod {
       {
         schema: {
           tags,
+          operationId: 'reassignConversation',
           summary: 'Reassign to another user (admin or the agent in charge)',
           params: IdParams,
           body: ReassignRequest,
-          response: { 200: z.object({ ok: z.literal(true), assigneeId: z.number() }), ...errors },
+          response: { 200: z.object({ ok: z.literal(true), assigneeId: z.number() }), ...errorResponses(common, 'assignee_not_found', 'already_assigned', 'not_assignee', 'at_capacity') },
         },
       },
       async (req) => {
@@ -225,7 +231,7 @@ export function conversationRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.post(
       '/conversations/:id/read',
-      { schema: { tags, summary: 'Mark as read', params: IdParams, response: { 200: Ok, ...errors } } },
+      { schema: { tags, operationId: 'markConversationRead', summary: 'Mark as read', params: IdParams, response: { 200: Ok, ...errorResponses(common) } } },
       async (req) => {
         await markConversationRead(s.actions, viewerOf(req), req.params.id);
         return { ok: true as const };
@@ -234,7 +240,7 @@ export function conversationRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.post(
       '/conversations/:id/unread',
-      { schema: { tags, summary: 'Mark as unread, for you only', params: IdParams, response: { 200: Ok, ...errors } } },
+      { schema: { tags, operationId: 'markConversationUnread', summary: 'Mark as unread, for you only', params: IdParams, response: { 200: Ok, ...errorResponses(common) } } },
       async (req) => {
         await markConversationUnread(s.actions, viewerOf(req), req.params.id);
         return { ok: true as const };
@@ -243,7 +249,7 @@ export function conversationRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.put(
       '/conversations/:id/draft',
-      { schema: { tags, summary: 'Save your draft reply (empty body deletes it)', params: IdParams, body: DraftRequest, response: { 200: Ok, ...errors } } },
+      { schema: { tags, operationId: 'saveDraft', summary: 'Save your draft reply (empty body deletes it)', params: IdParams, body: DraftRequest, response: { 200: Ok, ...errorResponses(common) } } },
       async (req) => {
         await saveDraft(s.actions, viewerOf(req), req.params.id, req.body.body);
         return { ok: true as const };
@@ -252,7 +258,7 @@ export function conversationRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.post(
       '/conversations/:id/unpin-customer',
-      { schema: { tags, summary: 'Unpin the customer: remove the link, keep the customer', params: IdParams, response: { 200: Conversation, ...errors } } },
+      { schema: { tags, operationId: 'unpinCustomer', summary: 'Unpin the customer: remove the link, keep the customer', params: IdParams, response: { 200: Conversation, ...errorResponses(common, 'already_unpinned') } } },
       async (req) => {
         const viewer = viewerOf(req);
         await unpinCustomer(s.actions, viewer, req.params.id);
@@ -265,9 +271,10 @@ export function conversationRoutes(s: Services): FastifyPluginAsyncZod {
       {
         schema: {
           tags,
+          operationId: 'deleteConversations',
           summary: 'Delete several conversations (needs the delete right)',
           body: DeleteConversationsRequest,
-          response: { 200: z.object({ deleted: z.number() }), ...errors },
+          response: { 200: z.object({ deleted: z.number() }), ...errorResponses(common) },
         },
       },
       async (req) => ({ deleted: await deleteConversations(s.actions, viewerOf(req), req.body.ids) }),

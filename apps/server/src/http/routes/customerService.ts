@@ -8,7 +8,6 @@ import {
   CompleteChatRequest,
   CreateTicketRequest,
   EndSessionRequest,
-  ErrorBody,
   IdParams,
   NoteBody,
   Ok,
@@ -19,6 +18,9 @@ import {
   UpdateWidgetSettingsRequest,
   WidgetSettingsView,
   type WidgetSettings,
+  errorResponses,
+  SIGNED_IN,
+  type ErrorCode,
 } from '@switchboard/protocol';
 import { requireAdmin, requireAuth, viewerOf } from '../auth.ts';
 import type { Services } from '../services.ts';
@@ -27,7 +29,7 @@ import { addTicketNote, createTicket, listTickets, presentTickets, updateTicket,
 import { loadWidgetSettings, saveWidgetSettings } from '../../actions/visitors.ts';
 import { fileUrl } from './widget.ts';
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
+const common: readonly ErrorCode[] = [...SIGNED_IN, 'forbidden', 'not_found'];
 const chat = ['chat requests'];
 const tickets = ['tickets'];
 
@@ -49,11 +51,12 @@ export function customerServiceRoutes(s: Services): FastifyPluginAsyncZod {
       {
         schema: {
           tags: chat,
+          operationId: 'completeChatRequest',
           summary: 'Complete an abandoned or callback request with a note (seed 003)',
           description: 'Completing without a note is allowed but not recommended: the answer then carries `warning: "completed_without_note"`.',
           params: IdParams,
           body: CompleteChatRequest,
-          response: { 200: z.object({ ok: z.literal(true), warning: z.string().nullable() }), ...errors },
+          response: { 200: z.object({ ok: z.literal(true), warning: z.string().nullable() }), ...errorResponses(common, 'not_a_chat_request') },
         },
       },
       async (req) => ({ ok: true as const, ...(await completeChatRequest(s.actions, viewerOf(req), req.params.id, req.body.note)) }),
@@ -64,10 +67,11 @@ export function customerServiceRoutes(s: Services): FastifyPluginAsyncZod {
       {
         schema: {
           tags: chat,
+          operationId: 'endChatSession',
           summary: 'End a chat with a new ticket (the log attached as a file) or plainly; a chat from a ticket gets its log attached to it',
           params: IdParams,
           body: EndSessionRequest,
-          response: { 200: z.object({ ok: z.literal(true), ticketId: z.number().nullable() }), ...errors },
+          response: { 200: z.object({ ok: z.literal(true), ticketId: z.number().nullable() }), ...errorResponses(common, 'conversation_not_open') },
         },
       },
       async (req) => ({ ok: true as const, ...(await endChatSession(s.actions, viewerOf(req), req.params.id, req.body)) }),
@@ -75,13 +79,13 @@ export function customerServiceRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.get(
       '/conversations/:id/chat-request',
-      { schema: { tags: chat, summary: 'Where a chat came from, the callback asked for, how it was completed, and its notes', params: IdParams, response: { 200: ChatRequestInfo, ...errors } } },
+      { schema: { tags: chat, operationId: 'getChatRequest', summary: 'Where a chat came from, the callback asked for, how it was completed, and its notes', params: IdParams, response: { 200: ChatRequestInfo, ...errorResponses(common) } } },
       async (req) => chatRequestInfo(s.actions, viewerOf(req), req.params.id),
     );
 
     app.post(
       '/conversations/:id/notes',
-      { schema: { tags: chat, summary: 'Add a note to a chat session', params: IdParams, body: NoteBody, response: { 201: SessionNote, ...errors } } },
+      { schema: { tags: chat, operationId: 'addSessionNote', summary: 'Add a note to a chat session', params: IdParams, body: NoteBody, response: { 201: SessionNote, ...errorResponses(common) } } },
       async (req, reply) => {
         reply.code(201);
         return addSessionNote(s.actions, viewerOf(req), req.params.id, req.body.body);
@@ -90,13 +94,13 @@ export function customerServiceRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.patch(
       '/session-notes/:id',
-      { schema: { tags: chat, summary: 'Edit a session note', params: IdParams, body: NoteBody, response: { 200: SessionNote, ...errors } } },
+      { schema: { tags: chat, operationId: 'updateSessionNote', summary: 'Edit a session note', params: IdParams, body: NoteBody, response: { 200: SessionNote, ...errorResponses(common) } } },
       async (req) => editSessionNote(s.actions, viewerOf(req), req.params.id, req.body.body),
     );
 
     app.post(
       '/conversations/:id/typing',
-      { config: { rateLimit: { max: 120, timeWindow: 60_000 } }, schema: { tags: chat, summary: 'Typing indicator for the customer', params: IdParams, body: z.object({ typing: z.boolean() }), response: { 200: Ok, ...errors } } },
+      { config: { rateLimit: { max: 120, timeWindow: 60_000 } }, schema: { tags: chat, operationId: 'setTyping', summary: 'Typing indicator for the customer', params: IdParams, body: z.object({ typing: z.boolean() }), response: { 200: Ok, ...errorResponses(common, 'rate_limited') } } },
       async (req) => {
         await agentTyping(s.actions, viewerOf(req), req.params.id, req.body.typing);
         return { ok: true as const };
@@ -105,7 +109,7 @@ export function customerServiceRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.get(
       '/chat-sessions',
-      { schema: { tags: chat, summary: 'Search chat sessions by customer, agent, date and content (completed ones by default)', querystring: ChatSessionQuery, response: { 200: z.object({ items: z.array(ChatSession) }), ...errors } } },
+      { schema: { tags: chat, operationId: 'searchChatSessions', summary: 'Search chat sessions by customer, agent, date and content (completed ones by default)', querystring: ChatSessionQuery, response: { 200: z.object({ items: z.array(ChatSession) }), ...errorResponses(common) } } },
       async (req) => ({ items: await searchChatSessions(s.actions, viewerOf(req), req.query) }),
     );
 
@@ -121,27 +125,28 @@ export function customerServiceRoutes(s: Services): FastifyPluginAsyncZod {
       {
         schema: {
           tags: tickets,
+          operationId: 'listTickets',
           summary: 'Tickets you may see (assigned to you, or in your queues)',
           querystring: z.object({ contactId: z.coerce.number().int().positive().optional(), assigneeId: z.coerce.number().int().positive().optional(), status: TicketStatus.optional() }),
-          response: { 200: z.object({ items: z.array(Ticket) }), ...errors },
+          response: { 200: z.object({ items: z.array(Ticket) }), ...errorResponses(common) },
         },
       },
       async (req) => ({ items: await presentTickets(s.store.db, await listTickets(s.store.db, viewerOf(req), req.query), { forCustomer: false, fileUrl }) }),
     );
-    app.post('/tickets', { schema: { tags: tickets, summary: 'Open a ticket for a contact', body: CreateTicketRequest, response: { 201: Ticket, ...errors } } }, async (req, reply) => {
+    app.post('/tickets', { schema: { tags: tickets, operationId: 'createTicket', summary: 'Open a ticket for a contact', body: CreateTicketRequest, response: { 201: Ticket, ...errorResponses(common, 'contact_not_found', 'queue_not_found', 'assignee_not_found') } } }, async (req, reply) => {
       const id = await createTicket(s.actions, viewerOf(req), req.body);
       reply.code(201);
       return one(id);
     });
-    app.get('/tickets/:id', { schema: { tags: tickets, summary: 'One ticket with its notes and attachments', params: IdParams, response: { 200: Ticket, ...errors } } }, async (req) => {
+    app.get('/tickets/:id', { schema: { tags: tickets, operationId: 'getTicket', summary: 'One ticket with its notes and attachments', params: IdParams, response: { 200: Ticket, ...errorResponses(common) } } }, async (req) => {
       await visibleTicket(s.store.db, viewerOf(req), req.params.id);
       return one(req.params.id);
     });
-    app.patch('/tickets/:id', { schema: { tags: tickets, summary: 'Change subject, assignee or status', params: IdParams, body: UpdateTicketRequest, response: { 200: Ticket, ...errors } } }, async (req) => {
+    app.patch('/tickets/:id', { schema: { tags: tickets, operationId: 'updateTicket', summary: 'Change subject, assignee or status', params: IdParams, body: UpdateTicketRequest, response: { 200: Ticket, ...errorResponses(common, 'assignee_not_found') } } }, async (req) => {
       await updateTicket(s.actions, viewerOf(req), req.params.id, req.body);
       return one(req.params.id);
     });
-    app.post('/tickets/:id/notes', { schema: { tags: tickets, summary: 'Add a note (internal by default: the customer does not see it)', params: IdParams, body: AddNoteRequest, response: { 200: Ticket, ...errors } } }, async (req) => {
+    app.post('/tickets/:id/notes', { schema: { tags: tickets, operationId: 'addTicketNote', summary: 'Add a note (internal by default: the customer does not see it)', params: IdParams, body: AddNoteRequest, response: { 200: Ticket, ...errorResponses(common) } } }, async (req) => {
       const viewer = viewerOf(req);
       await visibleTicket(s.store.db, viewer, req.params.id);
       await addTicketNote(s.actions, { userId: viewer.id }, req.params.id, req.body.body, req.body.internal);
@@ -150,11 +155,11 @@ export function customerServiceRoutes(s: Services): FastifyPluginAsyncZod {
 
     // ------------------------------------------------------------ widget settings (admins)
 
-    app.get('/settings/widget', { schema: { tags: ['widget'], summary: 'Widget settings: office hours, identity verification, attachments', response: { 200: WidgetSettingsView, ...errors } } }, async (req) => {
+    app.get('/settings/widget', { schema: { tags: ['widget'], operationId: 'getWidgetSettings', summary: 'Widget settings: office hours, identity verification, attachments', response: { 200: WidgetSettingsView, ...errorResponses(common) } } }, async (req) => {
       requireAdmin(req);
       return view(await loadWidgetSettings(s.store.db));
     });
-    app.put('/settings/widget', { schema: { tags: ['widget'], summary: 'Change widget settings', body: UpdateWidgetSettingsRequest, response: { 200: WidgetSettingsView, ...errors } } }, async (req) => {
+    app.put('/settings/widget', { schema: { tags: ['widget'], operationId: 'updateWidgetSettings', summary: 'Change widget settings', body: UpdateWidgetSettingsRequest, response: { 200: WidgetSettingsView, ...errorResponses(common, 'identity_secret_missing') } } }, async (req) => {
       requireAdmin(req);
       return view(await saveWidgetSettings(s.actions, req.body as Partial<WidgetSettings>));
     });

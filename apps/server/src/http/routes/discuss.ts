@@ -5,7 +5,6 @@ import {
   DiscussionMessage,
   EndDiscussionBody,
   EngagementTrackingRecord,
-  ErrorBody,
   IdParams,
   NewRequestBody,
   Ok,
@@ -15,6 +14,9 @@ import {
   RecordList,
   RecordListQuery,
   RequestSettings,
+  errorResponses,
+  SIGNED_IN,
+  type ErrorCode,
 } from '@switchboard/protocol';
 import { requireAdmin, requireAuth, viewerOf } from '../auth.ts';
 import type { Services } from '../services.ts';
@@ -37,7 +39,7 @@ import { loadRequestSettings } from '../../actions/discuss/steps.ts';
 import { recordsCsv } from '../../actions/discuss/record.ts';
 
 const tags = ['discuss'];
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
+const common: readonly ErrorCode[] = [...SIGNED_IN, 'forbidden', 'not_found'];
 const Records = z.object({ items: z.array(EngagementTrackingRecord) });
 
 /**
@@ -58,7 +60,7 @@ export function discussRoutes(s: Services): FastifyPluginAsyncZod {
           summary: 'Colleagues who may be asked about this conversation, of one user type, with status and load',
           params: IdParams,
           querystring: z.object({ type: RecipientType.default('user') }),
-          response: { 200: z.object({ items: z.array(AgentPresence) }), ...errors },
+          response: { 200: z.object({ items: z.array(AgentPresence) }), ...errorResponses(common) },
         },
       },
       async (req) => ({ items: await requestTargets(db, viewerOf(req), req.params.id, req.query.type) }),
@@ -70,7 +72,7 @@ export function discussRoutes(s: Services): FastifyPluginAsyncZod {
     ] as const) {
       app.post(
         `/conversations/:id/${type}-requests`,
-        { schema: { tags, operationId, summary, params: IdParams, body: NewRequestBody, response: { 201: EngagementTrackingRecord, ...errors } } },
+        { schema: { tags, operationId, summary, params: IdParams, body: NewRequestBody, response: { 201: EngagementTrackingRecord, ...errorResponses(common, 'cannot_request_yourself', 'recipient_not_found', 'recipient_type_mismatch', 'recipient_not_in_queue', 'recipient_in_charge', 'discussion_already_open', 'assign_request_pending', 'conversation_not_open') } } },
         async (req, reply) => {
           const record = await fn(s.actions, viewerOf(req), req.params.id, req.body.recipientId, req.body.recipientType);
           reply.code(201);
@@ -91,29 +93,29 @@ export function discussRoutes(s: Services): FastifyPluginAsyncZod {
       const body = verb === 'accept' ? z.object({}).optional() : ReasonBody;
       app.post(
         `/${type}-requests/:id/${verb}`,
-        { schema: { tags, operationId, summary, params: IdParams, body, response: { 200: EngagementTrackingRecord, ...errors } } },
+        { schema: { tags, operationId, summary, params: IdParams, body, response: { 200: EngagementTrackingRecord, ...errorResponses(common, 'not_recipient', 'not_initiator', 'request_not_pending', 'reason_required', 'reason_too_long', 'at_capacity') } } },
         async (req) => fn(viewerOf(req), req.params.id, (req.body ?? { reason: '' }) as { reason: string }) as never,
       );
     }
 
     app.post(
       '/discussions/:id/end',
-      { schema: { tags, operationId: 'endDiscussion', summary: 'End the discussion (initiator): was the issue resolved?', params: IdParams, body: EndDiscussionBody, response: { 200: EngagementTrackingRecord, ...errors } } },
+      { schema: { tags, operationId: 'endDiscussion', summary: 'End the discussion (initiator): was the issue resolved?', params: IdParams, body: EndDiscussionBody, response: { 200: EngagementTrackingRecord, ...errorResponses(common, 'not_initiator', 'not_a_discussion', 'discussion_not_active', 'request_not_open') } } },
       async (req) => endDiscussion(s.actions, viewerOf(req), req.params.id, req.body.resolved),
     );
     app.post(
       '/discussions/:id/leave',
-      { schema: { tags, operationId: 'leaveDiscussion', summary: 'Leave the discussion (consultant): it ends at once', params: IdParams, response: { 200: EngagementTrackingRecord, ...errors } } },
+      { schema: { tags, operationId: 'leaveDiscussion', summary: 'Leave the discussion (consultant): it ends at once', params: IdParams, response: { 200: EngagementTrackingRecord, ...errorResponses(common, 'not_consultant', 'not_a_discussion', 'request_not_open') } } },
       async (req) => leaveDiscussion(s.actions, viewerOf(req), req.params.id),
     );
     app.get(
       '/discussions/:id/messages',
-      { schema: { tags, operationId: 'listDiscussionMessages', summary: 'The discussion’s private thread, oldest first', params: IdParams, response: { 200: z.object({ items: z.array(DiscussionMessage) }), ...errors } } },
+      { schema: { tags, operationId: 'listDiscussionMessages', summary: 'The discussion’s private thread, oldest first', params: IdParams, response: { 200: z.object({ items: z.array(DiscussionMessage) }), ...errorResponses(common, 'not_in_discussion') } } },
       async (req) => ({ items: await listDiscussionMessages(db, viewerOf(req), req.params.id) }),
     );
     app.post(
       '/discussions/:id/messages',
-      { schema: { tags, operationId: 'postDiscussionMessage', summary: 'Write in the discussion (never reaches the customer)', params: IdParams, body: PostDiscussionMessageBody, response: { 201: DiscussionMessage, ...errors } } },
+      { schema: { tags, operationId: 'postDiscussionMessage', summary: 'Write in the discussion (never reaches the customer)', params: IdParams, body: PostDiscussionMessageBody, response: { 201: DiscussionMessage, ...errorResponses(common, 'not_in_discussion', 'discussion_not_active', 'message_empty', 'message_too_long', 'attachment_not_in_conversation', 'attachment_too_large', 'attachment_type_not_allowed') } } },
       async (req, reply) => {
         const m = await postDiscussionMessage(s.actions, viewerOf(req), req.params.id, req.body);
         reply.code(201);
@@ -122,7 +124,7 @@ export function discussRoutes(s: Services): FastifyPluginAsyncZod {
     );
     app.post(
       '/discussions/:id/typing',
-      { schema: { tags, operationId: 'discussionTyping', summary: 'Say you are typing in the discussion', params: IdParams, body: z.object({ typing: z.boolean() }), response: { 200: Ok, ...errors } } },
+      { schema: { tags, operationId: 'discussionTyping', summary: 'Say you are typing in the discussion', params: IdParams, body: z.object({ typing: z.boolean() }), response: { 200: Ok, ...errorResponses(common, 'not_in_discussion', 'discussion_not_active') } } },
       async (req) => {
         await discussionTyping(s.actions, viewerOf(req), req.params.id, req.body.typing);
         return { ok: true as const };
@@ -131,17 +133,17 @@ export function discussRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.get(
       '/conversations/:id/requests',
-      { schema: { tags, operationId: 'listConversationRecords', summary: 'The Engagement Tracking Records of a conversation (its Tracking section)', params: IdParams, response: { 200: Records, ...errors } } },
+      { schema: { tags, operationId: 'listConversationRecords', summary: 'The Engagement Tracking Records of a conversation (its Tracking section)', params: IdParams, response: { 200: Records, ...errorResponses(common) } } },
       async (req) => ({ items: await recordsOfConversation(db, viewerOf(req), req.params.id) }),
     );
     app.get(
       '/requests/mine',
-      { schema: { tags, operationId: 'listMyOpenRequests', summary: 'Requests waiting for your answer, your pending requests and your discussions now', response: { 200: Records, ...errors } } },
+      { schema: { tags, operationId: 'listMyOpenRequests', summary: 'Requests waiting for your answer, your pending requests and your discussions now', response: { 200: Records, ...errorResponses(common) } } },
       async (req) => ({ items: await myOpenRequests(db, viewerOf(req)) }),
     );
     app.get(
       '/requests/:id',
-      { schema: { tags, operationId: 'getEngagementTrackingRecord', summary: 'One Engagement Tracking Record', params: IdParams, response: { 200: EngagementTrackingRecord, ...errors } } },
+      { schema: { tags, operationId: 'getEngagementTrackingRecord', summary: 'One Engagement Tracking Record', params: IdParams, response: { 200: EngagementTrackingRecord, ...errorResponses(common) } } },
       async (req) => oneRecord(db, viewerOf(req), req.params.id),
     );
     app.get(
@@ -152,7 +154,7 @@ export function discussRoutes(s: Services): FastifyPluginAsyncZod {
           operationId: 'listEngagementTrackingRecords',
           summary: 'Every Engagement Tracking Record you manage (supervisors: their queues; admins: all), newest first',
           querystring: RecordListQuery,
-          response: { 200: RecordList, ...errors },
+          response: { 200: RecordList, ...errorResponses(common) },
         },
       },
       async (req) => listRecords(db, viewerOf(req), req.query),
@@ -166,7 +168,7 @@ export function discussRoutes(s: Services): FastifyPluginAsyncZod {
           summary: 'The same list as CSV (up to 10,000 rows per export; page with until=)',
           querystring: RecordListQuery.omit({ cursor: true, limit: true }),
           produces: ['text/csv'],
-          response: { 200: z.string(), ...errors },
+          response: { 200: z.string(), ...errorResponses(common) },
         },
       },
       async (req, reply) => {
@@ -185,12 +187,12 @@ export function discussRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.get(
       '/settings/requests',
-      { schema: { tags, operationId: 'getRequestSettings', summary: 'Assign/Discuss settings: request timeouts', response: { 200: RequestSettings, ...errors } } },
+      { schema: { tags, operationId: 'getRequestSettings', summary: 'Assign/Discuss settings: request timeouts', response: { 200: RequestSettings, ...errorResponses(common) } } },
       async () => loadRequestSettings(db),
     );
     app.put(
       '/settings/requests',
-      { schema: { tags, operationId: 'updateRequestSettings', summary: 'Change the Assign/Discuss settings (admins)', body: RequestSettings.partial(), response: { 200: RequestSettings, ...errors } } },
+      { schema: { tags, operationId: 'updateRequestSettings', summary: 'Change the Assign/Discuss settings (admins)', body: RequestSettings.partial(), response: { 200: RequestSettings, ...errorResponses(common) } } },
       async (req) => {
         requireAdmin(req);
         return saveRequestSettings(s.actions, req.body);

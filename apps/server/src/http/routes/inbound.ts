@@ -1,12 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Attachment, Channel, CreateContactRequest, ErrorBody, Message } from '@switchboard/protocol';
+import { Attachment, Channel, CreateContactRequest, Message, errorResponses, SIGNED_IN, type ErrorCode } from '@switchboard/protocol';
 import { requireAdmin, requireAuth } from '../auth.ts';
 import type { Services } from '../services.ts';
 import { receiveInboundMessage } from '../../actions/intake.ts';
 import { updateDeliveryStatus } from '../../actions/messages.ts';
 import { IdParams, UpdateDeliveryRequest } from '@switchboard/protocol';
 import { metrics } from '../../metrics.ts';
+
+const common: readonly ErrorCode[] = [...SIGNED_IN, 'forbidden'];
 
 const InboundRequest = z.object({
   channel: Channel.default('api'),
@@ -31,9 +33,10 @@ export function inboundRoutes(s: Services): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['channels'],
+          operationId: 'deliverInboundMessage',
           summary: 'Deliver a customer message from an integration (idempotent by messageId)',
           body: InboundRequest,
-          response: { 201: z.object({ conversationId: z.number(), message: Message }), 200: z.object({ conversationId: z.number(), message: Message }), 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 422: ErrorBody },
+          response: { 201: z.object({ conversationId: z.number(), message: Message }), 200: z.object({ conversationId: z.number(), message: Message }), ...errorResponses(common, 'customer_blocked', 'message_empty', 'message_too_long', 'queue_not_found', 'identity_taken', 'attachment_too_large', 'attachment_type_not_allowed') },
         },
       },
       async (req, reply) => {
@@ -60,10 +63,11 @@ export function inboundRoutes(s: Services): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['channels'],
+          operationId: 'reportMessageDelivery',
           summary: 'Report the delivery status of a message we sent (queued → sent → delivered → read, or failed with a reason)',
           params: IdParams,
           body: UpdateDeliveryRequest,
-          response: { 200: Message, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+          response: { 200: Message, ...errorResponses(common, 'not_found', 'already_delivered', 'message_failed') },
         },
       },
       async (req) => {

@@ -1,12 +1,21 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { CreateInboxRequest, ErrorBody, IdParams, Inbox, Ok, UpdateInboxRequest } from '@switchboard/protocol';
+import {
+  CreateInboxRequest,
+  IdParams,
+  Inbox,
+  Ok,
+  UpdateInboxRequest,
+  errorResponses,
+  SIGNED_IN,
+  type ErrorCode,
+} from '@switchboard/protocol';
 import { requireAdmin, requireAuth } from '../auth.ts';
 import type { Services } from '../services.ts';
 import { notFound } from '../../errors.ts';
 import { createInbox, deleteInbox, findInbox, listInboxes, presentInbox, updateInbox } from '../../channels/inboxes.ts';
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
+const common: readonly ErrorCode[] = [...SIGNED_IN, 'forbidden'];
 const tags = ['inboxes'];
 
 /** Admin → Inboxes: channel instances (email addresses, WhatsApp numbers, pages, bots). Administrators only. */
@@ -17,7 +26,7 @@ export function inboxRoutes(s: Services): FastifyPluginAsyncZod {
       requireAdmin(req);
     });
 
-    app.get('/inboxes', { schema: { tags, summary: 'Every inbox, with its settings; secrets only by name (admin)', response: { 200: z.object({ items: z.array(Inbox) }), ...errors } } }, async () => ({
+    app.get('/inboxes', { schema: { tags, operationId: 'listInboxes', summary: 'Every inbox, with its settings; secrets only by name (admin)', response: { 200: z.object({ items: z.array(Inbox) }), ...errorResponses(common) } } }, async () => ({
       items: (await listInboxes(s.store.db)).map((r) => presentInbox(r, s.secrets)),
     }));
 
@@ -26,10 +35,11 @@ export function inboxRoutes(s: Services): FastifyPluginAsyncZod {
       {
         schema: {
           tags,
+          operationId: 'createInbox',
           summary: 'Set up an inbox (admin)',
           description: 'Settings and secrets follow the channel (see the request schema). Secrets are stored encrypted and never returned. 409 inbox_address_taken when another inbox of the channel has the address.',
           body: CreateInboxRequest,
-          response: { 201: Inbox, ...errors },
+          response: { 201: Inbox, ...errorResponses(common, 'inbox_address_taken', 'queue_not_found') },
         },
       },
       async (req, reply) => {
@@ -39,7 +49,7 @@ export function inboxRoutes(s: Services): FastifyPluginAsyncZod {
       },
     );
 
-    app.get('/inboxes/:id', { schema: { tags, summary: 'One inbox (admin)', params: IdParams, response: { 200: Inbox, ...errors } } }, async (req) => {
+    app.get('/inboxes/:id', { schema: { tags, operationId: 'getInbox', summary: 'One inbox (admin)', params: IdParams, response: { 200: Inbox, ...errorResponses(common, 'not_found') } } }, async (req) => {
       const row = await findInbox(s.store.db, req.params.id);
       if (!row) throw notFound('inbox');
       return presentInbox(row, s.secrets);
@@ -50,11 +60,12 @@ export function inboxRoutes(s: Services): FastifyPluginAsyncZod {
       {
         schema: {
           tags,
+          operationId: 'updateInbox',
           summary: 'Change an inbox (admin)',
           description: 'Settings are sent whole and checked against the inbox’s channel; only the secrets named change, `null` removes one.',
           params: IdParams,
           body: UpdateInboxRequest,
-          response: { 200: Inbox, ...errors },
+          response: { 200: Inbox, ...errorResponses(common, 'not_found', 'inbox_address_taken', 'queue_not_found') },
         },
       },
       async (req) => {
@@ -63,7 +74,7 @@ export function inboxRoutes(s: Services): FastifyPluginAsyncZod {
       },
     );
 
-    app.delete('/inboxes/:id', { schema: { tags, summary: 'Delete an inbox; its conversations stay (admin)', params: IdParams, response: { 200: Ok, ...errors } } }, async (req) => {
+    app.delete('/inboxes/:id', { schema: { tags, operationId: 'deleteInbox', summary: 'Delete an inbox; its conversations stay (admin)', params: IdParams, response: { 200: Ok, ...errorResponses(common, 'not_found') } } }, async (req) => {
       const admin = requireAdmin(req);
       await deleteInbox(s.actions, admin.id, req.params.id);
       return { ok: true as const };

@@ -1,12 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
-  ErrorBody,
   Ok,
   OutboxConsumerParams,
   OutboxConsumersResponse,
   OutboxDeadLetterParams,
   OutboxDeadLettersQuery,
   OutboxDeadLettersResponse,
+  errorResponses,
+  SIGNED_IN,
+  type ErrorCode,
 } from '@switchboard/protocol';
 import { requireAdmin, requireAuth } from '../auth.ts';
 import type { Services } from '../services.ts';
@@ -14,7 +16,7 @@ import { consumerStatuses, deadLetters } from '../../events/outbox/store.ts';
 import { retryDeadLetter } from '../../actions/outbox.ts';
 import { AppError } from '../../errors.ts';
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
+const common: readonly ErrorCode[] = [...SIGNED_IN, 'forbidden', 'not_found'];
 const tags = ['outbox'];
 
 /** Administrators watch the outbox consumers and retry their dead letters. */
@@ -25,7 +27,7 @@ export function outboxRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.get(
       '/admin/outbox',
-      { schema: { tags, summary: 'Outbox consumers: progress, lease holder and parked items (admin)', response: { 200: OutboxConsumersResponse, ...errors } } },
+      { schema: { tags, operationId: 'listOutboxConsumers', summary: 'Outbox consumers: progress, lease holder and parked items (admin)', response: { 200: OutboxConsumersResponse, ...errorResponses(common) } } },
       async (req) => {
         requireAdmin(req);
         const [statuses, head] = await Promise.all([consumerStatuses(db), db.selectFrom('events').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst()]);
@@ -50,10 +52,11 @@ export function outboxRoutes(s: Services): FastifyPluginAsyncZod {
       {
         schema: {
           tags,
+          operationId: 'listDeadLetters',
           summary: 'A consumer’s dead letters, newest first, with their last error (admin)',
           params: OutboxConsumerParams,
           querystring: OutboxDeadLettersQuery,
-          response: { 200: OutboxDeadLettersResponse, ...errors },
+          response: { 200: OutboxDeadLettersResponse, ...errorResponses(common) },
         },
       },
       async (req) => {
@@ -82,9 +85,10 @@ export function outboxRoutes(s: Services): FastifyPluginAsyncZod {
       {
         schema: {
           tags,
+          operationId: 'retryDeadLetter',
           summary: 'Put a dead letter back in line: due now, or behind its key’s pending items (admin)',
           params: OutboxDeadLetterParams,
-          response: { 200: Ok, ...errors },
+          response: { 200: Ok, ...errorResponses(common) },
         },
       },
       async (req) => {

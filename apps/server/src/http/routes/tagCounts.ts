@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ErrorBody } from '@switchboard/protocol';
+import { errorResponses, SIGNED_IN, type ErrorCode } from '@switchboard/protocol';
 import { requireAuth, viewerOf } from '../auth.ts';
 import type { Services } from '../services.ts';
 import { visibleTo } from '../../store/conversations.ts';
 
-const errors = { 400: ErrorBody, 401: ErrorBody };
+const common: readonly ErrorCode[] = [...SIGNED_IN];
 const TagCount = z.object({ id: z.number(), name: z.string(), color: z.string(), count: z.number().int() });
 
 /**
@@ -21,9 +21,10 @@ export function tagCountRoutes(s: Services): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['tags'],
+          operationId: 'countCustomerTags',
           summary: 'Customer tags by number of visible conversations carrying them',
           querystring: z.object({ pinned: z.enum(['true', 'false']).optional() }),
-          response: { 200: z.object({ items: z.array(TagCount), noTags: z.number().int() }), ...errors },
+          response: { 200: z.object({ items: z.array(TagCount), noTags: z.number().int() }), ...errorResponses(common) },
         },
       },
       async (req) => {

@@ -7,7 +7,6 @@ import {
   CallbackRequest,
   CreateVisitorSessionRequest,
   CustomerMessageRequest,
-  ErrorBody,
   IdParams,
   StartChatRequest,
   StreamTicket,
@@ -19,6 +18,10 @@ import {
   VisitorReadRequest,
   VisitorSession,
   WidgetConfig,
+  errorResponses,
+  FileBytes,
+  errorResponse,
+  type ErrorCode,
 } from '@switchboard/protocol';
 import { AppError, notFound } from '../../errors.ts';
 import type { Services } from '../services.ts';
@@ -48,7 +51,7 @@ import { metrics } from '../../metrics.ts';
 
 export const VISITOR_HEADER = 'x-visitor-token';
 const tags = ['widget'];
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 422: ErrorBody, 429: ErrorBody };
+const common: readonly ErrorCode[] = ['unauthorized', 'rate_limited', 'not_found'];
 export const fileUrl = (key: string) => `/api/v1/files/${key}`;
 
 declare module 'fastify' {
@@ -94,7 +97,7 @@ export function widgetRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.get(
       '/widget/config',
-      { config: limit(WIDGET_LIMITS.publicPerMinute), schema: { tags, summary: 'What the widget shows before a chat: office hours and whether anyone is there', security: [], response: { 200: WidgetConfig, 429: ErrorBody } } },
+      { config: limit(WIDGET_LIMITS.publicPerMinute), schema: { tags, operationId: 'getWidgetConfig', summary: 'What the widget shows before a chat: office hours and whether anyone is there', security: [], response: { 200: WidgetConfig, ...errorResponses() } } },
       async () => widgetConfig(s.store.db, s.clock.now()),
     );
 
@@ -102,7 +105,7 @@ export function widgetRoutes(s: Services): FastifyPluginAsyncZod {
       '/widget/sessions',
       {
         config: limit(WIDGET_LIMITS.sessionsPerMinute),
-        schema: { tags, summary: 'Start a visitor session: an unguessable token scoped to this visitor (identity verified when the site turns it on)', security: [], body: CreateVisitorSessionRequest, response: { 201: VisitorSession, ...errors } },
+        schema: { tags, operationId: 'startVisitorSession', summary: 'Start a visitor session: an unguessable token scoped to this visitor (identity verified when the site turns it on)', security: [], body: CreateVisitorSessionRequest, response: { 201: VisitorSession, ...errorResponses('rate_limited', 'identity_invalid') } },
       },
       async (req, reply) => {
         const { token, visitor: v } = await createVisitorSession(s.actions, req.body);
@@ -121,18 +124,18 @@ export function widgetRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.post(
       '/widget/stream-ticket',
-      { ...visitorOnly, schema: { tags, summary: 'A one-time ticket for the customer stream (`/api/v1/widget/stream?ticket=…`), good for 30 seconds', security: [], response: { 201: StreamTicket, ...errors } } },
+      { ...visitorOnly, schema: { tags, operationId: 'createVisitorStreamTicket', summary: 'A one-time ticket for the customer stream (`/api/v1/widget/stream?ticket=…`), good for 30 seconds', security: [], response: { 201: StreamTicket, ...errorResponses(common) } } },
       async (req, reply) => {
         reply.code(201);
         return issueStreamTicket(s.actions, `visitor:${hashToken(String(req.headers[VISITOR_HEADER]))}`);
       },
     );
 
-    app.get('/widget/me', { ...visitorOnly, schema: { tags, summary: 'The visitor and their latest chat (restores the widget after a reload)', security: [], response: { 200: VisitorMe, ...errors } } }, async (req) => me(visitor(req)));
+    app.get('/widget/me', { ...visitorOnly, schema: { tags, operationId: 'getVisitor', summary: 'The visitor and their latest chat (restores the widget after a reload)', security: [], response: { 200: VisitorMe, ...errorResponses(common) } } }, async (req) => me(visitor(req)));
 
     app.patch(
       '/widget/me',
-      { ...visitorOnly, schema: { tags, summary: 'Name, email (pre-chat form) and custom attributes', security: [], body: z.object({ name: z.string().trim().min(1).max(200).optional(), email: z.email().max(320).optional() }).merge(VisitorAttributesRequest.partial()), response: { 200: VisitorMe, ...errors } } },
+      { ...visitorOnly, schema: { tags, operationId: 'updateVisitor', summary: 'Name, email (pre-chat form) and custom attributes', security: [], body: z.object({ name: z.string().trim().min(1).max(200).optional(), email: z.email().max(320).optional() }).merge(VisitorAttributesRequest.partial()), response: { 200: VisitorMe, ...errorResponses(common, 'too_many_attributes') } } },
       async (req) => {
         await updateVisitorContact(s.actions, visitor(req), req.body);
         return me(visitor(req));
@@ -141,7 +144,7 @@ export function widgetRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.post(
       '/widget/conversations',
-      { ...visitorOnly, schema: { tags, summary: 'Ask for a chat (from the widget, the portal, or one of your tickets)', security: [], body: StartChatRequest, response: { 201: VisitorConversation, ...errors } } },
+      { ...visitorOnly, schema: { tags, operationId: 'requestChat', summary: 'Ask for a chat (from the widget, the portal, or one of your tickets)', security: [], body: StartChatRequest, response: { 201: VisitorConversation, ...errorResponses(common, 'customer_blocked', 'message_empty', 'message_too_long') } } },
       async (req, reply) => {
         const id = await startChat(s.actions, visitor(req), req.body);
         reply.code(201);
@@ -151,7 +154,7 @@ export function widgetRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.get(
       '/widget/conversations/:id',
-      { ...visitorOnly, schema: { tags, summary: 'One of your chats', security: [], params: IdParams, response: { 200: VisitorConversation, ...errors } } },
+      { ...visitorOnly, schema: { tags, operationId: 'getVisitorConversation', summary: 'One of your chats', security: [], params: IdParams, response: { 200: VisitorConversation, ...errorResponses(common) } } },
       async (req) => presentVisitorConversation(s.store.db, await ownConversation(s.store.db, visitor(req), req.params.id)),
     );
 
@@ -161,11 +164,12 @@ export function widgetRoutes(s: Services): FastifyPluginAsyncZod {
         ...visitorOnly,
         schema: {
           tags,
+          operationId: 'listVisitorMessages',
           summary: 'The chat history (no internal notes), newest last; `after` fetches what a reconnect missed',
           security: [],
           params: IdParams,
           querystring: z.object({ before: z.coerce.number().int().positive().optional(), after: z.coerce.number().int().min(0).optional(), limit: z.coerce.number().int().min(1).max(200).default(100) }),
-          response: { 200: z.object({ items: z.array(VisitorMessage), hasMore: z.boolean() }), ...errors },
+          response: { 200: z.object({ items: z.array(VisitorMessage), hasMore: z.boolean() }), ...errorResponses(common) },
         },
       },
       async (req) => visitorMessages(s.store.db, visitor(req), req.params.id, req.query),
@@ -176,7 +180,7 @@ export function widgetRoutes(s: Services): FastifyPluginAsyncZod {
       {
         onRequest: needVisitor,
         config: limit(WIDGET_LIMITS.messagesPerMinute, byToken),
-        schema: { tags, summary: 'Write in your chat (idempotent by clientId)', security: [], params: IdParams, body: CustomerMessageRequest, response: { 201: VisitorMessage, 200: VisitorMessage, ...errors } },
+        schema: { tags, operationId: 'postVisitorMessage', summary: 'Write in your chat (idempotent by clientId)', security: [], params: IdParams, body: CustomerMessageRequest, response: { 201: VisitorMessage, 200: VisitorMessage, ...errorResponses(common, 'customer_blocked', 'message_empty', 'message_too_long', 'attachment_not_in_conversation', 'attachment_too_large', 'attachment_type_not_allowed', 'conversation_not_open') } },
       },
       async (req, reply) => {
         const posted = await visitorPostMessage(s.actions, visitor(req), req.params.id, req.body);
@@ -187,19 +191,19 @@ export function widgetRoutes(s: Services): FastifyPluginAsyncZod {
       },
     );
 
-    const action = (path: string, summary: string, fn: (v: Visitor, id: number, body: any) => Promise<unknown>, body: z.ZodTypeAny = z.object({}).optional()) =>
+    const action = (path: string, operationId: string, summary: string, fn: (v: Visitor, id: number, body: any) => Promise<unknown>, body: z.ZodTypeAny = z.object({}).optional()) =>
       app.post(
         `/widget/conversations/:id/${path}`,
-        { ...visitorOnly, schema: { tags, summary, security: [], params: IdParams, body, response: { 200: VisitorConversation, ...errors } } },
+        { ...visitorOnly, schema: { tags, operationId, summary, security: [], params: IdParams, body, response: { 200: VisitorConversation, ...errorResponses(common, 'conversation_not_waiting', 'callback_not_possible') } } },
         async (req) => {
           await fn(visitor(req), req.params.id, req.body);
           return presentVisitorConversation(s.store.db, await ownConversation(s.store.db, visitor(req), req.params.id));
         },
       );
-    action('leave', 'Stop waiting: the chat request is abandoned (seed 003)', (v, id) => visitorLeaves(s.actions, v, id));
-    action('keep-waiting', 'Keep waiting for an agent (seed 003)', (v, id) => visitorKeepsWaiting(s.actions, v, id));
-    action('callback', 'Ask to be called back instead of waiting (seed 003)', (v, id, b) => visitorRequestsCallback(s.actions, v, id, b), CallbackRequest);
-    action('read', 'Read receipt: you have seen the agents’ messages up to this one', (v, id, b) => visitorRead(s.actions, v, id, b.upToMessageId), VisitorReadRequest);
+    action('leave', 'visitorLeave', 'Stop waiting: the chat request is abandoned (seed 003)', (v, id) => visitorLeaves(s.actions, v, id));
+    action('keep-waiting', 'visitorKeepWaiting', 'Keep waiting for an agent (seed 003)', (v, id) => visitorKeepsWaiting(s.actions, v, id));
+    action('callback', 'visitorRequestCallback', 'Ask to be called back instead of waiting (seed 003)', (v, id, b) => visitorRequestsCallback(s.actions, v, id, b), CallbackRequest);
+    action('read', 'visitorMarkRead', 'Read receipt: you have seen the agents’ messages up to this one', (v, id, b) => visitorRead(s.actions, v, id, b.upToMessageId), VisitorReadRequest);
 
     app.post(
       '/widget/uploads',
@@ -209,10 +213,11 @@ export function widgetRoutes(s: Services): FastifyPluginAsyncZod {
         config: limit(20, byToken),
         schema: {
           tags,
+          operationId: 'visitorUpload',
           summary: 'Upload an attachment (base64) within the channel limits; send the returned attachment with a message',
           security: [],
           body: z.object({ name: z.string().trim().min(1).max(255), contentType: z.string().min(1).max(127), data: z.base64() }),
-          response: { 201: Attachment, ...errors },
+          response: { 201: Attachment, ...errorResponses(common, 'attachment_type_not_allowed'), 413: errorResponse(413, ['attachment_too_large']) },
         },
       },
       async (req, reply) => {
@@ -226,17 +231,17 @@ export function widgetRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.get(
       '/widget/tickets',
-      { ...visitorOnly, schema: { tags, summary: 'Your tickets (client portal)', security: [], response: { 200: z.object({ items: z.array(Ticket) }), ...errors } } },
+      { ...visitorOnly, schema: { tags, operationId: 'listVisitorTickets', summary: 'Your tickets (client portal)', security: [], response: { 200: z.object({ items: z.array(Ticket) }), ...errorResponses(common) } } },
       async (req) => ({ items: await presentTickets(s.store.db, await visitorTickets(s.store.db, visitor(req).contactId), { forCustomer: true, fileUrl }) }),
     );
     app.get(
       '/widget/tickets/:id',
-      { ...visitorOnly, schema: { tags, summary: 'One of your tickets, with its public notes and attachments', security: [], params: IdParams, response: { 200: Ticket, ...errors } } },
+      { ...visitorOnly, schema: { tags, operationId: 'getVisitorTicket', summary: 'One of your tickets, with its public notes and attachments', security: [], params: IdParams, response: { 200: Ticket, ...errorResponses(common) } } },
       async (req) => (await presentTickets(s.store.db, await visitorTickets(s.store.db, visitor(req).contactId, req.params.id), { forCustomer: true, fileUrl }))[0]!,
     );
     app.post(
       '/widget/tickets/:id/notes',
-      { ...visitorOnly, schema: { tags, summary: 'Add a note to one of your tickets', security: [], params: IdParams, body: z.object({ body: z.string().trim().min(1).max(5000) }), response: { 200: Ticket, ...errors } } },
+      { ...visitorOnly, schema: { tags, operationId: 'addVisitorTicketNote', summary: 'Add a note to one of your tickets', security: [], params: IdParams, body: z.object({ body: z.string().trim().min(1).max(5000) }), response: { 200: Ticket, ...errorResponses(common) } } },
       async (req) => {
         const v = visitor(req);
         await visitorTickets(s.store.db, v.contactId, req.params.id);
@@ -249,7 +254,7 @@ export function widgetRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.get(
       '/files/:key',
-      { config: limit(WIDGET_LIMITS.publicPerMinute * 2), schema: { tags, summary: 'A file: an attachment or a chat log (the key is the capability)', security: [], params: z.object({ key: z.string().min(20).max(64) }) } },
+      { config: limit(WIDGET_LIMITS.publicPerMinute * 2), schema: { tags, operationId: 'downloadFile', summary: 'A file: an attachment or a chat log (the key is the capability)', security: [], params: z.object({ key: z.string().min(20).max(64) }), response: { 200: FileBytes, ...errorResponses('rate_limited', 'not_found') } } },
       async (req, reply) => {
         const f = await s.store.db.selectFrom('files').select(['name', 'content_type', 'data']).where('key', '=', req.params.key).executeTakeFirst();
         if (!f) throw notFound('file');

@@ -1,0 +1,132 @@
+import { z } from 'zod';
+
+/**
+ * The catalogue of stable error codes: every `{ error: { code, message } }` the API answers uses one
+ * of these, with this HTTP status. The code is the contract (clients branch on it); the message is a
+ * sentence for people and may change. Keep it alphabetical; add a code here before answering it.
+ */
+export const ERROR_CODES = {
+  already_assigned: { status: 409, description: 'That agent is already in charge of the conversation' },
+  already_closed: { status: 409, description: 'The conversation is already closed' },
+  already_delivered: { status: 409, description: 'The message was already delivered' },
+  already_in_queue: { status: 409, description: 'The conversation is already waiting in that queue' },
+  already_resolved: { status: 409, description: 'The conversation is already resolved' },
+  already_unpinned: { status: 409, description: 'The conversation has no customer pinned' },
+  assign_request_pending: { status: 409, description: 'An assign request for the conversation already waits for an answer' },
+  assignee_not_found: { status: 422, description: 'No such user to assign or transfer to' },
+  at_capacity: { status: 409, description: 'You are at capacity: finish a conversation first' },
+  attachment_not_in_conversation: { status: 422, description: 'An attachment must be uploaded to this conversation first' },
+  attachment_too_large: { status: 422, description: 'A file is larger than the channel allows (413 when the upload itself is too large)' },
+  attachment_type_not_allowed: { status: 422, description: 'That kind of file is not allowed on the channel' },
+  bad_request: { status: 400, description: 'The request could not be read (e.g. malformed JSON)' },
+  callback_not_possible: { status: 409, description: 'A callback can only be requested while waiting for an agent' },
+  cannot_request_yourself: { status: 422, description: 'A request must go to a colleague, not to yourself' },
+  consultant_cannot_message_customer: { status: 403, description: 'A consultant cannot act towards the customer' },
+  contact_not_found: { status: 422, description: 'No such contact' },
+  conversation_in_wrap_up: { status: 409, description: 'The conversation is in wrap-up' },
+  conversation_not_open: { status: 409, description: 'The conversation is not open' },
+  conversation_not_waiting: { status: 409, description: 'Only a chat request still waiting can be left' },
+  conversation_open: { status: 409, description: 'The conversation is not closed' },
+  conversation_taken: { status: 409, description: 'Someone already took the conversation' },
+  csrf_failed: { status: 403, description: 'Missing or wrong X-CSRF-Token header (cookie sessions, unsafe methods)' },
+  customer_blocked: { status: 403, description: 'The customer is blocked: messages cannot be sent to them' },
+  database_unavailable: { status: 503, description: 'The database does not answer right now; retry after Retry-After seconds' },
+  discussion_already_open: { status: 409, description: 'A discussion with that colleague about the conversation is already open or waiting' },
+  discussion_not_active: { status: 409, description: 'The discussion is not accepted yet or has ended' },
+  email_taken: { status: 409, description: 'A user with that email exists' },
+  forbidden: { status: 403, description: 'You are not allowed to do that' },
+  identity_invalid: { status: 401, description: 'The visitor identity is not signed by the site' },
+  identity_secret_missing: { status: 422, description: 'Set an identity secret before turning identity verification on' },
+  identity_taken: { status: 409, description: 'Another contact already has that channel identity' },
+  inbox_address_taken: { status: 409, description: 'Another inbox of the channel already has that address' },
+  internal_error: { status: 500, description: 'Something went wrong on our side; it has been logged' },
+  invalid_credentials: { status: 401, description: 'Wrong email or password' },
+  invalid_pattern: { status: 422, description: 'A sensitive-data pattern is not a valid regular expression' },
+  label_builtin: { status: 409, description: 'Built-in labels can be renamed but not deleted' },
+  label_name_taken: { status: 409, description: 'A label with that name exists' },
+  label_not_found: { status: 422, description: 'One of the labels does not exist' },
+  last_admin: { status: 409, description: 'The workspace needs at least one active administrator' },
+  message_empty: { status: 422, description: 'A message needs text or an attachment' },
+  message_failed: { status: 409, description: 'The message failed and cannot be changed' },
+  message_too_long: { status: 422, description: 'The message is longer than the channel allows' },
+  not_a_chat_request: { status: 409, description: 'Only abandoned and callback requests are completed' },
+  not_a_discussion: { status: 409, description: 'Only a discussion can be ended' },
+  not_assignee: { status: 403, description: 'The conversation is not assigned to you' },
+  not_consultant: { status: 403, description: 'Only the consultant can do that' },
+  not_found: { status: 404, description: 'No such resource, or you may not see it' },
+  not_in_discussion: { status: 403, description: 'Only the two colleagues in the discussion write in it' },
+  not_in_wrap_up: { status: 409, description: 'The conversation is not in wrap-up' },
+  not_initiator: { status: 403, description: 'Only the colleague who sent the request can do that' },
+  not_recipient: { status: 403, description: 'Only the colleague asked can answer the request' },
+  offer_already_accepted: { status: 409, description: 'You already accepted the conversation' },
+  offer_declined: { status: 409, description: 'You declined the conversation' },
+  offer_expired: { status: 409, description: 'The offer ran out' },
+  offer_not_due: { status: 409, description: 'The offer has time left' },
+  offer_not_found: { status: 404, description: 'No such offer' },
+  offer_not_yours: { status: 409, description: 'The offer is for another agent' },
+  offer_withdrawn: { status: 409, description: 'The conversation was taken elsewhere' },
+  outside_messaging_window: { status: 422, description: 'The channel allows only a template outside its messaging window (WhatsApp: 24 hours)' },
+  overloaded: { status: 503, description: 'The server is overloaded; retry after Retry-After seconds' },
+  password_change_required: { status: 403, description: 'An administrator reset your password: choose a new one first (POST /api/v1/me/password)' },
+  queue_name_taken: { status: 409, description: 'A queue with that name exists' },
+  queue_not_found: { status: 422, description: 'No such queue, or not one of yours' },
+  rate_limited: { status: 429, description: 'Too many attempts; wait and try again' },
+  reason_required: { status: 422, description: 'Give a reason' },
+  reason_too_long: { status: 422, description: 'The reason is too long' },
+  recipient_in_charge: { status: 409, description: 'That colleague is in charge of the conversation already' },
+  recipient_not_found: { status: 422, description: 'No such colleague' },
+  recipient_not_in_queue: { status: 422, description: 'That colleague does not work in the conversation’s queue' },
+  recipient_type_mismatch: { status: 422, description: 'The colleague is not of the requested kind (user or manager)' },
+  reply_to_not_found: { status: 422, description: 'The quoted message is not in this conversation' },
+  request_not_open: { status: 409, description: 'The request is no longer open' },
+  request_not_pending: { status: 409, description: 'The request was already answered' },
+  tag_name_taken: { status: 409, description: 'A tag with that name exists' },
+  tag_not_found: { status: 422, description: 'One of the tags does not exist' },
+  template_not_found: { status: 422, description: 'No such reply template' },
+  template_not_shared: { status: 422, description: 'Only shared canned messages can be reply templates' },
+  template_with_attachments: { status: 422, description: 'A reply template is sent as it is, without attachments' },
+  too_many_attributes: { status: 422, description: 'Too many custom attributes' },
+  unauthorized: { status: 401, description: 'Sign in first (no, expired or revoked session or token)' },
+  unsupported_media_type: { status: 415, description: 'The request body has a content type this route does not read' },
+  validation_failed: { status: 400, description: 'The request does not match the schema; `details` lists each problem' },
+  weak_password: { status: 422, description: 'The password is too weak or unchanged' },
+  wrong_password: { status: 403, description: 'The current password is wrong' },
+} as const satisfies Record<string, { status: number; description: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** What every route may answer whatever it does: bad input, and a database that does not answer. */
+const ALWAYS: readonly ErrorCode[] = ['validation_failed', 'bad_request', 'internal_error', 'database_unavailable'];
+/** What every signed-in route may answer besides. */
+export const SIGNED_IN: readonly ErrorCode[] = ['unauthorized', 'csrf_failed', 'password_change_required'];
+
+/** One status's error response, for a code answered with another status than the catalogue's (e.g. 413). */
+export function errorResponse(status: number, codes: readonly ErrorCode[]) {
+  const list = codes.map((c) => `\`${c}\`: ${ERROR_CODES[c].description}`).join('; ');
+  const first = codes[0]!;
+  return z
+    .object({
+      error: z.object({
+        code: z.enum(codes as [ErrorCode, ...ErrorCode[]]).describe('Stable machine-readable code'),
+        message: z.string().describe('A sentence for people'),
+        details: z.unknown().optional(),
+      }),
+    })
+    .meta({ description: list, examples: [{ error: { code: first, message: ERROR_CODES[first].description } }] });
+}
+
+/**
+ * A route's error responses for its OpenAPI schema: `response: { 200: X, ...errorResponses(SIGNED_IN, 'not_found') }`.
+ * Groups the codes by status (the catalogue's) and adds the ones every route can answer. Each
+ * status documents its codes as an enum, with an example. Error bodies are not checked against it
+ * at run time (http/app.ts serializes them as they are): the catalogue is the contract.
+ */
+export function errorResponses(...codes: Array<ErrorCode | readonly ErrorCode[]>) {
+  const all = [...new Set([...ALWAYS, ...codes.flat()])];
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const c of all) {
+    const s = ERROR_CODES[c].status;
+    byStatus.set(s, [...(byStatus.get(s) ?? []), c]);
+  }
+  return Object.fromEntries([...byStatus].map(([s, cs]) => [s, errorResponse(s, cs)])) as Record<number, ReturnType<typeof errorResponse>>;
+}
