@@ -1,13 +1,22 @@
 import fs from 'node:fs';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { EmailDetailsList, EmailMessageParams, EmailOriginal, ErrorBody, IdParams } from '@switchboard/protocol';
+import {
+  EmailDetailsList,
+  EmailMessageParams,
+  EmailOriginal,
+  IdParams,
+  errorResponses,
+  SIGNED_IN,
+  type ErrorCode,
+  FileBytes,
+} from '@switchboard/protocol';
 import { requireAuth, viewerOf } from '../auth.ts';
 import type { Services } from '../services.ts';
 import { AppError } from '../../errors.ts';
 import { visibleConversation } from '../../actions/context.ts';
 import { newTextOf } from '../../channels/email/text.ts';
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
+const common: readonly ErrorCode[] = [...SIGNED_IN, 'forbidden', 'not_found'];
 const tags = ['email'];
 /** An image the HTML would fetch from another server (our own cid: copies are relative URLs). */
 const REMOTE_IMAGE = /<img\b[^>]*\ssrc="(?:https?:)?\/\//i;
@@ -25,7 +34,7 @@ export function emailRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.get(
       '/conversations/:id/emails',
-      { schema: { tags, operationId: 'listConversationEmails', summary: 'The emails of a conversation: copied addresses and whether an original can be shown', params: IdParams, response: { 200: EmailDetailsList, ...errors } } },
+      { schema: { tags, operationId: 'listConversationEmails', summary: 'The emails of a conversation: copied addresses and whether an original can be shown', params: IdParams, response: { 200: EmailDetailsList, ...errorResponses(common) } } },
       async (req) => {
         const c = await visibleConversation(s.actions, viewerOf(req), req.params.id);
         const rows = await s.store.db
@@ -60,7 +69,7 @@ export function emailRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.get(
       '/conversations/:id/emails/:messageId',
-      { schema: { tags, operationId: 'getEmailOriginal', summary: 'The original of an email: its whole text and its sanitized HTML', params: EmailMessageParams, response: { 200: EmailOriginal, ...errors } } },
+      { schema: { tags, operationId: 'getEmailOriginal', summary: 'The original of an email: its whole text and its sanitized HTML', params: EmailMessageParams, response: { 200: EmailOriginal, ...errorResponses(common) } } },
       async (req) => {
         const row = await find(viewerOf(req), req.params.id, req.params.messageId);
         return { text: row.text ?? '', html: row.html };
@@ -69,7 +78,7 @@ export function emailRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.get(
       '/conversations/:id/emails/:messageId/raw',
-      { schema: { tags, operationId: 'downloadRawEmail', summary: 'The email exactly as it arrived (message/rfc822, a download)', params: EmailMessageParams, response: { ...errors } } },
+      { schema: { tags, operationId: 'downloadRawEmail', summary: 'The email exactly as it arrived (message/rfc822, a download)', params: EmailMessageParams, response: { 200: FileBytes, ...errorResponses(common) } } },
       async (req, reply) => {
         const row = await find(viewerOf(req), req.params.id, req.params.messageId);
         if (!row.raw_path || !fs.existsSync(row.raw_path)) throw noEmail();
