@@ -77,7 +77,7 @@ export function attachmentRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.post(
       '/conversations/:id/attachments',
-      { schema: { tags, operationId: 'uploadAttachment', summary: 'Upload one file (multipart field "file") to attach to a message', params: IdParams, consumes: ['multipart/form-data'], response: { 201: Attachment, ...errorResponses(common, 'attachment_type_not_allowed'), 413: errorResponse(413, ['attachment_too_large']), 415: errorResponse(415, ['validation_failed']) } } },
+      { schema: { tags, operationId: 'uploadAttachment', summary: 'Upload one file (multipart field "file") to attach to a message', params: IdParams, consumes: ['multipart/form-data'], response: { 201: Attachment, ...errorResponses(common, 'attachment_type_not_allowed', 'upload_incomplete'), 413: errorResponse(413, ['attachment_too_large']), 415: errorResponse(415, ['validation_failed']) } } },
       async (req, reply) => {
         const c = await visibleConversation(s.actions, viewerOf(req), req.params.id);
         if (!req.isMultipart()) throw new AppError('validation_failed', 'Send the file as multipart/form-data.', 415);

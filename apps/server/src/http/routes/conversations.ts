@@ -174,7 +174,7 @@ export function conversationRoutes(s: Services): FastifyPluginAsyncZod {
           description: 'Text of 1–2000 characters (`message_too_long` otherwise). A retry with the same clientId returns the stored message.',
           params: IdParams,
           body: PostMessageRequest,
-          response: { 201: Message, 200: Message, ...errorResponses(common, 'not_assignee', 'customer_blocked', 'consultant_cannot_message_customer', 'message_empty', 'message_too_long', 'outside_messaging_window', 'conversation_not_open', 'attachment_not_in_conversation', 'attachment_too_large', 'attachment_type_not_allowed', 'reply_to_not_found', 'template_not_found', 'template_not_shared', 'template_with_attachments') },
+          response: { 201: Message, 200: Message, ...errorResponses(common, 'not_assignee', 'customer_blocked', 'consultant_cannot_message_customer', 'message_empty', 'message_too_long', 'outside_messaging_window', 'conversation_not_open', 'attachment_not_in_conversation', 'attachment_not_stored', 'attachment_too_large', 'attachment_type_not_allowed', 'reply_to_not_found', 'template_not_found', 'template_not_shared', 'template_with_attachments') },
         },
       },
       async (req, reply) => {

@@ -115,7 +115,7 @@ export function discussRoutes(s: Services): FastifyPluginAsyncZod {
     );
     app.post(
       '/discussions/:id/messages',
-      { schema: { tags, operationId: 'postDiscussionMessage', summary: 'Write in the discussion (never reaches the customer)', params: IdParams, body: PostDiscussionMessageBody, response: { 201: DiscussionMessage, ...errorResponses(common, 'not_in_discussion', 'discussion_not_active', 'message_empty', 'message_too_long', 'attachment_not_in_conversation', 'attachment_too_large', 'attachment_type_not_allowed') } } },
+      { schema: { tags, operationId: 'postDiscussionMessage', summary: 'Write in the discussion (never reaches the customer)', params: IdParams, body: PostDiscussionMessageBody, response: { 201: DiscussionMessage, ...errorResponses(common, 'not_in_discussion', 'discussion_not_active', 'message_empty', 'message_too_long', 'attachment_not_in_conversation', 'attachment_not_stored', 'attachment_too_large', 'attachment_type_not_allowed') } } },
       async (req, reply) => {
         const m = await postDiscussionMessage(s.actions, viewerOf(req), req.params.id, req.body);
         reply.code(201);

@@ -180,7 +180,7 @@ export function widgetRoutes(s: Services): FastifyPluginAsyncZod {
       {
         onRequest: needVisitor,
         config: limit(WIDGET_LIMITS.messagesPerMinute, byToken),
-        schema: { tags, operationId: 'postVisitorMessage', summary: 'Write in your chat (idempotent by clientId)', security: [], params: IdParams, body: CustomerMessageRequest, response: { 201: VisitorMessage, 200: VisitorMessage, ...errorResponses(common, 'customer_blocked', 'message_empty', 'message_too_long', 'attachment_not_in_conversation', 'attachment_too_large', 'attachment_type_not_allowed', 'conversation_not_open') } },
+        schema: { tags, operationId: 'postVisitorMessage', summary: 'Write in your chat (idempotent by clientId)', security: [], params: IdParams, body: CustomerMessageRequest, response: { 201: VisitorMessage, 200: VisitorMessage, ...errorResponses(common, 'customer_blocked', 'message_empty', 'message_too_long', 'attachment_not_in_conversation', 'attachment_not_stored', 'attachment_too_large', 'attachment_type_not_allowed', 'conversation_not_open') } },
       },
       async (req, reply) => {
         const posted = await visitorPostMessage(s.actions, visitor(req), req.params.id, req.body);
