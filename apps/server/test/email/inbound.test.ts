@@ -74,6 +74,31 @@ describe('email in by SMTP', () => {
     expect(await conversationsOf('big@example.org')).toEqual([]);
   });
 
+  it('refuses a 30 MB email with a clear 552 at the default 25 MB limit, keeps nothing of it, and goes on serving', async () => {
+    const big = await listen(t, 25 * 1024 * 1024);
+    const client = customerMailer(big.port);
+    try {
+      const raw = ['From: kim@example.org', 'To: support@acme.test', 'Subject: Huge', 'Message-ID: <huge@example.org>', 'Content-Type: application/octet-stream', 'Content-Transfer-Encoding: base64', '', ''].join('\r\n');
+      const line = `${'A'.repeat(76)}\r\n`;
+      const body = line.repeat(Math.ceil((30 * 1024 * 1024) / line.length));
+      // Sent without announcing its size, so the listener has to count it as it streams by.
+      await expect(client.sendMail({ envelope: { from: 'kim@example.org', to: 'support@acme.test' }, raw: raw + body })).rejects.toMatchObject({
+        responseCode: 552,
+        response: expect.stringContaining('Message too big: this server accepts at most 25 MB'),
+      });
+      expect(await conversationsOf('kim@example.org')).toEqual([]);
+      const fs = await import('node:fs');
+      const dir = (await import('../../src/channels/email/intake.ts')).rawDir(process.env.DATA_DIR!, 1);
+      expect(fs.readdirSync(dir).filter((f) => fs.statSync(`${dir}/${f}`).size > 1024 * 1024)).toEqual([]);
+      const next = await client.sendMail({ from: 'kim@example.org', to: 'support@acme.test', subject: 'Smaller', text: 'A link instead' });
+      expect(next.response).toMatch(/^250 /);
+      expect((await conversationsOf('kim@example.org')).map((c) => c.subject)).toEqual(['Smaller']);
+    } finally {
+      client.close();
+      await big.close();
+    }
+  });
+
   it('stores a redelivered email (same Message-ID) once', async () => {
     const mail = { from: 'Dan <dan@example.org>', to: 'support@acme.test', subject: 'Twice', text: 'Sent twice by a retrying server', messageId: '<twice-1@example.org>' };
     await mailer.sendMail(mail);

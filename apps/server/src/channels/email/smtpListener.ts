@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import { emailMetrics } from './metrics.ts';
@@ -90,7 +91,15 @@ export async function startSmtpListener(deps: EmailDeps, opts: SmtpListenerOptio
     await fsp.mkdir(dir, { recursive: true });
     const file = path.join(dir, `${Date.now()}-${crypto.randomBytes(8).toString('hex')}.eml`);
     const out = fs.createWriteStream(file, { mode: 0o600 });
-    await pipeline(stream, out);
+    // Oversized mail is read to its end (SMTP needs that to answer) but not written past the limit.
+    let seen = 0;
+    const cap = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        seen += chunk.length;
+        cb(null, seen <= opts.maxBytes ? chunk : undefined);
+      },
+    });
+    await pipeline(stream, cap, out);
     if (stream.sizeExceeded) {
       await fsp.rm(file, { force: true });
       throw smtpError(552, `5.3.4 Message too big: this server accepts at most ${Math.floor(opts.maxBytes / 1024 / 1024)} MB`);
