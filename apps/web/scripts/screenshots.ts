@@ -10,6 +10,7 @@ import { seedDemo } from '../../server/src/demo/seed.ts';
 import { launchBrowser, signedInContext, waitForLive, row } from '../test/browser.ts';
 import { newVisitor, openVisitorStream } from '../../server/test/widgetHelpers.ts';
 import { discussScreenshots } from './discussScreenshots.ts';
+import { emailScreenshots } from './emailScreenshots.ts';
 
 const out = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../docs/screenshots');
 
@@ -147,6 +148,7 @@ try {
     vs.ws.close();
   }
   await discussScreenshots(t, browser, out); // seed 000
+  await emailScreenshots(t, browser, out); // issue 12
   console.log(`screenshots written to ${path.relative(process.cwd(), out)}`);
 } finally {
   await browser.close();

@@ -72,6 +72,9 @@ function withoutRemoteImages(html: string): string {
     const src = img.getAttribute('src') ?? '';
     if (/^(https?:)?\/\//i.test(src)) {
       img.removeAttribute('src');
+      // Without its size, an image not loaded is just its alt text, not a tall empty box.
+      img.removeAttribute('width');
+      img.removeAttribute('height');
       img.setAttribute('data-blocked-src', src);
       img.setAttribute('alt', img.getAttribute('alt') || 'Blocked image');
     }
@@ -91,7 +94,7 @@ export function EmailFrame({ html, remoteImages }: { html: string; remoteImages:
   const srcDoc = useMemo(() => {
     const csp = `default-src 'none'; img-src 'self' data:${allowed ? ' http: https:' : ''}; style-src 'unsafe-inline'; form-action 'none'`;
     const body = allowed ? html : withoutRemoteImages(html);
-    return `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${csp}"><base target="_blank"><style>html{background:#fff;color:#1f2328}body{margin:10px;font:14px/1.45 system-ui,sans-serif;overflow-wrap:anywhere}img{max-width:100%;height:auto}img[data-blocked-src]{display:inline-block;min-width:24px;min-height:16px;outline:1px dashed #aaa}table{max-width:100%}</style></head><body>${body}</body></html>`;
+    return `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${csp}"><base target="_blank"><style>html{background:#fff;color:#1f2328}body{margin:10px;font:14px/1.45 system-ui,sans-serif;overflow-wrap:anywhere}img{max-width:100%;height:auto}img[data-blocked-src]{outline:1px dashed #aaa;font-size:12px;color:#666}table{max-width:100%}</style></head><body>${body}</body></html>`;
   }, [html, allowed]);
   // Same origin (allow-same-origin without allow-scripts), so the frame can be sized to its content.
   const fit = () => {
