@@ -35,6 +35,11 @@ export interface Config {
   trustProxy: number | string | false;
   /** A browser session unused this long ends (SESSION_IDLE_MINUTES, default 8 hours). */
   sessionIdleMs: number;
+  /**
+   * METRICS_TOKEN: /metrics answers only `Authorization: Bearer <it>`. Unset: only callers on this
+   * machine (loopback, after TRUST_PROXY), so a default install never publishes its figures.
+   */
+  metricsToken?: string;
   /** Load shedding on ingest (http/loadShedding.ts): in-flight requests, event-loop delay, queue depth. */
   loadLimits: LoadLimits;
   /** What one stream socket may buffer and send (realtime/backpressure.ts). */
@@ -73,5 +78,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     imapLeaseMs: Math.max(1, Number(env.IMAP_LEASE_SECONDS) || 30) * 1000,
     trustProxy: !env.TRUST_PROXY ? false : /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY,
     sessionIdleMs: Math.max(1, Number(env.SESSION_IDLE_MINUTES) || 480) * 60_000,
+    metricsToken: env.METRICS_TOKEN || undefined,
   };
 }

@@ -24,8 +24,7 @@ export function fillTemplate(body: string, ctx: TemplateContext): string {
     phone: c?.phone ?? '',
     agent_name: ctx.agentName,
   };
-  return body.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (_all, key: string) => {
-    if (key.startsWith('attr.')) return attrs[key.slice(5)] ?? '';
-    return values[key] ?? '';
-  });
+  // Own properties only: `{{constructor}}` or `{{attr.__proto__}}` must never read the prototype.
+  const own = (o: Record<string, unknown>, k: string) => (Object.hasOwn(o, k) && typeof o[k] === 'string' ? (o[k] as string) : '');
+  return body.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (_all, key: string) => (key.startsWith('attr.') ? own(attrs, key.slice(5)) : own(values, key)));
 }

@@ -6,7 +6,7 @@ import type { ChatRequestInfo, ChatSession, ChatSessionQuery, EndSessionRequest,
 import { AppError, forbidden, fromRefusal, notFound } from '../errors.ts';
 import type { Db, Tx } from '../store/db.ts';
 import { visibleTo, type ConversationWithAccess, scopeOf } from '../store/conversations.ts';
-import { loadSenderNames, presentMessage } from '../presenters/messages.ts';
+import { presentVisitorMessages } from './visitors.ts';
 import { lockVisibleConversation, runAction, visibleConversation, type ActionContext } from './context.ts';
 import { emitConversationUpdated, systemLine } from './conversationRows.ts';
 import { afterConversationChange } from '../routing/engine.ts';
@@ -33,13 +33,15 @@ async function addNote(tx: Tx, conversationId: number, authorId: number, body: s
   await tx.insertInto('session_notes').values({ conversation_id: conversationId, author_id: authorId, body, created_at: now, updated_at: now }).execute();
 }
 
-/** The customer-visible history as a text file (internal notes stay out: customers can open tickets' files). */
+/**
+ * The chat as the customer saw it in the widget, as a text file for the ticket (customers open
+ * tickets' files): the widget's own view of each message (`presentVisitorMessages`), so agents by
+ * first name, no internal notes, no routing or system lines the widget hides (issue 9, finding 10).
+ */
 export async function chatLog(tx: Tx | Db, conversationId: number): Promise<string> {
   const rows = await tx.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId).where('internal', '=', 0).orderBy('id').execute();
-  const names = await loadSenderNames(tx, rows);
-  const lines = rows.map((r) => {
-    const m = presentMessage(r, names);
-    const who = m.senderKind === 'system' ? '—' : `${m.sender?.name ?? (m.senderKind === 'customer' ? 'Customer' : 'Agent')}:`;
+  const lines = (await presentVisitorMessages(tx, rows)).map((m) => {
+    const who = m.from === 'system' ? '—' : m.from === 'customer' ? 'You:' : `${m.name ?? 'Agent'}:`;
     const files = m.attachments.map((a) => ` [${a.name}]`).join('');
     return `[${new Date(m.createdAt).toISOString().replace('T', ' ').slice(0, 16)} UTC] ${who} ${m.body}${files}`;
   });

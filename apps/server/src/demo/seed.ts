@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { Store } from '../store/db.ts';
 import type { Clock } from '../clock.ts';
 import { hashPassword } from '../auth/secrets.ts';
@@ -74,6 +75,10 @@ export async function seedDemo(store: Store, clock: Clock): Promise<void> {
   const sales = await db.insertInto('queues').values({ name: 'Sales', routing_mode: 'pick_list', settings: '{}', created_at: now }).returning('id').executeTakeFirstOrThrow();
   await setQueueMembers(db, support.id, [ids['supervisor@example.com']!, ids['mark@example.com']!, ids['martha@example.com']!]);
   await setQueueMembers(db, sales.id, [ids['supervisor@example.com']!, ids['nina@example.com']!, ids['martha@example.com']!]);
+  // The demo portal (/demo/portal) signs its customer in with the identity secret: the demo workspace
+  // gets one of its own here, never from a page view.
+  const settings = JSON.stringify({ identitySecret: crypto.randomBytes(24).toString('base64url') });
+  await db.insertInto('widget_settings').values({ id: 1, settings, updated_at: now }).onConflict((oc) => oc.column('id').doNothing()).execute();
 
   // An email inbox: mail sent to DEMO_INBOX_ADDRESS through the built-in SMTP listener (port 2525 in the demo) lands here.
   const inbox = await db

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyBaseLogger, type FastifyReply, type FastifyInstance, type RawServerDefault } from 'fastify';
+import crypto from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyReply, type FastifyRequest, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
@@ -67,6 +68,20 @@ export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerRespo
 export interface BuiltApp {
   app: App;
   gateway: StreamGateway;
+}
+
+/**
+ * /metrics (issue 9, finding 10): with METRICS_TOKEN, only that bearer token; without, only callers on
+ * this machine (`req.ip` honours TRUST_PROXY, so a proxied outsider is not "loopback"). Others get
+ * the same 404 as an unknown path.
+ */
+function metricsAllowed(req: FastifyRequest, token: string | undefined): boolean {
+  if (token) {
+    const given = Buffer.from(req.headers.authorization ?? '');
+    const want = Buffer.from(`Bearer ${token}`);
+    return given.length === want.length && crypto.timingSafeEqual(given, want);
+  }
+  return req.ip === '127.0.0.1' || req.ip === '::1' || req.ip === '::ffff:127.0.0.1';
 }
 
 /** Fastify's option for it, typed per kind (a union would pick the wrong Fastify overload). */
@@ -197,7 +212,10 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
       return unavailable(reply, 'database_unreachable', 'The database does not answer.', s.store.health.retryAfter);
     }
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+  app.get('/metrics', { schema: { hide: true } }, async (req, reply) => {
+    if (!metricsAllowed(req, s.config.metricsToken)) return reply.code(404).send({ error: { code: 'not_found', message: 'No route GET /metrics' } });
+    return reply.type(registry.contentType).send(await registry.metrics());
+  });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(

@@ -1,14 +1,13 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import crypto from 'node:crypto';
 import fastifyStatic from '@fastify/static';
 import type { App } from './app.ts';
 import type { Services } from './services.ts';
 import { widgetRoutes } from './routes/widget.ts';
 import { customerServiceRoutes } from './routes/customerService.ts';
 import { VisitorGateway } from '../realtime/visitorGateway.ts';
-import { identityHash, loadWidgetSettings, saveWidgetSettings } from '../actions/visitors.ts';
+import { identityHash, loadWidgetSettings } from '../actions/visitors.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const WIDGET_DIST = path.resolve(here, '../../../widget/dist');
@@ -62,6 +61,12 @@ export async function registerCustomerSide(app: App, s: Services): Promise<Visit
     await app.register(fastifyStatic, { root: WIDGET_DIST, prefix: '/widget/', decorateReply: false, index: false });
   }
 
+  // The demo pages exist only with the demo data (DEMO_DATA); a real deployment serves none of them.
+  if (s.config.demo) registerDemoPages(app, s);
+  return visitors;
+}
+
+function registerDemoPages(app: App, s: Services): void {
   app.get('/demo', { schema: { hide: true } }, async (_req, reply) =>
     reply.type('text/html').send(
       page(
@@ -74,10 +79,15 @@ export async function registerCustomerSide(app: App, s: Services): Promise<Visit
   );
 
   app.get('/demo/portal', { schema: { hide: true } }, async (_req, reply) => {
-    // The portal signs its user's id with the identity secret (made once for the demo if unset).
-    let settings = await loadWidgetSettings(s.store.db);
-    if (!settings.identitySecret) settings = await saveWidgetSettings(s.actions, { identitySecret: crypto.randomBytes(24).toString('base64url') });
-    const user = { ...DEMO_PORTAL_USER, hash: identityHash(settings.identitySecret!, DEMO_PORTAL_USER.id) };
+    // The portal signs its user's id with the identity secret. An anonymous page view never makes
+    // one (that is an administrator's setting): without it the portal's customer is not signed in.
+    const settings = await loadWidgetSettings(s.store.db);
+    if (!settings.identitySecret) {
+      return reply
+        .type('text/html')
+        .send(page('Acme Rockets — client portal', `<h1>Client portal</h1><p>Set an identity secret (Administration → Widget) to sign the demo customer in.</p><div id="support"></div>`, `Switchboard('portal','#support');`));
+    }
+    const user = { ...DEMO_PORTAL_USER, hash: identityHash(settings.identitySecret, DEMO_PORTAL_USER.id) };
     return reply
       .type('text/html')
       .send(
@@ -88,5 +98,4 @@ export async function registerCustomerSide(app: App, s: Services): Promise<Visit
         ),
       );
   });
-  return visitors;
 }
