@@ -139,7 +139,8 @@ describe('tickets and the client portal (seed 003)', () => {
     expect(ticket.attachments).toHaveLength(1);
     const log = await t.server.app.inject({ method: 'GET', url: ticket.attachments[0].url });
     expect(log.body).toContain('Jeffrey Spender: Problem with my launch');
-    expect(log.body).toContain('Mark Watney: I will open a ticket');
+    // Agents by first name, as the widget shows them (issue 9).
+    expect(log.body).toContain('Mark: I will open a ticket');
 
     // The customer sees the ticket in the portal and starts a chat from it.
     const mine = (await v.api('GET', '/api/v1/widget/tickets')).body.items;

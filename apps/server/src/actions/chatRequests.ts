@@ -40,8 +40,9 @@ async function addNote(tx: Tx, conversationId: number, authorId: number, body: s
  */
 export async function chatLog(tx: Tx | Db, conversationId: number): Promise<string> {
   const rows = await tx.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId).where('internal', '=', 0).orderBy('id').execute();
+  const customer = await tx.selectFrom('conversations as c').innerJoin('contacts as k', 'k.id', 'c.contact_id').select('k.name').where('c.id', '=', conversationId).executeTakeFirst();
   const lines = (await presentVisitorMessages(tx, rows)).map((m) => {
-    const who = m.from === 'system' ? '—' : m.from === 'customer' ? 'You:' : `${m.name ?? 'Agent'}:`;
+    const who = m.from === 'system' ? '—' : m.from === 'customer' ? `${customer?.name ?? 'Customer'}:` : `${m.name ?? 'Agent'}:`;
     const files = m.attachments.map((a) => ` [${a.name}]`).join('');
     return `[${new Date(m.createdAt).toISOString().replace('T', ' ').slice(0, 16)} UTC] ${who} ${m.body}${files}`;
   });
