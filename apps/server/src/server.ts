@@ -85,7 +85,10 @@ export async function createServer(opts: ServerOptions = {}): Promise<Server> {
         dispatcher.wake();
         redis?.publish();
       },
-      signal: (s) => signals.publish(s),
+      signal: (s) => {
+        signals.publish(s);
+        services.messaging?.onSignal(s); // typing in a Telegram chat (set once the channels have started)
+      },
     },
   };
   services.messaging = await startMessagingChannels(services);

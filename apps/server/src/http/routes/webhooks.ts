@@ -104,5 +104,40 @@ export function webhookRoutes(s: Services): FastifyPluginAsyncZod {
         return { ok: true as const };
       },
     );
+
+    app.post(
+      '/webhooks/telegram/:botId',
+      {
+        schema: {
+          tags,
+          operationId: 'telegramWebhook',
+          summary: 'Telegram Bot API webhook (one Update), authenticated by X-Telegram-Bot-Api-Secret-Token',
+          description: 'The URL names the bot (the inbox address, the digits before the colon of its token). Stored before the 200; a redelivered update_id is recognised.',
+          params: z.object({ botId: z.string().regex(/^\d{1,20}$/, 'the bot id (digits)') }),
+          response: { 200: Received, ...errors },
+        },
+      },
+      async (req) => {
+        const inbox = await s.store.db.selectFrom('inboxes').selectAll().where('channel', '=', 'telegram').where('address', '=', req.params.botId).where('enabled', '=', 1).executeTakeFirst();
+        const given = req.headers['x-telegram-bot-api-secret-token'] as string | undefined;
+        if (!inbox || !sameSecret(secretsOf(inbox).webhookSecret, given)) throw unauthorized('The secret token does not match the webhook secret of this bot’s inbox.');
+        const raw = (req.body as Buffer).toString('utf8');
+        let update: { update_id?: unknown } | undefined;
+        try {
+          update = JSON.parse(raw);
+        } catch {
+          update = undefined;
+        }
+        if (typeof update?.update_id !== 'number') {
+          const why = 'A Telegram webhook body was not an Update (no update_id); it was kept but not processed.';
+          await s.messaging.webhooks.accept('telegram', inbox.id, raw, null, 'failed', why);
+          await recordInboxError(s.store.db, inbox.id, why, s.clock.now());
+          req.log.warn({ inboxId: inbox.id }, why);
+          return { ok: true as const };
+        }
+        await s.messaging.webhooks.accept('telegram', inbox.id, raw, String(update.update_id));
+        return { ok: true as const };
+      },
+    );
   };
 }
