@@ -1,3 +1,4 @@
+import { forgetFactsCustomer } from './reportFacts.ts';
 import type { z } from 'zod';
 import type { CreateContactRequest, UpdateContactRequest } from '@switchboard/protocol';
 import { canChangeContact, canManageConversation, canSeeContact, type Viewer } from '@switchboard/core';
@@ -150,6 +151,7 @@ export async function unpinCustomer(ctx: ActionContext, viewer: Viewer & { name:
     if (!canManageConversation(viewer, scopeOf(c))) throw forbidden();
     if (c.contact_id == null) throw new AppError('already_unpinned', 'This conversation has no customer pinned.', 409);
     await tx.updateTable('conversations').set({ contact_id: null, updated_at: now }).where('id', '=', c.id).execute();
+    await forgetFactsCustomer(tx, c.id);
     const next = { ...c, contact_id: null, updated_at: now };
     // Announced without the customer: the line is the conversation's, no longer theirs.
     await systemLine(tx, emit, next, { kind: 'unpinned', byUserId: viewer.id }, `Customer unpinned by ${viewer.name}`, viewer.id, now);

@@ -1,3 +1,4 @@
+import { countOfferAnswer, recordStatusInterval } from '../actions/reportFacts.ts';
 import {
   answerOffer,
   canManageConversation,
@@ -70,6 +71,7 @@ export async function setPresence(ctx: ActionContext, viewer: Actor, status: Age
 /** Inside an action: the user's presence changes; leaving passes their offers on, coming back routes their queues. */
 export async function changePresence(tx: Tx, emit: Emit, userId: number, status: AgentStatus, now: number): Promise<void> {
   await tx.updateTable('users').set({ status }).where('id', '=', userId).execute();
+  await recordStatusInterval(tx, userId, status, now);
   if (status !== 'available') await passOnOffersOf(tx, emit, userId, now);
   await emitPresence(tx, emit, [userId], now, userId);
   if (status === 'available') {
@@ -133,6 +135,7 @@ export async function declineOffer(ctx: ActionContext, viewer: Actor, offerId: n
     if (!a.ok) throw fromRefusal(a);
     const r = await tx.updateTable('offers').set({ status: 'declined', answered_at: now }).where('id', '=', o.id).where('status', '=', 'offered').executeTakeFirst();
     if (Number(r.numUpdatedRows) !== 1) throw new AppError('offer_withdrawn', 'This conversation was taken elsewhere.', 409);
+    await countOfferAnswer(tx, c.id, 'declined');
     await clearTimers(tx, c.id, ['offer_timeout'], viewer.id);
     emit({ type: 'offer.withdrawn', conversationId: c.id, scope: { userId: viewer.id }, data: { offerId: o.id, conversationId: c.id, reason: 'declined' }, at: now });
     await routeQueues(tx, emit, [c.queue_id], now);
@@ -147,6 +150,7 @@ export async function expireOffer(tx: Tx, emit: Emit, offerId: number, now: numb
   if (!a.ok) return false;
   const r = await tx.updateTable('offers').set({ status: 'expired', answered_at: now }).where('id', '=', o.id).where('status', '=', 'offered').executeTakeFirst();
   if (Number(r.numUpdatedRows) !== 1) return false;
+  await countOfferAnswer(tx, o.conversation_id, 'timed_out');
   emit({ type: 'offer.withdrawn', conversationId: o.conversation_id, scope: { userId: o.user_id }, data: { offerId: o.id, conversationId: o.conversation_id, reason: 'expired' }, at: now });
   const c = await tx.selectFrom('conversations').select('queue_id').where('id', '=', o.conversation_id).executeTakeFirst();
   await routeQueues(tx, emit, [c?.queue_id ?? null], now);

@@ -23,6 +23,7 @@ import { fromRefusal } from '../errors.ts';
 import { clearTimers, setTimer } from '../jobs/timers.ts';
 import { loadPolicy } from './policy.ts';
 import { initiatorLostConversation } from '../actions/discuss/system.ts';
+import { recordConversationFacts } from '../actions/reportFacts.ts';
 
 export type Emit = (...e: NewEvent[]) => void;
 export type OfferRow = Selectable<OffersTable>;
@@ -424,6 +425,8 @@ export async function afterConversationChange(
   opts: { customerMessage?: { id: number; body: string } } = {},
 ): Promise<void> {
   const policy = await loadPolicy(tx, after.queue_id);
+  // Reports: the fact moves with its cause, before the reply deadline below is recomputed.
+  await recordConversationFacts(tx, before, after, now);
 
   // Timers, as the core asks.
   const startedWaiting = isWaiting(after) && (!isWaiting(before) || before!.queue_id !== after.queue_id);

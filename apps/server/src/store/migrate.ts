@@ -14,6 +14,7 @@ import * as engagement from './migrations/010_engagement.ts';
 import * as outbox from './migrations/014_outbox.ts';
 import * as email from './migrations/018_email.ts';
 import * as channels from './migrations/016_channels.ts';
+import * as reports from './migrations/017_reports.ts';
 import type { Dialect } from './db.ts';
 
 /** Migrations are listed in code, so they ship with the bundle and run the same on both engines. */
@@ -34,6 +35,7 @@ function provider(dialect: Dialect): MigrationProvider {
     '014_outbox': { up: (db) => outbox.up(db, dialect) },
     '018_email': { up: (db) => email.up(db) },
     '016_channels': { up: (db) => channels.up(db, dialect) },
+    '017_reports': { up: (db) => reports.up(db, dialect) },
   };
   return { getMigrations: async () => all };
 }

@@ -517,6 +517,8 @@ export interface Database {
   discussion_messages: DiscussionMessagesTable;
   outbox_cursors: OutboxCursorsTable;
   outbox_deliveries: OutboxDeliveriesTable;
+  conversation_facts: ConversationFactsTable;
+  agent_status_intervals: AgentStatusIntervalsTable;
   widget_settings: WidgetSettingsTable;
   visitor_sessions: VisitorSessionsTable;
   tickets: TicketsTable;
@@ -526,4 +528,40 @@ export interface Database {
   session_notes: SessionNotesTable;
   canned_messages: CannedMessagesTable;
   composer_settings: ComposerSettingsTable;
+}
+
+/** Reports (017_reports): one fact row per conversation, kept in step by every conversation change. */
+export interface ConversationFactsTable {
+  conversation_id: number;
+  created_at: number;
+  queue_id: number | null;
+  agent_id: number | null;
+  channel: string;
+  inbox_id: number | null;
+  contact_id: number | null;
+  linked: number;
+  resolved: number;
+  abandoned: number;
+  callback: number;
+  reopened: number;
+  offers_declined: number;
+  offers_timed_out: number;
+  replies_due: number;
+  replies_breached: number;
+  first_response_ms: number | null;
+  resolution_ms: number | null;
+  handle_ms: number | null;
+  wrap_up_ms: number | null;
+  wait_ms: number | null;
+  handling_since: number | null;
+  wrap_up_since: number | null;
+}
+
+/** Reports (017_reports): each stretch of time an agent spent in one status; ended_at null while it lasts. */
+export interface AgentStatusIntervalsTable {
+  id: Generated<number>;
+  user_id: number;
+  status: string;
+  started_at: number;
+  ended_at: number | null;
 }

@@ -3,3 +3,4 @@ export * from './measures.ts';
 export * from './requests.ts';
 export * from './agents.ts';
 export * from './periods.ts';
+export * from './projection.ts';

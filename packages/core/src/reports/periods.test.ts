@@ -29,3 +29,14 @@ describe('periods in the workspace time zone', () => {
     expect(previousPeriod(1000, 1500)).toEqual({ from: 500, to: 1000 });
   });
 });
+
+describe('sorting instants into periods', () => {
+  it('finds the local day an instant belongs to by its start', async () => {
+    const { periodStarts, periodIndex } = await import('./periods.ts');
+    const starts = periodStarts(Date.UTC(2026, 2, 28, 12), Date.UTC(2026, 2, 31), 'Europe/Paris', 'day');
+    expect(starts.map((s) => s.key)).toEqual(['2026-03-28', '2026-03-29', '2026-03-30', '2026-03-31']);
+    expect(periodIndex(starts, Date.UTC(2026, 2, 29, 22, 30))).toBe(2); // 00:30 on the 30th in Paris
+    expect(periodIndex(starts, Date.UTC(2026, 2, 29, 21, 59))).toBe(1);
+    expect(periodIndex(starts, Date.UTC(2026, 2, 27))).toBe(-1);
+  });
+});

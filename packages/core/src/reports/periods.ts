@@ -83,3 +83,24 @@ export function startOfLocalDay(ms: number, tz: string): number {
   const l = local(ms, tz);
   return localMidnight(l.y, l.m, l.d, tz);
 }
+
+/** Each period of a range with the instant it starts, for sorting many instants into periods at once. */
+export function periodStarts(from: number, to: number, tz: string, grain: Grain): { key: string; start: number }[] {
+  return periodKeys(from, to, tz, grain).map((key) => {
+    const [y, m, d] = key.split('-').map(Number) as [number, number, number];
+    return { key, start: localMidnight(y, m, d, tz) };
+  });
+}
+
+/** The index of the period an instant falls in (binary search over `periodStarts`), -1 before the first. */
+export function periodIndex(starts: readonly { start: number }[], ms: number): number {
+  let lo = 0, hi = starts.length - 1, found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (starts[mid]!.start <= ms) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}

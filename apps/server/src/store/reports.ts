@@ -1,0 +1,122 @@
+import { PostgresAdapter, sql, type RawBuilder } from 'kysely';
+import { COUNT_MEASURES, DURATION_MEASURES, emptyAggregate, type ConversationAggregate, type DurationMeasure } from '@switchboard/core';
+import type { Db } from './db.ts';
+
+/**
+ * Reports' SQL over `conversation_facts`: counts, sums and the median and 90th percentile (the
+ * core's definition: SQLite's built-in `percentile_disc`, an array index on PostgreSQL)
+ * per group in one statement, so a table costs one scan of the range whatever its size and never
+ * reads messages or events.
+ */
+export interface FactFilter {
+  from: number;
+  to: number;
+  /** null: every queue (administrators); otherwise only these (a supervisor's, or chosen). */
+  queueIds: number[] | null;
+  agentIds?: number[];
+  channel?: string;
+  inboxIds?: number[];
+  tagIds?: number[];
+  labelIds?: number[];
+  customerTagIds?: number[];
+}
+
+export type FactGroup = 'queue' | 'agent' | 'channel' | 'inbox' | 'tag' | 'label' | 'customerTag' | 'slot' | 'all';
+
+/** The width of a time slot: 15 minutes folds into local days in every time zone (+5:45 too). */
+export const SLOT_MS = 15 * 60 * 1000;
+
+const COLUMN: Record<DurationMeasure, string> = { firstResponse: 'first_response', resolution: 'resolution', handle: 'handle', wrapUp: 'wrap_up', wait: 'wait' };
+const list = (xs: number[]) => sql.join(xs.map((x) => sql`${x}`));
+
+function where(f: FactFilter): RawBuilder<unknown> {
+  const parts: RawBuilder<unknown>[] = [sql`f.created_at >= ${f.from}`, sql`f.created_at < ${f.to}`];
+  if (f.queueIds) parts.push(f.queueIds.length ? sql`f.queue_id in (${list(f.queueIds)})` : sql`1 = 0`);
+  if (f.agentIds?.length) parts.push(sql`f.agent_id in (${list(f.agentIds)})`);
+  if (f.channel) parts.push(sql`f.channel = ${f.channel}`);
+  if (f.inboxIds?.length) parts.push(sql`f.inbox_id in (${list(f.inboxIds)})`);
+  if (f.tagIds?.length) parts.push(sql`exists (select 1 from conversation_tags x where x.conversation_id = f.conversation_id and x.tag_id in (${list(f.tagIds)}))`);
+  if (f.labelIds?.length) parts.push(sql`exists (select 1 from conversation_labels x where x.conversation_id = f.conversation_id and x.label_id in (${list(f.labelIds)}))`);
+  if (f.customerTagIds?.length) parts.push(sql`exists (select 1 from contact_tags x where x.contact_id = f.contact_id and x.tag_id in (${list(f.customerTagIds)}))`);
+  return sql.join(parts, sql` and `);
+}
+
+/** The group key and the join it needs. */
+function grouping(g: FactGroup): { key: RawBuilder<unknown>; join: RawBuilder<unknown>; none?: true } {
+  switch (g) {
+    case 'queue': return { key: sql`f.queue_id`, join: sql`` };
+    case 'agent': return { key: sql`f.agent_id`, join: sql`` };
+    case 'channel': return { key: sql`f.channel`, join: sql`` };
+    case 'inbox': return { key: sql`f.inbox_id`, join: sql`` };
+    case 'tag': return { key: sql`g.tag_id`, join: sql`join conversation_tags g on g.conversation_id = f.conversation_id` };
+    case 'label': return { key: sql`g.label_id`, join: sql`join conversation_labels g on g.conversation_id = f.conversation_id` };
+    // Unpinned conversations have no customer (contact_id null), so they leave the customer's figures.
+    case 'customerTag': return { key: sql`g.tag_id`, join: sql`join contact_tags g on g.contact_id = f.contact_id` };
+    case 'slot': return { key: sql`(f.created_at / ${sql.raw(String(SLOT_MS))})`, join: sql`` };
+    case 'all': return { key: sql`0`, join: sql``, none: true };
+  }
+}
+
+const num = (v: unknown) => (v == null ? 0 : Number(v));
+
+/** Aggregates per group key (as a string; "none" for a null key). */
+export async function aggregateFacts(db: Db, f: FactFilter, g: FactGroup, opts: { percentiles?: boolean } = {}): Promise<Map<string, ConversationAggregate>> {
+  const pg = db.getExecutor().adapter instanceof PostgresAdapter;
+  // The core's percentile: the value at floor(p × (n − 1)) in order (SQLite's percentile_disc).
+  const pct = (v: RawBuilder<unknown>, p: number) =>
+    pg ? sql`(array_agg(${v} order by ${v}) filter (where ${v} is not null))[floor(${sql.lit(p)} * (count(${v}) - 1))::int + 1]` : sql`percentile_disc(${v}, ${sql.lit(p)})`;
+  const { key, join, none } = grouping(g);
+  // One group of everything: no GROUP BY (a literal there would name a column position).
+  const by = (...more: RawBuilder<unknown>[]) => { const xs = none ? more : [key, ...more]; return xs.length ? sql`group by ${sql.join(xs)}` : sql``; };
+  const durations = DURATION_MEASURES.flatMap((m) => {
+    const c = COLUMN[m];
+    // A resolution counts only while the conversation stays resolved (the core's rule).
+    const v = m === 'resolution' ? sql.raw(`case when f.resolved = 1 then f.${c}_ms end`) : sql.raw(`f.${c}_ms`);
+    const base = [sql`count(${v}) as ${sql.raw(`${c}_n`)}`, sql`sum(${v}) as ${sql.raw(`${c}_sum`)}`];
+    return opts.percentiles ? [...base, sql`${pct(v, 0.5)} as ${sql.raw(`${c}_p50`)}`, sql`${pct(v, 0.9)} as ${sql.raw(`${c}_p90`)}`] : base;
+  });
+  const rows = await sql<Record<string, unknown>>`
+    select ${key} as k, count(*) as created, sum(f.resolved) as resolved, sum(f.abandoned) as abandoned, sum(f.callback) as callback,
+      sum(f.reopened) as reopened, sum(f.linked) as linked, sum(f.offers_declined) as offers_declined, sum(f.offers_timed_out) as offers_timed_out,
+      sum(f.replies_due) as replies_due, sum(f.replies_breached) as replies_breached, ${sql.join(durations)}
+    from conversation_facts f ${join}
+    where ${where(f)}
+    ${by()}`.execute(db);
+  const out = new Map<string, ConversationAggregate>();
+  for (const r of rows.rows) {
+    const a = emptyAggregate();
+    const snake: Record<string, string> = { offersDeclined: 'offers_declined', offersTimedOut: 'offers_timed_out', repliesDue: 'replies_due', repliesBreached: 'replies_breached' };
+    for (const m of COUNT_MEASURES) a.counts[m] = num(r[snake[m] ?? m]);
+    for (const m of DURATION_MEASURES) {
+      a.durations[m].count = num(r[`${COLUMN[m]}_n`]);
+      a.durations[m].sum = num(r[`${COLUMN[m]}_sum`]);
+      delete a.durations[m].values; // the database has them
+      if (opts.percentiles) {
+        const p50 = r[`${COLUMN[m]}_p50`], p90 = r[`${COLUMN[m]}_p90`];
+        a.durations[m].median = p50 == null ? null : Number(p50);
+        a.durations[m].p90 = p90 == null ? null : Number(p90);
+      }
+    }
+    if (none && a.counts.created === 0) continue; // no rows at all: the aggregate of nothing
+    out.set(r.k == null ? 'none' : String(r.k), a);
+  }
+  return out;
+}
+
+export interface RequestRow { type: 'assign' | 'discuss'; status: string; requestedAt: number; answeredAt: number | null; resolved: number | null }
+
+/** Assign and discuss requests sent in the range, of the filtered queues (their records, seed 000). */
+export async function requestsIn(db: Db, f: Pick<FactFilter, 'from' | 'to' | 'queueIds'>): Promise<RequestRow[]> {
+  let q = db.selectFrom('engagement_requests').select(['type', 'status', 'requested_at', 'answered_at', 'resolved']).where('requested_at', '>=', f.from).where('requested_at', '<', f.to);
+  if (f.queueIds) q = f.queueIds.length ? q.where('queue_id', 'in', f.queueIds) : q.where(sql<boolean>`1 = 0`);
+  const rows = await q.execute();
+  return rows.map((r) => ({ type: r.type as 'assign' | 'discuss', status: r.status, requestedAt: Number(r.requested_at), answeredAt: r.answered_at == null ? null : Number(r.answered_at), resolved: r.resolved }));
+}
+
+/** Status intervals of some agents overlapping [from, to). */
+export async function statusIntervals(db: Db, userIds: number[] | null, from: number, to: number) {
+  let q = db.selectFrom('agent_status_intervals').select(['user_id', 'status', 'started_at', 'ended_at']).where('started_at', '<', to).where((eb) => eb.or([eb('ended_at', 'is', null), eb('ended_at', '>', from)]));
+  if (userIds) q = userIds.length ? q.where('user_id', 'in', userIds) : q.where(sql<boolean>`1 = 0`);
+  const rows = await q.execute();
+  return rows.map((r) => ({ userId: r.user_id, status: r.status, startedAt: Number(r.started_at), endedAt: r.ended_at == null ? null : Number(r.ended_at) }));
+}
