@@ -16,3 +16,4 @@ export * from './discuss.ts';
 export * from './outbox.ts';
 export * from './security.ts';
 export * from './email.ts';
+export * from './reports.ts';

@@ -41,6 +41,7 @@ import { emailRoutes } from './routes/email.ts';
 import { discussRoutes } from './routes/discuss.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { channelAdminRoutes } from './routes/channelAdmin.ts';
+import { reportRoutes } from './routes/reports.ts';
 import { outboxRoutes } from './routes/outbox.ts';
 import { StreamGateway } from '../realtime/gateway.ts';
 import { registerCustomerSide } from './customerSide.ts';
@@ -235,6 +236,7 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
       await api.register(outboxRoutes(s));
       await api.register(webhookRoutes(s));
       await api.register(channelAdminRoutes(s));
+      await api.register(reportRoutes(s));
     },
     { prefix: '/api/v1' },
   );
