@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   ApiError,
   StreamClient,
@@ -25,6 +25,7 @@ import { Thread } from './Thread.tsx';
 import { Details } from './Details.tsx';
 import { Badge, Modal } from './ui.tsx';
 import { Admin } from './Admin.tsx';
+import { Reports, reportFrames } from './reports/index.ts';
 import { askPermission, chime, notify, permission, watchPermission, type Permission } from './notify.ts';
 import { DiscussContext, DiscussDock, useDiscussRoot } from './discuss/index.ts';
 import { NotificationCentre, type Notice } from './Notifications.tsx';
@@ -171,10 +172,12 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
     refreshSummary(0);
     loadDirectory();
   }, [refreshSummary, loadDirectory]);
-  const [page, setPage] = useState<'work' | 'admin'>(() => (window.location.pathname === '/admin' && me.role !== 'agent' ? 'admin' : 'work'));
-  const showPage = (p: 'work' | 'admin') => {
+  const [page, setPage] = useState<'work' | 'admin' | 'reports'>(() =>
+    me.role === 'agent' ? 'work' : window.location.pathname === '/admin' ? 'admin' : window.location.pathname === '/reports' ? 'reports' : 'work',
+  );
+  const showPage = (p: 'work' | 'admin' | 'reports') => {
     setPage(p);
-    const path = p === 'admin' ? '/admin' : state.openId !== null ? `/conversations/${state.openId}` : '/';
+    const path = p === 'admin' ? '/admin' : p === 'reports' ? '/reports' : state.openId !== null ? `/conversations/${state.openId}` : '/';
     if (window.location.pathname !== path) window.history.pushState({}, '', path);
   };
 
@@ -308,6 +311,7 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
         if ('data' in frame) {
           routingRef.current.onFrame(frame.type, frame.data);
           discussRef.current.onFrame(frame.type, frame.data, connectedOnce);
+          reportFrames.dispatch(frame.type, frame.data);
           // Only live frames ring, not a replay after reconnecting.
           if (connectedOnce) alertRef.current(frame.type, frame.data);
         }
@@ -483,6 +487,11 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
           {status === 'live' ? 'Live' : status === 'connecting' ? 'Connecting…' : 'Offline — reconnecting'}
         </span>
         {me.role !== 'agent' && (
+          <button className="btn ghost" aria-pressed={page === 'reports'} onClick={() => showPage(page === 'reports' ? 'work' : 'reports')}>
+            {page === 'reports' ? 'Back to conversations' : 'Reports'}
+          </button>
+        )}
+        {me.role !== 'agent' && (
           <button className="btn ghost" aria-pressed={page === 'admin'} onClick={() => showPage(page === 'admin' ? 'work' : 'admin')}>
             {page === 'admin' ? 'Back to conversations' : me.role === 'admin' ? 'Admin' : 'Agents'}
           </button>
@@ -515,7 +524,18 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
         </button>
       </header>
       {page === 'admin' && <Admin dir={liveDir} reloadDirectory={loadDirectory} fail={fail} toast={toast} />}
-      <main hidden={page === 'admin'} className={`panels ${detailsOpen && openConv ? 'with-details' : ''}`}>
+      {page === 'reports' && (
+        <Suspense fallback={<div className="splash" role="status">Loading reports…</div>}>
+          <Reports
+            toast={toast}
+            onDrill={(f) => {
+              setFilters(f);
+              showPage('work');
+            }}
+          />
+        </Suspense>
+      )}
+      <main hidden={page !== 'work'} className={`panels ${detailsOpen && openConv ? 'with-details' : ''}`}>
         <ConversationList
           items={items}
           unread={state.unread}
