@@ -1,18 +1,17 @@
 import {
   canManageConversation,
   canReassign,
-  canSeeConversation,
   refuseCustomerFacing,
   transition,
   type LifecycleCommand,
   type Viewer,
 } from '@switchboard/core';
 import type { Message } from '@switchboard/protocol';
-import { AppError, forbidden, fromRefusal } from '../errors.ts';
+import { forbidden, fromRefusal } from '../errors.ts';
 import { type ConversationWithAccess, scopeOf } from '../store/conversations.ts';
-import { findUser, loadViewer } from '../store/users.ts';
 import { lockVisibleConversation, runAction, type ActionContext } from './context.ts';
 import { emitConversationUpdated, systemLine } from './conversationRows.ts';
+import { agentToHandTo, handOver } from './handover.ts';
 import { afterConversationChange } from '../routing/engine.ts';
 
 type Actor = Viewer & { name: string };
@@ -88,33 +87,19 @@ export async function reassignConversation(ctx: ActionContext, viewer: Actor, co
     if (!canReassign(viewer, scopeOf(c))) {
       throw forbidden('Only an administrator or the agent in charge can reassign this conversation.');
     }
-    const target = await findUser(tx, assigneeId);
-    if (!target || target.disabled) throw new AppError('assignee_not_found', 'No such user to assign to.', 422);
-    if (c.assignee_id === assigneeId) throw new AppError('already_assigned', `${target.name} is already in charge of this conversation.`, 409);
-    const t = transition({ status: c.status as never, assigneeId: c.assignee_id }, { kind: 'assign', assigneeId });
-    if (!t.ok) throw fromRefusal(t);
-    await tx.updateTable('conversations').set({ assignee_id: assigneeId, status: t.state.status, updated_at: now }).where('id', '=', c.id).execute();
-    const next: ConversationWithAccess = { ...c, assignee_id: assigneeId, status: t.state.status, updated_at: now };
+    const target = await agentToHandTo(tx, c, assigneeId, 'assign');
     const previous = c.assignee_id;
-    await systemLine(
+    await handOver(
       tx,
       emit,
-      next,
-      { kind: previous == null ? 'assigned' : 'reassigned', byUserId: viewer.id, fromUserId: previous, toUserId: assigneeId, ...(note ? { note } : {}) },
-      `${previous == null ? 'Assigned' : 'Reassigned'} to ${target.name} by ${viewer.name}${note ? `: ${note}` : ''}`,
-      viewer.id,
+      c,
+      assigneeId,
+      {
+        event: { kind: previous == null ? 'assigned' : 'reassigned', byUserId: viewer.id, fromUserId: previous, toUserId: assigneeId, ...(note ? { note } : {}) },
+        body: `${previous == null ? 'Assigned' : 'Reassigned'} to ${target.name} by ${viewer.name}${note ? `: ${note}` : ''}`,
+        actorId: viewer.id,
+      },
       now,
     );
-    await emitConversationUpdated(tx, emit, next, viewer.id, now);
-    await afterConversationChange(tx, emit, c, next, now); // routing: offer withdrawn, loads
-    if (previous != null) {
-      const prevUser = await findUser(tx, previous);
-      if (prevUser) {
-        const prevViewer = await loadViewer(tx, prevUser);
-        if (!canSeeConversation(prevViewer, { queueId: next.queue_id, assigneeId, participantIds: next.participantIds })) {
-          emit({ type: 'conversation.revoked', conversationId: c.id, scope: { userId: previous }, data: { id: c.id }, actorId: viewer.id, at: now });
-        }
-      }
-    }
   });
 }

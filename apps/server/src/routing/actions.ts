@@ -3,7 +3,6 @@ import {
   answerOffer,
   canManageConversation,
   canReassign,
-  canSeeConversation,
   refuseCustomerFacing,
   transition,
   type AgentStatus,
@@ -14,8 +13,8 @@ import type { AgentPresence, Offer } from '@switchboard/protocol';
 import { AppError, forbidden, fromRefusal, notFound } from '../errors.ts';
 import { lockVisibleConversation, runAction, type ActionContext } from '../actions/context.ts';
 import { emitConversationUpdated, systemLine } from '../actions/conversationRows.ts';
+import { agentToHandTo, handOver, revokeFromPrevious } from '../actions/handover.ts';
 import { lockConversation, type ConversationWithAccess, scopeOf } from '../store/conversations.ts';
-import { findUser, loadViewer } from '../store/users.ts';
 import type { Tx } from '../store/db.ts';
 import { clearTimers, setTimer } from '../jobs/timers.ts';
 import {
@@ -187,25 +186,19 @@ export async function transferToAgent(ctx: ActionContext, viewer: Actor, convers
     const c = await lockVisibleConversation(ctx, tx, viewer, conversationId);
     refuseConsultant(viewer, c);
     if (!canReassign(viewer, scopeOf(c))) throw forbidden('Only an administrator or the agent in charge can transfer this conversation.');
-    const target = await findUser(tx, userId);
-    if (!target || target.disabled) throw new AppError('assignee_not_found', 'No such user to transfer to.', 422);
-    if (c.assignee_id === userId) throw new AppError('already_assigned', `${target.name} is already in charge of this conversation.`, 409);
-    const t = transition({ status: c.status as ConversationStatus, assigneeId: c.assignee_id }, { kind: 'assign', assigneeId: userId });
-    if (!t.ok) throw fromRefusal(t);
-    await tx.updateTable('conversations').set({ assignee_id: userId, status: t.state.status, updated_at: now, queued_at: null }).where('id', '=', c.id).execute();
-    const next: ConversationWithAccess = { ...c, assignee_id: userId, status: t.state.status, updated_at: now, queued_at: null };
-    await systemLine(
+    const target = await agentToHandTo(tx, c, userId, 'transfer');
+    await handOver(
       tx,
       emit,
-      next,
-      { kind: 'transferred', byUserId: viewer.id, fromUserId: c.assignee_id, toUserId: userId, ...(note ? { note } : {}) },
-      `Transferred to ${target.name} by ${viewer.name}${note ? `: ${note}` : ''}`,
-      viewer.id,
+      c,
+      userId,
+      {
+        event: { kind: 'transferred', byUserId: viewer.id, fromUserId: c.assignee_id, toUserId: userId, ...(note ? { note } : {}) },
+        body: `Transferred to ${target.name} by ${viewer.name}${note ? `: ${note}` : ''}`,
+        actorId: viewer.id,
+      },
       now,
     );
-    await emitConversationUpdated(tx, emit, next, viewer.id, now);
-    await revokeFromPrevious(tx, emit, c, next, viewer.id, now);
-    await afterConversationChange(tx, emit, c, next, now);
   });
 }
 
@@ -240,16 +233,6 @@ export async function transferToQueue(ctx: ActionContext, viewer: Actor, convers
     await revokeFromPrevious(tx, emit, c, next, viewer.id, now);
     await afterConversationChange(tx, emit, c, next, now);
   });
-}
-
-async function revokeFromPrevious(tx: Tx, emit: Emit, before: ConversationWithAccess, after: ConversationWithAccess, actorId: number, now: number) {
-  if (before.assignee_id == null || before.assignee_id === after.assignee_id) return;
-  const prev = await findUser(tx, before.assignee_id);
-  if (!prev) return;
-  const v = await loadViewer(tx, prev);
-  if (!canSeeConversation(v, scopeOf(after))) {
-    emit({ type: 'conversation.revoked', conversationId: after.id, scope: { userId: prev.id }, data: { id: after.id }, actorId, at: now });
-  }
 }
 
 // ---------------------------------------------------------------- the waiting customer (seed 003)

@@ -1,5 +1,4 @@
 import {
-  canSeeConversation,
   checkNewRequest,
   mayReadRequest,
   mayRequest,
@@ -16,11 +15,9 @@ import {
 import type { EngagementTrackingRecord, RequestSettings, RequestStepKind } from '@switchboard/protocol';
 import { AppError, forbidden, fromRefusal, notFound } from '../../errors.ts';
 import type { Tx } from '../../store/db.ts';
-import { type ConversationWithAccess, scopeOf, eventScopeOf } from '../../store/conversations.ts';
-import { findUser, loadViewer, queueIdsOf } from '../../store/users.ts';
-import { afterConversationChange } from '../../routing/engine.ts';
-import { systemLine } from '../conversationRows.ts';
-import { presentConversationCores } from '../../presenters/conversations.ts';
+import { type ConversationWithAccess, scopeOf } from '../../store/conversations.ts';
+import { findUser, queueIdsOf } from '../../store/users.ts';
+import { handOver } from '../handover.ts';
 import { lockVisibleConversation, runAction, type ActionContext } from '../context.ts';
 import { lineFor } from './lines.ts';
 import type { RequestRow } from './record.ts';
@@ -120,29 +117,19 @@ async function takeStep(ctx: ActionContext, viewer: Actor, requestId: number, ty
  * through `afterConversationChange`, the previous agent's open discussions on it end).
  */
 async function moveToRecipient(tx: Tx, emit: Emit, c: ConversationWithAccess, r: RequestRow, recipient: Actor, now: number): Promise<void> {
-  const t = transition({ status: c.status as ConversationStatus, assigneeId: c.assignee_id }, { kind: 'assign', assigneeId: recipient.id });
-  if (!t.ok) throw fromRefusal(t);
-  await tx.updateTable('conversations').set({ assignee_id: recipient.id, status: t.state.status, updated_at: now, queued_at: null }).where('id', '=', c.id).execute();
-  const next: ConversationWithAccess = { ...c, assignee_id: recipient.id, status: t.state.status, updated_at: now, queued_at: null, participantIds: [...c.participantIds] };
   const from = await findUser(tx, r.initiator_id);
-  await systemLine(
+  await handOver(
     tx,
     emit,
-    next,
-    { kind: c.assignee_id == null ? 'assigned' : 'reassigned', byUserId: r.initiator_id, fromUserId: c.assignee_id, toUserId: recipient.id },
-    `Assigned to ${recipient.name} at the request of ${from?.name ?? 'a former user'}`,
+    c,
     recipient.id,
+    {
+      event: { kind: c.assignee_id == null ? 'assigned' : 'reassigned', byUserId: r.initiator_id, fromUserId: c.assignee_id, toUserId: recipient.id },
+      body: `Assigned to ${recipient.name} at the request of ${from?.name ?? 'a former user'}`,
+      actorId: recipient.id,
+    },
     now,
   );
-  const [core] = await presentConversationCores(tx, [next]);
-  emit({ type: 'conversation.updated', conversationId: c.id, scope: eventScopeOf(next), data: core, actorId: recipient.id, at: now });
-  if (c.assignee_id != null) {
-    const prev = await findUser(tx, c.assignee_id);
-    if (prev && !canSeeConversation(await loadViewer(tx, prev), scopeOf(next))) {
-      emit({ type: 'conversation.revoked', conversationId: c.id, scope: { userId: prev.id }, data: { id: c.id }, actorId: recipient.id, at: now });
-    }
-  }
-  await afterConversationChange(tx, emit, c, next, now);
 }
 
 export const acceptDiscussRequest = (ctx: ActionContext, v: Actor, id: number) => takeStep(ctx, v, id, 'discuss', { kind: 'accept', byUserId: v.id });
