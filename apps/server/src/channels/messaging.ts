@@ -10,6 +10,9 @@ import { telegramTyping } from './telegram/typing.ts';
 import { registerConnectionTest } from './connection.ts';
 import { botOf, call } from './telegram/api.ts';
 import type { Signal } from '../events/signals.ts';
+import { processMessengerWebhook } from './messenger/inbound.ts';
+import { messengerSender } from './messenger/send.ts';
+import { describePage, pageOf } from './messenger/api.ts';
 
 /** The messaging channels (WhatsApp, Telegram, Messenger/Instagram): webhooks in, provider APIs out. */
 export interface MessagingChannels {
@@ -30,7 +33,9 @@ export async function startMessagingChannels(s: Services): Promise<MessagingChan
     const me = await call<{ username?: string; first_name?: string }>(botOf(inbox, secrets, d.stopping), 'getMe', {});
     return me?.username ? `@${me.username}` : (me?.first_name ?? 'the bot');
   });
-  const senders: ChannelSender[] = [whatsappSender(), telegramSender()];
+  webhooks.register('messenger', (inbox, payload, o) => processMessengerWebhook(deps, inbox, payload, o.final));
+  registerConnectionTest('messenger', (d, inbox, secrets) => describePage(pageOf(inbox, secrets, d.stopping)));
+  const senders: ChannelSender[] = [whatsappSender(), telegramSender(), messengerSender()];
   const typing = telegramTyping(deps);
   for (const sender of senders) await registerChannelSender(s.outbox, deps, sender);
   await registerReadReceipts(s.outbox, deps, senders);

@@ -6,6 +6,7 @@ import { AppError } from '../../errors.ts';
 import { recordInboxError, type InboxRow } from '../../channels/inboxes.ts';
 import { sameSecret, validHubSignature } from '../../channels/signatures.ts';
 import { phoneNumberIdsOf } from '../../channels/whatsapp/inbound.ts';
+import { pageIdsOf } from '../../channels/messenger/inbound.ts';
 
 const tags = ['channels'];
 const Handshake = z.object({ 'hub.mode': z.string().optional(), 'hub.verify_token': z.string().optional(), 'hub.challenge': z.string().optional() });
@@ -64,6 +65,39 @@ export function webhookRoutes(s: Services): FastifyPluginAsyncZod {
       );
     }
 
+    /**
+     * WhatsApp and Messenger/Instagram POSTs: signed with the app secret of some inbox of the channel,
+     * routed by the account id in the body (phone number id, page id) to the inbox with that address.
+     */
+    const hubPost = (channel: 'whatsapp' | 'messenger', idsOf: (p: unknown) => string[], what: string) => async (req: { body: unknown; headers: Record<string, unknown>; log: { warn(o: object, m: string): void } }) => {
+      const raw = req.body as Buffer;
+      const sig = req.headers['x-hub-signature-256'] as string | undefined;
+      const inboxes = await inboxesOf(channel);
+      const signedBy = inboxes.filter((i) => validHubSignature(secretsOf(i).appSecret, raw, sig));
+      if (!signedBy.length) throw unauthorized();
+      let payload: unknown;
+      try {
+        payload = JSON.parse(raw.toString('utf8'));
+      } catch {
+        payload = undefined;
+      }
+      const ids = payload === undefined ? [] : idsOf(payload);
+      // Account-level notices (template reviews, quality ratings) name no number or page: nothing for a conversation.
+      if (payload !== undefined && !ids.length) return { ok: true as const };
+      const targets = signedBy.filter((i) => ids.includes(i.address));
+      if (!targets.length) {
+        // Signed by our app, but for no inbox we have (or unreadable): kept, and shown on the inbox of that app secret.
+        const label = channel === 'whatsapp' ? 'WhatsApp' : 'Messenger';
+        const why = payload === undefined ? `A ${label} webhook body was not JSON; it was kept but not processed.` : `A ${label} webhook came for ${what} ${ids.join(', ')}, which no inbox has.`;
+        await s.messaging.webhooks.accept(channel, signedBy[0]!.id, raw.toString('utf8'), null, 'failed', why);
+        await recordInboxError(s.store.db, signedBy[0]!.id, why, s.clock.now());
+        req.log.warn({ ids }, why);
+        return { ok: true as const };
+      }
+      for (const inbox of targets) await s.messaging.webhooks.accept(channel, inbox.id, raw.toString('utf8'), null);
+      return { ok: true as const };
+    };
+
     app.post(
       '/webhooks/whatsapp',
       {
@@ -75,34 +109,21 @@ export function webhookRoutes(s: Services): FastifyPluginAsyncZod {
           response: { 200: Received, ...errors },
         },
       },
-      async (req) => {
-        const raw = req.body as Buffer;
-        const sig = req.headers['x-hub-signature-256'] as string | undefined;
-        const inboxes = await inboxesOf('whatsapp');
-        const signedBy = inboxes.filter((i) => validHubSignature(secretsOf(i).appSecret, raw, sig));
-        if (!signedBy.length) throw unauthorized();
-        let payload: unknown;
-        try {
-          payload = JSON.parse(raw.toString('utf8'));
-        } catch {
-          payload = undefined;
-        }
-        const ids = payload === undefined ? [] : phoneNumberIdsOf(payload);
-        const targets = signedBy.filter((i) => ids.includes(i.address));
-        const now = s.clock.now();
-        if (!targets.length) {
-          // Signed by our app, but for no inbox we have (or unreadable): kept, and shown on the inbox of that app secret.
-          const why = payload === undefined ? 'A WhatsApp webhook body was not JSON; it was kept but not processed.' : ids.length ? `A WhatsApp webhook came for phone number id ${ids.join(', ')}, which no inbox has.` : 'A WhatsApp webhook named no phone number id; nothing to do.';
-          if (payload === undefined || ids.length) {
-            await s.messaging.webhooks.accept('whatsapp', signedBy[0]!.id, raw.toString('utf8'), null, 'failed', why);
-            await recordInboxError(s.store.db, signedBy[0]!.id, why, now);
-            req.log.warn({ phoneNumberIds: ids }, why);
-          }
-          return { ok: true as const };
-        }
-        for (const inbox of targets) await s.messaging.webhooks.accept('whatsapp', inbox.id, raw.toString('utf8'), null);
-        return { ok: true as const };
+      hubPost('whatsapp', phoneNumberIdsOf, 'phone number id') as never,
+    );
+
+    app.post(
+      '/webhooks/messenger',
+      {
+        schema: {
+          tags,
+          operationId: 'messengerWebhook',
+          summary: 'Messenger / Instagram webhook (messages, deliveries, reads), signed with X-Hub-Signature-256',
+          description: 'Routed by entry[].id (the page or Instagram account id) to the inbox with that address. Stored before the 200; processed idempotently by mid.',
+          response: { 200: Received, ...errors },
+        },
       },
+      hubPost('messenger', pageIdsOf, 'page id') as never,
     );
 
     app.post(
