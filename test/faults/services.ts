@@ -64,7 +64,18 @@ export async function startOwnPostgres(port: number): Promise<OwnPostgres> {
     port,
     async start() {
       const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60`;
-      run(pgCtl, ['-D', data, '-o', opts, '-l', path.join(dir, 'log'), '-w', '-t', '30', 'start']);
+      // After a kill -9 the old backends may still hold the shared memory for a moment, and the new
+      // postmaster refuses to start until they are gone: try again for a while.
+      const until = Date.now() + 30_000;
+      for (;;) {
+        try {
+          run(pgCtl, ['-D', data, '-o', opts, '-l', path.join(dir, 'log'), '-w', '-t', '30', 'start']);
+          break;
+        } catch (err) {
+          if (Date.now() > until) throw err;
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      }
       await waitForPort(port);
     },
     kill() {
