@@ -42,7 +42,7 @@ export async function startTestServer(opts: { listen?: boolean; schema?: string;
       trustProxy: '127.0.0.1',
       // CI machines are starved at times (two test files at once on two cores): shedding ingest on a slow
       // event loop is tested on its own (overload.test.ts), elsewhere it would only turn a slow run red.
-      loadLimits: { maxInFlight: 10_000, maxEventLoopDelayMs: 60_000, maxQueueDepth: 10_000 },
+      loadLimits: { maxInFlight: 10_000, maxEventLoopDelayMs: 60_000, maxQueueDepth: 10_000, maxIngestLatencyMs: 60_000 },
       // Test files run side by side on one Redis with the same ids in each database: each database gets its own names.
       redisPrefix: redisPrefixFor(opts.dataDir ?? schema),
       ...opts.config },

@@ -67,6 +67,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxInFlight: Number(env.INGEST_MAX_IN_FLIGHT ?? DEFAULT_LOAD_LIMITS.maxInFlight),
       maxEventLoopDelayMs: Number(env.MAX_EVENT_LOOP_DELAY_MS ?? DEFAULT_LOAD_LIMITS.maxEventLoopDelayMs),
       maxQueueDepth: Number(env.MAX_QUEUE_DEPTH ?? DEFAULT_LOAD_LIMITS.maxQueueDepth),
+      maxIngestLatencyMs: Number(env.MAX_INGEST_LATENCY_MS ?? DEFAULT_LOAD_LIMITS.maxIngestLatencyMs),
     },
     streamLimits: DEFAULT_STREAM_LIMITS,
     shutdownGraceMs: Number(env.SHUTDOWN_GRACE_MS ?? 1000),

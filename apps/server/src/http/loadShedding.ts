@@ -8,11 +8,18 @@ export interface LoadLimits {
   maxEventLoopDelayMs: number;
   /** Database work waiting for a connection or a commit, past which ingest is refused. */
   maxQueueDepth: number;
+  /**
+   * The fastest ingest answer of the last half second (ms), past which ingest is refused: when even
+   * the fastest waited this long, there is a standing queue, whatever the counts say.
+   */
+  maxIngestLatencyMs: number;
 }
 
 const SAMPLE_MS = 50;
+/** How far back the ingest latency floor looks. */
+const LATENCY_WINDOW_MS = 500;
 
-export const DEFAULT_LOAD_LIMITS: LoadLimits = { maxInFlight: 256, maxEventLoopDelayMs: 200, maxQueueDepth: 200 };
+export const DEFAULT_LOAD_LIMITS: LoadLimits = { maxInFlight: 256, maxEventLoopDelayMs: 200, maxQueueDepth: 200, maxIngestLatencyMs: 1000 };
 
 /**
  * Sheds ingest early under overload. Past a limit a new inbound message is answered at once with
@@ -24,6 +31,8 @@ export class LoadShedder {
   private inFlight = 0;
   /** Event-loop lag samples (when, how late) of the last second. */
   private lags: Array<[number, number]> = [];
+  /** Ingest requests answered lately (when, how long they took). */
+  private answered: Array<[number, number]> = [];
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -52,11 +61,24 @@ export class LoadShedder {
     return sorted[Math.floor(sorted.length / 2)]!;
   }
 
+  /**
+   * The fastest ingest answer of the last half second, in ms (0 with fewer than three answers). As
+   * in CoDel, the minimum: one slow request does not raise it, only a queue that every request waits in.
+   * Once ingest is refused no answers come in, the window empties and ingest is let in again.
+   */
+  get ingestLatencyFloorMs(): number {
+    const since = performance.now() - LATENCY_WINDOW_MS;
+    while (this.answered.length && this.answered[0]![0] < since) this.answered.shift();
+    if (this.answered.length < 3) return 0;
+    return this.answered.reduce((min, [, ms]) => Math.min(min, ms), Infinity);
+  }
+
   /** Why ingest should be refused now, or null. */
-  overloaded(): 'in_flight' | 'event_loop' | 'queue' | null {
+  overloaded(): 'in_flight' | 'event_loop' | 'queue' | 'latency' | null {
     if (this.inFlight >= this.limits.maxInFlight) return 'in_flight';
     if (this.eventLoopDelayMs > this.limits.maxEventLoopDelayMs) return 'event_loop';
     if (this.queueDepth() > this.limits.maxQueueDepth) return 'queue';
+    if (this.ingestLatencyFloorMs > this.limits.maxIngestLatencyMs) return 'latency';
     return null;
   }
 
@@ -72,11 +94,14 @@ export class LoadShedder {
       return false;
     }
     this.inFlight++;
+    const startedAt = performance.now();
     let done = false;
     const release = () => {
       if (done) return;
       done = true;
       this.inFlight--;
+      const now = performance.now();
+      this.answered.push([now, now - startedAt]);
     };
     reply.raw.once('finish', release);
     reply.raw.once('close', release);
