@@ -54,7 +54,7 @@ async function run(engine: string): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-bench-email-'));
   const server = await createServer({
     logger: pino({ level: 'silent' }),
-    config: { demo: false, redisUrl: undefined, dataDir: dir, loadLimits: { maxInFlight: 10_000, maxEventLoopDelayMs: 60_000, maxQueueDepth: 100_000 } },
+    config: { demo: false, redisUrl: undefined, dataDir: dir, loadLimits: { maxInFlight: 10_000, maxEventLoopDelayMs: 60_000, maxQueueDepth: 100_000, maxIngestLatencyMs: 600_000 } },
     store: engine === 'postgres' ? { databaseUrl: PG_URL, pgSchema: schema } : { dataDir: dir, sqliteFile: 'switchboard.db' },
   });
   const { store, dispatcher } = server.services;
