@@ -1,5 +1,6 @@
 import type { CreateLabelRequest, CreateQueueRequest, CreateTagRequest, CreateUserRequest, UpdateUserRequest } from '@switchboard/protocol';
 import type { z } from 'zod';
+import { passwordProblem } from '../auth/passwordPolicy.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { Tx } from '../store/db.ts';
 import type { NewEvent } from '../store/events.ts';
@@ -23,6 +24,9 @@ function uniqueViolation(e: unknown, code: string, message: string): never {
 /** An administrator adds a user, with their queues, in one transaction. */
 export async function createUser(ctx: ActionContext, actorId: number, input: z.infer<typeof CreateUserRequest>): Promise<UserRow> {
   const now = ctx.clock.now();
+  // The same password policy as changing one's own (auth/passwordPolicy.ts): no weak first password.
+  const problem = passwordProblem(input.password, input);
+  if (problem) throw new AppError('weak_password', problem, 422);
   const passwordHash = await hashPassword(input.password);
   const taken = () => new AppError('email_taken', 'A user with that email exists.', 409);
   return runAction(ctx, async (tx, emit) => {

@@ -1,4 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../../errors.ts';
 import { z } from 'zod';
 import {
   CreateTokenRequest,
@@ -22,13 +24,35 @@ import { changeOwnPassword, resetPassword } from '../../actions/passwords.ts';
 import type { Services } from '../services.ts';
 import { presentUser } from '../../presenters/users.ts';
 
+/** Sign-in attempts per minute from one address for one account, and from one address in all. */
+export const SIGN_IN_LIMITS = { perAccountAndAddress: 10, perAddress: 30 };
+
 export function authRoutes(s: Services): FastifyPluginAsyncZod {
   return async (app) => {
+    // Two limits, counted separately (issue 9): per account *from one address* slows guessing one
+    // password without letting someone else's address lock the owner out; per address across all
+    // accounts limits password spraying (one password tried on many accounts) from one place.
+    // (The plugin runs one limit per request, so the per-address one is counted here by hand.)
+    const addressLimit = app.createRateLimit({ max: SIGN_IN_LIMITS.perAddress, timeWindow: '1 minute', keyGenerator: (req) => `signin-address:${req.ip}` });
+    const perAddress = async (req: FastifyRequest, reply: FastifyReply) => {
+      const r = await addressLimit(req);
+      if (!r.isAllowed && r.isExceeded) {
+        reply.header('retry-after', String(r.ttlInSeconds));
+        throw new AppError('rate_limited', `Too many sign-in attempts from your address; try again in ${r.ttlInSeconds} s.`, 429);
+      }
+    };
     app.post(
       '/auth/login',
       {
-        // Per address and account: slows password guessing without locking out a whole office behind one NAT.
-        config: { rateLimit: { max: 10, timeWindow: '1 minute', hook: 'preHandler', keyGenerator: (req) => `${req.ip}:${String((req.body as { email?: unknown } | undefined)?.email ?? '').toLowerCase()}` } },
+        preHandler: perAddress,
+        config: {
+          rateLimit: {
+            max: SIGN_IN_LIMITS.perAccountAndAddress,
+            timeWindow: '1 minute',
+            hook: 'preHandler',
+            keyGenerator: (req) => `${req.ip}:${String((req.body as { email?: unknown } | undefined)?.email ?? '').toLowerCase()}`,
+          },
+        },
         schema: { tags: ['auth'], operationId: 'signIn', summary: 'Sign in with email and password', body: LoginRequest, response: { 200: Me, ...errorResponses('invalid_credentials', 'rate_limited') } },
       },
       async (req, reply) => {
