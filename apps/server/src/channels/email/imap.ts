@@ -8,6 +8,7 @@ import type { InboxRow } from '../inboxes.ts';
 import { clearInboxError, recordInboxError } from '../inboxes.ts';
 import { rawDir, receiveEmail, type EmailDeps } from './intake.ts';
 import { claimInboxLease, releaseInboxLease } from '../../store/inboxLeases.ts';
+import { recordImapPlace } from '../../actions/email.ts';
 import { emailMetrics } from './metrics.ts';
 
 /**
@@ -129,11 +130,7 @@ export class ImapPoller {
       const outcome = await receiveEmail(this.deps, this.inbox, file, { from: null, to: [this.inbox.address] });
       emailMetrics.received.inc({ via: 'imap', outcome: outcome.kind });
       // Recorded only after the message is stored: a crash before this line takes it again (and finds it a duplicate).
-      await db
-        .insertInto('imap_state')
-        .values({ inbox_id: this.inbox.id, uid_validity: validity, last_uid: uid, updated_at: this.deps.actions.clock.now() })
-        .onConflict((oc) => oc.column('inbox_id').doUpdateSet({ uid_validity: validity, last_uid: uid, updated_at: this.deps.actions.clock.now() }))
-        .execute();
+      await recordImapPlace(db, this.inbox.id, validity, uid, this.deps.actions.clock.now());
     }
   }
 

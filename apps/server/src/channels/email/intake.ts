@@ -7,6 +7,7 @@ import { runAction } from '../../actions/context.ts';
 import { insertContact } from '../../actions/contacts.ts';
 import { openConversation } from '../../actions/opening.ts';
 import { storeCustomerMessage, updateDeliveryStatus } from '../../actions/messages.ts';
+import { recordEmail } from '../../actions/email.ts';
 import { limitsFor } from '../../attachments/limits.ts';
 import type { Db, Tx } from '../../store/db.ts';
 import { AppError } from '../../errors.ts';
@@ -70,27 +71,23 @@ async function threadOf(db: Db | Tx, box: SecretBox, inbox: InboxRow, mail: Pars
 const MAX_ORIGINAL_TEXT = 1024 * 1024;
 
 async function record(db: Db | Tx, inbox: InboxRow, mail: ParsedEmail, rawPath: string, now: number, set: { state: 'stored' | 'failed'; conversationId?: number | null; messageId?: number | null; error?: string | null; html?: string | null }) {
-  await db
-    .insertInto('email_messages')
-    .values({
-      inbox_id: inbox.id,
-      direction: 'in',
-      rfc_message_id: mail.messageId,
-      conversation_id: set.conversationId ?? null,
-      message_id: set.messageId ?? null,
-      state: set.state,
-      raw_path: rawPath,
-      subject: mail.subject,
-      from_address: mail.from?.address ?? null,
-      cc: mail.cc.length ? JSON.stringify(mail.cc) : null,
-      html: set.html ?? null,
-      // The whole text for "show original" (capped: a longer one is in the raw message and message.txt).
-      text: mail.text ? mail.text.slice(0, MAX_ORIGINAL_TEXT) : null,
-      error: set.error ?? null,
-      created_at: now,
-    })
-    .onConflict((oc) => oc.columns(['inbox_id', 'rfc_message_id']).doNothing())
-    .execute();
+  await recordEmail(db, {
+    inbox_id: inbox.id,
+    direction: 'in',
+    rfc_message_id: mail.messageId,
+    conversation_id: set.conversationId ?? null,
+    message_id: set.messageId ?? null,
+    state: set.state,
+    raw_path: rawPath,
+    subject: mail.subject,
+    from_address: mail.from?.address ?? null,
+    cc: mail.cc.length ? JSON.stringify(mail.cc) : null,
+    html: set.html ?? null,
+    // The whole text for "show original" (capped: a longer one is in the raw message and message.txt).
+    text: mail.text ? mail.text.slice(0, MAX_ORIGINAL_TEXT) : null,
+    error: set.error ?? null,
+    created_at: now,
+  });
 }
 
 /**

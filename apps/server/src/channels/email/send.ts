@@ -5,6 +5,7 @@ import type { Message } from '@switchboard/protocol';
 import type { Outbox } from '../../events/outbox/outbox.ts';
 import type { OutboxEvent } from '../../events/outbox/consumer.ts';
 import { updateDeliveryStatus } from '../../actions/messages.ts';
+import { recordEmail } from '../../actions/email.ts';
 import { AppError } from '../../errors.ts';
 import type { InboxRow } from '../inboxes.ts';
 import { recordInboxError, clearInboxError } from '../inboxes.ts';
@@ -121,11 +122,7 @@ export class EmailSender {
         ...(references.length ? { references } : {}),
         attachments,
       });
-      await db
-        .insertInto('email_messages')
-        .values({ inbox_id: inbox.id, direction: 'out', rfc_message_id: messageIdHeader, conversation_id: c.id, message_id: message.id, state: 'sent', raw_path: null, subject: replySubject(c.subject), from_address: inbox.address, cc: null, html: null, error: null, created_at: this.deps.actions.clock.now() })
-        .onConflict((oc) => oc.columns(['inbox_id', 'rfc_message_id']).doNothing())
-        .execute();
+      await recordEmail(db, { inbox_id: inbox.id, direction: 'out', rfc_message_id: messageIdHeader, conversation_id: c.id, message_id: message.id, state: 'sent', raw_path: null, subject: replySubject(c.subject), from_address: inbox.address, cc: null, html: null, error: null, created_at: this.deps.actions.clock.now() });
       emailMetrics.sent.inc({ outcome: 'sent' });
       void info;
       await clearInboxError(db, inbox.id);
