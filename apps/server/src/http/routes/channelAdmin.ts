@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ErrorBody, IdParams, Message } from '@switchboard/protocol';
+import { IdParams, Message, errorResponses, SIGNED_IN, type ErrorCode } from '@switchboard/protocol';
 import { requireAdmin, requireAuth, viewerOf } from '../auth.ts';
 import type { Services } from '../services.ts';
 import { AppError, notFound } from '../../errors.ts';
@@ -12,7 +12,7 @@ import { visibleConversation } from '../../actions/context.ts';
 import { listWhatsappTemplates, sendWhatsappTemplate } from '../../actions/whatsappTemplates.ts';
 import { metrics } from '../../metrics.ts';
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 422: ErrorBody, 502: ErrorBody };
+const common: readonly ErrorCode[] = [...SIGNED_IN, 'forbidden', 'not_found'];
 const WhatsappTemplate = z
   .object({ id: z.number(), name: z.string(), language: z.string(), status: z.string(), category: z.string().nullable(), body: z.string(), parameters: z.number().describe('How many {{n}} parameters the body takes') })
   .meta({ id: 'WhatsappTemplate' });
@@ -33,7 +33,7 @@ export function channelAdminRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.post(
       '/inboxes/:id/test',
-      { schema: { tags, operationId: 'testInboxConnection', summary: 'Call the provider with the inbox’s settings and say whether it answers (admin)', params: IdParams, response: { 200: z.object({ ok: z.boolean(), detail: z.string() }), ...errors } } },
+      { schema: { tags, operationId: 'testInboxConnection', summary: 'Call the provider with the inbox’s settings and say whether it answers (admin)', params: IdParams, response: { 200: z.object({ ok: z.boolean(), detail: z.string() }), ...errorResponses(common) } } },
       async (req) => {
         requireAdmin(req);
         const inbox = await findInbox(s.store.db, req.params.id);
@@ -44,7 +44,7 @@ export function channelAdminRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.post(
       '/inboxes/:id/templates/sync',
-      { schema: { tags, operationId: 'syncWhatsappTemplates', summary: 'Fetch the message templates of the WhatsApp business account (admin)', params: IdParams, response: { 200: z.object({ items: z.array(WhatsappTemplate) }), ...errors } } },
+      { schema: { tags, operationId: 'syncWhatsappTemplates', summary: 'Fetch the message templates of the WhatsApp business account (admin)', params: IdParams, response: { 200: z.object({ items: z.array(WhatsappTemplate) }), ...errorResponses(common, 'provider_error') } } },
       async (req) => {
         requireAdmin(req);
         const inbox = await findInbox(s.store.db, req.params.id);
@@ -61,7 +61,7 @@ export function channelAdminRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.get(
       '/inboxes/:id/templates',
-      { schema: { tags, operationId: 'listInboxTemplates', summary: 'The WhatsApp templates last synced for the inbox (admin)', params: IdParams, response: { 200: z.object({ items: z.array(WhatsappTemplate) }), ...errors } } },
+      { schema: { tags, operationId: 'listInboxTemplates', summary: 'The WhatsApp templates last synced for the inbox (admin)', params: IdParams, response: { 200: z.object({ items: z.array(WhatsappTemplate) }), ...errorResponses(common) } } },
       async (req) => {
         requireAdmin(req);
         return { items: (await listWhatsappTemplates(s.store.db, req.params.id)).map(present) };
@@ -70,7 +70,7 @@ export function channelAdminRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.get(
       '/conversations/:id/whatsapp-templates',
-      { schema: { tags: ['conversations'], operationId: 'listConversationTemplates', summary: 'The approved WhatsApp templates this conversation may send', params: IdParams, response: { 200: z.object({ items: z.array(WhatsappTemplate) }), ...errors } } },
+      { schema: { tags: ['conversations'], operationId: 'listConversationTemplates', summary: 'The approved WhatsApp templates this conversation may send', params: IdParams, response: { 200: z.object({ items: z.array(WhatsappTemplate) }), ...errorResponses(common) } } },
       async (req) => {
         const c = await visibleConversation(s.actions, viewerOf(req), req.params.id);
         if (c.channel !== 'whatsapp' || c.inbox_id == null) return { items: [] };
@@ -87,7 +87,7 @@ export function channelAdminRoutes(s: Services): FastifyPluginAsyncZod {
           summary: 'Send an approved WhatsApp template with its parameters (allowed outside the 24-hour window)',
           params: TemplateParams,
           body: SendTemplateRequest,
-          response: { 201: Message, 200: Message, ...errors },
+          response: { 201: Message, 200: Message, ...errorResponses(common, 'not_whatsapp', 'template_not_found', 'template_not_approved', 'template_parameters', 'not_assignee', 'customer_blocked', 'consultant_cannot_message_customer', 'conversation_not_open') },
         },
       },
       async (req, reply) => {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ErrorBody } from '@switchboard/protocol';
+import { errorResponses } from '@switchboard/protocol';
 import type { Services } from '../services.ts';
 import { AppError } from '../../errors.ts';
 import { recordInboxError, type InboxRow } from '../../channels/inboxes.ts';
@@ -11,7 +11,6 @@ import { pageIdsOf } from '../../channels/messenger/inbound.ts';
 const tags = ['channels'];
 const Handshake = z.object({ 'hub.mode': z.string().optional(), 'hub.verify_token': z.string().optional(), 'hub.challenge': z.string().optional() });
 const Received = z.object({ ok: z.literal(true) });
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
 const MAX_BODY = 4 * 1024 * 1024;
 
 function unauthorized(message = 'The webhook signature does not match the app secret of any inbox.') {
@@ -57,8 +56,10 @@ export function webhookRoutes(s: Services): FastifyPluginAsyncZod {
             tags,
             operationId: `${channel}WebhookHandshake`,
             summary: `${channel === 'whatsapp' ? 'WhatsApp' : 'Messenger/Instagram'} webhook subscription handshake (answers hub.challenge)`,
+            // Public: the provider proves itself with the verify token (handshake) or the signature.
+            security: [],
             querystring: Handshake,
-            response: { 200: z.string(), ...errors },
+            response: { 200: z.string(), ...errorResponses('invalid_verify_token') },
           },
         },
         handshake(channel) as never,
@@ -105,8 +106,9 @@ export function webhookRoutes(s: Services): FastifyPluginAsyncZod {
           tags,
           operationId: 'whatsappWebhook',
           summary: 'WhatsApp Cloud API webhook (messages and statuses), signed with X-Hub-Signature-256',
+          security: [],
           description: 'Routed by metadata.phone_number_id to the inbox with that address. Stored before the 200; processed idempotently by wamid.',
-          response: { 200: Received, ...errors },
+          response: { 200: Received, ...errorResponses('invalid_signature', 'malformed_payload', 'inbox_not_found') },
         },
       },
       hubPost('whatsapp', phoneNumberIdsOf, 'phone number id') as never,
