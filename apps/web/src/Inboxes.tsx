@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { Inbox, InboxChannel, Queue } from '@switchboard/client';
+import { webhookPathOf } from '@switchboard/protocol';
 import { api, messageOf } from './api.ts';
 import { CHANNELS, ChannelIcon } from './ui.tsx';
 
@@ -12,6 +13,10 @@ import { CHANNELS, ChannelIcon } from './ui.tsx';
 type Field = { key: string; label: string; type: 'text' | 'number' | 'checkbox'; hint?: string };
 interface ChannelForm {
   address: string;
+  /** What to do at the provider with the webhook URL, when the channel has one. */
+  connect?: string;
+  /** The provider has message templates to sync (WhatsApp). */
+  templates?: boolean;
   settings: Field[];
   secrets: Array<{ key: string; label: string }>;
 }
@@ -38,6 +43,8 @@ const FORMS: Record<InboxChannel, ChannelForm> = {
   },
   whatsapp: {
     address: 'Phone number id',
+    connect: 'Meta app → WhatsApp → Configuration: paste this callback URL and the verify token below, and subscribe to the "messages" field.',
+    templates: true,
     settings: [
       { key: 'businessAccountId', label: 'Business account id', type: 'text' },
       { key: 'apiBaseUrl', label: 'API base URL', type: 'text', hint: 'Default: the real Graph API' },
@@ -50,6 +57,7 @@ const FORMS: Record<InboxChannel, ChannelForm> = {
   },
   messenger: {
     address: 'Page id',
+    connect: 'Meta app → Messenger (or Instagram) → Webhooks: paste this callback URL and the verify token below, subscribe the page to messages, message_deliveries and message_reads.',
     settings: [
       { key: 'apiBaseUrl', label: 'API base URL', type: 'text', hint: 'Default: the real Graph API' },
       { key: 'humanAgentTag', label: 'Reply with the HUMAN_AGENT tag up to 7 days', type: 'checkbox' },
@@ -62,6 +70,7 @@ const FORMS: Record<InboxChannel, ChannelForm> = {
   },
   telegram: {
     address: 'Bot id (digits before the colon of the token)',
+    connect: 'Call setWebhook with this URL and secret_token set to the webhook secret below (see README).',
     settings: [{ key: 'apiBaseUrl', label: 'API base URL', type: 'text', hint: 'Default: the real Bot API' }],
     secrets: [
       { key: 'botToken', label: 'Bot token' },
@@ -293,6 +302,7 @@ function InboxForm({ inbox, queues, onDone, fail }: { inbox: Inbox | null; queue
             </label>
           );
         })}
+        {inbox && <ConnectPanel inbox={inbox} form={form} />}
         {error && (
           <div className="form-errors" role="alert">
             <p>{error}</p>
@@ -312,6 +322,51 @@ function InboxForm({ inbox, queues, onDone, fail }: { inbox: Inbox | null; queue
           )}
         </div>
       </form>
+    </div>
+  );
+}
+
+/** The webhook URL to paste at the provider, Test connection, and (WhatsApp) Sync templates. */
+function ConnectPanel({ inbox, form }: { inbox: Inbox; form: ChannelForm }) {
+  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const path = webhookPathOf(inbox.channel, inbox.address);
+  const run = async (what: () => Promise<{ ok: boolean; text: string }>) => {
+    setBusy(true);
+    try {
+      setResult(await what());
+    } catch (err) {
+      setResult({ ok: false, text: messageOf(err) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="inbox-connect" aria-label="Connect at the provider">
+      {path && (
+        <label className="field">
+          <span>Webhook URL to paste at the provider</span>
+          <input readOnly value={`${window.location.origin}${path}`} onFocus={(e) => e.target.select()} />
+          {form.connect && <small className="muted">{form.connect}</small>}
+        </label>
+      )}
+      {inbox.channel !== 'email' && (
+        <div className="form-actions">
+          <button type="button" className="btn" disabled={busy} onClick={() => void run(async () => { const r = await api.testInbox(inbox.id); return { ok: r.ok, text: r.detail }; })}>
+            Test connection
+          </button>
+          {form.templates && (
+            <button type="button" className="btn" disabled={busy} onClick={() => void run(async () => { const r = await api.syncInboxTemplates(inbox.id); return { ok: true, text: `${r.items.length} template${r.items.length === 1 ? '' : 's'} synced (${r.items.filter((t) => t.status === 'APPROVED').length} approved).` }; })}>
+              Sync templates
+            </button>
+          )}
+        </div>
+      )}
+      {result && (
+        <p role="status" className={result.ok ? 'muted' : 'danger-text'}>
+          {result.text}
+        </p>
+      )}
     </div>
   );
 }

@@ -327,6 +327,14 @@ export class ApiClient {
   deleteInbox(id: number): Promise<{ ok: true }> {
     return this.request('DELETE', `/inboxes/${id}`);
   }
+  /** One authenticated call to the provider with the inbox's settings (Admin → Inboxes → Test connection). */
+  testInbox(id: number): Promise<{ ok: boolean; detail: string }> {
+    return this.request('POST', `/inboxes/${id}/test`);
+  }
+  /** WhatsApp: fetch the business account's message templates into the inbox. */
+  syncInboxTemplates(id: number): Promise<{ items: Array<{ id: number; name: string; language: string; status: string; parameters: number }> }> {
+    return this.request('POST', `/inboxes/${id}/templates/sync`);
+  }
   /** The widget's settings: office hours, away message… (administrators). */
   widgetSettings(): Promise<WidgetSettingsView> {
     return this.request('GET', '/settings/widget');

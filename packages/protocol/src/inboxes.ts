@@ -60,6 +60,18 @@ export const INBOX_ADDRESS_MEANING: Record<InboxChannel, string> = {
   telegram: 'Bot id (the digits before the colon of the bot token)',
 };
 
+/**
+ * Where a provider posts this inbox's webhooks (Admin → Inboxes shows it to paste at the provider):
+ * WhatsApp and Messenger have one URL per app (the body names the number or page); a Telegram bot
+ * is set up with its own URL. Null for email (mail arrives by SMTP or IMAP).
+ */
+export function webhookPathOf(channel: InboxChannel, address: string): string | null {
+  if (channel === 'whatsapp') return '/api/v1/webhooks/whatsapp';
+  if (channel === 'messenger') return '/api/v1/webhooks/messenger';
+  if (channel === 'telegram') return `/api/v1/webhooks/telegram/${encodeURIComponent(address)}`;
+  return null;
+}
+
 const Name = z.string().trim().min(1).max(80);
 const common = { name: Name, queueId: Id.nullable().optional(), enabled: z.boolean().default(true) };
 const EmailAddress = z.string().trim().toLowerCase().email().max(254);
