@@ -1,6 +1,20 @@
 import { useEffect, useRef } from 'react';
-import uPlot from 'uplot';
+import type uPlotType from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+
+/**
+ * uPlot builds a number format from `navigator.language` when it loads; a browser reporting a
+ * language Intl refuses (a headless shell on a POSIX locale says "en-US@posix") would make that
+ * throw, so such a language is read as plain English first.
+ */
+const loadUplot: Promise<typeof uPlotType> = (() => {
+  try {
+    new Intl.NumberFormat(navigator.language);
+  } catch {
+    Object.defineProperty(navigator, 'language', { value: 'en-US', configurable: true });
+  }
+  return import('uplot').then((m) => m.default);
+})();
 
 /**
  * One measure over time, drawn by uPlot (canvas, ~50 kB minified; chosen over ECharts and
@@ -12,13 +26,18 @@ export function Chart({ title, periods, values, format }: { title: string; perio
   useEffect(() => {
     const el = box.current;
     if (!el) return;
+    let plot: uPlotType | null = null;
+    let resize: ResizeObserver | null = null;
+    let gone = false;
+    void loadUplot.then((uPlot) => {
+      if (gone) return;
     const css = getComputedStyle(document.documentElement);
     const accent = css.getPropertyValue('--accent').trim() || '#4f46e5';
     const muted = css.getPropertyValue('--muted').trim() || '#6b7280';
     const border = css.getPropertyValue('--border').trim() || '#e5e7eb';
     const xs = periods.map((p) => Date.parse(`${p}T00:00:00Z`) / 1000);
     const axis = { stroke: muted, grid: { stroke: border, width: 1 }, ticks: { stroke: border, width: 1 } };
-    const plot = new uPlot(
+    plot = new uPlot(
       {
         width: Math.max(200, el.clientWidth),
         height: 160,
@@ -34,11 +53,14 @@ export function Chart({ title, periods, values, format }: { title: string; perio
       [xs, values.map((v) => (v == null ? null : v))],
       el,
     );
-    const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(200, el.clientWidth), height: 160 }));
+    const p = plot;
+    resize = new ResizeObserver(() => p.setSize({ width: Math.max(200, el.clientWidth), height: 160 }));
     resize.observe(el);
+    });
     return () => {
-      resize.disconnect();
-      plot.destroy();
+      gone = true;
+      resize?.disconnect();
+      plot?.destroy();
     };
   }, [title, periods, values, format]);
   return <div className="report-chart" ref={box} role="img" aria-label={`${title} per period`} />;

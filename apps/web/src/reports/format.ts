@@ -12,7 +12,16 @@ export function duration(ms: number | null | undefined): string {
   return `${Math.floor(h / 24)} d ${h % 24} h`;
 }
 export const percent = (x: number | null | undefined) => (x == null ? '—' : `${(x * 100).toFixed(1)} %`);
-export const count = (n: number) => n.toLocaleString();
+// The browser's own locale, unless it has none the platform accepts (a headless shell may say
+// "en-US@posix", which toLocaleString refuses with a RangeError).
+const numbers = (() => {
+  try {
+    return new Intl.NumberFormat();
+  } catch {
+    return new Intl.NumberFormat('en');
+  }
+})();
+export const count = (n: number) => numbers.format(n);
 
 export type Measure = {
   key: string;
