@@ -5,6 +5,7 @@ import { api } from './api.ts';
 import { STATUS_LABEL } from './Routing.tsx';
 import { Chip, Modal, toggled } from './ui.tsx';
 import { Inboxes } from './Inboxes.tsx';
+import { WidgetSites } from './WidgetSites.tsx';
 import { RequestSettingsForm, TrackingList } from './discuss/index.ts';
 
 type Tab = 'agents' | 'users' | 'queues' | 'inboxes' | 'tags' | 'canned' | 'rules' | 'channels' | 'hours' | 'requests' | 'tracking';
@@ -52,7 +53,12 @@ export function Admin({ dir, reloadDirectory, fail, toast }: Props) {
         {tab === 'canned' && <Canned fail={fail} />}
         {tab === 'rules' && <Rules fail={fail} toast={toast} />}
         {tab === 'channels' && <Channels fail={fail} toast={toast} />}
-        {tab === 'hours' && <OfficeHours fail={fail} toast={toast} />}
+        {tab === 'hours' && (
+          <>
+            <OfficeHours fail={fail} toast={toast} />
+            <WidgetSites fail={fail} toast={toast} />
+          </>
+        )}
         {tab === 'requests' && <RequestSettingsForm fail={fail} toast={toast} />}
         {tab === 'tracking' && <TrackingList users={dir.users} queues={dir.queues} fail={fail} />}
       </div>

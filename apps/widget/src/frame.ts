@@ -64,6 +64,14 @@ const saved = (): { token: string; userId: string | null } | null => {
   }
 };
 const hostOrigin = params.get('host');
+/**
+ * Messages go to the embedding page's origin only (the one the loader told us), never `'*'`: if
+ * another page framed us, the browser drops them. Which sites may frame us at all is the server's
+ * `frame-ancestors` (the widget settings' site origins).
+ */
+const toHost = (msg: object) => {
+  if (hostOrigin && parent !== window) parent.postMessage({ sb: true, ...msg }, hostOrigin);
+};
 const save = () => {
   const entry = { token: s.token, userId: s.user?.id ?? null };
   try {
@@ -71,8 +79,7 @@ const save = () => {
   } catch {
     /* storage may be blocked here: the page keeps a copy */
   }
-  // Only to the page that embedded us (the origin it told us), never to anyone else.
-  if (hostOrigin && parent !== window) parent.postMessage({ sb: true, type: 'token', ...entry }, hostOrigin);
+  toHost({ type: 'token', ...entry });
 };
 
 async function session(): Promise<void> {
@@ -540,7 +547,7 @@ function render() {
     'header',
     {},
     h('div', {}, h('h1', {}, s.config.title), s.conv && !s.conv.waiting && s.conv.agentName ? h('p', {}, s.conv.agentName) : null, !s.online && s.token ? h('p', { class: 'offline' }, t('reconnecting')) : null),
-    mode === 'widget' ? h('button', { type: 'button', class: 'icon close', 'aria-label': t('close'), onclick: () => parent.postMessage({ sb: true, type: 'close' }, '*') }, icon('<path d="M6 6l12 12M18 6L6 18"/>')) : null,
+    mode === 'widget' ? h('button', { type: 'button', class: 'icon close', 'aria-label': t('close'), onclick: () => toHost({ type: 'close' }) }, icon('<path d="M6 6l12 12M18 6L6 18"/>')) : null,
   );
   let main: Node;
   if (mode === 'portal' && s.view === 'tickets') main = s.tickets.length ? h('ul', { class: 'tickets' }, ...s.tickets.map((tk) => h('li', {}, h('button', { type: 'button', class: 'link', onclick: () => void showTicket(tk.id) }, `#${tk.id} ${tk.subject}`), h('span', { class: 'meta' }, tk.status)))) : h('p', {}, t('noTickets'));
@@ -551,7 +558,7 @@ function render() {
   const thread = app.querySelector('.thread');
   if (thread && atBottom) thread.scrollTop = thread.scrollHeight;
   if (focused) focusComposer();
-  parent.postMessage({ sb: true, type: 'unread', count: s.open ? 0 : unread() }, '*');
+  toHost({ type: 'unread', count: s.open ? 0 : unread() });
 }
 
 // ---------------------------------------------------------------- boot: wait for the page's settings
@@ -561,7 +568,7 @@ async function boot() {
   booted = true;
   try {
     s.config = await api<WidgetConfig>('GET', '/widget/config');
-    parent.postMessage({ sb: true, type: 'color', color: s.config.color }, '*');
+    toHost({ type: 'color', color: s.config.color });
     await session();
     if (s.conv) {
       await loadMessages();
@@ -575,7 +582,7 @@ async function boot() {
 }
 
 addEventListener('message', (e: MessageEvent) => {
-  if (e.source !== parent || !e.data?.sb) return;
+  if (e.source !== parent || e.origin !== hostOrigin || !e.data?.sb) return;
   const d = e.data;
   if (d.type === 'init') {
     s.user = d.user ?? null;
@@ -619,4 +626,4 @@ setLocale(navigator.language || 'en');
 render();
 // Opened on its own (no embedding page): boot anyway.
 if (parent === window) void boot();
-else parent.postMessage({ sb: true, type: 'ready' }, '*');
+else toHost({ type: 'ready' });

@@ -40,6 +40,8 @@ beforeAll(async () => {
   await new Promise<void>((r) => site.listen(0, '127.0.0.1', () => r()));
   const a = site.address();
   siteUrl = `http://localhost:${typeof a === 'object' && a ? a.port : 0}`; // another origin than the server
+  // The frame may be embedded only by the sites an administrator listed (issue 9 item 7).
+  await admin.api('PUT', '/api/v1/settings/widget', { siteOrigins: [siteUrl] });
 });
 afterAll(async () => {
   await browser?.close();

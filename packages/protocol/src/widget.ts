@@ -25,6 +25,20 @@ export const OfficeHours = z
   .meta({ id: 'OfficeHours' });
 export type OfficeHours = z.infer<typeof OfficeHours>;
 
+/** A web origin as a browser sends it: http(s)://host[:port], nothing after it. */
+const SiteOrigin = z
+  .string()
+  .trim()
+  .max(200)
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return (u.protocol === 'https:' || u.protocol === 'http:') && u.origin === v && /^([a-z0-9-]+\.)*[a-z0-9-]+$|^\[[0-9a-f:.]+\]$/i.test(u.hostname);
+    } catch {
+      return false;
+    }
+  }, 'Not an origin: write scheme, host and port only, like https://shop.example.com');
+
 /** Stored as `widget_settings.settings`; every field has a default so `{}` is valid. */
 export const WidgetSettings = z
   .object({
@@ -38,6 +52,11 @@ export const WidgetSettings = z
     preChatForm: z.enum(['off', 'optional', 'required']).default('optional').describe('Ask name and email before the chat'),
     identityVerification: z.boolean().default(false).describe('Require setUser ids to be signed with the identity secret (HMAC-SHA256, hex)'),
     identitySecret: z.string().min(16).max(200).nullable().default(null),
+    siteOrigins: z
+      .array(SiteOrigin)
+      .max(50)
+      .default([])
+      .describe('Origins of the sites that may embed the widget (e.g. https://shop.example.com); Switchboard’s own origin always may'),
     maxAttachmentBytes: z.number().int().min(0).max(10 * 1024 * 1024).default(5 * 1024 * 1024),
     attachmentTypes: z.array(z.string().max(100)).max(50).default(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf', 'text/plain']),
   })

@@ -24,6 +24,7 @@ import { AppError } from '../errors.ts';
 import { isDatabaseUnavailable } from '../store/health.ts';
 import { isMissingReference } from '../store/constraints.ts';
 import { frameworkErrorBody, rawClientError } from './frameworkErrors.ts';
+import { registerSecurityHeaders } from './securityHeaders.ts';
 import { authenticate, refuseUntilPasswordChanged } from './auth.ts';
 import { requestLogFields } from './redact.ts';
 import type { Services } from './services.ts';
@@ -151,6 +152,7 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
   });
 
   await app.register(cookie);
+  await registerSecurityHeaders(app, s);
   await app.register(rateLimit, {
     global: false,
     store: degradingRateLimitStore(s.redis, `${s.config.redisPrefix}ratelimit:`),
@@ -173,7 +175,8 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
     // Fills components.schemas from the zod registry (schemas named with `.meta({ id })`).
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  // Its page has inline scripts: the plugin sends a CSP with their hashes in place of ours.
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
   // A socket being closed (slow or abusive, realtime/backpressure.ts) that does not answer the close
   // is dropped after closeTimeout, so what it holds is freed soon, not after ws's default 30 s.
   // (ws takes closeTimeout, lib/websocket-server.js; @types/ws does not list it yet.)

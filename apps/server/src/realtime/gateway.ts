@@ -1,3 +1,4 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { agentMayReceive, agentMayReplay, mayReplayRequestEvent, type ConversationScope, type EventScope, type Viewer } from '@switchboard/core';
 import { ClientFrame } from '@switchboard/protocol';
@@ -7,6 +8,7 @@ import { closeSlow, FrameBudget, ReplayPacer, SocketGone } from './backpressure.
 import { loadViewer, findUser } from '../store/users.ts';
 import { currentScopes } from '../store/conversations.ts';
 import { authByCredential, authenticate, credentialOf } from '../http/auth.ts';
+import { sameOrigin } from '../http/securityHeaders.ts';
 import { redeemStreamTicket } from '../actions/credentials.ts';
 import { requestIdOfEvent, requestsNow } from '../actions/discuss/queries.ts';
 import type { Services } from '../http/services.ts';
@@ -68,7 +70,15 @@ export class StreamGateway {
   }
 
   register(app: App): void {
-    app.get('/api/v1/stream', { websocket: true, schema: { hide: true } }, (socket, req) => {
+    // A cookie rides along on a cross-site upgrade (WebSockets have no CORS): a cookie-authenticated
+    // upgrade must come from our own origin. Bearer headers and tickets cannot be sent by another
+    // site on a user's behalf, so they are unaffected.
+    const refuseForeignCookieUpgrade = async (req: FastifyRequest, reply: FastifyReply) => {
+      const byTicket = typeof (req.query as { ticket?: unknown } | undefined)?.ticket === 'string';
+      if (byTicket || req.headers.authorization || sameOrigin(req)) return;
+      return reply.code(403).send({ error: { code: 'foreign_origin', message: 'This stream accepts a signed-in browser only from the workspace’s own origin.' } });
+    };
+    app.get('/api/v1/stream', { websocket: true, schema: { hide: true }, onRequest: refuseForeignCookieUpgrade }, (socket, req) => {
       // Listen at once: a client may say hello before authentication has finished.
       const early: string[] = [];
       let client: Client | null = null;
