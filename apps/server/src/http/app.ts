@@ -175,8 +175,7 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
     // Fills components.schemas from the zod registry (schemas named with `.meta({ id })`).
     transformObject: jsonSchemaTransformObject,
   });
-  // Its page has inline scripts: the plugin sends a CSP with their hashes in place of ours.
-  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
   // A socket being closed (slow or abusive, realtime/backpressure.ts) that does not answer the close
   // is dropped after closeTimeout, so what it holds is freed soon, not after ws's default 30 s.
   // (ws takes closeTimeout, lib/websocket-server.js; @types/ws does not list it yet.)
