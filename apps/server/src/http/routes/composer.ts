@@ -79,7 +79,7 @@ export function composerRoutes(s: Services): FastifyPluginAsyncZod {
     );
 
     app.get('/composer/rules', { schema: { tags, operationId: 'getComposerRules', summary: 'Words and patterns to avoid, and what Clean up input removes', response: { 200: ComposerRulesView, ...errorResponses(common) } } }, async () => view(await rules()));
-    app.put('/composer/rules', { schema: { tags, operationId: 'setComposerRules', summary: 'Set the composer rules (admin)', body: ComposerRules, response: { 200: ComposerRulesView, ...errorResponses(common, 'invalid_pattern') } } }, async (req) => {
+    app.put('/composer/rules', { schema: { tags, operationId: 'setComposerRules', summary: 'Set the composer rules (admin)', body: ComposerRules, response: { 200: ComposerRulesView, ...errorResponses(common, 'invalid_pattern', 'pattern_unsupported') } } }, async (req) => {
       await saveComposerRules(s.actions, requireAdmin(req), req.body);
       cached = null;
       return view(await rules());

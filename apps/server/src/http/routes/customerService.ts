@@ -159,7 +159,7 @@ export function customerServiceRoutes(s: Services): FastifyPluginAsyncZod {
       requireAdmin(req);
       return view(await loadWidgetSettings(s.store.db));
     });
-    app.put('/settings/widget', { schema: { tags: ['widget'], operationId: 'updateWidgetSettings', summary: 'Change widget settings', body: UpdateWidgetSettingsRequest, response: { 200: WidgetSettingsView, ...errorResponses(common, 'identity_secret_missing') } } }, async (req) => {
+    app.put('/settings/widget', { schema: { tags: ['widget'], operationId: 'updateWidgetSettings', summary: 'Change widget settings', body: UpdateWidgetSettingsRequest, response: { 200: WidgetSettingsView, ...errorResponses(common, 'identity_secret_missing', 'queue_not_found') } } }, async (req) => {
       requireAdmin(req);
       return view(await saveWidgetSettings(s.actions, req.body as Partial<WidgetSettings>));
     });
