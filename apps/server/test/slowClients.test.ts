@@ -79,7 +79,8 @@ describe('a socket that asks for a long replay and never reads', () => {
     expect(serverSockets()).toEqual([]);
     expect(t.server.gateway.size).toBe(0);
     ws.terminate();
-  });
+    // (Longer than the default: the setup writes 12 MB of drafts, half a minute on a busy PostgreSQL.)
+  }, 90_000);
 });
 
 describe('a flood of tiny garbage frames', () => {
