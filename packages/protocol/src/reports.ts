@@ -79,7 +79,7 @@ export const ReportOverview = z.object({
   previousRange: Range,
   timeZone: z.string(),
   current: ReportFigures,
-  previous: ReportFigures,
+  previous: ReportFigures.describe('The previous period: counts and means (its medians and 90th percentiles are null)'),
   requests: z.object({ assign: RequestReport, discuss: RequestReport }),
 });
 export type ReportOverview = z.infer<typeof ReportOverview>;
