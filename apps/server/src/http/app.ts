@@ -70,6 +70,8 @@ export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerRespo
 export interface BuiltApp {
   app: App;
   gateway: StreamGateway;
+  /** Every route as registered (method and URL pattern): the security suite's authorization matrix covers each. */
+  routes: Array<{ method: string; url: string }>;
 }
 
 /**
@@ -110,6 +112,10 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
     // Request log lines never carry a secret-looking query parameter (http/redact.ts).
     childLoggerFactory: (parent, bindings, opts) => parent.child(bindings, { ...opts, serializers: { ...opts.serializers, req: requestLogFields as never } }),
   }).withTypeProvider<ZodTypeProvider>();
+  const routes: BuiltApp['routes'] = [];
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url });
+  });
   app.setValidatorCompiler(validatorCompiler);
   // Error bodies come from the error handler below, with codes from the catalogue (protocol/errors.ts):
   // they go out as they are. Checking them against a route's documented codes would turn an
@@ -250,5 +256,5 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
   if (fs.existsSync(WEB_DIST)) {
     await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: 'index.html' });
   }
-  return { app, gateway };
+  return { app, gateway, routes };
 }
