@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createQueue, createUser, customerWrites, openStream, signIn, startTestServer, tokenFor, type Caller, type StreamClient, type TestServer } from '../../../../test/harness.ts';
+import { createQueue, createUser, customerWrites, openStream, signIn, startTestServer, tokenFor, type Caller, type StreamClient, type TestServer } from '../../../../test/harness.ts';
 import { newVisitor, openVisitorStream, type VisitorCaller } from '../widgetHelpers.ts';
 
 /**
