@@ -44,3 +44,16 @@ export async function signOut(ctx: ActionContext, userId: number, sessionId: str
     if (!other) await changePresence(tx, emit, userId, 'offline', now);
   });
 }
+
+/**
+ * A session unused past the idle timeout (SESSION_IDLE_MINUTES) ends as a sign-out does: its sockets
+ * close on every node, and if it was the agent's last session they go offline.
+ */
+export async function endIdleSession(ctx: ActionContext, userId: number, sessionId: string): Promise<void> {
+  await signOut(ctx, userId, sessionId);
+}
+
+/** Notes that a session is in use, for the idle timeout (http/auth.ts writes it at most once a minute). */
+export async function touchSession(ctx: ActionContext, sessionId: string, now: number): Promise<void> {
+  await ctx.store.db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', sessionId).execute();
+}

@@ -200,7 +200,7 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
     }
     if (s.lifecycle.draining) reply.header('connection', 'close');
     if (req.method === 'POST' && INGEST.test(req.url) && !s.shedder.admit(req, reply)) return reply;
-    if (req.url.startsWith('/api/v1/') && !/^\/api\/v1\/(widget\/)?stream(\?|$)/.test(req.url)) req.auth = await authenticate(s.store, s.clock, req, s.tokens, s.config.sessionIdleMs);
+    if (req.url.startsWith('/api/v1/') && !/^\/api\/v1\/(widget\/)?stream(\?|$)/.test(req.url)) req.auth = await authenticate(s.actions, req, s.tokens, s.config.sessionIdleMs);
     refuseUntilPasswordChanged(req);
   });
   app.addHook('onResponse', async (req, reply) => {

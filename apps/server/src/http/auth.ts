@@ -4,7 +4,8 @@ import type { Store } from '../store/db.ts';
 import { loadViewer, type UserRow } from '../store/users.ts';
 import { hashToken } from '../auth/secrets.ts';
 import { AppError } from '../errors.ts';
-import type { Clock } from '../clock.ts';
+import type { ActionContext } from '../actions/context.ts';
+import { endIdleSession, touchSession } from '../actions/sessions.ts';
 import type { TokenCache } from './tokenCache.ts';
 
 export const SESSION_COOKIE = 'sb_session';
@@ -37,8 +38,8 @@ export const DEFAULT_IDLE_MS = 8 * 3600 * 1000;
 const TOUCH_EVERY_MS = 60_000;
 
 /** A browser session by the hash of its cookie: expired, idle or disabled users get nothing. */
-export async function authBySession(store: Store, clock: Clock, sessionHash: string, idleMs = DEFAULT_IDLE_MS): Promise<Auth | null> {
-  const db = store.db;
+export async function authBySession(ctx: ActionContext, sessionHash: string, idleMs = DEFAULT_IDLE_MS): Promise<Auth | null> {
+  const db = ctx.store.db;
   const s = await db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
@@ -46,14 +47,14 @@ export async function authBySession(store: Store, clock: Clock, sessionHash: str
     .select(['sessions.id as session_id', 'sessions.csrf_token', 'sessions.expires_at', 'sessions.created_at as session_created_at', 'sessions.last_seen_at'])
     .where('sessions.id', '=', sessionHash)
     .executeTakeFirst();
-  const now = clock.now();
+  const now = ctx.clock.now();
   if (!s || s.expires_at < now || s.disabled) return null;
   const lastSeen = s.last_seen_at ?? s.session_created_at;
   if (now - lastSeen > idleMs) {
-    await db.deleteFrom('sessions').where('id', '=', sessionHash).execute();
+    await endIdleSession(ctx, s.id, sessionHash);
     return null;
   }
-  if (now - lastSeen > TOUCH_EVERY_MS) await db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', sessionHash).execute();
+  if (now - lastSeen > TOUCH_EVERY_MS) await touchSession(ctx, sessionHash, now);
   const { session_id, csrf_token, expires_at: _e, session_created_at: _c, last_seen_at: _l, ...user } = s;
   const viewer = await loadViewer(db, user);
   return { user, viewer: { ...viewer, name: user.name }, via: 'session', sessionId: session_id, tokenId: null, csrfToken: csrf_token };
@@ -82,10 +83,10 @@ export function credentialOf(auth: Auth): string {
 }
 
 /** The sign-in behind a credential name (a redeemed stream ticket), if it still holds. */
-export async function authByCredential(store: Store, clock: Clock, credential: string, idleMs?: number): Promise<Auth | null> {
+export async function authByCredential(ctx: ActionContext, credential: string, idleMs?: number): Promise<Auth | null> {
   const [kind, id] = [credential.slice(0, credential.indexOf(':')), credential.slice(credential.indexOf(':') + 1)];
-  if (kind === 'session') return authBySession(store, clock, id, idleMs);
-  if (kind === 'token' && /^\d+$/.test(id)) return authByToken(store, { id: Number(id) });
+  if (kind === 'session') return authBySession(ctx, id, idleMs);
+  if (kind === 'token' && /^\d+$/.test(id)) return authByToken(ctx.store, { id: Number(id) });
   return null;
 }
 
@@ -93,11 +94,11 @@ export async function authByCredential(store: Store, clock: Clock, credential: s
  * Resolves who is calling from the session cookie or a personal API token (Bearer header). Never
  * from the URL: query strings end up in logs and browser history.
  */
-export async function authenticate(store: Store, clock: Clock, req: FastifyRequest, tokens?: TokenCache, idleMs?: number): Promise<Auth | null> {
+export async function authenticate(ctx: ActionContext, req: FastifyRequest, tokens?: TokenCache, idleMs?: number): Promise<Auth | null> {
   const cookie = req.cookies?.[SESSION_COOKIE];
   const token = bearer(req);
-  if (cookie && !token) return authBySession(store, clock, hashToken(cookie), idleMs);
-  if (token) return authByToken(store, { hash: hashToken(token) }, tokens);
+  if (cookie && !token) return authBySession(ctx, hashToken(cookie), idleMs);
+  if (token) return authByToken(ctx.store, { hash: hashToken(token) }, tokens);
   return null;
 }
 

@@ -97,8 +97,8 @@ export class StreamGateway {
       // Bearer header: never a lasting secret in the URL, which access logs would keep.
       const ticket = (req.query as { ticket?: string } | undefined)?.ticket;
       const signIn = ticket
-        ? redeemStreamTicket(this.s.actions, ticket).then((c) => (c ? authByCredential(this.s.store, this.s.clock, c, this.s.config.sessionIdleMs) : null))
-        : authenticate(this.s.store, this.s.clock, req, this.s.tokens, this.s.config.sessionIdleMs);
+        ? redeemStreamTicket(this.s.actions, ticket).then((c) => (c ? authByCredential(this.s.actions, c, this.s.config.sessionIdleMs) : null))
+        : authenticate(this.s.actions, req, this.s.tokens, this.s.config.sessionIdleMs);
       void signIn
         // The database not answering is no reason to sign the client out: it retries and resumes.
         .catch((err: unknown) => (isDatabaseUnavailable(err) ? 'unavailable' as const : null))

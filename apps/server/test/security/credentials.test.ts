@@ -72,6 +72,27 @@ describe('a credential that ends takes its sockets with it', () => {
   });
 });
 
+describe('a session that ends for being idle', () => {
+  it('closes the streams opened on it, and takes an agent with no other session offline, as signing out does', async () => {
+    const idle = await startTestServer({ listen: true, config: { sessionIdleMs: 30 * 60_000 } });
+    try {
+      const q = await createQueue(idle, 'Night shift');
+      const amy = await createUser(idle, 'agent', 'Amy Pond', [q]);
+      const session = await signIn(idle, amy);
+      expect((await session.api('PUT', '/api/v1/routing/me/status', { status: 'available' })).status).toBe(200);
+      const stream = await openStream(idle, session);
+      const closed = closedWithin(stream.ws);
+      idle.clock.advance(31 * 60_000);
+      expect((await session.api('GET', '/api/v1/me')).status).toBe(401);
+      expect(await closed).toBe(4401);
+      const row = await idle.server.services.store.db.selectFrom('users').select('status').where('id', '=', amy.id).executeTakeFirstOrThrow();
+      expect(row.status).toBe('offline');
+    } finally {
+      await idle.close();
+    }
+  });
+});
+
 describe('sockets authenticate without a lasting secret in the URL', () => {
   it('does not take an API token in the query string', async () => {
     const token = await tokenFor(t, mark.id);
