@@ -60,6 +60,27 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
+describe('query-string flags', () => {
+  it('reads unread=false as false: read conversations are listed too', async () => {
+    const all = await listed(admin, 'view=all');
+    expect(all).toEqual([ids.billingBot, ids.billingPlain, ids.salesBot].sort((a, b) => a! - b!));
+    expect((await admin.api('POST', `/api/v1/conversations/${ids.billingPlain}/read`)).status).toBe(200);
+    expect(await listed(admin, 'unread=true')).not.toContain(ids.billingPlain);
+    expect(await listed(admin, 'unread=false')).toEqual(all);
+    expect(await listed(admin, 'unread=0')).toEqual(all);
+  });
+
+  it('reads noCustomerTags=false and pinnedCustomerTags=false as false, and refuses other words', async () => {
+    const all = await listed(admin, 'view=all');
+    expect(await listed(admin, 'noCustomerTags=false&pinnedCustomerTags=false')).toEqual(all);
+    for (const flag of ['unread', 'noCustomerTags', 'pinnedCustomerTags']) {
+      const res = await admin.api('GET', `/api/v1/conversations?${flag}=no`);
+      expect(res.status, flag).toBe(400);
+      expect(res.body.error.code).toBe('validation_failed');
+    }
+  });
+});
+
 describe('the bot filter', () => {
   it('lists only conversations a bot took part in, or only those without one', async () => {
     expect(await listed(admin, 'bot=true')).toEqual([ids.billingBot, ids.salesBot]);

@@ -14,6 +14,12 @@ export const ErrorBody = z
   .meta({ id: 'Error' });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
+/**
+ * A boolean in a query string: `true`/`1` and `false`/`0`, anything else refused (400). Use it for
+ * every query flag: `z.coerce.boolean()` reads any text, "false" included, as true.
+ */
+export const QueryBoolean = z.preprocess((v) => (v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : v), z.boolean());
+
 export const IdParams = z.object({ id: Id });
 
 export const PageQuery = z.object({

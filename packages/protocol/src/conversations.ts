@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Timestamp } from './common.ts';
+import { Id, QueryBoolean, Timestamp } from './common.ts';
 import { Channel, ContactSummary, CreateContactRequest } from './contacts.ts';
 import { Message } from './messages.ts';
 import { InboxRef } from './inboxes.ts';
@@ -50,9 +50,6 @@ function csv<T extends z.ZodTypeAny>(item: T) {
   return z.preprocess((v) => (typeof v === 'string' ? v.split(',').filter(Boolean) : v), z.array(item).max(50));
 }
 
-/** A query-string flag that reads "false" as false (z.coerce.boolean would read any text as true). */
-const flag = z.preprocess((v) => (v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : v), z.boolean());
-
 export const ConversationListQuery = z.object({
   view: z
     .enum(['all', 'mine', 'queued', 'unassigned', 'abandoned', 'callback'])
@@ -65,13 +62,13 @@ export const ConversationListQuery = z.object({
   labelId: csv(Id).optional(),
   tagId: csv(Id).optional().describe('Conversation tags; every one must be present (AND)'),
   customerTagId: csv(Id).optional().describe('Customer tags; every one must be present (AND)'),
-  noCustomerTags: z.coerce.boolean().optional().describe('Only conversations whose customer has no tags'),
-  pinnedCustomerTags: z.coerce.boolean().optional().describe('Only count pinned customer tags'),
+  noCustomerTags: QueryBoolean.optional().describe('Only conversations whose customer has no tags'),
+  pinnedCustomerTags: QueryBoolean.optional().describe('Only count pinned customer tags'),
   since: z.coerce.number().int().optional().describe('Last activity at or after (epoch ms)'),
   until: z.coerce.number().int().optional(),
   q: z.string().trim().min(1).max(200).optional().describe('Name, email, phone, message content or #id'),
-  unread: z.coerce.boolean().optional(),
-  bot: flag.optional().describe('true: only conversations a bot took part in (sent a message); false: only those without one'),
+  unread: QueryBoolean.optional(),
+  bot: QueryBoolean.optional().describe('true: only conversations a bot took part in (sent a message); false: only those without one'),
   sort: z
     .enum(['last_activity', 'created', 'processing_order'])
     .default('last_activity')

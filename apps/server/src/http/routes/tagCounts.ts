@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errorResponses, SIGNED_IN, type ErrorCode } from '@switchboard/protocol';
+import { QueryBoolean, errorResponses, SIGNED_IN, type ErrorCode } from '@switchboard/protocol';
 import { requireAuth, viewerOf } from '../auth.ts';
 import type { Services } from '../services.ts';
 import { visibleTo } from '../../store/conversations.ts';
@@ -23,13 +23,13 @@ export function tagCountRoutes(s: Services): FastifyPluginAsyncZod {
           tags: ['tags'],
           operationId: 'countCustomerTags',
           summary: 'Customer tags by number of visible conversations carrying them',
-          querystring: z.object({ pinned: z.enum(['true', 'false']).optional() }),
+          querystring: z.object({ pinned: QueryBoolean.optional() }),
           response: { 200: z.object({ items: z.array(TagCount), noTags: z.number().int() }), ...errorResponses(common) },
         },
       },
       async (req) => {
         const viewer = viewerOf(req);
-        const pinned = req.query.pinned === 'true';
+        const pinned = req.query.pinned === true;
         let q = db
           .selectFrom('conversations as c')
           .innerJoin('contact_tags as ct', 'ct.contact_id', 'c.contact_id')
