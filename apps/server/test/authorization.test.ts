@@ -66,11 +66,15 @@ const ROUTES: Array<[method: string, path: string, body?: unknown]> = [
   ['GET', '/api/v1/conversations/:id/emails'],
   ['GET', '/api/v1/conversations/:id/emails/{messageId}'],
   ['GET', '/api/v1/conversations/:id/emails/{messageId}/raw'],
+  // Issue 13: WhatsApp templates an agent may send in this conversation.
+  ['GET', '/api/v1/conversations/:id/whatsapp-templates'],
+  ['POST', '/api/v1/conversations/:id/whatsapp-templates/{templateId}', { parameters: [] }],
 ];
 
 describe('an agent outside the queue', () => {
   it.each(ROUTES)('gets 404 from %s %s', async (method, path, body) => {
-    const r = await outsider.api(method, path.replace(':id', String(conversationId)), body);
+    // The other ids of a path are any number: the conversation alone must answer "not found".
+    const r = await outsider.api(method, path.replace(':id', String(conversationId)).replace(/\{\w+\}/g, '1'), body);
     expect(r.status).toBe(404);
     expect(r.body.error.code).toBe('not_found');
   });
