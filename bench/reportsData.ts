@@ -12,7 +12,8 @@ import type { Store } from '../apps/server/src/store/db.ts';
 export interface Sizes { conversations: number; messagesPer: number; queues: number; agents: number; contacts: number }
 
 const YEAR = 365 * 24 * 3600 * 1000;
-const CHUNK = 100_000;
+/** Conversations per statement: PostgreSQL's pool ends a statement after 10 s (PG_TIMEOUTS), so it takes smaller steps. */
+const chunkOf = (pg: boolean) => (pg ? 10_000 : 100_000);
 
 export async function fillReportsDatabase(store: Store, sizes: Sizes, end: number, log: (s: string) => void): Promise<void> {
   const db = store.db;
@@ -36,6 +37,7 @@ export async function fillReportsDatabase(store: Store, sizes: Sizes, end: numbe
   const channel = `case n % 4 when 0 then 'web' when 1 then 'email' when 2 then 'whatsapp' else 'messenger' end`;
   const status = `case when n % 10 < 7 then 'resolved' when n % 10 = 7 then 'abandoned' when n % 10 = 8 then 'callback' else 'closed' end`;
   const created = `(${start} + (n * ${Math.floor(YEAR / sizes.conversations)}) + (n * 7919) % 60000)`;
+  const CHUNK = chunkOf(pg);
   for (let from = 1; from <= sizes.conversations; from += CHUNK) {
     const to = Math.min(sizes.conversations, from + CHUNK - 1);
     await db.transaction().execute(async (tx) => {
@@ -66,7 +68,7 @@ export async function fillReportsDatabase(store: Store, sizes: Sizes, end: numbe
           where c.id between ${from} and ${to}`).execute(tx);
       }
     });
-    log(`  ${to.toLocaleString()} conversations (${(to * sizes.messagesPer).toLocaleString()} messages) after ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+    if (to % 100_000 === 0 || to === sizes.conversations) log(`  ${to.toLocaleString()} conversations (${(to * sizes.messagesPer).toLocaleString()} messages) after ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   }
   if (pg) {
     await sql.raw(`select setval(pg_get_serial_sequence('conversations', 'id'), ${sizes.conversations})`).execute(db);
