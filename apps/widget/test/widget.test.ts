@@ -208,7 +208,9 @@ describe('chat widget on a customer site', () => {
     expect(after.attachments).toHaveLength(1);
     const log = await (await fetch(t.url + after.attachments[0].url)).text();
     expect(log).toContain('Dana Scully: The gauge reads empty after refuelling');
-    expect(log).toContain('Ada Lovelace: Replace sensor B, that fixes it');
+    // The customer's copy names the agent as the widget does: by first name (issue 9 finding 10).
+    expect(log).toContain('Ada: Replace sensor B, that fixes it');
+    expect(log).not.toContain('Lovelace');
 
     await chat.getByRole('tab', { name: 'My tickets' }).click();
     await chat.getByRole('button', { name: `#${ticket.id} Fuel gauge broken` }).click();
