@@ -32,8 +32,9 @@ function csv(reply: FastifyReply, name: string, body: string) {
 /** Reports (issue 15): supervisors see their queues' figures, administrators all, agents none (403). */
 export function reportRoutes(s: Services): FastifyPluginAsyncZod {
   return async (app) => {
-    app.addHook('preHandler', requireAuth);
-    app.addHook('preHandler', async (req) => {
+    // Who is asking is judged before the query string (an anonymous caller learns nothing of the schema).
+    app.addHook('onRequest', requireAuth);
+    app.addHook('onRequest', async (req) => {
       reportScope(viewerOf(req)); // agents: 403 before anything is read
     });
     const db = s.store.db;
