@@ -44,6 +44,14 @@ describe('the sign-in limits', () => {
     expect(codes.slice(SIGN_IN_LIMITS.perAddress)).toEqual([429, 429]);
   });
 
+  it('an office behind one address can all sign in at the start of the day (only failures count)', async () => {
+    const colleagues = [];
+    for (let i = 0; i < SIGN_IN_LIMITS.perAddress + 10; i++) colleagues.push(await createUser(t, 'agent', `Colleague ${'abcdefghij'[i % 10]}${'abcdefghij'[Math.floor(i / 10)]}`));
+    const codes: number[] = [];
+    for (const c of colleagues) codes.push((await login(c.email, PASSWORD, '198.51.100.30')).statusCode);
+    expect(codes).toEqual(colleagues.map(() => 200));
+  });
+
   it('guessing one account from one address is limited sooner', async () => {
     const email = someone();
     const codes: number[] = [];

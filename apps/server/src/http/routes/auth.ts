@@ -31,15 +31,28 @@ export function authRoutes(s: Services): FastifyPluginAsyncZod {
   return async (app) => {
     // Two limits, counted separately (issue 9): per account *from one address* slows guessing one
     // password without letting someone else's address lock the owner out; per address across all
-    // accounts limits password spraying (one password tried on many accounts) from one place.
-    // (The plugin runs one limit per request, so the per-address one is counted here by hand.)
+    // accounts limits password spraying (one password tried on many accounts) from one place. The
+    // second counts only *failed* sign-ins, so an office behind one address can start its day.
+    // (The plugin runs one limit per request, so the per-address one is counted here by hand; an
+    // address over it is refused by this node until its window ends, the count itself is shared.)
     const addressLimit = app.createRateLimit({ max: SIGN_IN_LIMITS.perAddress, timeWindow: '1 minute', keyGenerator: (req) => `signin-address:${req.ip}` });
+    const blockedUntil = new Map<string, number>();
+    const refuse = (reply: FastifyReply, seconds: number): never => {
+      reply.header('retry-after', String(seconds));
+      throw new AppError('rate_limited', `Too many sign-in attempts from your address; try again in ${seconds} s.`, 429);
+    };
     const perAddress = async (req: FastifyRequest, reply: FastifyReply) => {
+      const until = blockedUntil.get(req.ip);
+      if (until === undefined) return;
+      if (until > Date.now()) refuse(reply, Math.ceil((until - Date.now()) / 1000));
+      blockedUntil.delete(req.ip);
+    };
+    const failedFrom = async (req: FastifyRequest, reply: FastifyReply) => {
       const r = await addressLimit(req);
-      if (!r.isAllowed && r.isExceeded) {
-        reply.header('retry-after', String(r.ttlInSeconds));
-        throw new AppError('rate_limited', `Too many sign-in attempts from your address; try again in ${r.ttlInSeconds} s.`, 429);
-      }
+      if (r.isAllowed || !r.isExceeded) return;
+      if (blockedUntil.size > 10_000) blockedUntil.clear(); // bounded: a flood of addresses costs memory, not correctness
+      blockedUntil.set(req.ip, Date.now() + r.ttlInSeconds * 1000);
+      refuse(reply, r.ttlInSeconds);
     };
     app.post(
       '/auth/login',
@@ -56,7 +69,11 @@ export function authRoutes(s: Services): FastifyPluginAsyncZod {
         schema: { tags: ['auth'], operationId: 'signIn', summary: 'Sign in with email and password', body: LoginRequest, response: { 200: Me, ...errorResponses('invalid_credentials', 'rate_limited') } },
       },
       async (req, reply) => {
-        const { user, cookie, csrfToken } = await signIn(s.actions, req.body.email, req.body.password);
+        const signedIn = await signIn(s.actions, req.body.email, req.body.password).catch(async (err: unknown) => {
+          if (err instanceof AppError && err.code === 'invalid_credentials') await failedFrom(req, reply);
+          throw err;
+        });
+        const { user, cookie, csrfToken } = signedIn;
         reply.setCookie(SESSION_COOKIE, cookie, {
           path: '/',
           httpOnly: true,
