@@ -99,7 +99,9 @@ describe('chat requests in the thread header', () => {
     expect(ticket.attachments).toHaveLength(1);
     const log = await t.server.app.inject({ method: 'GET', url: ticket.attachments[0].url });
     expect(log.body).toContain('Jeffrey Spender: Problem with my launch');
-    expect(log.body).toContain('Mark Watney: I will open a ticket for you');
+    // The customer's copy names the agent as the widget does: by first name (issue 9 finding 10).
+    expect(log.body).toContain('Mark: I will open a ticket for you');
+    expect(log.body).not.toContain('Watney');
     const info = (await agent.api('GET', `/api/v1/conversations/${chat.id}/chat-request`)).body;
     expect(info).toMatchObject({ endedWith: 'ticket' });
     expect(info.notes.map((n: any) => n.body)).toEqual(['Engineering is looking at it']);
