@@ -82,7 +82,8 @@ describe('start of day, offers, wrap-up and the pick list (seed 001)', () => {
     const second = page.getByRole('listitem', { name: 'Offer: Rory Williams' });
     await second.getByRole('button', { name: 'Accept' }).click();
     await second.waitFor({ state: 'detached' });
-    expect(await page.getByRole('tab', { name: 'Mine' }).getAttribute('aria-selected')).toBe('true');
+    // The card leaves on the stream's word; the list moves to Mine when the accept's answer is in.
+    await page.getByRole('tab', { name: 'Mine', selected: true }).waitFor();
     await row(page, 'Rory Williams').waitFor();
     const thread = page.getByRole('region', { name: 'Conversation with Rory Williams' });
     await thread.locator('.thread-sub', { hasText: 'Assigned to Clara Oswald' }).waitFor();
