@@ -7,8 +7,9 @@ import { until } from './services.ts';
 
 /**
  * Issue 10.7: `npm start`, then SIGTERM to npm (what a process manager or `docker stop` does) must
- * stop the server, not leave it running as an orphan: the signal has to get through npm, the shell
- * of the script and tsx to the node process that serves. Runs the real `npm start` (with its build)
+ * stop the server, not leave it running as an orphan: the signal has to get through npm and the shell
+ * of the script (which `exec`s node on the compiled server) to the process that serves. Runs the real
+ * `npm start` (with its build-if-stale step)
  * on a port of our range, without demo data, in a temporary data folder.
  */
 const PORT = 41530;
@@ -54,7 +55,7 @@ afterAll(() => {
 });
 
 describe('npm start, then SIGTERM', () => {
-  it('stops the server through npm, sh and tsx, and frees the port', async () => {
+  it('stops the server through npm and sh, and frees the port', async () => {
     npm = spawn('npm', ['start'], {
       cwd: root,
       detached: true,
