@@ -41,7 +41,7 @@ const WRITES_THROUGH_ACTIONS = ['apps/server/src/http/**', 'apps/server/src/real
 const TYPED = ['packages/*/src/**/*.ts', 'apps/*/src/**/*.ts', 'apps/*/src/**/*.tsx', 'apps/*/test/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'apps/web/scripts/**/*.ts'];
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'coverage/**', 'reports/**', '.stryker-tmp/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '.tsbuild/**', 'data/**', 'coverage/**', 'reports/**', '.stryker-tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -78,6 +78,8 @@ export default tseslint.config(
     },
   },
   { files: ['apps/web/src/**', 'apps/widget/src/**'], languageOptions: { globals: { ...globals.browser } } },
+  // Build scripts are plain JavaScript for Node (they run before anything is compiled).
+  { files: ['scripts/**/*.mjs'], languageOptions: { globals: { ...globals.node } } },
   { files: WRITES_THROUGH_ACTIONS, rules: { 'no-restricted-syntax': ['error', ...STORE_WRITES] } },
   {
     // The two hook rules that catch real bugs (a hook behind a condition, a stale closure); the
