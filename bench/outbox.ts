@@ -2,7 +2,7 @@
  * `npm run bench:outbox`: the outbox consumer after a burst, on SQLite and on PostgreSQL.
  *
  * A real server (real clock, so the consumer loop runs as in production, woken by the dispatcher)
- * with one consumer of `message.created` whose handler does nothing but note the time. A burst of
+ * with one consumer of `reply_time.breached` (a small per-conversation event) whose handler does nothing but note the time. A burst of
  * BENCH_EVENTS events over 50 conversations is committed in transactions of 100; prints the lag
  * right after the burst, how long the consumer took to catch up, and items handled per second; then
  * how fast a new consumer starting from the beginning drains the same events (nothing else writing).
@@ -37,7 +37,7 @@ async function run(engine: string): Promise<void> {
   const all = new Promise<void>((r) => (done = r));
   await outbox.register({
     name: 'bench.outbox',
-    types: ['message.created'],
+    types: ['reply_time.breached'],
     async handle() {
       lastAt = performance.now();
       if (++handled === EVENTS) done();
@@ -46,7 +46,7 @@ async function run(engine: string): Promise<void> {
   const start = performance.now();
   for (let i = 0; i < EVENTS; i += 100) {
     await runAction(actions, async (_tx, emit) => {
-      for (let j = i; j < Math.min(EVENTS, i + 100); j++) emit({ type: 'message.created', conversationId: j % 50, scope: {}, data: { n: j }, at: Date.now() });
+      for (let j = i; j < Math.min(EVENTS, i + 100); j++) emit({ type: 'reply_time.breached', conversationId: j % 50, scope: {}, data: { conversationId: (j % 50) + 1, queueId: null, assigneeId: null, dueAt: j }, at: Date.now() });
     });
   }
   const committed = performance.now();
@@ -62,7 +62,7 @@ async function run(engine: string): Promise<void> {
   let coldDone!: () => void;
   const coldAll = new Promise<void>((r) => (coldDone = r));
   const coldStart = performance.now();
-  await outbox.register({ name: 'bench.outbox.cold', types: ['message.created'], startAt: 'beginning', async handle() { if (++cold === EVENTS) coldDone(); } });
+  await outbox.register({ name: 'bench.outbox.cold', types: ['reply_time.breached'], startAt: 'beginning', async handle() { if (++cold === EVENTS) coldDone(); } });
   await coldAll;
   const coldMs = performance.now() - coldStart;
   console.log(`${engine.padEnd(8)} a new consumer drained the ${EVENTS} from the beginning in ${coldMs.toFixed(0)} ms: ${(EVENTS / (coldMs / 1000)).toFixed(0)} items/s`);

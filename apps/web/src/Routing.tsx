@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { AgentPresence, AgentStatus, Conversation, Offer, Queue } from '@switchboard/client';
+import type { DataFrame } from '@switchboard/protocol';
 import { api } from './api.ts';
 import { Modal, toggled } from './ui.tsx';
 
@@ -24,7 +25,7 @@ export interface Routing {
   agents: Record<number, AgentPresence>;
   reload: () => void;
   setPresence: (p: AgentPresence) => void;
-  onFrame: (type: string, data: unknown) => void;
+  onFrame: (frame: DataFrame) => void;
   removeOffer: (offerId: number) => void;
 }
 
@@ -47,17 +48,17 @@ export function useRouting(meId: number): Routing {
   useEffect(reload, [reload]);
 
   const onFrame = useCallback(
-    (type: string, data: unknown) => {
-      if (type === 'presence.updated') {
-        const p = data as AgentPresence;
+    (frame: DataFrame) => {
+      if (frame.type === 'presence.updated') {
+        const p = frame.data;
         setAgents((a) => ({ ...a, [p.userId]: p }));
         if (p.userId === meId) setPresence(p);
-      } else if (type === 'offer.created') {
-        const d = data as { offer: Offer; conversation: OpenOffer['conversation'] };
+      } else if (frame.type === 'offer.created') {
+        const d = frame.data;
         if (d.offer.userId !== meId) return;
         setOffers((o) => [...o.filter((x) => x.offer.id !== d.offer.id), { offer: d.offer, conversation: d.conversation }]);
-      } else if (type === 'offer.withdrawn') {
-        const d = data as { offerId: number };
+      } else if (frame.type === 'offer.withdrawn') {
+        const d = frame.data;
         setOffers((o) => o.filter((x) => x.offer.id !== d.offerId));
       }
     },

@@ -16,7 +16,7 @@ import {
   type StreamStatus,
   type WorkspaceState,
 } from '@switchboard/client';
-import type { ServerFrame } from '@switchboard/protocol';
+import type { DataFrame, ServerFrame } from '@switchboard/protocol';
 import type { ConversationFilters, LabelDefinition, TagWithKind, User } from './types.ts';
 import type { AgentPresence, Queue } from '@switchboard/client';
 import { api, messageOf } from './api.ts';
@@ -255,9 +255,9 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
   }, []);
   const markNoticesSeen = useCallback(() => setSeenNotice(noticeSeq.current), []);
   const alertFor = useCallback(
-    (type: string, data: unknown) => {
-      if (type === 'offer.created') {
-        const d = data as { offer: { userId: number; conversationId: number }; conversation?: { contact?: { name: string } | null; lastMessage?: { body: string } | null } };
+    (frame: DataFrame) => {
+      if (frame.type === 'offer.created') {
+        const d = frame.data;
         if (d.offer.userId !== me.id) return;
         const who = d.conversation?.contact?.name ?? `Conversation #${d.offer.conversationId}`;
         chime();
@@ -265,8 +265,8 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
         const text = d.conversation?.lastMessage?.body || stateRef.current.conversations[d.offer.conversationId]?.lastMessage?.body || 'Accept or decline it in Switchboard.';
         notify(`New conversation offered: ${who}`, text, `offer-${d.offer.conversationId}`);
         remember({ kind: 'offer', title: `New offer: ${who}`, body: text, conversationId: d.offer.conversationId });
-      } else if (type === 'message.created') {
-        const { message: m, conversation: patch } = data as { message: { conversationId: number; senderKind: string; body: string; internal: boolean }; conversation?: { assigneeId?: number | null } };
+      } else if (frame.type === 'message.created') {
+        const { message: m, conversation: patch } = frame.data;
         if (m.senderKind !== 'customer') return;
         const looking = m.conversationId === openRef.current && document.visibilityState === 'visible';
         if (looking) return;
@@ -309,11 +309,11 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
       onFrame: (frame: ServerFrame) => {
         setState((s) => applyEvent(s, frame));
         if ('data' in frame) {
-          routingRef.current.onFrame(frame.type, frame.data);
-          discussRef.current.onFrame(frame.type, frame.data, connectedOnce);
-          reportFrames.dispatch(frame.type, frame.data);
+          routingRef.current.onFrame(frame);
+          discussRef.current.onFrame(frame, connectedOnce);
+          reportFrames.dispatch(frame);
           // Only live frames ring, not a replay after reconnecting.
-          if (connectedOnce) alertRef.current(frame.type, frame.data);
+          if (connectedOnce) alertRef.current(frame);
         }
         if (frame.type === 'ready' || frame.type === 'resync') caughtUp = true;
         if (frame.type === 'ready') {
@@ -327,17 +327,17 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
           // A tag, label or user was changed by an administrator: names in lists and pickers follow.
           loadDirectory();
           refetchAll();
-          if ((frame.data as { kind: string }).kind === 'user') routingRef.current.reload();
+          if (frame.data.kind === 'user') routingRef.current.reload();
         }
         if (frame.type === 'typing.updated') {
-          const d = frame.data as { conversationId: number; who: string; typing: boolean };
+          const d = frame.data;
           // A frame replayed after a reconnect (before 'ready') says nothing about now.
           if (d.who === 'customer' && caughtUp) {
             setTyping((t) => (d.typing ? { ...t, [d.conversationId]: Date.now() + TYPING_FOR_MS } : withoutKey(t, d.conversationId)));
           }
         }
         if (frame.type === 'message.created') {
-          const m = (frame.data as { message: { conversationId: number; senderKind: string } }).message;
+          const m = frame.data.message;
           if (m.senderKind === 'customer' && m.conversationId === openRef.current) markReadSoon(m.conversationId);
           if (m.senderKind === 'customer') setTyping((t) => withoutKey(t, m.conversationId));
         }

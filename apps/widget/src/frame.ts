@@ -1,4 +1,4 @@
-import type { Ticket, VisitorConversation, VisitorMessage, WidgetConfig } from '@switchboard/protocol';
+import type { Ticket, VisitorConversation, VisitorMessage, VisitorServerFrame, WidgetConfig } from '@switchboard/protocol';
 import { setLocale, t } from './i18n.ts';
 import './frame.css';
 
@@ -146,7 +146,8 @@ function openStream(ticket: string) {
   ws = sock;
   sock.onopen = () => sock.send(JSON.stringify({ type: 'hello', ...(s.lastSeq !== undefined ? { lastSeq: s.lastSeq } : {}) }));
   sock.onmessage = (ev) => {
-    let f: any;
+    // The server's frames follow VisitorServerFrame: its tests check every frame they receive against it.
+    let f: VisitorServerFrame;
     try {
       f = JSON.parse(String(ev.data));
     } catch {
@@ -162,7 +163,8 @@ function openStream(ticket: string) {
       render();
       return;
     }
-    if (typeof f.seq === 'number') s.lastSeq = f.seq;
+    if (f.type === 'pong' || f.type === 'error') return;
+    if ('seq' in f) s.lastSeq = f.seq;
     onEvent(f);
   };
   sock.onclose = () => {
@@ -182,12 +184,12 @@ async function catchUp() {
 }
 
 let typingTimer: ReturnType<typeof setTimeout> | null = null;
-function onEvent(f: { type: string; data: any }) {
-  const d = f.data;
+function onEvent(f: Extract<VisitorServerFrame, { data: unknown }>) {
   if (f.type === 'message.created' || f.type === 'message.updated') {
+    const d = f.data;
     if (s.conv && d.message.conversationId !== s.conv.id && f.type === 'message.created' && d.message.from === 'customer') {
       // The customer wrote to an ended chat and a new one was started for it.
-      void api('GET', `/widget/conversations/${d.message.conversationId}`).then((c) => {
+      void api<VisitorConversation>('GET', `/widget/conversations/${d.message.conversationId}`).then((c) => {
         s.conv = c;
         s.msgs.clear();
         return loadMessages().then(render);
@@ -199,8 +201,10 @@ function onEvent(f: { type: string; data: any }) {
     if (d.conversation && s.conv && d.conversation.id === s.conv.id) s.conv = { ...s.conv, status: d.conversation.status, waiting: d.conversation.waiting };
     markRead();
   } else if (f.type === 'conversation.updated' || f.type === 'conversation.created') {
+    const d = f.data;
     if (s.conv && d.conversation.id === s.conv.id) s.conv = { ...s.conv, ...d.conversation };
-  } else if (f.type === 'typing.updated' && d.who === 'agent' && s.conv && d.conversationId === s.conv.id) {
+  } else if (f.type === 'typing.updated' && s.conv && f.data.conversationId === s.conv.id) {
+    const d = f.data;
     s.typing = d.typing ? d.name : null;
     if (typingTimer) clearTimeout(typingTimer);
     if (d.typing) typingTimer = setTimeout(() => ((s.typing = null), render()), 6000);

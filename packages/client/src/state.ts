@@ -1,4 +1,4 @@
-import type { ServerFrame } from '@switchboard/protocol';
+import type { EventFrame, ServerFrame } from '@switchboard/protocol';
 import type { Contact, Conversation, ConversationCore, ConversationFilters, Message, UnreadSummary } from './api.ts';
 
 /** The per-conversation history the client holds: oldest first, one entry per message id. */
@@ -9,7 +9,7 @@ export interface ThreadState {
 }
 
 /** What message.created carries about its conversation: the fields the message changed. */
-export type ConversationPatch = Partial<ConversationCore> & { id: number };
+export type { ConversationPatch } from '@switchboard/protocol';
 
 export interface WorkspaceState {
   conversations: Record<number, Conversation>;
@@ -27,7 +27,7 @@ export interface WorkspaceState {
   missing: number[];
 }
 
-export type EventFrame = Extract<ServerFrame, { seq: number; data: unknown; at: number }>;
+export type { EventFrame };
 
 export function emptyState(): WorkspaceState {
   return { conversations: {}, messages: {}, unread: {}, summary: null, openId: null, contacts: {}, seq: 0, missing: [] };
@@ -105,7 +105,7 @@ export function applyEvent(state: WorkspaceState, frame: ServerFrame): Workspace
   if (frame.type === 'ready' || frame.type === 'resync') return frame.seq > state.seq ? { ...state, seq: frame.seq } : state;
   if (frame.type === 'pong' || frame.type === 'error') return state;
   // Ephemeral signals (typing) change nothing held here; the app shows them for a moment.
-  if (!('seq' in frame)) return state;
+  if (frame.type === 'typing.updated' || frame.type === 'discussion.typing') return state;
   if (frame.seq <= state.seq) return state;
   const s = applyData(state, frame);
   return { ...s, seq: frame.seq };
@@ -115,14 +115,14 @@ function applyData(state: WorkspaceState, frame: EventFrame): WorkspaceState {
   switch (frame.type) {
     case 'conversation.created':
     case 'conversation.updated':
-      return mergeCore(state, frame.data as ConversationCore);
+      return mergeCore(state, frame.data);
 
     case 'conversation.revoked':
     case 'conversation.deleted':
-      return removeConversation(state, (frame.data as { id: number }).id);
+      return removeConversation(state, frame.data.id);
 
     case 'message.created': {
-      const { message, conversation: patch } = frame.data as { message: Message; conversation: ConversationPatch };
+      const { message, conversation: patch } = frame.data;
       const id = message.conversationId;
       let s = state;
       const prev = s.conversations[id];
@@ -139,9 +139,8 @@ function applyData(state: WorkspaceState, frame: EventFrame): WorkspaceState {
     }
 
     case 'message.updated': {
-      // Data is `{ message }` (a delivery status moved on); a bare Message is accepted too.
-      const d = frame.data as { message: Message } | Message;
-      const message = 'message' in d && typeof d.message === 'object' ? d.message : (d as Message);
+      // A delivery status moved on.
+      const { message } = frame.data;
       const id = message.conversationId;
       let s = state;
       const thread = s.messages[id];
@@ -154,19 +153,19 @@ function applyData(state: WorkspaceState, frame: EventFrame): WorkspaceState {
     }
 
     case 'unread.updated': {
-      const d = frame.data as { conversationId: number; unreadCount: number; markedUnread: boolean };
+      const d = frame.data;
       return withUnread(state, d.conversationId, d.unreadCount, d.markedUnread);
     }
 
     case 'draft.updated': {
-      const d = frame.data as { conversationId: number; draft: Conversation['draft'] };
+      const d = frame.data;
       const conv = state.conversations[d.conversationId];
       if (!conv) return state;
       return { ...state, conversations: { ...state.conversations, [d.conversationId]: { ...conv, draft: d.draft } } };
     }
 
     case 'contact.updated': {
-      const contact = frame.data as Contact;
+      const contact = frame.data;
       const summary = contactSummaryOf(contact);
       let changed = false;
       const conversations = { ...state.conversations };

@@ -7,6 +7,7 @@ export * from './conversations.ts';
 export * from './stream.ts';
 export * from './routing.ts';
 export * from './widget.ts';
+export * from './visitorStream.ts';
 export * from './composer.ts';
 export * from './directory.ts';
 export * from './templates.ts';

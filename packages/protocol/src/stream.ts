@@ -1,4 +1,17 @@
 import { z } from 'zod';
+import { Id, Timestamp } from './common.ts';
+import { Contact } from './contacts.ts';
+import { Conversation, ConversationCore } from './conversations.ts';
+import { Message } from './messages.ts';
+import { AgentPresence, OfferCreated, OfferWithdrawn, QueueCounts, ReplyTimeBreached } from './routing.ts';
+import { DiscussionMessageFrame, RequestFrame } from './discuss.ts';
+import { DirectoryChanged } from './directory.ts';
+
+/**
+ * The agents' stream, /api/v1/stream (docs/streams.md). Every frame the server sends has a schema
+ * here; the server's tests parse each frame they receive with `ServerFrame` and fail on any that does
+ * not match exactly (test/harness.ts), so these types are what clients may rely on.
+ */
 
 /** Client → server frames on /api/v1/stream. */
 export const ClientFrame = z.discriminatedUnion('type', [
@@ -7,52 +20,138 @@ export const ClientFrame = z.discriminatedUnion('type', [
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
-export const EVENT_TYPES = [
-  'conversation.created',
-  'conversation.updated',
-  'conversation.revoked',
-  'conversation.deleted',
-  'message.created',
-  'message.updated',
-  'unread.updated',
-  'draft.updated',
-  'contact.updated',
-  'membership.changed',
-  // Administration: a tag, label or user changed; workspace-wide.
-  'directory.changed',
-  // Routing: offers are private to the offered agent; presence and counts are for everyone who may see them.
-  'offer.created',
-  'offer.withdrawn',
-  'presence.updated',
-  'queue.counts',
-  'reply_time.breached',
-  // Seed 000: assign and discuss requests and their discussions; only for the initiator, the
-  // recipient and the queue's managers, never for a customer.
-  'request.created',
-  'request.answered',
-  'request.withdrawn',
-  'request.timed_out',
-  'request.cancelled',
-  'discussion.ended',
-  'discussion.message',
+// ---------------------------------------------------------------- event data
+
+/** What `message.created` carries about its conversation: the fields a new message changes. */
+export const ConversationPatch = ConversationCore.pick({
+  id: true,
+  status: true,
+  assigneeId: true,
+  queueId: true,
+  lastActivityAt: true,
+  lastCustomerMessageAt: true,
+  lastAgentMessageAt: true,
+  firstResponseAt: true,
+  updatedAt: true,
+});
+export type ConversationPatch = z.infer<typeof ConversationPatch>;
+
+/** The data of each durable event, by type. The store keeps it as JSON in `events.data`. */
+export const EVENT_DATA = {
+  'conversation.created': ConversationCore.describe('The new conversation, as everyone who may see it sees it'),
+  'conversation.updated': ConversationCore.describe('The conversation as it is now (status, assignee, labels, tags, …)'),
+  'conversation.revoked': z.object({ id: Id }).describe('Only for you: you may no longer see this conversation (reassigned, a discussion ended): drop it'),
+  'conversation.deleted': z.object({ id: Id }).describe('Deleted for everyone who saw it: drop it'),
+  'message.created': z.object({ message: Message, conversation: ConversationPatch }).describe('A message or a history line; `conversation` is the part of the conversation it changed'),
+  'message.updated': z.object({ message: Message }).describe('A message changed (its delivery status moved on)'),
+  'unread.updated': z
+    .object({ conversationId: Id, unreadCount: z.number().int().min(0), markedUnread: z.boolean() })
+    .describe('Only for you: your unread count or "mark as unread" flag of a conversation'),
+  'draft.updated': z.object({ conversationId: Id, draft: Conversation.shape.draft }).describe('Only for you: your draft of a conversation (null: cleared)'),
+  'contact.updated': Contact.describe('A customer changed (name, tags, blocked, …)'),
+  'membership.changed': z.object({ queueId: Id, memberIds: z.array(Id) }).describe('A queue’s members changed: refetch lists'),
+  'directory.changed': DirectoryChanged.describe('A tag, label, user or inbox was changed or deleted: refetch what shows it'),
+  'offer.created': OfferCreated.describe('Only for the offered agent: a conversation is offered to you'),
+  'offer.withdrawn': OfferWithdrawn.describe('Only for the offered agent: the offer is no longer open'),
+  'presence.updated': AgentPresence.describe('An agent’s status, load or served queues changed'),
+  'queue.counts': QueueCounts.describe('A queue’s live counts'),
+  'reply_time.breached': ReplyTimeBreached.describe('A reply deadline passed (seed 002 time limits)'),
+  'request.created': RequestFrame.describe('An assign or discuss request was sent (initiator, recipient, the queue’s managers)'),
+  'request.answered': RequestFrame.describe('A request was accepted or rejected'),
+  'request.withdrawn': RequestFrame.describe('The initiator withdrew a request'),
+  'request.timed_out': RequestFrame.describe('A request was not answered in time'),
+  'request.cancelled': RequestFrame.describe('A request was cancelled (the conversation moved on)'),
+  'discussion.ended': RequestFrame.describe('A discussion ended or the consultant left'),
+  'discussion.message': DiscussionMessageFrame.describe('A message in a discussion between agents (never for the customer)'),
   // A session or token ended (sign-out, revocation, password change): gateways close its sockets.
   // Never sent to clients; the closed socket gets an `unauthorized` error frame instead.
-  'credential.ended',
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+  'credential.ended': z.object({ credentials: z.array(z.string()) }).describe('Internal: never sent to clients'),
+} as const;
+
+export const EVENT_TYPES = Object.keys(EVENT_DATA) as Array<keyof typeof EVENT_DATA>;
+export type EventType = keyof typeof EVENT_DATA;
+export type EventData<T extends EventType> = z.infer<(typeof EVENT_DATA)[T]>;
 
 /**
  * Ephemeral signals: live only, never stored, so they carry no `seq`, are never replayed and do not
  * move the resume point. Typing indicators, both ways (never for internal notes), and in a discussion.
  */
-export const SIGNAL_TYPES = ['typing.updated', 'discussion.typing'] as const;
-export type SignalType = (typeof SIGNAL_TYPES)[number];
+export const SIGNAL_DATA = {
+  'typing.updated': z
+    .discriminatedUnion('who', [
+      z.object({ conversationId: Id, who: z.literal('agent'), userId: Id, name: z.string().describe('The agent’s first name'), typing: z.boolean() }),
+      z.object({ conversationId: Id, who: z.literal('customer'), typing: z.boolean() }),
+    ])
+    .describe('Someone is typing (or stopped) in a conversation; lapse it after a few seconds without news'),
+  'discussion.typing': z
+    .object({ requestId: Id, conversationId: Id, userId: Id, name: z.string(), typing: z.boolean() })
+    .describe('An agent is typing in a discussion'),
+} as const;
+export const SIGNAL_TYPES = Object.keys(SIGNAL_DATA) as Array<keyof typeof SIGNAL_DATA>;
+export type SignalType = keyof typeof SIGNAL_DATA;
+export type SignalData<T extends SignalType> = z.infer<(typeof SIGNAL_DATA)[T]>;
 
-/** Server → client frames. `seq` is the user's resume point: send it back in `hello`. */
-export type ServerFrame =
-  | { type: 'ready'; seq: number }
-  | { type: 'resync'; seq: number }
-  | { type: 'pong' }
-  | { type: 'error'; code: string; message: string }
-  | { type: EventType; seq: number; data: unknown; at: number }
-  | { type: SignalType; data: unknown; at: number };
+// ---------------------------------------------------------------- frames
+
+/** Codes of `error` frames (both streams); each is in the error catalogue (errors.ts). */
+export const StreamErrorCode = z
+  .enum(['unauthorized', 'bad_frame', 'not_found'])
+  .describe('unauthorized: not signed in or the sign-in ended (the socket then closes with 4401); bad_frame: an unknown or malformed client frame; not_found: (widget) typing in a conversation that is not yours');
+
+export const ReadyFrame = z.object({ type: z.literal('ready'), seq: z.number().int().min(0).describe('Your resume point: send it back in `hello`') })
+  .describe('After `hello`: the replay is done, live frames follow');
+export const ResyncFrame = z.object({ type: z.literal('resync'), seq: z.number().int().min(0) })
+  .describe('After `hello`: what you missed is older than the server keeps; refetch, then continue from `seq`');
+export const PongFrame = z.object({ type: z.literal('pong') }).describe('The answer to `ping`');
+export const ErrorFrame = z.object({ type: z.literal('error'), code: StreamErrorCode, message: z.string() }).describe('A refused frame or sign-in');
+
+/** `{seq, type, at, data}`: `seq` orders events and is the resume point. */
+function eventFrame<T extends EventType>(type: T) {
+  return z.object({ type: z.literal(type), seq: z.number().int().positive(), at: Timestamp, data: EVENT_DATA[type] });
+}
+/** `{type, at, data}`: no `seq`, never replayed. */
+function signalFrame<T extends SignalType>(type: T) {
+  return z.object({ type: z.literal(type), at: Timestamp, data: SIGNAL_DATA[type] });
+}
+
+/** Server → client frames on /api/v1/stream. `credential.ended` never reaches a client. */
+export const ServerFrame = z
+  .discriminatedUnion('type', [
+    ReadyFrame,
+    ResyncFrame,
+    PongFrame,
+    ErrorFrame,
+    eventFrame('conversation.created'),
+    eventFrame('conversation.updated'),
+    eventFrame('conversation.revoked'),
+    eventFrame('conversation.deleted'),
+    eventFrame('message.created'),
+    eventFrame('message.updated'),
+    eventFrame('unread.updated'),
+    eventFrame('draft.updated'),
+    eventFrame('contact.updated'),
+    eventFrame('membership.changed'),
+    eventFrame('directory.changed'),
+    eventFrame('offer.created'),
+    eventFrame('offer.withdrawn'),
+    eventFrame('presence.updated'),
+    eventFrame('queue.counts'),
+    eventFrame('reply_time.breached'),
+    eventFrame('request.created'),
+    eventFrame('request.answered'),
+    eventFrame('request.withdrawn'),
+    eventFrame('request.timed_out'),
+    eventFrame('request.cancelled'),
+    eventFrame('discussion.ended'),
+    eventFrame('discussion.message'),
+    signalFrame('typing.updated'),
+    signalFrame('discussion.typing'),
+  ])
+  .meta({ id: 'StreamFrame', description: 'A frame the agents’ stream (/api/v1/stream) sends; the document’s description says how the stream works' });
+export type ServerFrame = z.infer<typeof ServerFrame>;
+/** A durable event frame (it has a `seq` and `data`), narrowed by `type`. */
+export type EventFrame = Extract<ServerFrame, { seq: number; data: unknown }>;
+/** An ephemeral signal frame (`data`, no `seq`), narrowed by `type`. */
+export type SignalFrame = Exclude<Extract<ServerFrame, { data: unknown }>, { seq: number }>;
+/** A frame that carries `data` (an event or a signal), narrowed by `type`. */
+export type DataFrame = EventFrame | SignalFrame;

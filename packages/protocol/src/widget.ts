@@ -165,12 +165,7 @@ export const VisitorAttributesRequest = z.object({
   attributes: z.record(z.string().min(1).max(64), z.string().max(500)).refine((r) => Object.keys(r).length <= 50, 'at most 50 attributes'),
 });
 
-/** Customer-side stream frames on /api/v1/widget/stream. */
-export const VisitorClientFrame = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('hello'), lastSeq: z.number().int().min(0).optional() }),
-  z.object({ type: z.literal('ping') }),
-  z.object({ type: z.literal('typing'), conversationId: Id, typing: z.boolean() }),
-]);
+// The customer-side stream frames: visitorStream.ts.
 
 // ---------------------------------------------------------------- tickets (seed 003 portal)
 

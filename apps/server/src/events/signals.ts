@@ -1,5 +1,5 @@
 import type { EventScope } from '@switchboard/core';
-import type { SignalType } from '@switchboard/protocol';
+import type { SignalData, SignalType } from '@switchboard/protocol';
 
 /**
  * An ephemeral signal: stale in seconds (typing indicators), so it is never a committed row. It goes
@@ -7,12 +7,7 @@ import type { SignalType } from '@switchboard/protocol';
  * only this node's sockets, and a lost one is harmless (clients let a typing indicator lapse by
  * itself). The gateways judge each one by the same audience rule as durable events.
  */
-export interface Signal {
-  type: SignalType;
-  scope: EventScope;
-  data: unknown;
-  at: number;
-}
+export type Signal = { [T in SignalType]: { type: T; scope: EventScope; data: SignalData<T>; at: number } }[SignalType];
 
 export type SignalSubscriber = (signal: Signal) => void;
 

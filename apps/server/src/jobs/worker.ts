@@ -74,7 +74,7 @@ async function fire(ctx: ActionContext, tx: Tx, emit: Emit, t: TimerRow, now: nu
         type: 'reply_time.breached',
         conversationId: c.id,
         scope: scopeOf(c),
-        data: { conversationId: c.id, queueId: c.queue_id, assigneeId: c.assignee_id, dueAt: c.reply_due_at },
+        data: { conversationId: c.id, queueId: c.queue_id, assigneeId: c.assignee_id, dueAt: c.reply_due_at ?? now }, // (the core breaches only a set deadline)
         at: now,
       });
       return;

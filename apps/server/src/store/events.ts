@@ -1,5 +1,5 @@
 import type { EventScope } from '@switchboard/core';
-import type { EventType } from '@switchboard/protocol';
+import type { EventData, EventType } from '@switchboard/protocol';
 import type { Selectable } from 'kysely';
 import type { Db, Tx } from './db.ts';
 import type { EventsTable } from './schema.ts';
@@ -7,14 +7,17 @@ import type { EventsTable } from './schema.ts';
 /** A delivered (numbered) event. */
 export type EventRow = Selectable<EventsTable> & { seq: number };
 
-export interface NewEvent {
-  type: EventType;
-  conversationId?: number | null;
-  scope: EventScope & { broadcast?: boolean };
-  data: unknown;
-  actorId?: number | null;
-  at: number;
-}
+/** An event to append; its `data` has the shape packages/protocol's EVENT_DATA gives its type. */
+export type NewEvent = {
+  [T in EventType]: {
+    type: T;
+    conversationId?: number | null;
+    scope: EventScope & { broadcast?: boolean };
+    data: EventData<T>;
+    actorId?: number | null;
+    at: number;
+  };
+}[EventType];
 
 /**
  * Appends events to the outbox inside the caller's transaction. SQLite has one writer at a time, so

@@ -160,7 +160,7 @@ function DiscussionPanel({ r }: { r: Rec }) {
     setBusy(true);
     try {
       const m = await discussApi.post(r.id, text.trim(), files, `${r.id}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`);
-      d.onFrame('discussion.message', { message: m }, false);
+      d.onFrame({ type: 'discussion.message', seq: 0, at: m.createdAt, data: { message: m } }, false);
       setText('');
       setFiles([]);
       typingSent.current = 0;

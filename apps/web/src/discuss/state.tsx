@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
-import type { DiscussionMessage, EngagementTrackingRecord } from '@switchboard/protocol';
+import type { DataFrame, DiscussionMessage, EngagementTrackingRecord } from '@switchboard/protocol';
 import { chime, notify } from '../notify.ts';
 import { discussApi } from './api.ts';
 
@@ -22,7 +22,7 @@ export interface Discuss {
   typing: Record<number, { name: string; until: number }>;
   /** Bumped on every record frame, so the Tracking section refetches only when something changed. */
   version: number;
-  onFrame(type: string, data: unknown, live: boolean): void;
+  onFrame(frame: DataFrame, live: boolean): void;
   upsert(r: Rec): void;
   loadMessages(id: number): void;
   /** The active discussion in which I consult on this conversation, if any (no customer-facing controls). */
@@ -107,25 +107,26 @@ export function useDiscussRoot(deps: DiscussDeps): Discuss {
   );
 
   const onFrame = useCallback(
-    (type: string, data: unknown, live: boolean) => {
-      if (type.startsWith('request.') || type === 'discussion.ended') {
-        const r = (data as { record: Rec }).record;
+    (frame: DataFrame, live: boolean) => {
+      if (frame.type === 'request.created' || frame.type === 'request.answered' || frame.type === 'request.withdrawn' || frame.type === 'request.timed_out' || frame.type === 'request.cancelled' || frame.type === 'discussion.ended') {
+        const type = frame.type;
+        const r = frame.data.record;
         if (r.initiator.id !== me && r.recipient.id !== me) {
           setVersion((v) => v + 1); // a manager watching: the Tracking section refetches
           return;
         }
         upsert(r);
         if (live) alert(type, r);
-      } else if (type === 'discussion.message') {
-        const m = (data as { message: DiscussionMessage }).message;
+      } else if (frame.type === 'discussion.message') {
+        const m = frame.data.message;
         setMessages((all) => ({ ...all, [m.requestId]: mergeMessages(all[m.requestId] ?? [], [m]) }));
         setTyping((t) => {
           const { [m.requestId]: _gone, ...rest } = t;
           return rest;
         });
         if (live && m.sender.id !== me) chime();
-      } else if (type === 'discussion.typing') {
-        const d = data as { requestId: number; userId: number; name: string; typing: boolean };
+      } else if (frame.type === 'discussion.typing') {
+        const d = frame.data;
         if (d.userId === me || !live) return;
         setTyping((t) => {
           const { [d.requestId]: _gone, ...rest } = t;

@@ -19,9 +19,10 @@ export function Live() {
     let gone = false;
     const load = () => api.request<LiveView>('GET', '/reports/live').then((v) => !gone && setLive(v), () => {});
     void load();
-    const stop = reportFrames.listen((type, data) => {
-      if (type === 'queue.counts') {
-        const c = data as { queueId: number; waiting: number; offered: number };
+    const stop = reportFrames.listen((frame) => {
+      const type = frame.type;
+      if (frame.type === 'queue.counts') {
+        const c = frame.data;
         setLive((l) => l && { ...l, queues: l.queues.map((q) => (q.queueId === c.queueId ? { ...q, waiting: c.waiting, offersOut: c.offered } : q)) });
       }
       if (type === 'queue.counts' || type === 'presence.updated' || type.startsWith('conversation.') || type.startsWith('offer.')) {

@@ -13,7 +13,7 @@ import { presentRecords, type RequestRow } from './record.ts';
 export type Emit = (...e: NewEvent[]) => void;
 
 /** The stream event of each step (issue 11: created, answered, withdrawn, timed out; and the ends). */
-const EVENT_OF: Record<RequestStepKind, EventType> = {
+const EVENT_OF: Record<RequestStepKind, Extract<EventType, `request.${string}` | 'discussion.ended'>> = {
   requested: 'request.created',
   accepted: 'request.answered',
   rejected: 'request.answered',
