@@ -7,6 +7,7 @@ import type { Config } from '../apps/server/src/config.ts';
 import { hashPassword, hashToken, newToken } from '../apps/server/src/auth/secrets.ts';
 import { insertUser, setQueueMembers } from '../apps/server/src/store/users.ts';
 import { ensureBuiltins } from '../apps/server/src/demo/seed.ts';
+import { streamKindOf, verifyFrame } from './frames.ts';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -171,14 +172,22 @@ export interface StreamClient {
 
 /**
  * Connects a stream socket, keeps every frame, says hello and waits for the handshake's answer (one of
- * `answers`). Shared by the agents' and the visitors' stream tests.
+ * `answers`). Shared by the agents' and the visitors' stream tests. Every frame is checked against
+ * its schema (test/frames.ts): a frame that breaks the contract fails the test.
  */
 export async function connectStream(url: string, options: WebSocket.ClientOptions, lastSeq: number | undefined, answers: string[]): Promise<StreamClient> {
   const ws = new WebSocket(url, options);
+  const kind = streamKindOf(url);
   const frames: any[] = [];
-  const waiters: Array<{ pred: (f: any) => boolean; resolve: (f: any) => void }> = [];
+  let broken: string | null = null;
+  const waiters: Array<{ pred: (f: any) => boolean; resolve: (f: any) => void; reject: (e: Error) => void }> = [];
   ws.on('message', (raw) => {
     const f = JSON.parse(String(raw));
+    const problem = verifyFrame(kind, f);
+    if (problem) {
+      broken ??= problem;
+      for (const w of waiters.splice(0)) w.reject(new Error(problem));
+    }
     frames.push(f);
     for (const w of [...waiters]) if (w.pred(f)) {
       waiters.splice(waiters.indexOf(w), 1);
@@ -193,11 +202,12 @@ export async function connectStream(url: string, options: WebSocket.ClientOption
     frames,
     ws,
     next(pred, timeoutMs = 5000) {
+      if (broken) return Promise.reject(new Error(broken));
       const found = frames.find(pred);
       if (found) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no matching frame in ${timeoutMs} ms; got ${JSON.stringify(frames.map((f) => f.type))}`)), timeoutMs);
-        waiters.push({ pred, resolve: (f) => (clearTimeout(timer), resolve(f)) });
+        waiters.push({ pred, resolve: (f) => (clearTimeout(timer), resolve(f)), reject: (e) => (clearTimeout(timer), reject(e)) });
       });
     },
     close: () => ws.close(),

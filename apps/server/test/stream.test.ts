@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createQueue, createUser, customerWrites, openStream, signIn, startTestServer, tokenFor, type Caller, type TestServer } from '../../../test/harness.ts';
 import WebSocket from 'ws';
+import { verifyFrame } from '../../../test/frames.ts';
 
 let t: TestServer;
 let adminToken: string;
@@ -134,7 +135,10 @@ describe('the stream', () => {
     const ws = new WebSocket(`${t.url.replace('http', 'ws')}/api/v1/stream`);
     const closed = await new Promise<{ code: number; frame: any }>((resolve) => {
       let frame: any = null;
-      ws.on('message', (raw) => (frame = JSON.parse(String(raw))));
+      ws.on('message', (raw) => {
+        frame = JSON.parse(String(raw));
+        verifyFrame('agent', frame);
+      });
       ws.on('close', (code) => resolve({ code, frame }));
     });
     expect(closed.code).toBe(4401);

@@ -86,6 +86,13 @@ describe('typing indicators are ephemeral signals', () => {
     expect(await eventCount()).toBe(before);
   });
 
+  it('reach the customer as the agent’s first name only, never their own typing echoed back', () => {
+    const seen = vS.frames.filter((f) => f.type === 'typing.updated');
+    expect(seen.length).toBeGreaterThan(0);
+    // Their own keystrokes are no news to them, and an agent's user id is not theirs to know.
+    for (const f of seen) expect(f.data).toEqual({ conversationId: chat, who: 'agent', name: 'Mark', typing: expect.any(Boolean) });
+  });
+
   it('are refused to someone who may not see the conversation', async () => {
     expect((await olga.api('POST', `/api/v1/conversations/${chat}/typing`, { typing: true })).status).toBe(404);
     wS.ws.send(JSON.stringify({ type: 'typing', conversationId: chat, typing: true }));

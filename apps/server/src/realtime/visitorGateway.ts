@@ -15,8 +15,6 @@ import type { Signal } from '../events/signals.ts';
 
 /** The only event types a customer ever receives; everything else about their conversation stays with agents. */
 const CUSTOMER_TYPES = new Set(['message.created', 'message.updated', 'conversation.created', 'conversation.updated']);
-/** The only ephemeral signals a customer receives: the agent typing (discussion typing never). */
-const CUSTOMER_SIGNALS = new Set(['typing.updated']);
 
 interface VisitorClient {
   ws: WebSocket;
@@ -212,14 +210,21 @@ export class VisitorGateway {
     }
   }
 
-  /** The agent typing, to the live sockets of that conversation's customer (never internal, never private). */
+  /**
+   * The agent typing, to the live sockets of that conversation's customer (never internal, never
+   * private): the only signal a customer receives. Not their own typing back, and the agent by first
+   * name only, as in their messages (VisitorServerFrame).
+   */
   private deliverSignal(signal: Signal): void {
-    if (!CUSTOMER_SIGNALS.has(signal.type) || signal.scope.contactId == null) return;
+    if (signal.type !== 'typing.updated' || signal.scope.contactId == null) return;
+    const d = signal.data;
+    if (d.who !== 'agent') return;
+    const data = { conversationId: d.conversationId, who: d.who, name: d.name, typing: d.typing };
     let frame: string | null = null;
     for (const client of this.clients) {
       if (client.cursor === null || client.backlog || !customerMayReceive(client.visitor.contactId, signal.scope)) continue;
       if (client.ws.bufferedAmount > this.limits.highWaterBytes) continue; // a slow socket loses nothing it needs
-      frame ??= JSON.stringify({ type: signal.type, at: signal.at, data: signal.data });
+      frame ??= JSON.stringify({ type: signal.type, at: signal.at, data });
       client.ws.send(frame);
       metrics.framesSent.inc();
     }
