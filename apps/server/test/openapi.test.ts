@@ -5,7 +5,7 @@ import path from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import openapiTS, { astToString } from 'openapi-typescript';
 import ts from 'typescript';
-import { ERROR_CODES, type ErrorCode } from '@switchboard/protocol';
+import { ERROR_CODES, ServerFrame, VisitorServerFrame, type ErrorCode } from '@switchboard/protocol';
 import { startTestServer, type TestServer } from '../../../test/harness.ts';
 
 /**
@@ -113,6 +113,22 @@ export const note: NonNullable<Post>['content']['application/json'] = { body: 'C
       expect(problems).toEqual([]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('documents both streams: how to sign in and resume, the closes, and every frame with its schema', () => {
+    const about: string = doc.info.description;
+    for (const words of ['/api/v1/stream', '/api/v1/widget/stream', 'POST /api/v1/stream/ticket', 'POST /api/v1/widget/stream-ticket', '"hello"', 'resync', '"ping"', '4401', '1013', '1008'])
+      expect(about, words).toContain(words);
+    for (const code of ['unauthorized', 'bad_frame', 'not_found']) {
+      expect(about).toContain(`\`${code}\``);
+      expect(ERROR_CODES).toHaveProperty(code);
+    }
+    for (const [name, union] of [['StreamFrame', ServerFrame], ['VisitorStreamFrame', VisitorServerFrame]] as const) {
+      const schema = doc.components.schemas[name];
+      const types = union.options.map((o) => o.shape.type.value);
+      expect(schema.oneOf.map((f: any) => f.properties.type.const)).toEqual(types);
+      for (const type of types) expect(about).toContain(`| \`${type}\` |`);
     }
   });
 });

@@ -38,34 +38,32 @@ export type ConversationPatch = z.infer<typeof ConversationPatch>;
 
 /** The data of each durable event, by type. The store keeps it as JSON in `events.data`. */
 export const EVENT_DATA = {
-  'conversation.created': ConversationCore.describe('The new conversation, as everyone who may see it sees it'),
-  'conversation.updated': ConversationCore.describe('The conversation as it is now (status, assignee, labels, tags, …)'),
-  'conversation.revoked': z.object({ id: Id }).describe('Only for you: you may no longer see this conversation (reassigned, a discussion ended): drop it'),
-  'conversation.deleted': z.object({ id: Id }).describe('Deleted for everyone who saw it: drop it'),
-  'message.created': z.object({ message: Message, conversation: ConversationPatch }).describe('A message or a history line; `conversation` is the part of the conversation it changed'),
-  'message.updated': z.object({ message: Message }).describe('A message changed (its delivery status moved on)'),
-  'unread.updated': z
-    .object({ conversationId: Id, unreadCount: z.number().int().min(0), markedUnread: z.boolean() })
-    .describe('Only for you: your unread count or "mark as unread" flag of a conversation'),
-  'draft.updated': z.object({ conversationId: Id, draft: Conversation.shape.draft }).describe('Only for you: your draft of a conversation (null: cleared)'),
-  'contact.updated': Contact.describe('A customer changed (name, tags, blocked, …)'),
-  'membership.changed': z.object({ queueId: Id, memberIds: z.array(Id) }).describe('A queue’s members changed: refetch lists'),
-  'directory.changed': DirectoryChanged.describe('A tag, label, user or inbox was changed or deleted: refetch what shows it'),
-  'offer.created': OfferCreated.describe('Only for the offered agent: a conversation is offered to you'),
-  'offer.withdrawn': OfferWithdrawn.describe('Only for the offered agent: the offer is no longer open'),
-  'presence.updated': AgentPresence.describe('An agent’s status, load or served queues changed'),
-  'queue.counts': QueueCounts.describe('A queue’s live counts'),
-  'reply_time.breached': ReplyTimeBreached.describe('A reply deadline passed (seed 002 time limits)'),
-  'request.created': RequestFrame.describe('An assign or discuss request was sent (initiator, recipient, the queue’s managers)'),
-  'request.answered': RequestFrame.describe('A request was accepted or rejected'),
-  'request.withdrawn': RequestFrame.describe('The initiator withdrew a request'),
-  'request.timed_out': RequestFrame.describe('A request was not answered in time'),
-  'request.cancelled': RequestFrame.describe('A request was cancelled (the conversation moved on)'),
-  'discussion.ended': RequestFrame.describe('A discussion ended or the consultant left'),
-  'discussion.message': DiscussionMessageFrame.describe('A message in a discussion between agents (never for the customer)'),
+  'conversation.created': ConversationCore,
+  'conversation.updated': ConversationCore,
+  'conversation.revoked': z.object({ id: Id }),
+  'conversation.deleted': z.object({ id: Id }),
+  'message.created': z.object({ message: Message, conversation: ConversationPatch }),
+  'message.updated': z.object({ message: Message }),
+  'unread.updated': z.object({ conversationId: Id, unreadCount: z.number().int().min(0), markedUnread: z.boolean() }),
+  'draft.updated': z.object({ conversationId: Id, draft: Conversation.shape.draft }),
+  'contact.updated': Contact,
+  'membership.changed': z.object({ queueId: Id, memberIds: z.array(Id) }),
+  'directory.changed': DirectoryChanged,
+  'offer.created': OfferCreated,
+  'offer.withdrawn': OfferWithdrawn,
+  'presence.updated': AgentPresence,
+  'queue.counts': QueueCounts,
+  'reply_time.breached': ReplyTimeBreached,
+  'request.created': RequestFrame,
+  'request.answered': RequestFrame,
+  'request.withdrawn': RequestFrame,
+  'request.timed_out': RequestFrame,
+  'request.cancelled': RequestFrame,
+  'discussion.ended': RequestFrame,
+  'discussion.message': DiscussionMessageFrame,
   // A session or token ended (sign-out, revocation, password change): gateways close its sockets.
   // Never sent to clients; the closed socket gets an `unauthorized` error frame instead.
-  'credential.ended': z.object({ credentials: z.array(z.string()) }).describe('Internal: never sent to clients'),
+  'credential.ended': z.object({ credentials: z.array(z.string()) }),
 } as const;
 
 export const EVENT_TYPES = Object.keys(EVENT_DATA) as Array<keyof typeof EVENT_DATA>;
@@ -77,19 +75,45 @@ export type EventData<T extends EventType> = z.infer<(typeof EVENT_DATA)[T]>;
  * move the resume point. Typing indicators, both ways (never for internal notes), and in a discussion.
  */
 export const SIGNAL_DATA = {
-  'typing.updated': z
-    .discriminatedUnion('who', [
-      z.object({ conversationId: Id, who: z.literal('agent'), userId: Id, name: z.string().describe('The agent’s first name'), typing: z.boolean() }),
-      z.object({ conversationId: Id, who: z.literal('customer'), typing: z.boolean() }),
-    ])
-    .describe('Someone is typing (or stopped) in a conversation; lapse it after a few seconds without news'),
-  'discussion.typing': z
-    .object({ requestId: Id, conversationId: Id, userId: Id, name: z.string(), typing: z.boolean() })
-    .describe('An agent is typing in a discussion'),
+  'typing.updated': z.discriminatedUnion('who', [
+    z.object({ conversationId: Id, who: z.literal('agent'), userId: Id, name: z.string().describe('The agent’s first name'), typing: z.boolean() }),
+    z.object({ conversationId: Id, who: z.literal('customer'), typing: z.boolean() }),
+  ]),
+  'discussion.typing': z.object({ requestId: Id, conversationId: Id, userId: Id, name: z.string(), typing: z.boolean() }),
 } as const;
 export const SIGNAL_TYPES = Object.keys(SIGNAL_DATA) as Array<keyof typeof SIGNAL_DATA>;
 export type SignalType = keyof typeof SIGNAL_DATA;
 export type SignalData<T extends SignalType> = z.infer<(typeof SIGNAL_DATA)[T]>;
+
+/** What each event and signal frame means, for the reference (the OpenAPI document and docs/streams.md). */
+export const FRAME_ABOUT: Record<EventType | SignalType, string> = {
+  'conversation.created': 'The new conversation, as everyone who may see it sees it',
+  'conversation.updated': 'The conversation as it is now (status, assignee, labels, tags, …)',
+  'conversation.revoked': 'Only for you: you may no longer see this conversation (reassigned, a discussion ended): drop it',
+  'conversation.deleted': 'Deleted for everyone who saw it: drop it',
+  'message.created': 'A message or a history line; `conversation` is the part of the conversation it changed',
+  'message.updated': 'A message changed (its delivery status moved on)',
+  'unread.updated': 'Only for you: your unread count or "mark as unread" flag of a conversation',
+  'draft.updated': 'Only for you: your draft of a conversation (null: cleared)',
+  'contact.updated': 'A customer changed (name, tags, blocked, …)',
+  'membership.changed': 'A queue’s members changed: refetch lists',
+  'directory.changed': 'A tag, label, user or inbox was changed or deleted: refetch what shows it',
+  'offer.created': 'Only for the offered agent: a conversation is offered to you',
+  'offer.withdrawn': 'Only for the offered agent: the offer is no longer open',
+  'presence.updated': 'An agent’s status, load or served queues changed',
+  'queue.counts': 'A queue’s live counts',
+  'reply_time.breached': 'A reply deadline passed (seed 002 time limits)',
+  'request.created': 'An assign or discuss request was sent (initiator, recipient, the queue’s managers)',
+  'request.answered': 'A request was accepted or rejected',
+  'request.withdrawn': 'The initiator withdrew a request',
+  'request.timed_out': 'A request was not answered in time',
+  'request.cancelled': 'A request was cancelled (the conversation moved on)',
+  'discussion.ended': 'A discussion ended or the consultant left',
+  'discussion.message': 'A message in a discussion between agents (never for the customer)',
+  'credential.ended': 'Internal: never sent to clients',
+  'typing.updated': 'Someone is typing (or stopped) in a conversation; lapse it after a few seconds without news',
+  'discussion.typing': 'An agent is typing in a discussion',
+};
 
 // ---------------------------------------------------------------- frames
 
@@ -107,11 +131,11 @@ export const ErrorFrame = z.object({ type: z.literal('error'), code: StreamError
 
 /** `{seq, type, at, data}`: `seq` orders events and is the resume point. */
 function eventFrame<T extends EventType>(type: T) {
-  return z.object({ type: z.literal(type), seq: z.number().int().positive(), at: Timestamp, data: EVENT_DATA[type] });
+  return z.object({ type: z.literal(type), seq: z.number().int().positive(), at: Timestamp, data: EVENT_DATA[type] }).describe(FRAME_ABOUT[type]);
 }
 /** `{type, at, data}`: no `seq`, never replayed. */
 function signalFrame<T extends SignalType>(type: T) {
-  return z.object({ type: z.literal(type), at: Timestamp, data: SIGNAL_DATA[type] });
+  return z.object({ type: z.literal(type), at: Timestamp, data: SIGNAL_DATA[type] }).describe(FRAME_ABOUT[type]);
 }
 
 /** Server → client frames on /api/v1/stream. `credential.ended` never reaches a client. */

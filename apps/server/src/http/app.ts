@@ -47,6 +47,7 @@ import { outboxRoutes } from './routes/outbox.ts';
 import { StreamGateway } from '../realtime/gateway.ts';
 import { registerCustomerSide } from './customerSide.ts';
 import { degradingRateLimitStore } from './rateLimitStore.ts';
+import { streamReference } from './streamDocs.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Answered whatever the database's state: they report it. */
@@ -168,7 +169,7 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
     openapi: {
       // 3.1: its schemas are JSON Schema 2020-12, which is what zod emits (nullable as type arrays).
       openapi: '3.1.0',
-      info: { title: 'Switchboard API', version: '1', description: 'Omnichannel customer conversations. Errors are `{ error: { code, message } }`.' },
+      info: { title: 'Switchboard API', version: '1', description: `Omnichannel customer conversations. Errors are \`{ error: { code, message } }\`.\n${streamReference()}` },
       components: {
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: 'sb_session' },
