@@ -1,4 +1,4 @@
-import type { ConversationCore, Message } from '@switchboard/protocol';
+import type { ConversationPatch, Message } from '@switchboard/protocol';
 import { eventScopeOf, type ConversationWithAccess } from '../store/conversations.ts';
 import type { NewEvent } from '../store/events.ts';
 import { presentConversationCores } from '../presenters/conversations.ts';
@@ -8,10 +8,7 @@ import type { Insertable } from 'kysely';
 import { presentMessage, type MessageRow } from '../presenters/messages.ts';
 
 /** The part of a conversation that a new message changes, sent with `message.created` frames. */
-export type ConversationPatch = Pick<
-  ConversationCore,
-  'id' | 'status' | 'assigneeId' | 'queueId' | 'lastActivityAt' | 'lastCustomerMessageAt' | 'lastAgentMessageAt' | 'firstResponseAt' | 'updatedAt'
->;
+export type { ConversationPatch };
 
 export function patchOf(c: ConversationWithAccess): ConversationPatch {
   return {
