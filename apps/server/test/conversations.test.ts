@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createQueue, createUser, customerWrites, signIn, startTestServer, tokenFor, type Caller, type TestServer } from '../../../test/harness.ts';
+import { bearer, createQueue, createUser, customerWrites, openStream, signIn, startTestServer, tokenFor, type Caller, type TestServer } from '../../../test/harness.ts';
 
 let t: TestServer;
 let admin: Caller;
@@ -9,7 +9,7 @@ let martha: Caller;
 let support: number;
 
 beforeAll(async () => {
-  t = await startTestServer();
+  t = await startTestServer({ listen: true });
   support = await createQueue(t, 'Support');
   const a = await createUser(t, 'admin', 'Ada Admin');
   admin = await signIn(t, a);
@@ -343,8 +343,12 @@ describe('deleting conversations (seed 002)', () => {
     const b = await conversationFor(mark);
     const refused = await mark.api('POST', '/api/v1/conversations/delete', { ids: [a.id] });
     expect(refused.status).toBe(403);
+    const marks = await openStream(t, mark);
     const r = await admin.api('POST', '/api/v1/conversations/delete', { ids: [a.id, b.id] });
     expect(r.body.deleted).toBe(2);
     expect((await admin.api('GET', `/api/v1/conversations/${a.id}`)).status).toBe(404);
+    // Mark's workspace drops them (each frame is checked against its schema, test/frames.ts).
+    for (const id of [a.id, b.id]) await marks.next((f) => f.type === 'conversation.deleted' && f.data.id === id);
+    marks.close();
   });
 });

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENGINE, createQueue, createUser, customerWrites, signIn, startTestServer, tokenFor, type Caller, type TestServer } from '../../../test/harness.ts';
+import { ENGINE, createQueue, createUser, customerWrites, openStream, signIn, startTestServer, tokenFor, type Caller, type TestServer } from '../../../test/harness.ts';
 import { runDueTimers } from '../src/jobs/worker.ts';
 
 /**
@@ -18,7 +18,7 @@ const MIN = 60 * SEC;
 const HOUR = 60 * MIN;
 
 beforeAll(async () => {
-  t = await startTestServer();
+  t = await startTestServer({ listen: true });
   const a = await createUser(t, 'admin', 'Root');
   admin = await signIn(t, a);
   adminToken = await tokenFor(t, a.id);
@@ -207,6 +207,10 @@ describe('reply time limits and processing order (seed 002)', () => {
     expect(await breaches()).toEqual([lateId]);
     await later(10 * MIN);
     expect((await breaches()).sort()).toEqual([earlyId, lateId].sort());
+    // A supervisor's workspace hears of them (each frame is checked against its schema, test/frames.ts).
+    const replay = await openStream(t, admin, 0);
+    expect(replay.frames.filter((f) => f.type === 'reply_time.breached').map((f) => f.data.conversationId).sort()).toEqual([earlyId, lateId].sort());
+    replay.close();
     // Breached conversations stay on top: their time left is negative.
     expect((await admin.api('GET', `/api/v1/conversations?queueId=${q}&sort=processing_order`)).body.items.map((c: any) => c.id)).toEqual([lateId, earlyId]);
   });
