@@ -344,7 +344,11 @@ describe('assign requests (seed 000: same as Assign)', () => {
     await sam.api('POST', `/api/v1/discuss-requests/${d.id}/accept`, {});
     const pendingDiscuss = (await discuss(mark, id, admin, 'manager')).body;
     const a = (await assign(mark, id, martha)).body;
+    const adminStream = await openStream(t, admin);
     await martha.api('POST', `/api/v1/assign-requests/${a.id}/accept`, {});
+    // The recipient of the pending one hears it was cancelled (frames checked against their schema, test/frames.ts).
+    await adminStream.next((f) => f.type === 'request.cancelled' && f.data.record.id === pendingDiscuss.id);
+    adminStream.close();
     const records = (await admin.api('GET', `/api/v1/conversations/${id}/requests`)).body.items;
     expect(records.find((r: any) => r.id === d.id)).toMatchObject({ status: 'ended', endCause: 'initiator_lost_conversation', resolved: null });
     expect(records.find((r: any) => r.id === pendingDiscuss.id)).toMatchObject({ status: 'cancelled', endCause: 'initiator_lost_conversation' });
