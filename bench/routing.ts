@@ -26,7 +26,8 @@ import { hashPassword } from '../apps/server/src/auth/secrets.ts';
 import { runAction } from '../apps/server/src/actions/context.ts';
 import { openConversation } from '../apps/server/src/actions/opening.ts';
 import { changeConversationStatus } from '../apps/server/src/actions/lifecycle.ts';
-import { acceptOffer, setPresence } from '../apps/server/src/routing/actions.ts';
+import { acceptOffer } from '../apps/server/src/actions/routing/offers.ts';
+import { setPresence } from '../apps/server/src/actions/routing/presence.ts';
 import { insertUser } from '../apps/server/src/store/users.ts';
 import type { Clock } from '../apps/server/src/clock.ts';
 

@@ -7,7 +7,7 @@ import { ENGINE, createQueue, createUser, customerWrites, signIn, startTestServe
 import { runDueTimers } from '../src/jobs/worker.ts';
 import { routeQueues } from '../src/routing/engine.ts';
 import { runAction } from '../src/actions/context.ts';
-import { pickConversation } from '../src/routing/actions.ts';
+import { pickConversation } from '../src/actions/routing/offers.ts';
 import { findUser, loadViewer } from '../src/store/users.ts';
 
 /**

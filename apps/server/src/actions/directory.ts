@@ -6,8 +6,7 @@ import type { Tx } from '../store/db.ts';
 import type { NewEvent } from '../store/events.ts';
 import { findUser, findUserByEmail, insertUser, setQueueMembers, type UserRow } from '../store/users.ts';
 import { hashPassword } from '../auth/secrets.ts';
-import { emitPresence } from '../routing/engine.ts';
-import { passOnOffersOf } from '../routing/actions.ts';
+import { emitPresence, passOnOffersOf } from '../routing/engine.ts';
 import { runAction, type ActionContext } from './context.ts';
 
 /** `directory.changed` is workspace-wide: every open workspace refetches what shows the thing. */

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { AppError } from '../errors.ts';
 import { hashPassword, hashToken, newToken, verifyPassword } from '../auth/secrets.ts';
 import { findUserByEmail, type UserRow } from '../store/users.ts';
-import { changePresence } from '../routing/actions.ts';
+import { changePresence } from './routing/presence.ts';
 import { runAction, type ActionContext } from './context.ts';
 import { credentialsEnded } from './credentials.ts';
 

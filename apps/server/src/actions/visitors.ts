@@ -22,7 +22,7 @@ import { runAction, type ActionContext } from './context.ts';
 import { insertContact } from './contacts.ts';
 import { openConversation } from './opening.ts';
 import { postCustomerMessage } from './messages.ts';
-import { customerLeaves, keepWaiting, requestCallback } from '../routing/actions.ts';
+import { customerLeaves, keepWaiting, requestCallback } from './routing/waiting.ts';
 
 /** A visitor token lives this long without use; each use pushes it forward. */
 export const VISITOR_TTL_MS = 90 * 24 * 3600_000;

@@ -5,7 +5,7 @@ import { runAction, type ActionContext } from '../actions/context.ts';
 import type { Tx } from '../store/db.ts';
 import { loadPolicy } from '../routing/policy.ts';
 import { applyLifecycle, loadConversation, sweepWaitingQueues, type Emit } from '../routing/engine.ts';
-import { expireOffer } from '../routing/actions.ts';
+import { expireOffer } from '../actions/routing/offers.ts';
 import { claimDueTimers, setTimer, type TimerRow } from './timers.ts';
 import { timeOutRequest } from '../actions/discuss/system.ts';
 import { scopeOf } from '../store/conversations.ts';

@@ -252,6 +252,21 @@ export async function withdrawOpenOffer(tx: Tx, emit: Emit, conversationId: numb
   return open;
 }
 
+/** Sends the agent's open offers on to others (they went away, or stopped serving a queue). */
+export async function passOnOffersOf(tx: Tx, emit: Emit, userId: number, now: number, onlyQueues?: number[]): Promise<void> {
+  let q = tx
+    .selectFrom('offers as o')
+    .innerJoin('conversations as c', 'c.id', 'o.conversation_id')
+    .select(['o.conversation_id', 'c.queue_id'])
+    .where('o.user_id', '=', userId)
+    .where('o.status', '=', 'offered');
+  if (onlyQueues) q = onlyQueues.length ? q.where('c.queue_id', 'in', onlyQueues) : q.where('c.queue_id', 'is', null);
+  const open = await q.execute();
+  for (const o of open) await withdrawOpenOffer(tx, emit, o.conversation_id, 'agent_unavailable', now);
+  await routeQueues(tx, emit, open.map((o) => o.queue_id), now);
+}
+
+
 /**
  * Offers a queue's waiting conversations to its free agents (or assigns them, in auto-answer
  * queues), in processing order. Called after anything that adds a waiting conversation or frees an

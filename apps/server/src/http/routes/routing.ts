@@ -22,19 +22,10 @@ import type { Services } from '../services.ts';
 import { presentConversations } from '../../presenters/conversations.ts';
 import { agentPresences, queueCounts } from '../../routing/engine.ts';
 import { queueRouting, updateQueueRouting } from '../../actions/routing/settings.ts';
-import {
-  acceptOffer,
-  chooseQueues,
-  customerLeaves,
-  declineOffer,
-  keepWaiting,
-  myRouting,
-  pickConversation,
-  requestCallback,
-  setPresence,
-  transferToAgent,
-  transferToQueue,
-} from '../../routing/actions.ts';
+import { acceptOffer, declineOffer, pickConversation } from '../../actions/routing/offers.ts';
+import { chooseQueues, myRouting, setPresence } from '../../actions/routing/presence.ts';
+import { transferToAgent, transferToQueue } from '../../actions/routing/transfers.ts';
+import { customerLeaves, keepWaiting, requestCallback } from '../../actions/routing/waiting.ts';
 
 const tags = ['routing'];
 const common: readonly ErrorCode[] = [...SIGNED_IN, 'forbidden', 'not_found'];
