@@ -82,6 +82,12 @@ export default tseslint.config(
   { files: ['scripts/**/*.mjs'], languageOptions: { globals: { ...globals.node } } },
   { files: WRITES_THROUGH_ACTIONS, rules: { 'no-restricted-syntax': ['error', ...STORE_WRITES] } },
   {
+    // An import cycle at run time (e.g. actions/ ⇄ routing/) leaves a module half-initialised when the
+    // other side first reads it. Type-only imports are erased, so they do not count.
+    files: ['packages/*/src/**/*.ts', 'apps/*/src/**/*.ts', 'apps/*/src/**/*.tsx'],
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+  },
+  {
     // The two hook rules that catch real bugs (a hook behind a condition, a stale closure); the
     // plugin's compiler-oriented presets are about style of React code, not correctness.
     files: ['apps/web/src/**/*.tsx', 'apps/web/src/**/*.ts'],
