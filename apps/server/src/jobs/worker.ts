@@ -6,7 +6,7 @@ import type { Tx } from '../store/db.ts';
 import { loadPolicy } from '../routing/policy.ts';
 import { applyLifecycle, loadConversation, sweepWaitingQueues, type Emit } from '../routing/engine.ts';
 import { expireOffer } from '../actions/routing/offers.ts';
-import { claimDueTimers, setTimer, type TimerRow } from './timers.ts';
+import { claimDueTimers, setTimer, takeClaimedTimer, type TimerRow } from '../store/timers.ts';
 import { timeOutRequest } from '../actions/discuss/system.ts';
 import { scopeOf } from '../store/conversations.ts';
 
@@ -107,8 +107,7 @@ export async function runDueTimers(ctx: ActionContext, opts: TimerRunOptions = {
     for (const t of claimed) {
       try {
         const did = await runAction(ctx, async (tx, emit) => {
-          const del = await tx.deleteFrom('timers').where('id', '=', t.id).where('claimed_by', '=', workerId).executeTakeFirst();
-          if (Number(del.numDeletedRows) !== 1) return false;
+          if (!(await takeClaimedTimer(tx, t.id, workerId))) return false;
           await fire(ctx, tx, emit, t, now);
           return true;
         });

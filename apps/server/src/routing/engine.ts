@@ -20,7 +20,7 @@ import type { Selectable } from 'kysely';
 import { presentConversationCores } from '../presenters/conversations.ts';
 import { emitConversationUpdated, systemLine } from '../actions/conversationRows.ts';
 import { fromRefusal } from '../errors.ts';
-import { clearTimers, setTimer } from '../jobs/timers.ts';
+import { clearTimers, setTimer } from '../store/timers.ts';
 import { loadPolicy } from './policy.ts';
 import { initiatorLostConversation } from '../actions/discuss/system.ts';
 import { recordConversationFacts } from '../actions/reportFacts.ts';

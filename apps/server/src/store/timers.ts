@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { TimerKind } from '@switchboard/core';
-import type { Store, Tx } from '../store/db.ts';
-import type { TimersTable } from '../store/schema.ts';
+import type { Store, Tx } from './db.ts';
+import type { TimersTable } from './schema.ts';
 import type { Selectable } from 'kysely';
 
 export type TimerRow = Selectable<TimersTable>;
@@ -65,4 +65,13 @@ export async function claimDueTimers(store: Store, workerId: string, now: number
     where id in (select id from timers where due_at <= ${now} and claimed_until < ${now} order by due_at limit ${limit})
     returning *`.execute(store.db);
   return r.rows.sort((a, b) => a.due_at - b.due_at || a.id - b.id);
+}
+
+/**
+ * Takes a claimed timer to fire it: deletes the row only while this worker's claim on it stands.
+ * False when it is gone (made moot, fired elsewhere) or was rescheduled meanwhile (claim reset).
+ */
+export async function takeClaimedTimer(tx: Tx, timerId: number, workerId: string): Promise<boolean> {
+  const del = await tx.deleteFrom('timers').where('id', '=', timerId).where('claimed_by', '=', workerId).executeTakeFirst();
+  return Number(del.numDeletedRows) === 1;
 }

@@ -5,7 +5,7 @@ import type { Db, Tx } from '../../store/db.ts';
 import { lockConversation, type ConversationWithAccess, scopeOf, eventScopeOf } from '../../store/conversations.ts';
 import type { NewEvent } from '../../store/events.ts';
 import { findUser, loadViewer } from '../../store/users.ts';
-import { clearTimers, setTimer } from '../../jobs/timers.ts';
+import { clearTimers, setTimer } from '../../store/timers.ts';
 import { presentConversationCores } from '../../presenters/conversations.ts';
 import { insertMessage, patchOf, presentWithNames } from '../conversationRows.ts';
 import { presentRecords, type RequestRow } from './record.ts';

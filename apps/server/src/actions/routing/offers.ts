@@ -4,7 +4,7 @@ import { runAction, type ActionContext } from '../context.ts';
 import { countOfferAnswer } from '../reportFacts.ts';
 import { lockConversation } from '../../store/conversations.ts';
 import type { Tx } from '../../store/db.ts';
-import { clearTimers } from '../../jobs/timers.ts';
+import { clearTimers } from '../../store/timers.ts';
 import { agentPresences, assignConversation, routeQueues, type Emit } from '../../routing/engine.ts';
 import { loadPolicy } from '../../routing/policy.ts';
 

@@ -1,7 +1,7 @@
 import { AppError, notFound } from '../../errors.ts';
 import { lockVisibleConversation, runAction, type ActionContext } from '../context.ts';
 import type { Tx } from '../../store/db.ts';
-import { setTimer } from '../../jobs/timers.ts';
+import { setTimer } from '../../store/timers.ts';
 import { applyLifecycle, emitQueueCounts } from '../../routing/engine.ts';
 import { loadPolicy } from '../../routing/policy.ts';
 
