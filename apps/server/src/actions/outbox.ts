@@ -1,7 +1,7 @@
 import type { Viewer } from '@switchboard/core';
 import { canAdminister } from '@switchboard/core';
 import { AppError, forbidden } from '../errors.ts';
-import { reviveDeadLetter } from '../events/outbox/store.ts';
+import { reviveDeadLetter } from '../store/outbox.ts';
 import { runAction, type ActionContext } from './context.ts';
 
 /**

@@ -21,7 +21,7 @@ import {
   renewLease,
   type DeliveryRow,
   type NewDelivery,
-} from './store.ts';
+} from '../../store/outbox.ts';
 
 /** What a handler gets: one committed event, with its data parsed. */
 export interface OutboxEvent {

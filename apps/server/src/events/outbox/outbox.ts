@@ -6,6 +6,7 @@ import type { Clock } from '../../clock.ts';
 import type { Store } from '../../store/db.ts';
 import type { EventRow } from '../../store/events.ts';
 import { registry } from '../../metrics.ts';
+import { consumerLags } from '../../store/outbox.ts';
 import { OutboxConsumer, type ConsumerSpec } from './consumer.ts';
 
 const live = new Set<Outbox>();
@@ -97,14 +98,7 @@ export class Outbox {
 
   /** Events committed after each registered consumer's cursor. */
   async lags(): Promise<Map<string, number>> {
-    const names = this.names;
-    if (!names.length) return new Map();
-    const [head, cursors] = await Promise.all([
-      this.store.db.selectFrom('events').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst(),
-      this.store.db.selectFrom('outbox_cursors').select(['consumer', 'last_seq']).where('consumer', 'in', names).execute(),
-    ]);
-    const h = Number(head?.seq ?? 0);
-    return new Map(cursors.map((c) => [c.consumer, Math.max(0, h - Number(c.last_seq))]));
+    return consumerLags(this.store.db, this.names);
   }
 
   /** Lets runs in progress finish (their cursor commits) and hands the leases back. */

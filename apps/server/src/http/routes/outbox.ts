@@ -12,7 +12,8 @@ import {
 } from '@switchboard/protocol';
 import { requireAdmin, requireAuth } from '../auth.ts';
 import type { Services } from '../services.ts';
-import { consumerStatuses, deadLetters } from '../../events/outbox/store.ts';
+import { consumerExists, consumerStatuses, deadLetters } from '../../store/outbox.ts';
+import { latestSeq } from '../../store/events.ts';
 import { retryDeadLetter } from '../../actions/outbox.ts';
 import { AppError } from '../../errors.ts';
 
@@ -30,8 +31,7 @@ export function outboxRoutes(s: Services): FastifyPluginAsyncZod {
       { schema: { tags, operationId: 'listOutboxConsumers', summary: 'Outbox consumers: progress, lease holder and parked items (admin)', response: { 200: OutboxConsumersResponse, ...errorResponses(common) } } },
       async (req) => {
         requireAdmin(req);
-        const [statuses, head] = await Promise.all([consumerStatuses(db), db.selectFrom('events').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst()]);
-        const h = Number(head?.seq ?? 0);
+        const [statuses, h] = await Promise.all([consumerStatuses(db), latestSeq(db)]);
         return {
           items: statuses.map((st) => ({
             name: st.cursor.consumer,
@@ -61,8 +61,7 @@ export function outboxRoutes(s: Services): FastifyPluginAsyncZod {
       },
       async (req) => {
         requireAdmin(req);
-        const known = await db.selectFrom('outbox_cursors').select('consumer').where('consumer', '=', req.params.consumer).executeTakeFirst();
-        if (!known) throw new AppError('not_found', 'No such outbox consumer.', 404);
+        if (!(await consumerExists(db, req.params.consumer))) throw new AppError('not_found', 'No such outbox consumer.', 404);
         const rows = await deadLetters(db, req.params.consumer, req.query.limit, req.query.before);
         return {
           items: rows.map((d) => ({

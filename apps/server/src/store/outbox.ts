@@ -1,7 +1,7 @@
 import { sql, type Selectable } from 'kysely';
-import type { Db, Store, Tx } from '../../store/db.ts';
-import type { EventRow } from '../../store/events.ts';
-import type { OutboxCursorsTable, OutboxDeliveriesTable } from '../../store/schema.ts';
+import type { Db, Store, Tx } from './db.ts';
+import { latestSeq, type EventRow } from './events.ts';
+import type { OutboxCursorsTable, OutboxDeliveriesTable } from './schema.ts';
 
 /**
  * The outbox consumer's bookkeeping: cursors (one per consumer, leased by one node) and deliveries
@@ -77,8 +77,7 @@ export async function advanceCursor(tx: Tx, consumer: string, lastSeq: number, n
  * the head even when no event of these types was among them.
  */
 export async function eventsForConsumer(db: Db, after: number, types: readonly string[], limit: number): Promise<{ rows: EventRow[]; upTo: number }> {
-  const head = await db.selectFrom('events').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
-  const headSeq = Number(head?.seq ?? 0);
+  const headSeq = await latestSeq(db);
   if (headSeq <= after) return { rows: [], upTo: after };
   const rows = (await db
     .selectFrom('events')
@@ -211,6 +210,17 @@ export async function consumerStatuses(db: Db): Promise<ConsumerStatus[]> {
     const n = (state: string) => Number(counts.find((r) => r.consumer === c.consumer && r.state === state)?.n ?? 0);
     return { cursor: { ...c, last_seq: Number(c.last_seq), lease_until: Number(c.lease_until) }, retrying: n('retry'), waiting: n('waiting'), dead: n('dead') };
   });
+}
+
+/** Events committed after each named consumer's cursor (a consumer never registered is left out). */
+export async function consumerLags(db: Db, consumers: string[]): Promise<Map<string, number>> {
+  if (!consumers.length) return new Map();
+  const [head, cursors] = await Promise.all([latestSeq(db), db.selectFrom('outbox_cursors').select(['consumer', 'last_seq']).where('consumer', 'in', consumers).execute()]);
+  return new Map(cursors.map((c) => [c.consumer, Math.max(0, head - Number(c.last_seq))]));
+}
+
+export async function consumerExists(db: Db, consumer: string): Promise<boolean> {
+  return !!(await db.selectFrom('outbox_cursors').select('consumer').where('consumer', '=', consumer).executeTakeFirst());
 }
 
 export async function countDead(db: Db, consumer: string): Promise<number> {
