@@ -1,4 +1,4 @@
-import crypto from 'node:crypto';
+import { storeChatLog } from '../store/files.ts';
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { z } from 'zod';
 import { canManageConversation, canSeeConversation, refuseCustomerFacing, transition, type ConversationStatus, type Viewer } from '@switchboard/core';
@@ -53,11 +53,7 @@ export async function chatLog(tx: Tx | Db, conversationId: number): Promise<stri
 export async function attachChatLog(tx: Tx, ticketId: number, conversationId: number, now: number): Promise<void> {
   const text = await chatLog(tx, conversationId);
   const data = Buffer.from(text, 'utf8');
-  await tx
-    .insertInto('files')
-    .values({ key: crypto.randomBytes(24).toString('base64url'), name: `chat-${conversationId}.txt`, content_type: 'text/plain; charset=utf-8', size: data.length, data, contact_id: null, ticket_id: ticketId, conversation_id: conversationId, created_at: now })
-    .onConflict((oc) => oc.columns(['ticket_id', 'conversation_id']).doNothing())
-    .execute();
+  await storeChatLog(tx, { ticketId, conversationId, name: `chat-${conversationId}.txt`, data, now });
   await tx.updateTable('tickets').set({ updated_at: now }).where('id', '=', ticketId).execute();
 }
 

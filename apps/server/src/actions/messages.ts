@@ -6,6 +6,7 @@ import { AppError, fromRefusal } from '../errors.ts';
 import type { Db, Tx } from '../store/db.ts';
 import type { NewEvent } from '../store/events.ts';
 import { scopeOf, eventScopeOf } from '../store/conversations.ts';
+import { customerFilesFor, keysHeldBy, placeFilesIn } from '../store/files.ts';
 import { lockVisibleConversation, runAction, type ActionContext } from './context.ts';
 import { insertMessage, patchOf, presentWithNames, systemLine, type ConversationPatch } from './conversationRows.ts';
 import { presentMessage, loadSenderNames } from '../presenters/messages.ts';
@@ -50,8 +51,8 @@ async function checkAttachmentsBelong(tx: Tx, conversationId: number, attachment
   const keys = refs.flatMap((r) => (r?.kind === 'file' ? [r.key] : []));
   if (!keys.length) return;
   // Rare (re-sending a customer's file): the stored files this conversation holds.
-  const held = await tx.selectFrom('files').select('key').where('key', 'in', keys).where('conversation_id', '=', conversationId).execute();
-  if (held.length !== new Set(keys).size) throw notInConversation();
+  const held = await keysHeldBy(tx, conversationId, keys);
+  if (held.size !== new Set(keys).size) throw notInConversation();
 }
 
 /**
@@ -72,16 +73,10 @@ async function claimCustomerAttachments(
   if (refs.some((r) => r === null || (r.kind === 'upload' && r.conversationId !== conversationId && r.conversationId !== ids.writtenTo))) throw refuse();
   const keys = refs.flatMap((r) => (r?.kind === 'file' ? [r.key] : []));
   if (!keys.length) return attachments;
-  const files = await tx
-    .selectFrom('files')
-    .select(['key', 'name', 'content_type', 'size', 'conversation_id'])
-    .where('key', 'in', keys)
-    .where('contact_id', '=', contactId)
-    .where((eb) => eb.or([eb('conversation_id', 'is', null), eb('conversation_id', '=', conversationId)]))
-    .execute();
+  const files = await customerFilesFor(tx, contactId, conversationId, keys);
   const byKey = new Map(files.map((f) => [f.key, f]));
   if (keys.some((k) => !byKey.has(k))) throw refuse();
-  await tx.updateTable('files').set({ conversation_id: conversationId }).where('key', 'in', keys).where('conversation_id', 'is', null).execute();
+  await placeFilesIn(tx, conversationId, keys);
   return attachments.map((a, i) => {
     const r = refs[i]!;
     if (r.kind !== 'file') return a;

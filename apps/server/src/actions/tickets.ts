@@ -5,6 +5,7 @@ import { AppError, notFound } from '../errors.ts';
 import type { Db, Tx } from '../store/db.ts';
 import type { ActionContext } from './context.ts';
 import type { TicketsTable } from '../store/schema.ts';
+import { filesOfTickets } from '../store/files.ts';
 import type { Selectable } from 'kysely';
 
 type Actor = Viewer & { name: string };
@@ -35,7 +36,7 @@ export async function presentTickets(db: Db | Tx, rows: TicketRow[], opts: { for
     contactIds.length ? db.selectFrom('contacts').select(['id', 'name', 'email']).where('id', 'in', contactIds).execute() : [],
     userIds.length ? db.selectFrom('users').select(['id', 'name']).where('id', 'in', userIds).execute() : [],
     notesQ.orderBy('n.id').execute(),
-    db.selectFrom('files').select(['id', 'key', 'ticket_id', 'name', 'content_type', 'size', 'conversation_id', 'created_at']).where('ticket_id', 'in', ids).orderBy('id').execute(),
+    filesOfTickets(db, ids),
   ]);
   const first = (n: string) => (opts.forCustomer ? n.split(' ')[0] || n : n);
   return rows.map((t) => {

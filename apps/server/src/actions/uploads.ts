@@ -1,4 +1,4 @@
-import crypto from 'node:crypto';
+import { newFileKey, storeUpload } from '../store/files.ts';
 import { AppError } from '../errors.ts';
 import { CHANNEL_NAMES, CLASS_NAMES, classOf, limitsFor, sizeText } from '../attachments/limits.ts';
 import { sniffContentType } from '../attachments/sniff.ts';
@@ -31,10 +31,10 @@ export async function storeVisitorUpload(ctx: ActionContext, contactId: number, 
     throw new AppError('attachment_too_large', `${CLASS_NAMES[kind]} sent on ${CHANNEL_NAMES.web} can be at most ${sizeText(web[kind].maxBytes)}; this one is ${sizeText(data.length)}.`, 413, { limit: web[kind].maxBytes, size: data.length, kind });
   }
   if (data.length > settings.maxAttachmentBytes) throw new AppError('attachment_too_large', `Files may be at most ${Math.round(settings.maxAttachmentBytes / 1024)} KB.`, 413);
-  const key = crypto.randomBytes(24).toString('base64url');
+  const key = newFileKey();
   const now = ctx.clock.now();
   await runAction(ctx, async (tx) => {
-    await tx.insertInto('files').values({ key, name, content_type: type, size: data.length, data, contact_id: contactId, ticket_id: null, conversation_id: null, created_at: now }).execute();
+    await storeUpload(tx, { key, name, contentType: type, data, contactId, now });
   });
   return { key, name, contentType: type, size: data.length };
 }

@@ -45,6 +45,7 @@ import {
 } from '../../actions/visitors.ts';
 import { presentTickets, visitorTickets, addTicketNote } from '../../actions/tickets.ts';
 import { storeVisitorUpload } from '../../actions/uploads.ts';
+import { fileByKey } from '../../store/files.ts';
 import { issueStreamTicket } from '../../actions/credentials.ts';
 import { hashToken } from '../../auth/secrets.ts';
 import { metrics } from '../../metrics.ts';
@@ -256,7 +257,7 @@ export function widgetRoutes(s: Services): FastifyPluginAsyncZod {
       '/files/:key',
       { config: limit(WIDGET_LIMITS.publicPerMinute * 2), schema: { tags, operationId: 'downloadFile', summary: 'A file: an attachment or a chat log (the key is the capability)', security: [], params: z.object({ key: z.string().min(20).max(64) }), response: { 200: FileBytes, ...errorResponses('rate_limited', 'not_found') } } },
       async (req, reply) => {
-        const f = await s.store.db.selectFrom('files').select(['name', 'content_type', 'data']).where('key', '=', req.params.key).executeTakeFirst();
+        const f = await fileByKey(s.store.db, req.params.key);
         if (!f) throw notFound('file');
         const inline = /^image\/(png|jpeg|gif|webp)$/.test(f.content_type);
         return reply
