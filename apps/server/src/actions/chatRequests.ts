@@ -5,7 +5,7 @@ import { canManageConversation, canSeeConversation, refuseCustomerFacing, transi
 import type { ChatRequestInfo, ChatSession, ChatSessionQuery, EndSessionRequest, SessionNote } from '@switchboard/protocol';
 import { AppError, forbidden, fromRefusal, notFound } from '../errors.ts';
 import type { Db, Tx } from '../store/db.ts';
-import { visibleTo, type ConversationWithAccess, scopeOf } from '../store/conversations.ts';
+import { visibleTo, type ConversationWithAccess, scopeOf, patchConversation, participantsOf } from '../store/conversations.ts';
 import { presentVisitorMessages } from './visitors.ts';
 import { lockVisibleConversation, runAction, visibleConversation, type ActionContext } from './context.ts';
 import { emitConversationUpdated, systemLine } from './conversationRows.ts';
@@ -69,7 +69,7 @@ export async function completeChatRequest(ctx: ActionContext, viewer: Actor, con
     const t = transition({ status: c.status as ConversationStatus, assigneeId: c.assignee_id }, { kind: 'complete' });
     if (!t.ok) throw fromRefusal(t);
     const patch = { status: t.state.status, updated_at: now, last_activity_at: now, resolved_at: now, resolution_note: note ?? null };
-    await tx.updateTable('conversations').set(patch).where('id', '=', c.id).execute();
+    await patchConversation(tx, c.id, patch);
     const next: ConversationWithAccess = { ...c, ...patch };
     await upsertRequest(tx, c.id, { completed_by: viewer.id, completed_at: now, ended_with: 'completed' }, now);
     if (note) await addNote(tx, c.id, viewer.id, note, now);
@@ -97,7 +97,7 @@ export async function endChatSession(ctx: ActionContext, viewer: Actor, conversa
       const t = transition({ status: c.status as ConversationStatus, assigneeId: c.assignee_id }, { kind: 'resolve' });
       if (!t.ok) throw fromRefusal(t);
       const patch = { status: t.state.status, updated_at: now, last_activity_at: now, resolved_at: now, resolution_note: input.note ?? null };
-      await tx.updateTable('conversations').set(patch).where('id', '=', c.id).execute();
+      await patchConversation(tx, c.id, patch);
       next = { ...c, ...patch };
       await systemLine(tx, emit, next, { kind: 'resolved', byUserId: viewer.id, status: 'resolved', ...(input.note ? { note: input.note } : {}) }, `Chat ended by ${viewer.name}${input.outcome === 'ticket' ? ' with a new ticket' : ''}`, viewer.id, now);
       await emitConversationUpdated(tx, emit, next, viewer.id, now);
@@ -278,10 +278,10 @@ export async function visitorTyping(ctx: ActionContext, contactId: number, conve
   const db = ctx.store.db;
   const c = await db.selectFrom('conversations').select(['id', 'contact_id', 'queue_id', 'assignee_id']).where('id', '=', conversationId).executeTakeFirst();
   if (!c || c.contact_id !== contactId) throw notFound();
-  const parts = await db.selectFrom('conversation_participants').select('user_id').where('conversation_id', '=', c.id).execute();
+  const participantIds = (await participantsOf(db, [c.id])).get(c.id) ?? [];
   ctx.signal({
     type: 'typing.updated',
-    scope: { queueId: c.queue_id, assigneeId: c.assignee_id, participantIds: parts.map((p) => p.user_id), contactId },
+    scope: { queueId: c.queue_id, assigneeId: c.assignee_id, participantIds, contactId },
     data: { conversationId: c.id, who: 'customer', typing },
     at: ctx.clock.now(),
   });

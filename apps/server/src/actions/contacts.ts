@@ -7,7 +7,7 @@ import type { Tx } from '../store/db.ts';
 import { presentContacts } from '../presenters/contacts.ts';
 import { lockVisibleConversation, runAction, type ActionContext } from './context.ts';
 import { emitConversationUpdated, systemLine } from './conversationRows.ts';
-import { scopeOf } from '../store/conversations.ts';
+import { scopeOf, participantsOf, patchConversation } from '../store/conversations.ts';
 import { contactReach } from '../store/contacts.ts';
 
 type NewContact = z.infer<typeof CreateContactRequest>;
@@ -48,9 +48,9 @@ async function announceContact(tx: Tx, emit: Parameters<Parameters<typeof runAct
   const row = await tx.selectFrom('contacts').selectAll().where('id', '=', contactId).executeTakeFirstOrThrow();
   const [contact] = await presentContacts(tx, [row]);
   const convs = await tx.selectFrom('conversations').select(['id', 'queue_id', 'assignee_id']).where('contact_id', '=', contactId).orderBy('id', 'desc').limit(ANNOUNCE_THROUGH).execute();
-  const parts = convs.length ? await tx.selectFrom('conversation_participants').select(['conversation_id', 'user_id']).where('conversation_id', 'in', convs.map((c) => c.id)).execute() : [];
+  const parts = await participantsOf(tx, convs.map((c) => c.id));
   for (const c of convs) {
-    const participantIds = parts.filter((p) => p.conversation_id === c.id).map((p) => p.user_id);
+    const participantIds = parts.get(c.id) ?? [];
     emit({ type: 'contact.updated', conversationId: c.id, scope: { ...scopeOf({ ...c, participantIds }), internal: true }, data: contact, actorId, at: now });
   }
   if (!convs.length) emit({ type: 'contact.updated', scope: { userId: actorId }, data: contact, actorId, at: now });
@@ -150,7 +150,7 @@ export async function unpinCustomer(ctx: ActionContext, viewer: Viewer & { name:
     const c = await lockVisibleConversation(ctx, tx, viewer, conversationId);
     if (!canManageConversation(viewer, scopeOf(c))) throw forbidden();
     if (c.contact_id == null) throw new AppError('already_unpinned', 'This conversation has no customer pinned.', 409);
-    await tx.updateTable('conversations').set({ contact_id: null, updated_at: now }).where('id', '=', c.id).execute();
+    await patchConversation(tx, c.id, { contact_id: null, updated_at: now });
     await forgetFactsCustomer(tx, c.id);
     const next = { ...c, contact_id: null, updated_at: now };
     // Announced without the customer: the line is the conversation's, no longer theirs.

@@ -1,5 +1,5 @@
 import type { ConversationPatch, Message } from '@switchboard/protocol';
-import { eventScopeOf, type ConversationWithAccess } from '../store/conversations.ts';
+import { eventScopeOf, type ConversationWithAccess, patchConversation } from '../store/conversations.ts';
 import type { NewEvent } from '../store/events.ts';
 import { presentConversationCores } from '../presenters/conversations.ts';
 import type { Tx } from '../store/db.ts';
@@ -81,7 +81,7 @@ export async function systemLine(
 ): Promise<MessageRow> {
   const row = await insertSystemMessage(tx, c.id, event, body, now);
   if (!opts.messageFollows) {
-    await tx.updateTable('conversations').set({ last_message_id: row.id }).where('id', '=', c.id).execute();
+    await patchConversation(tx, c.id, { last_message_id: row.id });
     c.last_message_id = row.id;
   }
   emit({ type: 'message.created', conversationId: c.id, scope: eventScopeOf(c), data: { message: presentWithNames(row, {}), conversation: patchOf(c) }, actorId, at: now });

@@ -1,7 +1,7 @@
 import { canSeeConversation, transition, type ConversationStatus } from '@switchboard/core';
 import type { Message } from '@switchboard/protocol';
 import { AppError, fromRefusal } from '../errors.ts';
-import { scopeOf, type ConversationWithAccess } from '../store/conversations.ts';
+import { scopeOf, type ConversationWithAccess, patchConversation } from '../store/conversations.ts';
 import type { NewEvent } from '../store/events.ts';
 import type { Tx } from '../store/db.ts';
 import { findUser, loadViewer, type UserRow } from '../store/users.ts';
@@ -35,7 +35,7 @@ export async function agentToHandTo(tx: Tx, c: ConversationWithAccess, userId: n
 export async function handOver(tx: Tx, emit: Emit, c: ConversationWithAccess, toUserId: number, line: HandOverLine, now: number): Promise<ConversationWithAccess> {
   const t = transition({ status: c.status as ConversationStatus, assigneeId: c.assignee_id }, { kind: 'assign', assigneeId: toUserId });
   if (!t.ok) throw fromRefusal(t);
-  await tx.updateTable('conversations').set({ assignee_id: toUserId, status: t.state.status, updated_at: now, queued_at: null }).where('id', '=', c.id).execute();
+  await patchConversation(tx, c.id, { assignee_id: toUserId, status: t.state.status, updated_at: now, queued_at: null });
   const next: ConversationWithAccess = { ...c, assignee_id: toUserId, status: t.state.status, updated_at: now, queued_at: null, participantIds: [...c.participantIds] };
   await systemLine(tx, emit, next, line.event, line.body, line.actorId, now);
   await emitConversationUpdated(tx, emit, next, line.actorId, now);

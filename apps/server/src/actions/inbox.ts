@@ -2,7 +2,7 @@ import { canDeleteConversations, canManageConversation, type Viewer } from '@swi
 import type { z } from 'zod';
 import type { UpdateConversationRequest } from '@switchboard/protocol';
 import { AppError, forbidden } from '../errors.ts';
-import { visibleTo, scopeOf, eventScopeOf } from '../store/conversations.ts';
+import { visibleTo, scopeOf, eventScopeOf, participantsOf, removeConversations, patchConversation } from '../store/conversations.ts';
 import { userStateFor } from '../presenters/conversations.ts';
 import { lockVisibleConversation, runAction, visibleConversation, type ActionContext } from './context.ts';
 import { markReadUpTo } from './messages.ts';
@@ -83,9 +83,9 @@ export async function deleteConversations(ctx: ActionContext, viewer: Viewer, id
       .execute();
     if (!rows.length) return 0;
     const found = rows.map((r) => r.id);
-    const parts = await tx.selectFrom('conversation_participants').select(['conversation_id', 'user_id']).where('conversation_id', 'in', found).execute();
+    const parts = await participantsOf(tx, found);
     for (const r of rows) {
-      const participantIds = parts.filter((p) => p.conversation_id === r.id).map((p) => p.user_id);
+      const participantIds = parts.get(r.id) ?? [];
       emit({
         type: 'conversation.deleted',
         conversationId: r.id,
@@ -96,8 +96,7 @@ export async function deleteConversations(ctx: ActionContext, viewer: Viewer, id
       });
     }
     // Events keep the id for replay; the rows and their messages go (cascade).
-    await tx.updateTable('conversations').set({ previous_conversation_id: null }).where('previous_conversation_id', 'in', found).execute();
-    await tx.deleteFrom('conversations').where('id', 'in', found).execute();
+    await removeConversations(tx, found);
     return found.length;
   });
 }
@@ -111,7 +110,7 @@ export async function updateConversation(ctx: ActionContext, viewer: Viewer, con
     const patch: { priority?: string; subject?: string | null; updated_at: number } = { updated_at: now };
     if (input.priority !== undefined) patch.priority = input.priority;
     if (input.subject !== undefined) patch.subject = input.subject;
-    await tx.updateTable('conversations').set(patch).where('id', '=', c.id).execute();
+    await patchConversation(tx, c.id, patch);
     if (input.labelIds) {
       const labels = input.labelIds.length ? await tx.selectFrom('labels').select('id').where('id', 'in', input.labelIds).execute() : [];
       if (labels.length !== new Set(input.labelIds).size) throw new AppError('label_not_found', 'One of the labels does not exist.', 422);

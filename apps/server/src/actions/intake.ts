@@ -6,7 +6,7 @@ import type { Tx } from '../store/db.ts';
 import { runAction, type ActionContext } from './context.ts';
 import { insertContact, reachContact } from './contacts.ts';
 import { insertMessage, patchOf, presentWithNames } from './conversationRows.ts';
-import { eventScopeOf } from '../store/conversations.ts';
+import { eventScopeOf, patchConversation } from '../store/conversations.ts';
 import { openConversation } from './opening.ts';
 import { storeCustomerMessage, type PostedMessage } from './messages.ts';
 
@@ -66,7 +66,7 @@ export async function startConversation(
         created_at: now,
       });
       const next = { ...c, last_message_id: row.id, last_agent_message_at: now, updated_at: now };
-      await tx.updateTable('conversations').set({ last_message_id: row.id, last_agent_message_at: now, updated_at: now }).where('id', '=', c.id).execute();
+      await patchConversation(tx, c.id, { last_message_id: row.id, last_agent_message_at: now, updated_at: now });
       const message = presentWithNames(row, { [viewer.id]: viewer.name });
       emit({ type: 'message.created', conversationId: c.id, scope: eventScopeOf(c), data: { message, conversation: patchOf(next) }, actorId: viewer.id, at: now });
     }

@@ -8,7 +8,7 @@ import {
 } from '@switchboard/core';
 import type { Message } from '@switchboard/protocol';
 import { forbidden, fromRefusal } from '../errors.ts';
-import { type ConversationWithAccess, scopeOf } from '../store/conversations.ts';
+import { type ConversationWithAccess, scopeOf, patchConversation } from '../store/conversations.ts';
 import { lockVisibleConversation, runAction, type ActionContext } from './context.ts';
 import { emitConversationUpdated, systemLine } from './conversationRows.ts';
 import { agentToHandTo, handOver } from './handover.ts';
@@ -49,17 +49,13 @@ export async function changeConversationStatus(
     if (!t.ok) throw fromRefusal(t);
     const status = t.state.status;
     const resolved = status === 'resolved';
-    await tx
-      .updateTable('conversations')
-      .set({
-        status,
-        updated_at: now,
-        last_activity_at: now,
-        ...(resolved ? { resolved_at: now, resolution_note: note ?? null } : {}),
-        ...(command.kind === 'reopen' ? { resolved_at: null } : {}),
-      })
-      .where('id', '=', c.id)
-      .execute();
+    await patchConversation(tx, c.id, {
+      status,
+      updated_at: now,
+      last_activity_at: now,
+      ...(resolved ? { resolved_at: now, resolution_note: note ?? null } : {}),
+      ...(command.kind === 'reopen' ? { resolved_at: null } : {}),
+    });
     const next: ConversationWithAccess = {
       ...c,
       status,

@@ -5,7 +5,7 @@ import type { PostMessageRequest, CustomerMessageRequest } from '@switchboard/pr
 import { AppError, fromRefusal } from '../errors.ts';
 import type { Db, Tx } from '../store/db.ts';
 import type { NewEvent } from '../store/events.ts';
-import { scopeOf, eventScopeOf } from '../store/conversations.ts';
+import { scopeOf, eventScopeOf, patchConversation } from '../store/conversations.ts';
 import { customerFilesFor, keysHeldBy, placeFilesIn } from '../store/files.ts';
 import { lockVisibleConversation, runAction, type ActionContext } from './context.ts';
 import { insertMessage, patchOf, presentWithNames, systemLine, type ConversationPatch } from './conversationRows.ts';
@@ -177,18 +177,14 @@ export async function postAgentMessage(
     next.last_message_id = row.id;
     next.last_activity_at = now;
     next.updated_at = now;
-    await tx
-      .updateTable('conversations')
-      .set({
-        status: next.status,
-        last_message_id: row.id,
-        last_activity_at: now,
-        updated_at: now,
-        last_agent_message_at: next.last_agent_message_at,
-        first_response_at: next.first_response_at,
-      })
-      .where('id', '=', c.id)
-      .execute();
+    await patchConversation(tx, c.id, {
+      status: next.status,
+      last_message_id: row.id,
+      last_activity_at: now,
+      updated_at: now,
+      last_agent_message_at: next.last_agent_message_at,
+      first_response_at: next.first_response_at,
+    });
     await afterConversationChange(tx, emit, c, next, now); // routing: reply deadline met, inactivity
     // Writing in a conversation means you have read it.
     await markReadUpTo(tx, viewer.id, c.id, row.id);
@@ -298,11 +294,7 @@ export async function storeCustomerMessage(
     client_id: input.clientId ?? null,
     created_at: now,
   });
-  await tx
-    .updateTable('conversations')
-    .set({ status, last_message_id: row.id, last_activity_at: now, last_customer_message_at: now, updated_at: now })
-    .where('id', '=', c.id)
-    .execute();
+  await patchConversation(tx, c.id, { status, last_message_id: row.id, last_activity_at: now, last_customer_message_at: now, updated_at: now });
   const next = { ...c, status, last_message_id: row.id, last_activity_at: now, last_customer_message_at: now, updated_at: now };
   await afterConversationChange(tx, emit, c, next, now, { customerMessage: { id: row.id, body: input.body } }); // routing: requeue, deadlines, keywords
   const message = presentWithNames(row, {}, { [contactId]: contact.name });

@@ -1,5 +1,5 @@
 import type { Tx } from '../store/db.ts';
-import { eventScopeOf, type ConversationWithAccess } from '../store/conversations.ts';
+import { eventScopeOf, insertConversation, type ConversationWithAccess } from '../store/conversations.ts';
 import type { NewEvent } from '../store/events.ts';
 import { presentConversationCores } from '../presenters/conversations.ts';
 import { afterConversationChange } from '../routing/engine.ts';
@@ -24,31 +24,27 @@ export async function openConversation(
   emit: (...e: NewEvent[]) => void,
   input: OpenConversationInput,
 ): Promise<ConversationWithAccess> {
-  const row = await tx
-    .insertInto('conversations')
-    .values({
-      contact_id: input.contactId,
-      channel: input.channel,
-      subject: input.subject ?? null,
-      queue_id: input.queueId,
-      assignee_id: null,
-      status: 'queued',
-      priority: input.priority ?? 'normal',
-      previous_conversation_id: input.previousConversationId ?? null,
-      preferred_agent_id: input.preferredAgentId ?? null,
-      inbox_id: input.inboxId ?? null,
-      created_at: input.now,
-      updated_at: input.now,
-      first_response_at: null,
-      last_customer_message_at: null,
-      last_agent_message_at: null,
-      resolved_at: null,
-      resolution_note: null,
-      last_message_id: null,
-      last_activity_at: input.now,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const row = await insertConversation(tx, {
+    contact_id: input.contactId,
+    channel: input.channel,
+    subject: input.subject ?? null,
+    queue_id: input.queueId,
+    assignee_id: null,
+    status: 'queued',
+    priority: input.priority ?? 'normal',
+    previous_conversation_id: input.previousConversationId ?? null,
+    preferred_agent_id: input.preferredAgentId ?? null,
+    inbox_id: input.inboxId ?? null,
+    created_at: input.now,
+    updated_at: input.now,
+    first_response_at: null,
+    last_customer_message_at: null,
+    last_agent_message_at: null,
+    resolved_at: null,
+    resolution_note: null,
+    last_message_id: null,
+    last_activity_at: input.now,
+  });
   const c: ConversationWithAccess = { ...row, participantIds: [] };
   const [core] = await presentConversationCores(tx, [row]);
   emit({ type: 'conversation.created', conversationId: c.id, scope: eventScopeOf(c), data: core, at: input.now });

@@ -15,7 +15,7 @@ import {
 import { AppError, notFound } from '../errors.ts';
 import { classOf, limitsFor } from '../attachments/limits.ts';
 import type { Db, Tx } from '../store/db.ts';
-import { type ConversationRow, eventScopeOf } from '../store/conversations.ts';
+import { type ConversationRow, eventScopeOf, conversationRow, loadConversation } from '../store/conversations.ts';
 import { hashToken, newToken } from '../auth/secrets.ts';
 import { loadSenderNames, presentMessage, type MessageRow } from '../presenters/messages.ts';
 import { runAction, type ActionContext } from './context.ts';
@@ -304,7 +304,7 @@ export async function presentVisitorConversation(db: Db | Tx, c: ConversationRow
 
 /** The visitor's own conversation, or 404 (another visitor's conversation does not exist for them). */
 export async function ownConversation(db: Db | Tx, v: Visitor, conversationId: number): Promise<ConversationRow> {
-  const c = await db.selectFrom('conversations').selectAll().where('id', '=', conversationId).executeTakeFirst();
+  const c = await conversationRow(db, conversationId);
   if (!c || c.contact_id !== v.contactId) throw notFound();
   return c;
 }
@@ -444,14 +444,13 @@ export async function visitorRead(ctx: ActionContext, v: Visitor, conversationId
       .execute();
     if (!rows.length) return 0;
     await tx.updateTable('messages').set({ status: 'read' }).where('id', 'in', rows.map((r) => r.id)).execute();
-    const c = await tx.selectFrom('conversations').selectAll().where('id', '=', conversationId).executeTakeFirstOrThrow();
-    const parts = await tx.selectFrom('conversation_participants').select('user_id').where('conversation_id', '=', c.id).execute();
+    const c = await loadConversation(tx, conversationId);
     const names = await loadSenderNames(tx, rows);
     for (const r of rows.reverse()) {
       emit({
         type: 'message.updated',
         conversationId: c.id,
-        scope: eventScopeOf({ ...c, participantIds: parts.map((p) => p.user_id) }),
+        scope: eventScopeOf(c),
         data: { message: presentMessage({ ...r, status: 'read' }, names) },
         at: now,
       });

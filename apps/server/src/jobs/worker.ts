@@ -4,11 +4,11 @@ import { CONVERSATION_TIMER_KINDS, REQUEST_TIMER_KINDS, onTimerDue, type Convers
 import { runAction, type ActionContext } from '../actions/context.ts';
 import type { Tx } from '../store/db.ts';
 import { loadPolicy } from '../routing/policy.ts';
-import { applyLifecycle, loadConversation, sweepWaitingQueues, type Emit } from '../routing/engine.ts';
+import { applyLifecycle, sweepWaitingQueues, type Emit } from '../routing/engine.ts';
 import { expireOffer } from '../actions/routing/offers.ts';
 import { claimDueTimers, setTimer, takeClaimedTimer, type TimerRow } from '../store/timers.ts';
 import { timeOutRequest } from '../actions/discuss/system.ts';
-import { scopeOf } from '../store/conversations.ts';
+import { loadConversation, scopeOf } from '../store/conversations.ts';
 
 export interface TimerRunOptions {
   /** Who claims; two workers (or processes) must differ. */

@@ -13,7 +13,7 @@ import {
 } from '@switchboard/core';
 import type { AgentPresence, Offer, QueueCounts } from '@switchboard/protocol';
 import type { Db, Tx } from '../store/db.ts';
-import { type ConversationRow, type ConversationWithAccess } from '../store/conversations.ts';
+import { loadConversation, patchConversation, type ConversationRow, type ConversationWithAccess } from '../store/conversations.ts';
 import type { NewEvent } from '../store/events.ts';
 import type { OffersTable } from '../store/schema.ts';
 import type { Selectable } from 'kysely';
@@ -378,12 +378,6 @@ async function routeWaiting(tx: Tx, emit: Emit, queueId: number, candidates: Can
 
 // ---------------------------------------------------------------- assignment and lifecycle
 
-export async function loadConversation(tx: Tx, id: number): Promise<ConversationWithAccess> {
-  const row = await tx.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-  const parts = await tx.selectFrom('conversation_participants').select('user_id').where('conversation_id', '=', id).execute();
-  return { ...row, participantIds: parts.map((p) => p.user_id) };
-}
-
 async function userName(tx: Tx, id: number | null): Promise<string> {
   if (id == null) return 'the system';
   return (await tx.selectFrom('users').select('name').where('id', '=', id).executeTakeFirst())?.name ?? 'a former user';
@@ -402,7 +396,7 @@ export async function assignConversation(
 ): Promise<ConversationWithAccess> {
   const t = transition({ status: c.status as ConversationStatus, assigneeId: c.assignee_id }, { kind: 'assign', assigneeId: agentId });
   if (!t.ok) throw fromRefusal(t);
-  await tx.updateTable('conversations').set({ assignee_id: agentId, status: t.state.status, updated_at: now, queued_at: null }).where('id', '=', c.id).execute();
+  await patchConversation(tx, c.id, { assignee_id: agentId, status: t.state.status, updated_at: now, queued_at: null });
   const next: ConversationWithAccess = { ...c, assignee_id: agentId, status: t.state.status, updated_at: now, queued_at: null };
   const name = await userName(tx, agentId);
   await systemLine(tx, emit, next, { kind: 'assigned', byUserId: opts.actorId, toUserId: agentId }, `${HOW[opts.how]} ${name}`, opts.actorId, now);
@@ -417,7 +411,7 @@ export async function applyLifecycle(tx: Tx, emit: Emit, c: ConversationWithAcce
   if (!t.ok) throw fromRefusal(t);
   const resolved = t.state.status === 'resolved';
   const patch = { status: t.state.status, assignee_id: t.state.assigneeId, updated_at: now, last_activity_at: now, ...(resolved ? { resolved_at: now } : {}) };
-  await tx.updateTable('conversations').set(patch).where('id', '=', c.id).execute();
+  await patchConversation(tx, c.id, patch);
   const next: ConversationWithAccess = { ...c, ...patch };
   await systemLine(tx, emit, next, { kind: line.kind, byUserId: actorId, status: t.state.status }, line.text, actorId, now);
   await emitConversationUpdated(tx, emit, next, actorId, now);
@@ -455,7 +449,7 @@ export async function afterConversationChange(
   if (plan.replyDueAt !== (after.reply_due_at ?? null)) patch.reply_due_at = plan.replyDueAt;
   if (startedWaiting) patch.queued_at = now;
   if (Object.keys(patch).length) {
-    await tx.updateTable('conversations').set(patch).where('id', '=', after.id).execute();
+    await patchConversation(tx, after.id, patch);
     Object.assign(after, patch);
   }
 

@@ -1,4 +1,4 @@
-import { sql, type Expression, type ExpressionBuilder, type Selectable, type SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Insertable, type Selectable, type SqlBool, type Updateable } from 'kysely';
 import type { ConversationScope, EventScope, Viewer } from '@switchboard/core';
 import type { ConversationListQuery } from '@switchboard/protocol';
 import type { Db, Tx } from './db.ts';
@@ -46,6 +46,53 @@ export async function lockConversation(tx: Tx, id: number, dialect: 'sqlite' | '
   // reference the row (messages, offers), which would otherwise deadlock against routing.
   if (dialect === 'postgres') q = q.forNoKeyUpdate('conversations');
   return collectParticipants(await q.execute());
+}
+
+/** A conversation that must exist (a timer's, routing's own): throws when it is gone. */
+export async function loadConversation(db: Db | Tx, id: number): Promise<ConversationWithAccess> {
+  const c = await getConversation(db, id);
+  if (!c) throw new Error(`conversation ${id} not found`);
+  return c;
+}
+
+/** The row alone, without participants (presenting it, a visitor's own conversation). */
+export async function conversationRow(db: Db | Tx, id: number): Promise<ConversationRow | undefined> {
+  return db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** A new conversation row (`openConversation` in actions/opening.ts announces and routes it). */
+export async function insertConversation(tx: Tx, row: Insertable<ConversationsTable>): Promise<ConversationRow> {
+  return tx.insertInto('conversations').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Writes the fields an action changed, in its transaction. */
+export async function patchConversation(tx: Tx, id: number, patch: Updateable<ConversationsTable>): Promise<void> {
+  await tx.updateTable('conversations').set(patch).where('id', '=', id).execute();
+}
+
+/** Deletes conversations (messages and the rest go by cascade); later conversations lose the link to them. */
+export async function removeConversations(tx: Tx, ids: number[]): Promise<void> {
+  if (!ids.length) return;
+  await tx.updateTable('conversations').set({ previous_conversation_id: null }).where('previous_conversation_id', 'in', ids).execute();
+  await tx.deleteFrom('conversations').where('id', 'in', ids).execute();
+}
+
+/** The invited participants (consultants) of each of these conversations; none → an empty list. */
+export async function participantsOf(db: Db | Tx, conversationIds: number[]): Promise<Map<number, number[]>> {
+  const out = new Map<number, number[]>(conversationIds.map((id) => [id, []]));
+  if (!conversationIds.length) return out;
+  const rows = await db.selectFrom('conversation_participants').select(['conversation_id', 'user_id']).where('conversation_id', 'in', conversationIds).execute();
+  for (const r of rows) out.get(r.conversation_id)?.push(r.user_id);
+  return out;
+}
+
+/** Seed 000: the consultant of an active discussion sees the conversation (adding her twice is a no-op). */
+export async function addConsultant(tx: Tx, conversationId: number, userId: number): Promise<void> {
+  await tx.insertInto('conversation_participants').values({ conversation_id: conversationId, user_id: userId, role: 'consultant' }).onConflict((oc) => oc.doNothing()).execute();
+}
+
+export async function removeParticipant(tx: Tx, conversationId: number, userId: number): Promise<void> {
+  await tx.deleteFrom('conversation_participants').where('conversation_id', '=', conversationId).where('user_id', '=', userId).execute();
 }
 
 /**

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { ENGINE } from '../../../../test/harness.ts';
 import { openStore, type Store } from '../../src/store/db.ts';
 import { insertUser } from '../../src/store/users.ts';
+import { insertConversation } from '../../src/store/conversations.ts';
 
 /**
  * A bare migrated database for a repository's contract test: SQLite in memory, or (DATABASE_URL set)
@@ -35,10 +36,10 @@ export async function seedContact(store: Store, name = 'Casey'): Promise<number>
 }
 
 export async function seedConversation(store: Store, contactId?: number): Promise<number> {
-  const r = await store.db
-    .insertInto('conversations')
-    .values({
-      contact_id: contactId ?? (await seedContact(store)),
+  const contact = contactId ?? (await seedContact(store));
+  const r = await store.transaction((tx) =>
+    insertConversation(tx, {
+      contact_id: contact,
       channel: 'web',
       subject: null,
       queue_id: null,
@@ -54,8 +55,7 @@ export async function seedConversation(store: Store, contactId?: number): Promis
       resolution_note: null,
       last_message_id: null,
       last_activity_at: 1,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+    }),
+  );
   return r.id;
 }

@@ -2,7 +2,7 @@ import { canSeeConversation, requestAudience, type RequestStep, type RequestTime
 import { RequestSettings, type EngagementTrackingRecord, type EventType, type RequestStepKind } from '@switchboard/protocol';
 import type { Kysely } from 'kysely';
 import type { Db, Tx } from '../../store/db.ts';
-import { lockConversation, type ConversationWithAccess, scopeOf, eventScopeOf } from '../../store/conversations.ts';
+import { lockConversation, type ConversationWithAccess, scopeOf, eventScopeOf, addConsultant, removeParticipant } from '../../store/conversations.ts';
 import type { NewEvent } from '../../store/events.ts';
 import { findUser, loadViewer } from '../../store/users.ts';
 import { clearTimers, setTimer } from '../../store/timers.ts';
@@ -153,14 +153,14 @@ export async function applyStep(tx: Tx, emit: Emit, c: ConversationWithAccess, r
 
 /** The consultant sees the whole conversation, live, while the discussion is active (issue 11). */
 async function openDiscussion(tx: Tx, emit: Emit, c: ConversationWithAccess, consultantId: number, actorId: number | null, now: number) {
-  await tx.insertInto('conversation_participants').values({ conversation_id: c.id, user_id: consultantId, role: 'consultant' }).onConflict((oc) => oc.doNothing()).execute();
+  await addConsultant(tx, c.id, consultantId);
   if (!c.participantIds.includes(consultantId)) c.participantIds = [...c.participantIds, consultantId];
   await emitConversationCore(tx, emit, c, actorId, now);
 }
 
 /** When it ends she loses sight of the conversation again, unless she may see it anyway. */
 async function closeDiscussion(tx: Tx, emit: Emit, c: ConversationWithAccess, consultantId: number, actorId: number | null, now: number) {
-  await tx.deleteFrom('conversation_participants').where('conversation_id', '=', c.id).where('user_id', '=', consultantId).execute();
+  await removeParticipant(tx, c.id, consultantId);
   c.participantIds = c.participantIds.filter((id) => id !== consultantId);
   const user = await findUser(tx, consultantId);
   if (!user) return;

@@ -3,7 +3,7 @@ import { AppError, forbidden, fromRefusal } from '../../errors.ts';
 import { lockVisibleConversation, runAction, type ActionContext } from '../context.ts';
 import { emitConversationUpdated, systemLine } from '../conversationRows.ts';
 import { agentToHandTo, handOver, revokeFromPrevious } from '../handover.ts';
-import { type ConversationWithAccess, scopeOf } from '../../store/conversations.ts';
+import { type ConversationWithAccess, scopeOf, patchConversation } from '../../store/conversations.ts';
 import { afterConversationChange } from '../../routing/engine.ts';
 
 type Actor = Viewer & { name: string };
@@ -54,7 +54,7 @@ export async function transferToQueue(ctx: ActionContext, viewer: Actor, convers
     const t = transition({ status: c.status as ConversationStatus, assigneeId: c.assignee_id }, { kind: 'unassign' });
     if (!t.ok) throw fromRefusal(t);
     if (c.queue_id === queueId && c.assignee_id == null) throw new AppError('already_in_queue', `The conversation is already waiting in ${queue.name}.`, 409);
-    await tx.updateTable('conversations').set({ assignee_id: null, status: t.state.status, queue_id: queueId, updated_at: now }).where('id', '=', c.id).execute();
+    await patchConversation(tx, c.id, { assignee_id: null, status: t.state.status, queue_id: queueId, updated_at: now });
     const next: ConversationWithAccess = { ...c, assignee_id: null, status: t.state.status, queue_id: queueId, updated_at: now };
     // Whoever hands it over does not get it straight back from routing.
     if (c.assignee_id != null) {

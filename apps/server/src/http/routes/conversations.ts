@@ -20,7 +20,8 @@ import {
   SIGNED_IN,
   type ErrorCode,
 } from '@switchboard/protocol';
-import { encodeCursor, inboxOf, listConversations, processingKey, visibleTo } from '../../store/conversations.ts';
+import { conversationRow, encodeCursor, inboxOf, listConversations, processingKey, visibleTo } from '../../store/conversations.ts';
+import { notFound } from '../../errors.ts';
 import { presentConversations } from '../../presenters/conversations.ts';
 import { loadSenderNames, presentMessage } from '../../presenters/messages.ts';
 import { requireAuth, viewerOf } from '../auth.ts';
@@ -42,7 +43,8 @@ export function conversationRoutes(s: Services): FastifyPluginAsyncZod {
     app.addHook('onRequest', requireAuth);
 
     const one = async (viewerId: number, id: number) => {
-      const row = await s.store.db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      const row = await conversationRow(s.store.db, id);
+      if (!row) throw notFound();
       return (await presentConversations(s.store.db, viewerId, [row]))[0]!;
     };
 
