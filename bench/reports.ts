@@ -10,6 +10,7 @@
  *
  * Environment: BENCH_CONVERSATIONS  BENCH_MESSAGES_PER  BENCH_ROUNDS  BENCH_RANGES 30,365  BENCH_ENGINES sqlite,postgres
  *              BENCH_PG_URL (or DATABASE_URL)  BENCH_KEEP=1 keeps the SQLite file / PG schema
+ *              BENCH_ONLY=overview,table (only timings whose name holds one of these)
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -28,6 +29,7 @@ const ENGINES = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',');
 const PG_URL = process.env.BENCH_PG_URL ?? (process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : 'postgres://root@127.0.0.1:5432/test');
 const DAY = 24 * 3600 * 1000;
 /** The ranges timed, in days back from the end of the data: the screen's default and the longest. */
+const ONLY = process.env.BENCH_ONLY?.split(',');
 const RANGES = (process.env.BENCH_RANGES ?? '30,365').split(',').map(Number);
 
 function pct(xs: number[], p: number): number {
@@ -36,6 +38,7 @@ function pct(xs: number[], p: number): number {
 }
 
 async function time(name: string, fn: () => Promise<unknown>): Promise<number> {
+  if (ONLY && !ONLY.some((o) => name.includes(o))) return 0;
   await fn(); // warm-up: statement caches, pages in memory
   const ms: number[] = [];
   for (let i = 0; i < ROUNDS; i++) {
@@ -51,25 +54,28 @@ async function time(name: string, fn: () => Promise<unknown>): Promise<number> {
 async function run(engine: string): Promise<void> {
   const schema = `bench_reports_${crypto.randomBytes(3).toString('hex')}`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-bench-reports-'));
+  const target = engine === 'postgres' ? { pgUrl: PG_URL, pgSchema: schema } : { sqliteDir: dir, sqliteFile: 'switchboard.db' };
   const store = await openStore(engine === 'postgres' ? { databaseUrl: PG_URL, pgSchema: schema } : { dataDir: dir, sqliteFile: 'switchboard.db' });
   const end = Date.UTC(2026, 11, 1);
+  const tz = 'Europe/Paris';
   console.log(`${engine}: filling ${CONVERSATIONS.toLocaleString()} conversations, ${(CONVERSATIONS * MESSAGES_PER).toLocaleString()} messages`);
   const t0 = performance.now();
-  await fillReportsDatabase(store, { conversations: CONVERSATIONS, messagesPer: MESSAGES_PER, queues: 10, agents: 50, contacts: Math.max(10, Math.floor(CONVERSATIONS / 5)) }, end, (s) => console.log(s));
+  await fillReportsDatabase(store, target, { conversations: CONVERSATIONS, messagesPer: MESSAGES_PER, queues: 10, agents: 50, contacts: Math.max(10, Math.floor(CONVERSATIONS / 5)) }, end, tz, (s) => console.log(s));
   console.log(`  filled in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   const admin = { id: 1, role: 'admin' as const, queueIds: new Set<number>() };
   const supervisor = { id: 2, role: 'supervisor' as const, queueIds: new Set([1, 2, 3]) };
   let worst = 0;
   for (const days of RANGES) {
     const [label, from] = [`last ${days} days`, end - days * DAY];
-    const q = { from, to: end, tz: 'Europe/Paris' };
+    const q = { from, to: end, tz };
     console.log(`  ${label}:`);
     worst = Math.max(worst, await time('overview (admin)', () => reportOverview(store.db, admin, q)));
     worst = Math.max(worst, await time('overview (supervisor, 3 queues)', () => reportOverview(store.db, supervisor, q)));
     worst = Math.max(worst, await time('series by day', () => reportSeries(store.db, admin, { ...q, grain: 'day' })));
+    worst = Math.max(worst, await time('overview (tag filter)', () => reportOverview(store.db, admin, { ...q, tagId: [3] })));
     for (const d of REPORT_DIMENSIONS) worst = Math.max(worst, await time(`table by ${d}`, () => reportTable(store.db, admin, d, q)));
   }
-  console.log(`  ${engine}: worst p99 ${worst.toFixed(1)} ms`);
+  console.log(`  ${engine}: worst p99 ${worst.toFixed(1)} ms (load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')})`);
   await store.close();
   if (process.env.BENCH_KEEP) return console.log(`  kept: ${engine === 'postgres' ? schema : dir}`);
   if (engine === 'postgres') {

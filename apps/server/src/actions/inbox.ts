@@ -1,3 +1,4 @@
+import { forgetConversationFacts } from './reportFacts.ts';
 import { canDeleteConversations, canManageConversation, type Viewer } from '@switchboard/core';
 import type { z } from 'zod';
 import type { UpdateConversationRequest } from '@switchboard/protocol';
@@ -96,6 +97,8 @@ export async function deleteConversations(ctx: ActionContext, viewer: Viewer, id
       });
     }
     // Events keep the id for replay; the rows and their messages go (cascade).
+    // Their contributions leave the rollups before the facts cascade away with the rows.
+    await forgetConversationFacts(tx, found);
     await removeConversations(tx, found);
     return found.length;
   });

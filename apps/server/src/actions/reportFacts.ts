@@ -1,6 +1,7 @@
 import { movesFact, nextFact, type ConversationSnapshot, type StoredFact } from '@switchboard/core';
 import type { Tx } from '../store/db.ts';
 import type { ConversationRow } from '../store/conversations.ts';
+import { countInRollups, factDay, factRowOf, moveRollups } from '../store/reportRollups.ts';
 
 /**
  * Reports' per-conversation facts, written in the transaction of the change that moves them (the
@@ -13,19 +14,27 @@ export async function recordConversationFacts(tx: Tx, before: ConversationRow | 
   const b = before ? snapshot(before) : null;
   const a = snapshot(after);
   if (!movesFact(b, a)) return; // most customer messages change nothing a report counts
-  const stored = before
-    ? ((await tx.selectFrom('conversation_facts').selectAll().where('conversation_id', '=', after.id).executeTakeFirst()) as (StoredFact & { conversation_id: number }) | undefined)
-    : undefined;
+  const row = before ? await tx.selectFrom('conversation_facts').selectAll().where('conversation_id', '=', after.id).executeTakeFirst() : undefined;
+  const stored = row ? factRowOf(row as unknown as Record<string, unknown>) : undefined;
   const { conversation_id: _id, ...current } = stored ?? { conversation_id: 0 };
-  const next = nextFact(stored ? (current as StoredFact) : null, b, a, now);
+  const next = { ...nextFact(stored ? (current as StoredFact) : null, b, a, now), day: stored?.day ?? (await factDay(tx, a.createdAt)) };
   if (stored) await tx.updateTable('conversation_facts').set(next).where('conversation_id', '=', after.id).execute();
-  else await tx.insertInto('conversation_facts').values({ conversation_id: after.id, ...next }).onConflict((oc) => oc.column('conversation_id').doUpdateSet(next)).execute();
+  else await tx.insertInto('conversation_facts').values({ conversation_id: after.id, ...next }).execute();
+  await moveRollups(tx, stored ?? null, next);
+}
+
+/** Deleted conversations leave the rollups (their facts go with them, by cascade). */
+export async function forgetConversationFacts(tx: Tx, conversationIds: number[]): Promise<void> {
+  if (!conversationIds.length) return;
+  const rows = await tx.selectFrom('conversation_facts').selectAll().where('conversation_id', 'in', conversationIds).execute();
+  for (const r of rows) await moveRollups(tx, factRowOf(r as unknown as Record<string, unknown>), null);
 }
 
 /** An offer declined or let run out (seed 001) counts against its conversation. */
 export async function countOfferAnswer(tx: Tx, conversationId: number, answer: 'declined' | 'timed_out'): Promise<void> {
   const column = answer === 'declined' ? 'offers_declined' : 'offers_timed_out';
   await tx.updateTable('conversation_facts').set((eb) => ({ [column]: eb(column, '+', 1) })).where('conversation_id', '=', conversationId).execute();
+  await countInRollups(tx, conversationId, column);
 }
 
 /** Seed 002: an unpinned customer's conversations leave that customer's figures. */

@@ -4,7 +4,8 @@ import {
 } from '@switchboard/core';
 import type { AgentReport, LiveView, ReportDimension, ReportOverview, ReportQuery, ReportSeries, ReportTable } from '@switchboard/protocol';
 import type { Db } from '../store/db.ts';
-import { aggregateFacts, requestsIn, SLOT_MS, statusIntervals, type FactFilter } from '../store/reports.ts';
+import { aggregateFacts, fromRollups, requestsIn, SLOT_MS, statusIntervals, type FactFilter } from '../store/reports.ts';
+import { dayStart } from '../store/reportRollups.ts';
 import { agentPresences, queueCounts } from '../routing/engine.ts';
 import { AppError, forbidden } from '../errors.ts';
 
@@ -33,11 +34,11 @@ export async function workspaceTimeZone(db: Db, asked?: string): Promise<string>
   }
 }
 
-export function filterOf(viewer: Viewer, q: ReportQuery): FactFilter {
+export function filterOf(viewer: Viewer, q: ReportQuery, tz?: string): FactFilter {
   const scope = reportScope(viewer);
   const asked = q.queueId?.length ? q.queueId : null;
   const queueIds = scope === null ? asked : asked ? asked.filter((id) => scope.includes(id)) : scope;
-  return { from: q.from, to: q.to, queueIds, agentIds: q.agentId, channel: q.channel, inboxIds: q.inboxId, tagIds: q.tagId, labelIds: q.labelId, customerTagIds: q.customerTagId };
+  return { from: q.from, to: q.to, queueIds, agentIds: q.agentId, channel: q.channel, inboxIds: q.inboxId, tagIds: q.tagId, labelIds: q.labelId, customerTagIds: q.customerTagId, tz };
 }
 
 async function figuresFor(db: Db, f: FactFilter, percentiles = true) {
@@ -46,14 +47,14 @@ async function figuresFor(db: Db, f: FactFilter, percentiles = true) {
 }
 
 export async function reportOverview(db: Db, viewer: Viewer, q: ReportQuery): Promise<ReportOverview> {
-  const f = filterOf(viewer, q);
+  const timeZone = await workspaceTimeZone(db, q.tz);
+  const f = filterOf(viewer, q, timeZone);
   const prev = previousPeriod(f.from, f.to);
-  const [current, previous, requests, timeZone] = await Promise.all([
+  const [current, previous, requests] = await Promise.all([
     figuresFor(db, f),
     // The previous period is compared by counts and means: its percentiles would double the cost.
     figuresFor(db, { ...f, ...prev }, false),
     requestsIn(db, f),
-    workspaceTimeZone(db, q.tz),
   ]);
   return {
     range: { from: f.from, to: f.to },
@@ -65,22 +66,29 @@ export async function reportOverview(db: Db, viewer: Viewer, q: ReportQuery): Pr
   };
 }
 
-/** Counts and means per day, week or month: 15-minute slots from SQL folded into local periods. */
+/**
+ * Counts and means per day, week or month: grouped by local day in SQL (the daily rollups, their
+ * edges from the facts) and days folded into weeks or months; when the rollups are in another
+ * zone or a tag narrows, 15-minute slots of the facts folded into local periods.
+ */
 export async function reportSeries(db: Db, viewer: Viewer, q: ReportQuery & { grain: 'day' | 'week' | 'month' }): Promise<ReportSeries> {
-  const f = filterOf(viewer, q);
-  const [slots, timeZone] = await Promise.all([aggregateFacts(db, f, 'slot'), workspaceTimeZone(db, q.tz)]);
+  const timeZone = await workspaceTimeZone(db, q.tz);
+  const f = filterOf(viewer, q, timeZone);
+  const days = await fromRollups(db, f, 'day', false);
+  const groups = days ?? (await aggregateFacts(db, f, 'slot'));
+  const instant = (k: string) => (days ? dayStart(Number(k), timeZone) : Number(k) * SLOT_MS);
   // Periods found by binary search over their start instants: no time zone lookup per slot.
   const starts = periodStarts(f.from, f.to, timeZone, q.grain);
   const sums = starts.map(() => emptyAggregate());
-  for (const [slot, a] of slots) {
-    const i = periodIndex(starts, Number(slot) * SLOT_MS);
+  for (const [k, a] of groups) {
+    const i = periodIndex(starts, Math.max(instant(k), f.from));
     if (i >= 0) mergeAggregate(sums[i]!, a);
   }
   return { grain: q.grain, timeZone, items: starts.map((p, i) => ({ period: p.key, figures: figuresOf(sums[i]!) })) };
 }
 
 export async function reportTable(db: Db, viewer: Viewer, dimension: ReportDimension, q: ReportQuery): Promise<ReportTable> {
-  const f = filterOf(viewer, q);
+  const f = filterOf(viewer, q, await workspaceTimeZone(db, q.tz));
   const groups = await aggregateFacts(db, f, dimension, { percentiles: true });
   const names = await namesOf(db, dimension, [...groups.keys()].filter((k) => k !== 'none').map(Number));
   const items = [...groups].map(([key, a]) => ({
@@ -103,7 +111,7 @@ async function namesOf(db: Db, dimension: ReportDimension, ids: number[]): Promi
 
 /** Agent time per status and occupancy against capacity, for the agents of the viewer's queues. */
 export async function reportAgents(db: Db, viewer: Viewer, q: ReportQuery, now: number): Promise<AgentReport> {
-  const f = filterOf(viewer, q);
+  const f = filterOf(viewer, q, await workspaceTimeZone(db, q.tz));
   let members: number[] | null = null;
   if (f.queueIds) {
     const rows = f.queueIds.length ? await db.selectFrom('queue_members').select('user_id').distinct().where('queue_id', 'in', f.queueIds).execute() : [];

@@ -15,6 +15,7 @@ import * as outbox from './migrations/014_outbox.ts';
 import * as email from './migrations/018_email.ts';
 import * as channels from './migrations/016_channels.ts';
 import * as reports from './migrations/017_reports.ts';
+import * as reportRollups from './migrations/019_report_rollups.ts';
 import type { Dialect } from './db.ts';
 
 /** Migrations are listed in code, so they ship with the bundle and run the same on both engines. */
@@ -36,6 +37,7 @@ function provider(dialect: Dialect): MigrationProvider {
     '018_email': { up: (db) => email.up(db) },
     '016_channels': { up: (db) => channels.up(db, dialect) },
     '017_reports': { up: (db) => reports.up(db, dialect) },
+    '019_report_rollups': { up: (db) => reportRollups.up(db, dialect) },
   };
   return { getMigrations: async () => all };
 }

@@ -1,6 +1,8 @@
 import { PostgresAdapter, sql, type RawBuilder } from 'kysely';
 import { COUNT_MEASURES, DURATION_MEASURES, emptyAggregate, type ConversationAggregate, type DurationMeasure } from '@switchboard/core';
 import type { Db } from './db.ts';
+import { aggregateFactRows, aggregateRollups, dayStart, mergeGroups, rollupTimeZone, type RollupGroup } from './reportRollups.ts';
+import { localDay } from '@switchboard/core';
 
 /**
  * Reports' SQL over `conversation_facts`: counts, sums and the median and 90th percentile (the
@@ -19,9 +21,11 @@ export interface FactFilter {
   tagIds?: number[];
   labelIds?: number[];
   customerTagIds?: number[];
+  /** The time zone local days are in: when the rollups are in it, whole days are read from them. */
+  tz?: string;
 }
 
-export type FactGroup = 'queue' | 'agent' | 'channel' | 'inbox' | 'tag' | 'label' | 'customerTag' | 'slot' | 'all';
+export type FactGroup = 'queue' | 'agent' | 'channel' | 'inbox' | 'tag' | 'label' | 'customerTag' | 'slot' | 'day' | 'all';
 
 /** The width of a time slot: 15 minutes folds into local days in every time zone (+5:45 too). */
 export const SLOT_MS = 15 * 60 * 1000;
@@ -53,14 +57,43 @@ function grouping(g: FactGroup): { key: RawBuilder<unknown>; join: RawBuilder<un
     // Unpinned conversations have no customer (contact_id null), so they leave the customer's figures.
     case 'customerTag': return { key: sql`g.tag_id`, join: sql`join contact_tags g on g.contact_id = f.contact_id` };
     case 'slot': return { key: sql`(f.created_at / ${sql.raw(String(SLOT_MS))})`, join: sql`` };
+    case 'day': return { key: sql`f.day`, join: sql`` };
     case 'all': return { key: sql`0`, join: sql``, none: true };
   }
 }
 
 const num = (v: unknown) => (v == null ? 0 : Number(v));
 
+const ROLLUP_GROUPS = new Set<FactGroup>(['queue', 'agent', 'channel', 'inbox', 'day', 'all']);
+
+/**
+ * A range's whole local days from the daily rollups and its partial days at either end from the
+ * facts — when the rollups are in the asked time zone and no tag, label or customer tag narrows
+ * or groups (those read the facts, by their indexes). Null when the range holds no whole day: the
+ * facts alone answer it, percentiles exact.
+ */
+export async function fromRollups(db: Db, f: FactFilter, g: FactGroup, percentiles: boolean): Promise<Map<string, ConversationAggregate> | null> {
+  if (!f.tz || !ROLLUP_GROUPS.has(g) || f.tagIds?.length || f.labelIds?.length || f.customerTagIds?.length) return null;
+  const tz = await rollupTimeZone(db);
+  if (tz !== f.tz) return null;
+  let d0 = localDay(f.from, tz);
+  if (dayStart(d0, tz) < f.from) d0++;
+  const d1 = localDay(f.to, tz);
+  if (d0 >= d1) return null;
+  const q = { queueIds: f.queueIds, agentIds: f.agentIds, channel: f.channel, inboxIds: f.inboxIds };
+  const group = g as RollupGroup;
+  const [head, days, tail] = await Promise.all([
+    aggregateFactRows(db, f.from, dayStart(d0, tz), q, group),
+    aggregateRollups(db, { ...q, fromDay: d0, toDay: d1 }, group, percentiles),
+    aggregateFactRows(db, dayStart(d1, tz), f.to, q, group),
+  ]);
+  return mergeGroups(mergeGroups(head, tail), days);
+}
+
 /** Aggregates per group key (as a string; "none" for a null key). */
 export async function aggregateFacts(db: Db, f: FactFilter, g: FactGroup, opts: { percentiles?: boolean } = {}): Promise<Map<string, ConversationAggregate>> {
+  const rolled = await fromRollups(db, f, g, !!opts.percentiles);
+  if (rolled) return rolled;
   const pg = db.getExecutor().adapter instanceof PostgresAdapter;
   // The core's percentile: the value at floor(p × (n − 1)) in order (SQLite's percentile_disc).
   const pct = (v: RawBuilder<unknown>, p: number) =>

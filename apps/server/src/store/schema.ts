@@ -518,6 +518,9 @@ export interface Database {
   outbox_cursors: OutboxCursorsTable;
   outbox_deliveries: OutboxDeliveriesTable;
   conversation_facts: ConversationFactsTable;
+  report_days: ReportDaysTable;
+  report_months: ReportDaysTable;
+  report_rollup_state: ReportRollupStateTable;
   agent_status_intervals: AgentStatusIntervalsTable;
   widget_settings: WidgetSettingsTable;
   visitor_sessions: VisitorSessionsTable;
@@ -555,6 +558,48 @@ export interface ConversationFactsTable {
   wait_ms: number | null;
   handling_since: number | null;
   wrap_up_since: number | null;
+  /** 019_report_rollups: the local day it arrived on, in the rollups' time zone (days since 1970-01-01). */
+  day: Generated<number>;
+}
+
+/** Reports (019_report_rollups): daily (and, in report_months, monthly) rollups of the facts; 0 = none in the key columns. */
+export interface ReportDaysTable {
+  day: number;
+  queue_id: number;
+  agent_id: number;
+  channel: string;
+  inbox_id: number;
+  created: number;
+  resolved: number;
+  abandoned: number;
+  callback: number;
+  reopened: number;
+  linked: number;
+  offers_declined: number;
+  offers_timed_out: number;
+  replies_due: number;
+  replies_breached: number;
+  first_response_n: number;
+  first_response_sum: number;
+  first_response_hist: string;
+  resolution_n: number;
+  resolution_sum: number;
+  resolution_hist: string;
+  handle_n: number;
+  handle_sum: number;
+  handle_hist: string;
+  wrap_up_n: number;
+  wrap_up_sum: number;
+  wrap_up_hist: string;
+  wait_n: number;
+  wait_sum: number;
+  wait_hist: string;
+}
+
+/** Reports (019_report_rollups): the time zone the rollups' days are local to (one row, id 1). */
+export interface ReportRollupStateTable {
+  id: number;
+  time_zone: string;
 }
 
 /** Reports (017_reports): each stretch of time an agent spent in one status; ended_at null while it lasts. */

@@ -4,3 +4,5 @@ export * from './requests.ts';
 export * from './agents.ts';
 export * from './periods.ts';
 export * from './projection.ts';
+export * from './histogram.ts';
+export * from './rollups.ts';

@@ -65,23 +65,29 @@ export function emptyAggregate(): ConversationAggregate {
   };
 }
 
+/** What one conversation adds to a set: its counts and its measured durations (null: not measured). */
+export function contributionOf(f: ConversationFact): { counts: Record<CountMeasure, number>; durations: Record<DurationMeasure, number | null> } {
+  return {
+    counts: {
+      created: 1, resolved: f.resolved ? 1 : 0, abandoned: f.abandoned ? 1 : 0, callback: f.callback ? 1 : 0, reopened: f.reopened,
+      linked: f.linked ? 1 : 0, offersDeclined: f.offersDeclined, offersTimedOut: f.offersTimedOut, repliesDue: f.repliesDue, repliesBreached: f.repliesBreached,
+    },
+    durations: {
+      firstResponse: f.firstResponseMs,
+      // A resolution counts only while the conversation stays resolved.
+      resolution: f.resolved ? f.resolutionMs : null,
+      handle: f.handleMs,
+      wrapUp: f.wrapUpMs,
+      wait: f.waitMs,
+    },
+  };
+}
+
 /** Adds one conversation to an aggregate. */
 export function addConversation(a: ConversationAggregate, f: ConversationFact): void {
-  a.counts.created++;
-  if (f.resolved) a.counts.resolved++;
-  if (f.abandoned) a.counts.abandoned++;
-  if (f.callback) a.counts.callback++;
-  a.counts.reopened += f.reopened;
-  if (f.linked) a.counts.linked++;
-  a.counts.offersDeclined += f.offersDeclined;
-  a.counts.offersTimedOut += f.offersTimedOut;
-  a.counts.repliesDue += f.repliesDue;
-  a.counts.repliesBreached += f.repliesBreached;
-  addDuration(a.durations.firstResponse, f.firstResponseMs);
-  addDuration(a.durations.resolution, f.resolved ? f.resolutionMs : null);
-  addDuration(a.durations.handle, f.handleMs);
-  addDuration(a.durations.wrapUp, f.wrapUpMs);
-  addDuration(a.durations.wait, f.waitMs);
+  const c = contributionOf(f);
+  for (const m of COUNT_MEASURES) a.counts[m] += c.counts[m];
+  for (const m of DURATION_MEASURES) addDuration(a.durations[m], c.durations[m]);
 }
 
 export function mergeAggregate(into: ConversationAggregate, from: ConversationAggregate): void {

@@ -30,7 +30,7 @@ function local(ms: number, tz: string): Local {
 }
 
 /** The zone's offset from UTC at an instant, in milliseconds. */
-function offsetAt(ms: number, tz: string): number {
+export function offsetAt(ms: number, tz: string): number {
   const l = local(ms, tz);
   return Date.UTC(l.y, l.m - 1, l.d, l.h, l.min, l.s) - Math.floor(ms / 1000) * 1000;
 }
@@ -103,4 +103,57 @@ export function periodIndex(starts: readonly { start: number }[], ms: number): n
     } else hi = mid - 1;
   }
   return found;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** The local date an instant falls on, as days since 1970-01-01: the day key of the daily rollups. */
+export function localDay(ms: number, tz: string): number {
+  return Math.floor((ms + offsetAt(ms, tz)) / DAY_MS);
+}
+
+/** A local day number as YYYY-MM-DD. */
+export function dayKey(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** The instant a local day number starts. */
+export function dayStart(day: number, tz: string): number {
+  const d = new Date(day * DAY_MS);
+  return localMidnight(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), tz);
+}
+
+/**
+ * The zone's offsets over [from, to): each stretch's start and offset, the first starting at
+ * `from`. Sampled every 15 minutes (offset changes are at least that far apart) and each change
+ * found to the millisecond, so SQL can compute local days as (t + offset) / day with a short CASE.
+ */
+export function offsetStretches(from: number, to: number, tz: string): { start: number; offset: number }[] {
+  const out = [{ start: from, offset: offsetAt(from, tz) }];
+  const STEP = 15 * 60 * 1000;
+  for (let t = from; t < to; t += STEP) {
+    const next = Math.min(t + STEP, to);
+    const o = offsetAt(next, tz);
+    if (o === out[out.length - 1]!.offset) continue;
+    let lo = t, hi = next; // offset(lo) is the old one, offset(hi) the new
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (offsetAt(mid, tz) === o) hi = mid;
+      else lo = mid;
+    }
+    out.push({ start: hi, offset: o });
+  }
+  return out;
+}
+
+/** The local day number of the 1st of the month a local day number falls in. */
+export function monthOf(day: number): number {
+  const d = new Date(day * DAY_MS);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1) / DAY_MS;
+}
+
+/** The local day number of the 1st of the next month. */
+export function nextMonth(month: number): number {
+  const d = new Date(month * DAY_MS);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) / DAY_MS;
 }

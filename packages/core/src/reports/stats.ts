@@ -1,3 +1,5 @@
+import { addToHistogram, histogramPercentile, mergeHistogram, type Histogram } from './histogram.ts';
+
 /**
  * Durations in reports: the mean, and the median and 90th percentile as a value that occurred —
  * the one at position floor(p × (n − 1)) in ascending order ("lower" percentile: the median of
@@ -15,13 +17,15 @@ export interface DurationStats {
 
 /**
  * What a set of durations adds up to: count and sum, and either the values themselves (the core's
- * own computation) or the percentiles a database computed over them. Counts and sums merge across
- * sets (days into months); percentiles do not, so a merged set keeps only the mean.
+ * own computation), the percentiles a database computed over them, or a histogram (daily rollups,
+ * see histogram.ts). Counts, sums, values and histograms merge across sets (days into months);
+ * percentiles do not, so a merged set without values or histograms keeps only the mean.
  */
 export interface DurationAggregate {
   count: number;
   sum: number;
   values?: number[];
+  hist?: Histogram;
   median?: number | null;
   p90?: number | null;
 }
@@ -34,13 +38,34 @@ export function addDuration(a: DurationAggregate, ms: number | null | undefined)
   if (ms == null) return;
   a.count++;
   a.sum += ms;
-  a.values?.push(ms);
+  if (a.values) a.values.push(ms);
+  else if (a.hist) addToHistogram(a.hist, ms);
+}
+
+function toHistogram(a: DurationAggregate): Histogram | undefined {
+  if (a.hist) return a.hist;
+  if (!a.values) return undefined;
+  const h: Histogram = new Map();
+  for (const v of a.values) addToHistogram(h, v);
+  return h;
 }
 
 export function mergeDuration(into: DurationAggregate, from: DurationAggregate): void {
+  const known = (a: DurationAggregate) => a.count === 0 || a.values || a.hist;
+  if (into.values && from.values) into.values = into.values.concat(from.values);
+  else if (known(into) && known(from) && (into.hist || from.hist)) {
+    // Values meeting a histogram: both become buckets (the precision of histogram.ts).
+    const h = toHistogram(into) ?? new Map();
+    const f = toHistogram(from);
+    if (f) mergeHistogram(h, f);
+    into.hist = h;
+    delete into.values;
+  } else if (from.count > 0 || !known(into)) {
+    delete into.values;
+    delete into.hist;
+  }
   into.count += from.count;
   into.sum += from.sum;
-  into.values = into.values && from.values ? into.values.concat(from.values) : undefined;
   delete into.median;
   delete into.p90;
 }
@@ -55,11 +80,12 @@ export function percentile(values: readonly number[], p: number): number | null 
 export function durationStats(a: DurationAggregate): DurationStats {
   if (a.count === 0) return { count: 0, mean: null, median: null, p90: null };
   const known = a.median !== undefined && a.p90 !== undefined;
+  const pct = (p: number) => (a.values ? percentile(a.values, p) : a.hist ? histogramPercentile(a.hist, p) : null);
   return {
     count: a.count,
     mean: Math.round(a.sum / a.count),
-    median: known ? (a.median ?? null) : a.values ? percentile(a.values, 0.5) : null,
-    p90: known ? (a.p90 ?? null) : a.values ? percentile(a.values, 0.9) : null,
+    median: known ? (a.median ?? null) : pct(0.5),
+    p90: known ? (a.p90 ?? null) : pct(0.9),
   };
 }
 
