@@ -10,6 +10,7 @@
  *
  * Environment: BENCH_CONVERSATIONS  BENCH_MESSAGES_PER  BENCH_ROUNDS  BENCH_RANGES 30,365  BENCH_ENGINES sqlite,postgres
  *              BENCH_PG_URL (or DATABASE_URL)  BENCH_KEEP=1 keeps the SQLite file / PG schema
+ *              BENCH_REUSE=<schema | directory> times a kept database again without filling it
  *              BENCH_ONLY=overview,table (only timings whose name holds one of these)
  */
 import crypto from 'node:crypto';
@@ -37,30 +38,41 @@ function pct(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))]!;
 }
 
+/**
+ * Wall time p50 / p99, and this process's CPU time per call (p50): on a loaded machine the wall
+ * time is mostly waiting for a core, the CPU time is the work (on SQLite all of it; on PostgreSQL
+ * the server's share is not in it).
+ */
 async function time(name: string, fn: () => Promise<unknown>): Promise<number> {
   if (ONLY && !ONLY.some((o) => name.includes(o))) return 0;
   await fn(); // warm-up: statement caches, pages in memory
   const ms: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < ROUNDS; i++) {
     const t = performance.now();
+    const c = process.cpuUsage();
     await fn();
+    const used = process.cpuUsage(c);
     ms.push(performance.now() - t);
+    cpu.push((used.user + used.system) / 1000);
   }
   const p99 = pct(ms, 0.99);
-  console.log(`    ${name.padEnd(28)} p50 ${pct(ms, 0.5).toFixed(1).padStart(7)} ms   p99 ${p99.toFixed(1).padStart(7)} ms${p99 > 300 ? '   (over 300 ms)' : ''}`);
+  console.log(`    ${name.padEnd(32)} p50 ${pct(ms, 0.5).toFixed(1).padStart(7)} ms   p99 ${p99.toFixed(1).padStart(7)} ms   cpu p50 ${pct(cpu, 0.5).toFixed(1).padStart(6)} ms${p99 > 300 ? '   (over 300 ms)' : ''}`);
   return p99;
 }
 
 async function run(engine: string): Promise<void> {
-  const schema = `bench_reports_${crypto.randomBytes(3).toString('hex')}`;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-bench-reports-'));
+  // BENCH_REUSE: the PG schema or SQLite directory a BENCH_KEEP run left, timed again without a fill.
+  const reuse = process.env.BENCH_REUSE;
+  const schema = reuse && engine === 'postgres' ? reuse : `bench_reports_${crypto.randomBytes(3).toString('hex')}`;
+  const dir = reuse && engine === 'sqlite' ? reuse : fs.mkdtempSync(path.join(os.tmpdir(), 'sb-bench-reports-'));
   const target = engine === 'postgres' ? { pgUrl: PG_URL, pgSchema: schema } : { sqliteDir: dir, sqliteFile: 'switchboard.db' };
   const store = await openStore(engine === 'postgres' ? { databaseUrl: PG_URL, pgSchema: schema } : { dataDir: dir, sqliteFile: 'switchboard.db' });
   const end = Date.UTC(2026, 11, 1);
   const tz = 'Europe/Paris';
   console.log(`${engine}: filling ${CONVERSATIONS.toLocaleString()} conversations, ${(CONVERSATIONS * MESSAGES_PER).toLocaleString()} messages`);
   const t0 = performance.now();
-  await fillReportsDatabase(store, target, { conversations: CONVERSATIONS, messagesPer: MESSAGES_PER, queues: 10, agents: 50, contacts: Math.max(10, Math.floor(CONVERSATIONS / 5)) }, end, tz, (s) => console.log(s));
+  if (!reuse) await fillReportsDatabase(store, target, { conversations: CONVERSATIONS, messagesPer: MESSAGES_PER, queues: 10, agents: 50, contacts: Math.max(10, Math.floor(CONVERSATIONS / 5)) }, end, tz, (s) => console.log(s));
   console.log(`  filled in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   const admin = { id: 1, role: 'admin' as const, queueIds: new Set<number>() };
   const supervisor = { id: 2, role: 'supervisor' as const, queueIds: new Set([1, 2, 3]) };
@@ -68,7 +80,7 @@ async function run(engine: string): Promise<void> {
   for (const days of RANGES) {
     const [label, from] = [`last ${days} days`, end - days * DAY];
     const q = { from, to: end, tz };
-    console.log(`  ${label}:`);
+    console.log(`  ${label} (load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}):`);
     worst = Math.max(worst, await time('overview (admin)', () => reportOverview(store.db, admin, q)));
     worst = Math.max(worst, await time('overview (supervisor, 3 queues)', () => reportOverview(store.db, supervisor, q)));
     worst = Math.max(worst, await time('series by day', () => reportSeries(store.db, admin, { ...q, grain: 'day' })));
@@ -77,7 +89,7 @@ async function run(engine: string): Promise<void> {
   }
   console.log(`  ${engine}: worst p99 ${worst.toFixed(1)} ms (load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')})`);
   await store.close();
-  if (process.env.BENCH_KEEP) return console.log(`  kept: ${engine === 'postgres' ? schema : dir}`);
+  if (process.env.BENCH_KEEP || reuse) return console.log(`  kept: ${engine === 'postgres' ? schema : dir}`);
   if (engine === 'postgres') {
     const c = new pg.Client({ connectionString: PG_URL });
     await c.connect();
