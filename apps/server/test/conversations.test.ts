@@ -182,6 +182,17 @@ describe('reassignment (seed 002)', () => {
     expect(history.body.items.at(-1).body).toBe('Reassigned to Martha Jones by Ada Admin');
   });
 
+  it('drops a reassigned conversation from the previous agent’s list and search, though he is still in its queue', async () => {
+    const { id } = await conversationFor(mark, 'My parcel never arrived');
+    const listed = async (who: Caller, q = '') => (await who.api('GET', `/api/v1/conversations?limit=200${q && `&q=${encodeURIComponent(q)}`}`)).body.items.map((c: any) => c.id);
+    expect(await listed(mark)).toContain(id);
+    await admin.api('POST', `/api/v1/conversations/${id}/reassign`, { assigneeId: martha.id });
+    for (const q of ['', 'parcel never arrived', `#${id}`]) {
+      expect(await listed(mark, q)).not.toContain(id);
+      expect(await listed(martha, q)).toContain(id);
+    }
+  });
+
   it('leaves a closed conversation closed when it is reassigned', async () => {
     const { id } = await conversationFor(mark);
     await mark.api('POST', `/api/v1/conversations/${id}/close`);

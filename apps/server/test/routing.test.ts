@@ -327,11 +327,17 @@ describe('transfers (seed 004)', () => {
     const mark = await agent('Mark', [sales, support]);
     const id = await customer(sales);
     await mark.api('POST', `/api/v1/routing/offers/${(await offers(mark))[0]!.id}/accept`);
+    // Martha was given a support chat after Mark's: round-robin alone would pick Mark (routed
+    // longest ago) for the transferred one, so only the hand-over rule sends it to her.
     const martha = await agent('Martha', [support]);
+    t.clock.advance(SEC);
+    const other = await customer(support);
+    expect((await offers(martha)).map((o) => o.conversationId)).toEqual([other]);
+    t.clock.advance(SEC);
     const r = await mark.api('POST', `/api/v1/conversations/${id}/transfer-to-queue`, { queueId: support, note: 'Technical question' });
     expect(r.status).toBe(200);
     expect(await conversation(id)).toMatchObject({ status: 'queued', assigneeId: null, queueId: support });
-    expect((await offers(martha)).map((o) => o.conversationId)).toEqual([id]);
+    expect((await offers(martha)).map((o) => o.conversationId).sort((a, b) => a - b)).toEqual([id, other].sort((a, b) => a - b));
     expect(await offers(mark)).toEqual([]);
     expect((await history(id)).map((m) => m.body)).toContain(`Transferred to the ${(await admin.api('GET', `/api/v1/queues/${support}/routing`)).body.name} queue by Mark: Technical question`);
   });
