@@ -22,6 +22,9 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     maxWorkers: 1,
+    // One module graph for every file and every mutant (Stryker switches mutants at run time):
+    // re-importing the server for each file of each mutant cost most of the run.
+    isolate: false,
     globalSetup: ['test/globalSetup.ts'],
   },
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fillTemplate } from '@switchboard/protocol';
+import { fillTemplate, type Message } from '@switchboard/protocol';
+import { toVisitorMessage } from '../../src/actions/visitors.ts';
 import { createQueue, createUser, signIn, startTestServer, type Caller, type TestServer } from '../../../../test/harness.ts';
 import { newVisitor, type VisitorCaller } from '../widgetHelpers.ts';
 
@@ -25,10 +26,10 @@ afterAll(() => t.close());
 describe('the chat log attached to a ticket', () => {
   it('shows the customer what the widget showed: agents by first name, no routing lines, no notes', async () => {
     const chat = (await alice.api('POST', '/api/v1/widget/conversations', { message: 'My rocket is late' })).body.id;
-    expect((await admin.api('POST', `/api/v1/conversations/${chat}/reassign`, { assigneeId: agent.id })).status).toBe(200);
+    expect((await admin.api('POST', `/api/v1/conversations/${chat}/reassign`, { assigneeId: agent.id, note: 'Handover: VIP customer' })).status).toBe(200);
     expect((await agent.api('POST', `/api/v1/conversations/${chat}/messages`, { body: 'Looking into it' })).status).toBe(201);
     expect((await agent.api('POST', `/api/v1/conversations/${chat}/messages`, { body: 'NOTE: refund is overdue', internal: true })).status).toBe(201);
-    const ended = await agent.api('POST', `/api/v1/conversations/${chat}/end-session`, { outcome: 'ticket', subject: 'Late rocket' });
+    const ended = await agent.api('POST', `/api/v1/conversations/${chat}/end-session`, { outcome: 'ticket', subject: 'Late rocket', note: 'Wrap-up: promised a refund' });
     expect(ended.status).toBe(200);
     const widgetView = (await alice.api('GET', `/api/v1/widget/conversations/${chat}/messages`)).body.items.map((m: any) => m.body);
 
@@ -41,9 +42,47 @@ describe('the chat log attached to a ticket', () => {
     expect(text).not.toContain('Watney');
     expect(text).not.toContain('Ada');
     expect(text).not.toContain('refund is overdue');
+    // Notes written with a reassignment or with ending the chat stay with the agents too.
+    expect(text).not.toContain('VIP');
+    expect(text).not.toContain('promised a refund');
+    expect(text).toContain('Mark joined the chat');
     // Every line of the log is a line the widget showed.
     const bodies = text.split('\n').filter((l) => l.startsWith('[')).map((l) => l.replace(/^\[[^\]]+\] (—|[^:]+:) /, ''));
     for (const b of bodies) expect(widgetView).toContain(b);
+  });
+});
+
+describe('each line as the customer sees it (widget history, live stream and the chat log)', () => {
+  const line = (over: Partial<Message>): Message => ({
+    id: 1, conversationId: 9, senderKind: 'system', sender: null, body: 'Reassigned to Mark Watney by Ada Lovelace: refund is overdue', internal: false,
+    replyToId: null, attachments: [], status: 'sent', failureReason: null, systemEvent: null, clientId: null, createdAt: 5, ...over,
+  });
+  const firstName = (id: number) => (id === 3 ? 'Mark' : null);
+  const system = (systemEvent: Message['systemEvent']) => toVisitorMessage(line({ systemEvent }), firstName)?.body ?? null;
+
+  it('an internal note never becomes a customer line, whoever hands it over', () => {
+    expect(toVisitorMessage(line({ senderKind: 'agent', sender: { id: 3, name: 'Mark Watney' }, body: 'NOTE: refund is overdue', internal: true }), firstName)).toBeNull();
+  });
+  it('an agent goes by first name; the customer’s own line is theirs, unnamed', () => {
+    expect(toVisitorMessage(line({ senderKind: 'agent', sender: { id: 3, name: 'Mark Watney' }, body: 'Looking into it' }), firstName)).toEqual({
+      id: 1, conversationId: 9, from: 'agent', name: 'Mark', body: 'Looking into it', attachments: [], status: 'sent', clientId: null, createdAt: 5,
+    });
+    expect(toVisitorMessage(line({ senderKind: 'customer', sender: null, body: 'Hi', clientId: 'c1' }), firstName)).toMatchObject({ from: 'customer', name: null, body: 'Hi', clientId: 'c1' });
+  });
+  it('system lines are rewritten, so the note and the full names written with them stay with the agents', () => {
+    for (const kind of ['assigned', 'reassigned', 'transferred'] as const) expect(system({ kind, toUserId: 3, note: 'refund is overdue' })).toBe('Mark joined the chat');
+    expect(system({ kind: 'transferred', toUserId: null, status: 'queue:2', note: 'refund is overdue' })).toBeNull(); // to a queue: nobody joined yet
+    expect(system({ kind: 'reassigned', toUserId: 99 })).toBeNull(); // a colleague whose name is unknown
+    expect(system({ kind: 'resolved', note: 'refund is overdue' })).toBe('The chat has ended');
+    expect(system({ kind: 'closed' })).toBe('The chat was closed');
+    expect(system({ kind: 'reopened' })).toBe('The chat was reopened');
+    expect(system({ kind: 'status', status: 'abandoned' })).toBe('You left the chat');
+    expect(system({ kind: 'status', status: 'callback' })).toBe('You asked to be called back');
+    expect(system({ kind: 'status', status: 'wrap_up' })).toBe('The chat has ended');
+    expect(system({ kind: 'status', status: 'pending' })).toBeNull();
+    for (const kind of ['unassigned', 'unpinned', 'blocked', 'unblocked', 'request'] as const) expect(system({ kind })).toBeNull();
+    expect(system(null)).toBeNull();
+    expect(toVisitorMessage(line({ systemEvent: { kind: 'resolved' } }), firstName)).toMatchObject({ from: 'system', name: null });
   });
 });
 

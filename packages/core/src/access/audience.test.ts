@@ -141,3 +141,11 @@ describe('which events reach a customer', () => {
     expect(customerMayReceive(contactId, scope)).toBe(receives);
   });
 });
+
+describe('an event that names a queue but no assignee', () => {
+  it('is a conversation event, not a workspace-wide one: agents outside the queue do not get it', () => {
+    expect(agentMayReceive(martha, { queueId: SALES })).toBe(false);
+    expect(agentMayReceive(mark, { queueId: SALES })).toBe(true);
+    expect(agentMayReceive(martha, { assigneeId: mark.id })).toBe(false);
+  });
+});

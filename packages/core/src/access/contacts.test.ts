@@ -69,3 +69,12 @@ describe('who searches every contact', () => {
     expect(canBrowseContacts(v)).toBe(expected);
   });
 });
+
+describe('a customer with several conversations', () => {
+  it('is reachable through any one of them the agent sees, not only when all are visible', () => {
+    const two = [conv(SUPPORT, martha.id), conv(SALES, null)];
+    expect(canSeeContact(mark, two)).toBe(true);
+    expect(canChangeContact(mark, two)).toBe(true);
+    expect(canSeeContact(nobody, two)).toBe(false);
+  });
+});

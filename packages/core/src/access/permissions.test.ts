@@ -150,3 +150,12 @@ describe('who can delete conversations and administer the workspace', () => {
     expect(canAdminister(who)).toBe(allowed);
   });
 });
+
+describe('an agent invited to a colleague’s conversation of her own queue', () => {
+  const invited = viewer(5, 'agent', [SALES]);
+  const c: ConversationScope = { queueId: SALES, assigneeId: 3, participantIds: [5] };
+  it('sees it, but cannot end, resolve or close it: that is the assignee’s or a supervisor’s', () => {
+    expect(canSeeConversation(invited, c)).toBe(true);
+    expect(canManageConversation(invited, c)).toBe(false);
+  });
+});

@@ -340,3 +340,10 @@ describe('conversation lifecycle', () => {
     expect(prev).toEqual({ status: 'closed', assigneeId: AGENT });
   });
 });
+
+describe('what the agent is told when a conversation is not open', () => {
+  it('names the status as the list shows it ("wrap-up", not "wrap_up")', () => {
+    expect(transition({ status: 'wrap_up', assigneeId: AGENT }, { kind: 'unassign' })).toEqual({ ok: false, code: 'conversation_not_open', message: 'The conversation is wrap-up; reopen it first.' });
+    expect(transition({ status: 'resolved', assigneeId: AGENT }, { kind: 'agentReply' })).toEqual({ ok: false, code: 'conversation_not_open', message: 'The conversation is resolved; reopen it first.' });
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Viewer } from '../access/permissions.ts';
-import { mayReplayRequestEvent, type RequestNow } from './consultant.ts';
+import { isConsultant, mayReplayRequestEvent, refuseCustomerFacing, type RequestNow } from './consultant.ts';
 
 const SALES = 1;
 const viewer = (id: number, role: Viewer['role'], queues: number[] = [SALES]): Viewer => ({ id, role, queueIds: new Set(queues) });
@@ -32,5 +32,18 @@ const cases: [string, Viewer, string, RequestNow | null, boolean][] = [
 describe('mayReplayRequestEvent', () => {
   it.each(cases)('%s', (_name, v, type, r, expected) => {
     expect(mayReplayRequestEvent(v, type, r)).toBe(expected);
+  });
+});
+
+describe('who counts as the consultant (and may not write to the customer)', () => {
+  const c = { queueId: SALES, assigneeId: MARK.id, participantIds: [MARTHA.id] };
+  it('the invited colleague does, and is told why', () => {
+    expect(isConsultant(MARTHA, c)).toBe(true);
+    expect(refuseCustomerFacing(MARTHA, c)).toEqual({ ok: false, code: 'consultant_cannot_message_customer', message: 'You are consulting on this conversation: you cannot act towards the customer.' });
+  });
+  it('a queue colleague who was not invited does not, nor does the agent in charge', () => {
+    expect(isConsultant(PAUL, c)).toBe(false);
+    expect(refuseCustomerFacing(PAUL, c)).toBeNull();
+    expect(isConsultant(MARK, { ...c, participantIds: [MARK.id] })).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openRequest, stepRequest, type RequestCommand, type RequestCommandKind, type RequestState, type RequestStatus, type RequestType } from './requests.ts';
+import { isOpen, openRequest, stepRequest, type RequestCommand, type RequestCommandKind, type RequestState, type RequestStatus, type RequestType } from './requests.ts';
 
 const MARK = 3; // initiator
 const MARTHA = 5; // recipient, the consultant once she accepts
@@ -262,5 +262,54 @@ describe('timers as data', () => {
   it('the timeout firing leaves no timer behind to clear (its row is the one firing)', () => {
     const r = stepRequest(pending('assign'), COMMANDS.timeOut);
     expect(r.ok && r.timers).toEqual([]);
+  });
+});
+
+describe('what the colleague is told when a step is refused (the sentence the toast shows)', () => {
+  const state = (type: RequestType, status: RequestStatus): RequestState => ({ type, status, initiatorId: MARK, recipientId: MARTHA });
+  const cases: [string, RequestState, RequestCommand, string, string][] = [
+    ['an answer by someone else', pending('discuss'), { kind: 'accept', byUserId: NINA }, 'not_recipient', 'Only the colleague asked can answer this request.'],
+    ['a withdrawal by someone else', pending('assign'), { kind: 'withdraw', byUserId: MARTHA, reason: 'x' }, 'not_initiator', 'Only the colleague who sent this request can withdraw it.'],
+    ['no reason', pending('discuss'), { kind: 'reject', byUserId: MARTHA, reason: ' ' }, 'reason_required', 'Give a reason.'],
+    ['a reason too long', pending('discuss'), { kind: 'withdraw', byUserId: MARK, reason: 'x'.repeat(501) }, 'reason_too_long', 'A reason has at most 500 characters.'],
+    ['ending an assign request', pending('assign'), { kind: 'end', byUserId: MARK, resolved: true }, 'not_a_discussion', 'Only a discussion can be ended.'],
+    ['ending by the consultant', active, { kind: 'end', byUserId: MARTHA, resolved: true }, 'not_initiator', 'Only the colleague who started the discussion can end it; the consultant leaves.'],
+    ['ending before it was accepted', pending('discuss'), { kind: 'end', byUserId: MARK, resolved: true }, 'discussion_not_active', 'The request has not been accepted yet; withdraw it instead.'],
+    ['ending it twice', state('discuss', 'ended'), { kind: 'end', byUserId: MARK, resolved: true }, 'discussion_not_active', 'The discussion is already ended.'],
+    ['leaving an assign request', pending('assign'), { kind: 'leave', byUserId: MARTHA }, 'not_a_discussion', 'Only a discussion can be left.'],
+    ['leaving by the initiator', active, { kind: 'leave', byUserId: MARK }, 'not_consultant', 'Only the consultant leaves a discussion; the initiator ends it.'],
+    ['leaving before accepting', pending('discuss'), { kind: 'leave', byUserId: MARTHA }, 'discussion_not_active', 'The request has not been accepted yet; reject it instead.'],
+    ['leaving after the consultant left', state('discuss', 'left'), { kind: 'leave', byUserId: MARTHA }, 'discussion_not_active', 'The discussion is already over: the consultant left.'],
+    ['a request that is over', state('assign', 'rejected'), { kind: 'initiatorLostConversation' }, 'request_not_open', 'This request is already rejected.'],
+  ];
+  const words: Record<RequestStatus, string> = {
+    pending: 'still waiting for an answer', accepted: 'already accepted', rejected: 'already rejected', withdrawn: 'already withdrawn',
+    timed_out: 'already timed out', cancelled: 'already cancelled', ended: 'already ended', left: 'already over: the consultant left',
+  };
+  for (const s of Object.keys(words) as RequestStatus[]) {
+    if (s !== 'pending') cases.push([`answering a request ${s}`, state('discuss', s), COMMANDS.accept, 'request_not_pending', `This request is ${words[s]}.`]);
+  }
+  it.each(cases)('%s', (_t, st, command, code, message) => {
+    expect(stepRequest(st, command)).toEqual({ ok: false, code, message });
+  });
+
+  it('a reason of exactly 500 characters is fine, and a withdrawal’s reason is recorded trimmed', () => {
+    expect(stepRequest(pending('assign'), { kind: 'reject', byUserId: MARTHA, reason: 'x'.repeat(500) })).toMatchObject({ ok: true, status: 'rejected' });
+    expect(stepRequest(pending('discuss'), { kind: 'withdraw', byUserId: MARK, reason: '  Issue resolved \n' })).toMatchObject({ ok: true, reason: 'Issue resolved' });
+  });
+
+  it('ending, leaving and losing the conversation close the consultant’s view and set no timer', () => {
+    expect(stepRequest(active, { kind: 'end', byUserId: MARK, resolved: false })).toEqual({ ok: true, status: 'ended', resolved: false, endCause: 'ended_by_initiator', timers: [], effects: ['close_discussion'] });
+    expect(stepRequest(active, { kind: 'leave', byUserId: MARTHA })).toEqual({ ok: true, status: 'left', endCause: 'left_by_consultant', timers: [], effects: ['close_discussion'] });
+    expect(stepRequest(active, { kind: 'initiatorLostConversation' })).toEqual({ ok: true, status: 'ended', endCause: 'initiator_lost_conversation', timers: [], effects: ['close_discussion'] });
+  });
+});
+
+describe('which requests are still open (the panel lists them)', () => {
+  it.each([
+    ['assign', 'pending', true], ['discuss', 'pending', true], ['discuss', 'accepted', true], ['assign', 'accepted', false],
+    ['discuss', 'ended', false], ['discuss', 'left', false], ['assign', 'rejected', false], ['discuss', 'timed_out', false],
+  ] as [RequestType, RequestStatus, boolean][])('%s %s → %s', (type, status, open) => {
+    expect(isOpen({ type, status })).toBe(open);
   });
 });

@@ -151,3 +151,23 @@ describe('the consultant', () => {
     expect(mayReadDiscussion(who, { ...req, active: activeNow })).toBe(ok);
   });
 });
+
+describe('what the initiator is told when a request cannot be sent', () => {
+  const rows: [string, Partial<NewRequest>, string, string][] = [
+    ['to oneself', { recipient: mark }, 'cannot_request_yourself', 'Pick a colleague, not yourself.'],
+    ['to a deactivated colleague', { recipient: gone }, 'recipient_not_found', 'No such colleague.'],
+    ['to a manager picked as a user', { recipient: sam, recipientType: 'user' }, 'recipient_type_mismatch', 'That colleague is a manager, not a user.'],
+    ['to a user picked as a manager', { recipient: martha, recipientType: 'manager' }, 'recipient_type_mismatch', 'That colleague is a user, not a manager.'],
+    ['to someone outside the queue', { recipient: nina }, 'recipient_not_in_queue', 'That colleague does not work in this conversation’s queue.'],
+    ['an assign request to the one in charge', { type: 'assign', initiatorId: ada.id, recipient: martha, conversation: { queueId: SALES, assigneeId: martha.id } }, 'already_assigned', 'That colleague is already in charge of this conversation.'],
+    ['a second assign request', { type: 'assign', open: [{ type: 'assign', status: 'pending', initiatorId: mark.id, recipientId: sam.id }] }, 'assign_request_pending', 'An assign request for this conversation is already waiting for an answer.'],
+    ['a discussion with the one in charge', { initiatorId: ada.id, recipient: martha, conversation: { queueId: SALES, assigneeId: martha.id } }, 'recipient_in_charge', 'That colleague is in charge of this conversation already.'],
+    ['a second discussion with the same colleague', { open: [{ type: 'discuss', status: 'accepted', initiatorId: mark.id, recipientId: martha.id }] }, 'discussion_already_open', 'A discussion with that colleague about this conversation is already open or waiting.'],
+  ];
+  it.each(rows)('%s', (_t, over, code, message) => {
+    expect(checkNewRequest(base(over))).toEqual({ ok: false, code, message });
+  });
+  it('a discussion with another colleague may run beside an open one', () => {
+    expect(checkNewRequest(base({ recipient: sam, recipientType: 'manager', open: [{ type: 'discuss', status: 'accepted', initiatorId: mark.id, recipientId: martha.id }] }))).toBeNull();
+  });
+});

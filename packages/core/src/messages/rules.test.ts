@@ -60,3 +60,9 @@ describe('which messages may be sent', () => {
     expect(refusal?.message).toContain('2001');
   });
 });
+
+describe('what the composer is told about an empty message', () => {
+  it('asks for text or an attachment', () => {
+    expect(checkMessageText('  \n')).toEqual({ ok: false, code: 'message_empty', message: 'A message needs some text or an attachment.' });
+  });
+});

@@ -31,3 +31,10 @@ describe('canSendFreeForm (seed 004: the WhatsApp 24-hour window)', () => {
     expect(checkMessagingWindow('whatsapp', NOW - 25 * H, NOW)?.message).toMatch(/more than 24 hours ago/);
   });
 });
+
+describe('the WhatsApp window of a customer who never wrote', () => {
+  it('is closed from the start (closes at 0), so the composer offers templates only', () => {
+    expect(messagingWindowClosesAt('whatsapp', null)).toBe(0);
+    expect(canSendFreeForm('whatsapp', null, 1000)).toBe(false);
+  });
+});

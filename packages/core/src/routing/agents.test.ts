@@ -96,4 +96,37 @@ describe('matching the waiting line with free agents', () => {
     const plan = planOffers([waiting(1, T), waiting(2, T + 1), waiting(3, T + 2)], [agent(MARK, { capacity: 2 })], { mode: 'auto_assign', strategy: 'least_busy' }, T);
     expect(plan.map((p) => p.conversationId)).toEqual([1, 2]);
   });
+
+  it('in auto-answer queues, fills an agent up to capacity and spreads the rest by least-busy', () => {
+    const plan = planOffers([waiting(1, T), waiting(2, T + 1), waiting(3, T + 2)], [agent(MARK, { capacity: 2, load: 1 }), agent(NINA, { capacity: 2, load: 0, openOffers: 1 })], { mode: 'auto_answer', strategy: 'least_busy' }, T);
+    // Both carry one; Mark was routed longest ago (never), then Nina has fewer; then both are full.
+    expect(plan).toEqual([
+      { conversationId: 1, agentId: MARK, assign: true },
+      { conversationId: 2, agentId: NINA, assign: true },
+    ]);
+  });
+
+  it('serves high before normal, and an unknown priority as normal', () => {
+    const plan = planOffers([waiting(10, T), waiting(11, T + 1, { priority: 'high' }), waiting(12, T - 1, { priority: 'whenever' }), waiting(13, T + 2, { priority: 'low' })], [agent(MARK, { capacity: 4 })], { mode: 'auto_assign', strategy: 'round_robin' }, T);
+    expect(plan.map((p) => p.conversationId)).toEqual([11, 12, 10, 13]);
+  });
+
+  it('among conversations that arrived together, the lower number goes first', () => {
+    const plan = planOffers([waiting(21, T), waiting(20, T)], [agent(MARK, { capacity: 1 })], { mode: 'auto_assign', strategy: 'round_robin' }, T);
+    expect(plan.map((p) => p.conversationId)).toEqual([20]);
+  });
+});
+
+describe('choosing, exactly', () => {
+  it('answers null, not an agent, when nobody may take it', () => {
+    expect(chooseAgent([agent(MARK, { status: 'offline' })], { strategy: 'round_robin' }, none)).toBeNull();
+    expect(chooseAgent([], { strategy: 'least_busy' }, none)).toBeNull();
+  });
+  it('when every free agent let it time out at the same moment, the lower id gets it again', () => {
+    expect(chooseAgent([agent(NINA), agent(MARK)], { strategy: 'round_robin' }, { declined: new Set(), timedOut: new Map([[MARK, T], [NINA, T]]) })?.id).toBe(MARK);
+  });
+  it('least-busy weighs the other agent’s open offers too', () => {
+    expect(chooseAgent([agent(MARK, { load: 1, openOffers: 1 }), agent(NINA, { load: 1, openOffers: 2 })], { strategy: 'least_busy' }, none)?.id).toBe(MARK);
+    expect(chooseAgent([agent(MARK, { load: 2, openOffers: 1 }), agent(NINA, { load: 1, openOffers: 1 })], { strategy: 'least_busy' }, none)?.id).toBe(NINA);
+  });
 });

@@ -26,3 +26,18 @@ describe('answering an offer', () => {
     expect(r.ok ? `${r.status}${r.reroute ? '+reroute' : ''}` : r.code).toBe(expected);
   });
 });
+
+describe('what the agent is told when an answer comes too late or from the wrong person', () => {
+  const rows: [string, OfferState, OfferCommand, number, string, string][] = [
+    ['someone else’s offer', open, { kind: 'decline', by: NINA }, NOW, 'offer_not_yours', 'This offer is for another agent.'],
+    ['accepted already', { ...open, status: 'accepted' }, { kind: 'accept', by: MARK }, NOW, 'offer_already_accepted', 'You already accepted this conversation.'],
+    ['declined already', { ...open, status: 'declined' }, { kind: 'accept', by: MARK }, NOW, 'offer_declined', 'You declined this conversation.'],
+    ['taken elsewhere', { ...open, status: 'withdrawn' }, { kind: 'accept', by: MARK }, NOW, 'offer_withdrawn', 'This conversation was taken elsewhere.'],
+    ['run out (timer fired)', { ...open, status: 'expired' }, { kind: 'accept', by: MARK }, NOW, 'offer_expired', 'The offer ran out; the conversation went to someone else.'],
+    ['run out (timer not fired yet)', open, { kind: 'accept', by: MARK }, NOW + 30, 'offer_expired', 'The offer ran out; the conversation went to someone else.'],
+    ['a timer firing early', open, { kind: 'expire' }, NOW, 'offer_not_due', 'The offer has time left.'],
+  ];
+  it.each(rows)('%s', (_t, offer, command, now, code, message) => {
+    expect(answerOffer(offer, command, now)).toEqual({ ok: false, code, message });
+  });
+});

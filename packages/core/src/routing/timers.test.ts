@@ -102,3 +102,80 @@ describe('auto-resolve on customer keywords (seed 004)', () => {
   ];
   it.each(rows)('%s', (_t, body, kw, expected) => expect(isResolveKeywordMessage(body, kw)).toBe(expected));
 });
+
+describe('the whole timer plan after a change (nothing more, nothing less)', () => {
+  const all = ['wrap_up', 'abandon', 'inactivity_resolve', 'reply_due'] as const;
+  const rows: [string, TimedConversation | null, TimedConversation, RoutingPolicy, { set: unknown[]; replyDueAt: number | null }][] = [
+    ['a new chat request waiting: abandonment clock, reply due', null, conv({ status: 'queued', assigneeId: null, lastCustomerMessageAt: NOW }), policy,
+      { set: [{ kind: 'abandon', dueAt: NOW + 10 * MIN, keepExisting: false }, { kind: 'reply_due', dueAt: NOW + 5 * MIN, keepExisting: false }], replyDueAt: NOW + 5 * MIN }],
+    ['still waiting: both clocks keep their due time', conv({ status: 'queued', assigneeId: null, lastCustomerMessageAt: NOW, replyDueAt: NOW + 5 * MIN }), conv({ status: 'queued', assigneeId: null, lastCustomerMessageAt: NOW + MIN }), policy,
+      { set: [{ kind: 'abandon', dueAt: NOW + 10 * MIN, keepExisting: true }, { kind: 'reply_due', dueAt: NOW + 5 * MIN, keepExisting: true }], replyDueAt: NOW + 5 * MIN }],
+    ['accepted, customer still unanswered: inactivity watched from now', conv({ status: 'queued', assigneeId: null, lastCustomerMessageAt: NOW - MIN, replyDueAt: NOW + 4 * MIN }), conv({ lastCustomerMessageAt: NOW - MIN }), policy,
+      { set: [{ kind: 'inactivity_resolve', dueAt: NOW + 24 * 60 * MIN, keepExisting: true }, { kind: 'reply_due', dueAt: NOW + 4 * MIN, keepExisting: true }], replyDueAt: NOW + 4 * MIN }],
+    ['pending after the agent’s reply: inactivity from that reply, no reply due', conv(), conv({ status: 'pending', lastCustomerMessageAt: NOW - MIN, lastAgentMessageAt: NOW - 30_000, firstResponseAt: NOW - 30_000 }), policy,
+      { set: [{ kind: 'inactivity_resolve', dueAt: NOW - 30_000 + 24 * 60 * MIN, keepExisting: true }], replyDueAt: null }],
+    ['wrap-up that goes on: its clock stands', conv({ status: 'wrap_up' }), conv({ status: 'wrap_up' }), policy,
+      { set: [{ kind: 'wrap_up', dueAt: NOW + 2 * MIN, keepExisting: true }], replyDueAt: null }],
+    ['resolved: every clock stops', conv({ lastCustomerMessageAt: NOW - MIN, replyDueAt: NOW + MIN }), conv({ status: 'resolved', lastCustomerMessageAt: NOW - MIN }), policy,
+      { set: [], replyDueAt: null }],
+    ['a queue with nothing timed: no clocks at all', null, conv({ status: 'queued', assigneeId: null, lastCustomerMessageAt: NOW }), { ...DEFAULT_POLICY, inactivityResolveMs: null }, { set: [], replyDueAt: null }],
+  ];
+  it.each(rows)('%s', (_t, prev, next, p, expected) => {
+    const plan = conversationTimers(prev, next, p, NOW);
+    const kinds = new Set(expected.set.map((s) => (s as { kind: string }).kind));
+    expect(plan).toEqual({ set: expected.set, clear: all.filter((k) => !kinds.has(k)), replyDueAt: expected.replyDueAt });
+  });
+});
+
+describe('when the customer counts as waiting for an answer', () => {
+  const rows: [string, Partial<TimedConversation>, boolean][] = [
+    ['nobody wrote yet', {}, false],
+    ['the customer wrote, no agent reply', { lastCustomerMessageAt: NOW }, true],
+    ['the customer wrote after the agent', { lastCustomerMessageAt: NOW, lastAgentMessageAt: NOW - 1 }, true],
+    ['the agent answered in the same millisecond', { lastCustomerMessageAt: NOW, lastAgentMessageAt: NOW }, false],
+    ['the agent answered', { lastCustomerMessageAt: NOW, lastAgentMessageAt: NOW + 1 }, false],
+    ['waiting in the queue', { status: 'queued', lastCustomerMessageAt: NOW }, true],
+    ['pending', { status: 'pending', lastCustomerMessageAt: NOW }, true],
+    ['in wrap-up', { status: 'wrap_up', lastCustomerMessageAt: NOW }, false],
+    ['closed', { status: 'closed', lastCustomerMessageAt: NOW }, false],
+  ];
+  it.each(rows)('%s', (_t, over, expected) => {
+    // Seen where the user sees it: a due reply timer breaches only while the customer waits.
+    expect(onTimerDue('reply_due', conv({ ...over, replyDueAt: NOW }), policy, NOW).kind).toBe(expected ? 'breach' : 'drop');
+  });
+});
+
+describe('due timers, exactly', () => {
+  it('says why it acts, so the history line can tell', () => {
+    expect(onTimerDue('wrap_up', conv({ status: 'wrap_up' }), policy, NOW)).toEqual({ kind: 'apply', command: { kind: 'closeWrapUp' }, reason: 'wrap-up time ran out' });
+    expect(onTimerDue('abandon', conv({ status: 'queued', assigneeId: null }), policy, NOW)).toEqual({ kind: 'apply', command: { kind: 'abandon' }, reason: 'nobody joined in time' });
+    expect(onTimerDue('inactivity_resolve', conv({ status: 'pending', lastAgentMessageAt: NOW - 24 * 60 * MIN }), policy, NOW)).toEqual({ kind: 'apply', command: { kind: 'resolve' }, reason: 'no answer from the customer' });
+  });
+  it('does not abandon a request an agent was given while it still shows queued', () => {
+    expect(onTimerDue('abandon', conv({ status: 'queued', assigneeId: 3 }), policy, NOW)).toEqual({ kind: 'drop' });
+  });
+  it('drops an inactivity timer once the queue stopped auto-resolving, even while pending', () => {
+    expect(onTimerDue('inactivity_resolve', conv({ status: 'pending', lastAgentMessageAt: NOW - 48 * 60 * MIN }), { ...policy, inactivityResolveMs: null }, NOW)).toEqual({ kind: 'drop' });
+  });
+  it('a reply deadline is breached at its due time, and rescheduled before it', () => {
+    const c = conv({ lastCustomerMessageAt: NOW - 6 * MIN, replyDueAt: NOW });
+    expect(onTimerDue('reply_due', c, policy, NOW)).toEqual({ kind: 'breach' });
+    expect(onTimerDue('reply_due', c, policy, NOW - 1)).toEqual({ kind: 'reschedule', dueAt: NOW });
+    expect(onTimerDue('reply_due', conv({ lastCustomerMessageAt: NOW - 6 * MIN, replyDueAt: null }), policy, NOW)).toEqual({ kind: 'drop' });
+  });
+});
+
+describe('resolve keywords, at the edges', () => {
+  const keywords = ['thanks', 'all good'];
+  const rows: [string, string, readonly string[], boolean][] = [
+    ['six words still count', 'ok thanks a lot my friend', keywords, true],
+    ['seven words are a message, not a thank-you', 'ok thanks a lot my dear friend', keywords, false],
+    ['punctuation between words does not hide a phrase', 'All -- good!!', keywords, true],
+    ['punctuation alone resolves nothing', '!!!', keywords, false],
+    ['an empty keyword resolves nothing', 'hello', ['', '!!'], false],
+    ...(['but', 'not', 'no', 'still', "doesn't", 'doesnt', "don't", 'dont', 'yet'] as const).map((w): [string, string, readonly string[], boolean] => [`"${w}" takes the thanks back`, `thanks ${w}`, keywords, false]),
+    ['a question mark takes it back', 'thanks?', keywords, false],
+    ['a keyword written with capitals matches', 'thanks', ['THANKS'], true],
+  ];
+  it.each(rows)('%s', (_t, body, kw, expected) => expect(isResolveKeywordMessage(body, kw)).toBe(expected));
+});
