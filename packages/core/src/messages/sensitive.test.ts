@@ -69,3 +69,43 @@ describe('cleanUpInput (seed 001: "Clean up input" for pasted content)', () => {
     expect(cleanUpInput('keep (', { remove: [re('x*')] })).toBe('keep (');
   });
 });
+
+describe('what the composer highlights, exactly (where, and the sentence shown)', () => {
+  it('gives each finding its place in the text and the reason the agent reads', () => {
+    const text = 'Card 4111 1111 1111 1111, SSN 123-45-6789, order REF-77, no refund';
+    expect(findSensitive(text, { patterns: [re('REF-\\d+')], words: ['refund'] })).toEqual([
+      { kind: 'card_number', start: 5, end: 24, text: '4111 1111 1111 1111', reason: 'Looks like a payment card number.' },
+      { kind: 'ssn', start: 30, end: 41, text: '123-45-6789', reason: 'Looks like a social security number.' },
+      { kind: 'pattern', start: 49, end: 55, text: 'REF-77', reason: 'Matches a pattern your administrators asked you to avoid.' },
+      { kind: 'word', start: 60, end: 66, text: 'refund', reason: '“refund” is on your administrators’ list of words to avoid.' },
+    ]);
+  });
+  it('a word listed with spaces around it is still found; a blank one finds nothing', () => {
+    expect(findSensitive('no refund today', { words: ['  refund '] })).toMatchObject([{ kind: 'word', start: 3, end: 9, reason: '“refund” is on your administrators’ list of words to avoid.' }]);
+    expect(findSensitive('no refund today', { words: ['   '] })).toEqual([]);
+  });
+  it('a word with symbols is matched as written, not as a pattern', () => {
+    expect(kinds('I use c++ daily, not c', { words: ['c++'] })).toEqual([['word', 'c++']]);
+    expect(kinds('cost: $5.00 or $5x00', { words: ['$5.00'] })).toEqual([['word', '$5.00']]);
+  });
+  it('where two findings start together the longer wins; findings that touch are both kept', () => {
+    expect(kinds('refund now please', { patterns: [re('refund now')], words: ['refund'] })).toEqual([['pattern', 'refund now']]);
+    expect(kinds('refundnow', { patterns: [re('refund'), re('now')] })).toEqual([['pattern', 'refund'], ['pattern', 'now']]);
+  });
+  it('a pattern that matches too often counts its first thousand matches', () => {
+    expect(findSensitive('x'.repeat(1500), { patterns: [re('x')] })).toHaveLength(1000);
+    expect(findSensitive('y '.repeat(1500), { words: ['y'] })).toHaveLength(1000);
+  });
+  it('the Luhn check accepts digits only', () => {
+    expect(luhnValid('4111111111111111')).toBe(true);
+    expect(luhnValid('4111 1111 1111 1111')).toBe(false);
+    expect(luhnValid('x4111111111111111')).toBe(false);
+    expect(luhnValid('4111111111111111x')).toBe(false);
+  });
+});
+
+describe('clean up input, old line endings', () => {
+  it('turns a lone carriage return into a new line', () => {
+    expect(cleanUpInput('one\rtwo\r\nthree')).toBe('one\ntwo\nthree');
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { changeFrom, conversationFigures, type ConversationFact } from './measures.ts';
-import { addDuration, durationStats, emptyDuration, mergeDuration, statsOf, type DurationAggregate } from './stats.ts';
-import { requestFigures, type RequestFact } from './requests.ts';
+import { addConversation, changeFrom, conversationFigures, emptyAggregate, figuresOf, mergeAggregate, type ConversationFact } from './measures.ts';
+import { addDuration, durationStats, emptyDuration, mergeDuration, percentile, statsOf, type DurationAggregate } from './stats.ts';
+import { outcomeOf, requestFigures, type RequestFact } from './requests.ts';
 import { agentStatusTime, occupancy } from './agents.ts';
 
 const S = 1000;
@@ -123,5 +123,93 @@ describe('agent time per status and occupancy', () => {
   it('occupancy: conversation time over capacity × working time', () => {
     expect(occupancy(12 * H, 3, 8 * H)).toBe(0.5);
     expect(occupancy(5 * H, 3, 0)).toBeNull();
+  });
+});
+
+describe('durations as a report row shows them, at the edges', () => {
+  it('uses the percentiles a database computed when it gave both, even without the values', () => {
+    expect(durationStats({ count: 3, sum: 90 * S, median: 20 * S, p90: 50 * S })).toEqual({ count: 3, mean: 30 * S, median: 20 * S, p90: 50 * S });
+    expect(durationStats({ count: 2, sum: 10 * S, median: null, p90: null })).toEqual({ count: 2, mean: 5 * S, median: null, p90: null });
+  });
+  it('computes them from the values when the database gave only one, and shows none when neither is known', () => {
+    expect(durationStats({ count: 2, sum: 40 * S, values: [10 * S, 30 * S], median: 99 })).toEqual({ count: 2, mean: 20 * S, median: 10 * S, p90: 10 * S });
+    expect(durationStats({ count: 2, sum: 40 * S, values: [10 * S, 30 * S], p90: 99 })).toMatchObject({ median: 10 * S, p90: 10 * S });
+    expect(durationStats({ count: 2, sum: 40 * S })).toEqual({ count: 2, mean: 20 * S, median: null, p90: null });
+  });
+  it('days merged into a month keep every value when both kept theirs, else only the mean', () => {
+    const a = emptyDuration();
+    addDuration(a, 1 * S);
+    addDuration(a, 2 * S);
+    const b = emptyDuration();
+    for (const v of [3, 4, 5]) addDuration(b, v * S);
+    mergeDuration(a, b);
+    expect(durationStats(a)).toEqual({ count: 5, mean: 3 * S, median: 3 * S, p90: 4 * S });
+    const fromDb: DurationAggregate = { count: 2, sum: 10 * S, median: 4 * S, p90: 6 * S };
+    mergeDuration(fromDb, b);
+    expect(durationStats(fromDb)).toEqual({ count: 5, mean: 4.4 * S, median: null, p90: null });
+  });
+  it('a database aggregate (no values) still counts what is added to it', () => {
+    const a: DurationAggregate = { count: 1, sum: 10 * S };
+    addDuration(a, 20 * S);
+    expect(durationStats(a)).toEqual({ count: 2, mean: 15 * S, median: null, p90: null });
+  });
+  it('nothing measured has no percentile', () => {
+    expect(percentile([], 0.5)).toBeNull();
+    expect(durationStats(emptyDuration())).toEqual({ count: 0, mean: null, median: null, p90: null });
+  });
+});
+
+describe('conversation figures merged across periods', () => {
+  it('adds counts and durations of two days, as the month shows them', () => {
+    const day1 = emptyAggregate();
+    addConversation(day1, fact(1, { resolved: true, resolutionMs: 10 * M, repliesDue: 2, repliesBreached: 1 }));
+    const day2 = emptyAggregate();
+    addConversation(day2, fact(2, { abandoned: true, waitMs: 4 * M, repliesDue: 2 }));
+    addConversation(day2, fact(3, { resolved: true, resolutionMs: 20 * M }));
+    mergeAggregate(day1, day2);
+    const f = figuresOf(day1);
+    expect(f.counts).toMatchObject({ created: 3, resolved: 2, abandoned: 1, repliesDue: 4, repliesBreached: 1 });
+    expect(f.answeredInTime).toBe(0.75);
+    expect(f.durations.resolution).toEqual({ count: 2, mean: 15 * M, median: 10 * M, p90: 10 * M });
+    expect(figuresOf(emptyAggregate()).durations.wait).toEqual({ count: 0, mean: null, median: null, p90: null });
+  });
+  it('shows no change against a period with nothing in it', () => {
+    expect(changeFrom(0, 5)).toBeNull();
+    expect(changeFrom(4, 5)).toBe(0.25);
+  });
+});
+
+describe('request outcomes and answer times, at the edges', () => {
+  it('an accepted discussion that ended or was left still counts as accepted; an unknown status as pending', () => {
+    expect(['accepted', 'ended', 'left', 'rejected', 'cancelled', 'bogus'].map(outcomeOf)).toEqual(['accepted', 'accepted', 'accepted', 'rejected', 'cancelled', 'pending']);
+  });
+  it('times only the answers (accept or reject), not a withdrawal or a time-out', () => {
+    const rows: RequestFact[] = [
+      { type: 'assign', status: 'accepted', requestedAt: 0, answeredAt: 10 * S, resolved: null },
+      { type: 'assign', status: 'withdrawn', requestedAt: 0, answeredAt: 50 * S, resolved: null },
+      { type: 'assign', status: 'timed_out', requestedAt: 0, answeredAt: 90 * S, resolved: null },
+      { type: 'assign', status: 'rejected', requestedAt: 0, answeredAt: null, resolved: null },
+    ];
+    expect(requestFigures('assign', rows).timeToAnswer).toEqual({ count: 1, mean: 10 * S, median: 10 * S, p90: 10 * S });
+  });
+});
+
+describe('agent time, at the edges', () => {
+  it('counts an open stretch up to now only, skips stretches outside the range, and calls an unknown status offline', () => {
+    const t = agentStatusTime(
+      [
+        { userId: 1, status: 'available', startedAt: 0, endedAt: null },
+        { userId: 1, status: 'busy', startedAt: -5 * H, endedAt: -H },
+        { userId: 1, status: 'on_a_break', startedAt: 0, endedAt: H },
+      ],
+      0, 10 * H, 2 * H,
+    );
+    expect(t.byStatus).toEqual({ available: 2 * H, busy: 0, do_not_respond: 0, away: 0, offline: H });
+    expect(t.workingMs).toBe(2 * H);
+  });
+  it('has no occupancy without places or without working time', () => {
+    expect(occupancy(H, 0, H)).toBeNull();
+    expect(occupancy(H, 2, 0)).toBeNull();
+    expect(occupancy(H, 2, H)).toBe(0.5);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { localMidnight, periodKey, periodKeys, previousPeriod, startOfLocalDay } from './periods.ts';
+import { isTimeZone, localMidnight, periodIndex, periodKey, periodKeys, periodStarts, previousPeriod, startOfLocalDay } from './periods.ts';
 
 describe('periods in the workspace time zone', () => {
   const t = Date.UTC(2026, 2, 29, 23, 30); // Sunday 29 March 2026, 23:30 UTC
@@ -38,5 +38,24 @@ describe('sorting instants into periods', () => {
     expect(periodIndex(starts, Date.UTC(2026, 2, 29, 22, 30))).toBe(2); // 00:30 on the 30th in Paris
     expect(periodIndex(starts, Date.UTC(2026, 2, 29, 21, 59))).toBe(1);
     expect(periodIndex(starts, Date.UTC(2026, 2, 27))).toBe(-1);
+  });
+});
+
+describe('ranges and time zones, at the edges', () => {
+  it('an empty range has no periods; a range of one instant has its one period', () => {
+    const t = Date.UTC(2026, 2, 10, 12);
+    expect(periodKeys(t, t, 'UTC', 'day')).toEqual([]);
+    expect(periodKeys(t, t - 1, 'UTC', 'day')).toEqual([]);
+    expect(periodKeys(t, t + 1, 'UTC', 'day')).toEqual(['2026-03-10']);
+  });
+  it('sorts an instant into its period, an instant at a period’s first millisecond included', () => {
+    const starts = periodStarts(Date.UTC(2026, 2, 1), Date.UTC(2026, 2, 4), 'UTC', 'day');
+    expect(starts.map((s) => s.key)).toEqual(['2026-03-01', '2026-03-02', '2026-03-03']);
+    expect([Date.UTC(2026, 1, 28, 23), Date.UTC(2026, 2, 1), Date.UTC(2026, 2, 2) - 1, Date.UTC(2026, 2, 2), Date.UTC(2026, 2, 3, 5), Date.UTC(2026, 2, 9)].map((ms) => periodIndex(starts, ms))).toEqual([-1, 0, 0, 1, 2, 2]);
+    expect(periodIndex(starts.slice(0, 1), Date.UTC(2026, 2, 1))).toBe(0);
+  });
+  it('knows a time zone from a typo', () => {
+    expect(isTimeZone('Europe/Paris')).toBe(true);
+    expect(isTimeZone('Europe/Pariss')).toBe(false);
   });
 });

@@ -29,3 +29,27 @@ describe('office hours', () => {
     expect(localTime(at('2026-01-05T23:30:00Z'), 'Not/AZone')).toEqual({ day: 'mon', minutes: 23 * 60 + 30 });
   });
 });
+
+describe('office hours at the edges', () => {
+  it.each([
+    ['2026-01-09T21:00:00Z', true, 'Friday 22:00 in Paris, the late shift opens'],
+    ['2026-01-10T01:00:00Z', false, 'Saturday 02:00 in Paris, the late shift closes'],
+  ])('at %s open is %s (%s)', (iso, open) => {
+    expect(isOpenAt(weekdays, at(iso))).toBe(open);
+  });
+
+  it('counts minutes, not only hours', () => {
+    const rule: OfficeHoursRule = { timezone: 'UTC', days: { mon: [{ open: '09:30', close: '17:45' }] } };
+    expect([at('2026-01-05T09:29:00Z'), at('2026-01-05T09:30:00Z'), at('2026-01-05T17:44:00Z'), at('2026-01-05T17:45:00Z')].map((t) => isOpenAt(rule, t))).toEqual([false, true, true, false]);
+  });
+
+  // Sunday 4 January 2026 onwards, one day at a time.
+  const days = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+  it.each(days.map((d, i) => [d, i] as const))('a night shift that starts on %s runs into the next day only', (d, i) => {
+    const rule: OfficeHoursRule = { timezone: 'UTC', days: { [d]: [{ open: '23:00', close: '01:00' }] } };
+    const day = (n: number) => Date.UTC(2026, 0, 4 + n, 0, 30);
+    expect(isOpenAt(rule, day(i + 1))).toBe(true);
+    expect(isOpenAt(rule, day(i + 2))).toBe(false);
+    expect(isOpenAt(rule, day(i))).toBe(false);
+  });
+});
