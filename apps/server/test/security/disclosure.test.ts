@@ -31,7 +31,8 @@ describe('the chat log attached to a ticket', () => {
     expect((await agent.api('POST', `/api/v1/conversations/${chat}/messages`, { body: 'NOTE: refund is overdue', internal: true })).status).toBe(201);
     const ended = await agent.api('POST', `/api/v1/conversations/${chat}/end-session`, { outcome: 'ticket', subject: 'Late rocket', note: 'Wrap-up: promised a refund' });
     expect(ended.status).toBe(200);
-    const widgetView = (await alice.api('GET', `/api/v1/widget/conversations/${chat}/messages`)).body.items.map((m: any) => m.body);
+    const widgetItems = (await alice.api('GET', `/api/v1/widget/conversations/${chat}/messages`)).body.items;
+    const widgetView = widgetItems.map((m: any) => m.body);
 
     const tickets = (await alice.api('GET', '/api/v1/widget/tickets')).body.items;
     const log = tickets.flatMap((tk: any) => tk.attachments).find((a: any) => a.name === `chat-${chat}.txt`);
@@ -49,6 +50,12 @@ describe('the chat log attached to a ticket', () => {
     // Every line of the log is a line the widget showed.
     const bodies = text.split('\n').filter((l) => l.startsWith('[')).map((l) => l.replace(/^\[[^\]]+\] (—|[^:]+:) /, ''));
     for (const b of bodies) expect(widgetView).toContain(b);
+    // The whole file, line for line: a heading, then each widget line stamped with its minute in UTC,
+    // the customer by the name they gave, agents by first name, system lines with a dash.
+    const stamp = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+    const who = (m: any) => (m.from === 'system' ? '—' : m.from === 'customer' ? 'Alice:' : `${m.name}:`);
+    expect(text).toBe(`Chat #${chat}\n\n${widgetItems.map((m: any) => `[${stamp(m.createdAt)} UTC] ${who(m)} ${m.body}`).join('\n')}\n`);
+    expect(widgetItems.map((m: any) => `${who(m)} ${m.body}`)).toEqual(['Alice: My rocket is late', '— Mark joined the chat', 'Mark: Looking into it', '— The chat has ended']);
   });
 });
 
