@@ -21,7 +21,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     maxWorkers: 1,
-    // The core is pure: one module graph for every mutant run is safe and much faster.
-    isolate: false,
+    // Not isolate: false — a static mutant (a module-level table) only takes effect when the module
+    // is imported again, so a shared module graph would report it as surviving.
   },
 });

@@ -274,6 +274,15 @@ describe('unread and drafts (seed 002)', () => {
     const after = await fresh.api('GET', '/api/v1/conversations/unread');
     expect(after.body).toEqual({ conversations: 1, messages: 2 });
   });
+
+  it('counts in the header the customers waiting unassigned in the agent’s queues', async () => {
+    const q = await createQueue(t, 'Header count queue');
+    const member = await signIn(t, await createUser(t, 'agent', 'Queue Member', [q]));
+    expect((await member.api('GET', '/api/v1/conversations/unread')).body).toEqual({ conversations: 0, messages: 0 });
+    const r = await customerWrites(t, adminToken, { externalId: `waiting-${++seq}`, body: 'Anyone there?', queueId: q });
+    expect((await admin.api('GET', `/api/v1/conversations/${r.body.conversationId}`)).body).toMatchObject({ assigneeId: null, queueId: q });
+    expect((await member.api('GET', '/api/v1/conversations/unread')).body).toEqual({ conversations: 1, messages: 1 });
+  });
 });
 
 describe('the conversation list', () => {
