@@ -125,6 +125,31 @@ describe('a joined chat', () => {
   });
 });
 
+describe('writing again after a resolve (issue 14, seen 3)', () => {
+  it('a new chat from the widget or the portal follows the resolved one: linked, and its history readable by the customer', async () => {
+    const v = await newVisitor(t, { name: 'Alex Krycek' });
+    const first = (await v.api('POST', '/api/v1/widget/conversations', { message: 'My order is late' })).body;
+    await admin.api('POST', `/api/v1/conversations/${first.id}/reassign`, { assigneeId: agent.id });
+    await agent.api('POST', `/api/v1/conversations/${first.id}/messages`, { body: 'It ships tomorrow' });
+    expect((await agent.api('POST', `/api/v1/conversations/${first.id}/resolve`, {})).status).toBe(200);
+
+    // The widget's "New chat" asks for a chat again.
+    const second = await v.api('POST', '/api/v1/widget/conversations', { message: 'It did not arrive' });
+    expect(second.status).toBe(201);
+    expect(second.body.id).not.toBe(first.id);
+    expect(second.body.previousConversationId).toBe(first.id);
+    expect((await admin.api('GET', `/api/v1/conversations/${second.body.id}`)).body.previousConversationId).toBe(first.id);
+    const earlier = await v.api('GET', `/api/v1/widget/conversations/${second.body.previousConversationId}/messages?limit=50`);
+    expect(earlier.body.items.map((m: any) => m.body)).toEqual(expect.arrayContaining(['My order is late', 'It ships tomorrow']));
+
+    // The portal's new request follows the same rule.
+    await admin.api('POST', `/api/v1/conversations/${second.body.id}/reassign`, { assigneeId: agent.id });
+    await agent.api('POST', `/api/v1/conversations/${second.body.id}/resolve`, {});
+    const third = await v.api('POST', '/api/v1/widget/conversations', { message: 'One more thing', origin: 'portal' });
+    expect(third.body.previousConversationId).toBe(second.body.id);
+  });
+});
+
 describe('tickets and the client portal (seed 003)', () => {
   it('a chat from a ticket is offered to the chat’s earlier agent, and ends with its log attached to the ticket', async () => {
     const v = await newVisitor(t, { name: 'Jeffrey Spender' });

@@ -1,4 +1,4 @@
-import { Fragment, useState } from 'react';
+import { Fragment, useState, type MouseEvent } from 'react';
 import { addMessage, setContact, upsertConversations } from '@switchboard/client';
 import type { Contact, Conversation, Message } from './types.ts';
 import type { Directory, Update } from './Workspace.tsx';
@@ -205,7 +205,11 @@ export function Details({ conversation: c, contact, update, dir, fail, messages 
           {c.previousConversationId && (
             <>
               <dt>Follows</dt>
-              <dd>#{c.previousConversationId}</dd>
+              <dd>
+                <a href={`/conversations/${c.previousConversationId}`} onClick={followLink} aria-label={`Open the previous conversation #${c.previousConversationId}`}>
+                  #{c.previousConversationId}
+                </a>
+              </dd>
             </>
           )}
         </dl>
@@ -336,4 +340,12 @@ function AttachmentsGallery({ conversationId, messages, update, fail }: { conver
       </div>
     </section>
   );
+}
+
+/** Opens a conversation link in place: the workspace follows the address (popstate), as Back does. */
+function followLink(e: MouseEvent<HTMLAnchorElement>) {
+  if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+  e.preventDefault();
+  window.history.pushState({}, '', e.currentTarget.getAttribute('href'));
+  window.dispatchEvent(new PopStateEvent('popstate'));
 }

@@ -82,6 +82,22 @@ describe('the conversation thread', () => {
     }
   });
 
+  it('a chat the customer starts again from the widget after a resolve follows the old one: "Follows #N" opens it (issue 14, seen 3)', async () => {
+    const v = await newVisitor(t, { name: 'Gibson Praise' });
+    const first = (await v.api('POST', '/api/v1/widget/conversations', { message: 'The first question' })).body;
+    expect((await admin.api('POST', `/api/v1/conversations/${first.id}/reassign`, { assigneeId: admin.id })).status).toBe(200);
+    expect((await admin.api('POST', `/api/v1/conversations/${first.id}/resolve`, {})).status).toBe(200);
+    const second = (await v.api('POST', '/api/v1/widget/conversations', { message: 'A second question' })).body;
+    expect((await admin.api('POST', `/api/v1/conversations/${second.id}/reassign`, { assigneeId: admin.id })).status).toBe(200);
+    const page = await ui.open(admin, `/conversations/${second.id}`);
+    await message(page, 'A second question').waitFor();
+    await page.getByRole('link', { name: `Open the previous conversation #${first.id}` }).click();
+    await message(page, 'The first question').waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/conversations/${first.id}`);
+    await page.goBack();
+    await message(page, 'A second question').waitFor();
+  });
+
   it('replies quoting a message: stored with replyToId, shown quoted, the quote leads to the original; Esc drops a quote', async () => {
     const id = await assigned('amy', 'Amy Pond', 'Where is my parcel?');
     await customerWrites(t, token, { externalId: 'amy', name: 'Amy Pond', body: 'It was due Monday' });

@@ -128,6 +128,7 @@ export const VisitorConversation = z
     agentName: z.string().nullable(),
     subject: z.string().nullable(),
     ticketId: Id.nullable(),
+    previousConversationId: Id.nullable().describe('The earlier chat this one follows (its messages stay readable)'),
     callback: z.object({ phone: z.string(), preferredTime: z.string() }).nullable(),
     createdAt: Timestamp,
     lastActivityAt: Timestamp,

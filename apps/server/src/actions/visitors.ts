@@ -296,6 +296,7 @@ export async function presentVisitorConversation(db: Db | Tx, c: ConversationRow
     agentName: agent ? firstName(agent.name) : null,
     subject: c.subject,
     ticketId: req?.ticket_id ?? null,
+    previousConversationId: c.previous_conversation_id,
     callback: req?.callback_phone ? { phone: req.callback_phone, preferredTime: req.callback_time ?? '' } : null,
     createdAt: c.created_at,
     lastActivityAt: c.last_activity_at,
@@ -352,6 +353,9 @@ export async function startChat(ctx: ActionContext, v: Visitor, input: z.infer<t
       .orderBy('id', 'desc')
       .executeTakeFirst();
     if (open) return open.id;
+    // A new chat follows the visitor's latest ended one (as a customer message to a resolved
+    // conversation does on every other path), so the agent has its history one click away.
+    const latest = await latestConversation(tx, v);
     let ticket: { id: number; subject: string; queue_id: number | null; source_conversation_id: number | null; assignee_id: number | null } | undefined;
     if (input.ticketId !== undefined) {
       ticket = await tx
@@ -370,7 +374,7 @@ export async function startChat(ctx: ActionContext, v: Visitor, input: z.infer<t
       channel: input.origin === 'portal' || ticket ? 'portal' : 'web',
       queueId,
       subject: ticket ? `Ticket #${ticket.id}: ${ticket.subject}` : (input.subject ?? null),
-      previousConversationId: ticket?.source_conversation_id ?? null,
+      previousConversationId: ticket?.source_conversation_id ?? latest?.id ?? null,
       now,
     });
     await tx
