@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createQueue, createUser, customerWrites, openStream, signIn, startTestServer, tokenFor, type Caller, type TestServer } from '../../../test/harness.ts';
+import { sql } from 'kysely';
+import { ENGINE, bearer, createQueue, createUser, customerWrites, openStream, signIn, startTestServer, tokenFor, type Caller, type TestServer } from '../../../test/harness.ts';
+import { unreadSummaryQuery } from '../../server/src/store/unread.ts';
 
 let t: TestServer;
 let admin: Caller;
@@ -282,6 +284,50 @@ describe('unread and drafts (seed 002)', () => {
     const r = await customerWrites(t, adminToken, { externalId: `waiting-${++seq}`, body: 'Anyone there?', queueId: q });
     expect((await admin.api('GET', `/api/v1/conversations/${r.body.conversationId}`)).body).toMatchObject({ assigneeId: null, queueId: q });
     expect((await member.api('GET', '/api/v1/conversations/unread')).body).toEqual({ conversations: 1, messages: 1 });
+  });
+});
+
+describe('the header’s unread figure (issue 14, seen 9)', () => {
+  it('counts every unresolved conversation the user can see: an administrator in no queue counts the unassigned ones', async () => {
+    const elsewhere = await createQueue(t, 'Elsewhere');
+    const boss = await signIn(t, await createUser(t, 'admin', 'Bea Boss', []));
+    const outsider = await signIn(t, await createUser(t, 'agent', 'Olly Outsider', []));
+    const before = (await boss.api('GET', '/api/v1/conversations/unread')).body;
+    const one = (await customerWrites(t, adminToken, { externalId: 'hdr-1', name: 'Header One', body: 'first', queueId: elsewhere })).body.conversationId;
+    await customerWrites(t, adminToken, { externalId: 'hdr-1', body: 'second' });
+    await customerWrites(t, adminToken, { externalId: 'hdr-2', name: 'Header Two', body: 'hello', queueId: elsewhere });
+    const after = (await boss.api('GET', '/api/v1/conversations/unread')).body;
+    expect(after).toEqual({ conversations: before.conversations + 2, messages: before.messages + 3 });
+    await boss.api('POST', `/api/v1/conversations/${one}/read`);
+    expect((await boss.api('GET', '/api/v1/conversations/unread')).body).toEqual({ conversations: before.conversations + 1, messages: before.messages + 1 });
+    // An agent counts only what they can see: nothing of a queue they are not in.
+    expect((await outsider.api('GET', '/api/v1/conversations/unread')).body).toEqual({ conversations: 0, messages: 0 });
+  });
+
+  it('reads conversations and messages through indexes on both engines, never a scan of either table', async () => {
+    const db = t.server.services.store.db;
+    const viewers = [
+      { id: admin.id, role: 'admin' as const, queueIds: new Set<number>() },
+      { id: mark.id, role: 'agent' as const, queueIds: new Set([support]) },
+      { id: mark.id, role: 'supervisor' as const, queueIds: new Set([support]) },
+    ];
+    for (const viewer of viewers) {
+      const q = unreadSummaryQuery(db, viewer).compile();
+      if (ENGINE === 'sqlite') {
+        const plan = (await db.executeQuery<{ detail: string }>({ ...q, sql: `explain query plan ${q.sql}` })).rows.map((r) => r.detail).join('\n');
+        expect(plan).toContain('conversations_status');
+        expect(plan).toContain('messages_conversation');
+        expect(plan).not.toMatch(/\bSCAN (c|m|r|conversations|messages)\b/);
+      } else {
+        // A tiny table has no statistics to pick indexes by: with sequential scans priced out, a plan
+        // that still needs one would show it.
+        const plan = await db.transaction().execute(async (tx) => {
+          await sql`set local enable_seqscan = off`.execute(tx);
+          return (await tx.executeQuery<{ 'QUERY PLAN': string }>({ ...q, sql: `explain ${q.sql}` })).rows.map((r) => r['QUERY PLAN']).join('\n');
+        });
+        expect(plan).not.toMatch(/Seq Scan on (conversations|messages)/);
+      }
+    }
   });
 });
 

@@ -471,7 +471,7 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
           </span>
           <span>Switchboard</span>
         </div>
-        <div className="topbar-unread" data-testid="total-unread" aria-live="polite">
+        <div className="topbar-unread" data-testid="total-unread" aria-live="polite" title={unreadScope(me.role)}>
           {total > 0 ? (
             <>
               <Badge count={total} label={`${total} unread conversations`} />
@@ -677,4 +677,11 @@ export function Workspace({ me, onSignedOut, startOfDay = false }: { me: User; o
     </div>
     </DiscussContext.Provider>
   );
+}
+
+/** What the header's unread figure counts: every unresolved conversation the user can see. */
+function unreadScope(role: string): string {
+  if (role === 'admin') return 'Unread conversations in every queue, assigned or not';
+  if (role === 'supervisor') return 'Unread conversations in your queues, assigned or not, and those you were invited to';
+  return 'Unread conversations assigned to you, waiting in your queues, or that you were invited to';
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { customerWrites, type Caller, type TestServer } from '../../../test/harness.ts';
+import { createUser, customerWrites, signIn, type Caller, type TestServer } from '../../../test/harness.ts';
 import { startWorkspaceServer, row, waitForLive, workspaceBrowser } from './browser.ts';
 
 describe('agent workspace', () => {
@@ -52,6 +52,16 @@ describe('agent workspace', () => {
     await row(page, 'Alan Turing').getByLabel('1 unread').waitFor();
     expect(await page.locator('[data-conversation-id]').first().textContent()).toContain('Alan Turing');
     await expect.poll(() => page.getByTestId('total-unread').textContent()).toContain('2');
+  });
+
+  it('the header counts the unread conversations an administrator in no queue can see, and says so (issue 14, seen 9)', async () => {
+    const boss = await signIn(t, await createUser(t, 'admin', 'Bea Boss', []));
+    await conversationOf('hdr-kay', 'Kay Header', 'Nobody has answered me');
+    const page = await ui.open(boss);
+    const figure = page.getByTestId('total-unread');
+    await figure.getByLabel(/\d+ unread conversations/).waitFor();
+    expect(await figure.textContent()).not.toContain('All caught up');
+    expect(await figure.getAttribute('title')).toBe('Unread conversations in every queue, assigned or not');
   });
 
   it('sends a reply with Enter; Shift+Enter makes a line break; opening the conversation reads it', async () => {

@@ -131,14 +131,6 @@ export function visibleTo(eb: CEB, viewer: Viewer): Expression<SqlBool> {
   return eb.or(ors);
 }
 
-/** A viewer's inbox: what is theirs to answer (assigned to them, or waiting unassigned in their queues). */
-export function inboxOf(eb: CEB, viewer: Viewer): Expression<SqlBool> {
-  const queues = [...viewer.queueIds];
-  const ors: Expression<SqlBool>[] = [eb('c.assignee_id', '=', viewer.id)];
-  if (queues.length) ors.push(eb.and([eb('c.queue_id', 'in', queues), eb('c.assignee_id', 'is', null)]));
-  return eb.or(ors);
-}
-
 export interface ListCursor {
   at: number;
   id: number;

@@ -20,7 +20,8 @@ import {
   SIGNED_IN,
   type ErrorCode,
 } from '@switchboard/protocol';
-import { conversationRow, encodeCursor, inboxOf, listConversations, processingKey, visibleTo } from '../../store/conversations.ts';
+import { conversationRow, encodeCursor, listConversations, processingKey } from '../../store/conversations.ts';
+import { unreadSummary } from '../../store/unread.ts';
 import { notFound } from '../../errors.ts';
 import { presentConversations } from '../../presenters/conversations.ts';
 import { loadSenderNames, presentMessage } from '../../presenters/messages.ts';
@@ -33,7 +34,6 @@ import { changeConversationStatus, reassignConversation } from '../../actions/li
 import { deleteConversations, markConversationRead, markConversationUnread, saveDraft, updateConversation } from '../../actions/inbox.ts';
 import { unpinCustomer } from '../../actions/contacts.ts';
 import { metrics } from '../../metrics.ts';
-import { sql } from 'kysely';
 
 const tags = ['conversations'];
 const common: readonly ErrorCode[] = [...SIGNED_IN, 'forbidden', 'not_found'];
@@ -87,38 +87,8 @@ export function conversationRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.get(
       '/conversations/unread',
-      { schema: { tags, operationId: 'getUnreadSummary', summary: 'Your unread totals (header badge)', response: { 200: UnreadSummary, ...errorResponses(common) } } },
-      async (req) => {
-        const viewer = viewerOf(req);
-        const db = s.store.db;
-        // Counted over your inbox (assigned to you, or waiting in your queues) plus what you marked unread.
-        const rows = await db
-          .selectFrom('conversations as c')
-          .leftJoin('conversation_reads as r', (j) => j.onRef('r.conversation_id', '=', 'c.id').on('r.user_id', '=', viewer.id))
-          .select([
-            'c.id',
-            'r.marked_unread',
-            (eb) =>
-              eb
-                .selectFrom('messages as m')
-                .select(eb.fn.countAll<number>().as('n'))
-                .whereRef('m.conversation_id', '=', 'c.id')
-                .where('m.sender_kind', '=', 'customer')
-                .where('m.id', '>', eb.fn.coalesce('r.last_read_message_id', sql.lit(0)))
-                .as('unread'),
-          ])
-          .where((eb) => eb.and([visibleTo(eb, viewer), eb.or([inboxOf(eb, viewer), eb('r.marked_unread', '=', 1)])]))
-          .where('c.status', 'not in', ['resolved'])
-          .execute();
-        let conversations = 0;
-        let messages = 0;
-        for (const r of rows) {
-          const n = Number(r.unread ?? 0);
-          messages += n;
-          if (n > 0 || r.marked_unread === 1) conversations++;
-        }
-        return { conversations, messages };
-      },
+      { schema: { tags, operationId: 'getUnreadSummary', summary: 'Your unread totals (header badge): every unresolved conversation you can see', response: { 200: UnreadSummary, ...errorResponses(common) } } },
+      async (req) => unreadSummary(s.store.db, viewerOf(req)),
     );
 
     app.get(
