@@ -49,4 +49,23 @@ describe('routing on the stream', () => {
     expect(olgaS.frames.filter((f) => f.type === 'queue.counts' || f.type === 'conversation.updated')).toEqual([]);
     for (const s of [markS, ninaS, samS, olgaS]) s.close();
   });
+
+  it('takes a waiting conversation out of the queue’s other agents’ lists the moment a colleague accepts it (issue 14, seen 4)', async () => {
+    const [markS, ninaS, samS] = await Promise.all([mark, nina, supervisor].map((c) => openStream(t, c)));
+    await mark.api('PUT', '/api/v1/routing/me/status', { status: 'available' });
+    const id = (await customerWrites(t, token, { externalId: 'live-2', body: 'Anyone there?', queueId: q })).body.conversationId;
+    await ninaS.next((f) => f.type === 'message.created' && f.data.message.conversationId === id);
+    const offer = await markS.next((f) => f.type === 'offer.created' && f.data.conversation.id === id);
+    expect((await mark.api('POST', `/api/v1/routing/offers/${offer.data.offer.id}/accept`)).status).toBe(200);
+
+    const revoked = await ninaS.next((f) => f.type === 'conversation.revoked' && f.data.id === id);
+    expect(revoked.data).toEqual({ id });
+    expect((await nina.api('GET', `/api/v1/conversations/${id}`)).status).toBe(404);
+    // The supervisor still sees it, and the one who took it keeps it: neither is told to drop it.
+    await samS.next((f) => f.type === 'conversation.updated' && f.data.id === id && f.data.assigneeId === mark.id);
+    await nina.api('PUT', '/api/v1/routing/me/status', { status: 'busy' });
+    for (const s of [markS, samS]) await s.next((f) => f.type === 'presence.updated' && f.data.userId === nina.id && f.data.status === 'busy');
+    for (const s of [markS, samS]) expect(s.frames.filter((f) => f.type === 'conversation.revoked')).toEqual([]);
+    for (const s of [markS, ninaS, samS]) s.close();
+  });
 });

@@ -107,4 +107,15 @@ describe('start of day, offers, wrap-up and the pick list (seed 001)', () => {
     await page.locator('.thread-sub', { hasText: 'Assigned to Donna Noble' }).waitFor();
     expect((await agent.api('GET', `/api/v1/conversations/${res.body.conversationId}`)).body.assigneeId).toBe(user.id);
   });
+
+  it('a conversation a colleague picks leaves the other agents’ Queued list at once, without a reload (issue 14, seen 4)', async () => {
+    const martha = await signIn(t, await createUser(t, 'agent', 'Martha Jones', [picking]));
+    const mickey = await signIn(t, await createUser(t, 'agent', 'Mickey Smith', [picking]));
+    const res = await customerWrites(t, token, { externalId: 'jackie', name: 'Jackie Tyler', body: 'Is anyone free?', queueId: picking });
+    const page = await openAs(mickey);
+    await page.getByRole('tab', { name: 'Queued' }).click();
+    await row(page, 'Jackie Tyler').waitFor();
+    expect((await martha.api('POST', `/api/v1/conversations/${res.body.conversationId}/pick`)).status).toBe(200);
+    await row(page, 'Jackie Tyler').waitFor({ state: 'detached' });
+  });
 });

@@ -1,5 +1,7 @@
+import { canSeeConversation, type Viewer } from '@switchboard/core';
 import type { ConversationPatch, Message } from '@switchboard/protocol';
-import { eventScopeOf, type ConversationWithAccess, patchConversation } from '../store/conversations.ts';
+import { eventScopeOf, scopeOf, type ConversationWithAccess, patchConversation } from '../store/conversations.ts';
+import { queueIdsByUser } from '../store/users.ts';
 import type { NewEvent } from '../store/events.ts';
 import { presentConversationCores } from '../presenters/conversations.ts';
 import type { Tx } from '../store/db.ts';
@@ -92,4 +94,33 @@ export async function systemLine(
 export async function emitConversationUpdated(tx: Tx, emit: Emit, c: ConversationWithAccess, actorId: number | null, now: number): Promise<void> {
   const [core] = await presentConversationCores(tx, [c]);
   emit({ type: 'conversation.updated', conversationId: c.id, scope: eventScopeOf(c), data: core, actorId, at: now });
+}
+
+/**
+ * Everyone who could see a conversation before a change and cannot after it is told at once, one
+ * private `conversation.revoked` each, so their lists drop it live (issue 14, seen 4): the previous
+ * assignee, the queue's agents once a waiting conversation is taken (accepted, picked, assigned), the
+ * old queue's people when it moves to another queue, a participant no longer invited. Nobody else is
+ * looked up: a change that only widens the audience costs nothing here.
+ */
+export async function revokeFromThoseWhoLostSight(tx: Tx, emit: Emit, before: ConversationWithAccess, after: ConversationWithAccess, actorId: number | null, now: number): Promise<void> {
+  const ids = new Set<number>();
+  if (before.assignee_id != null && before.assignee_id !== after.assignee_id) ids.add(before.assignee_id);
+  for (const p of before.participantIds) if (!after.participantIds.includes(p)) ids.add(p);
+  const queueNarrowed = before.queue_id != null && (before.queue_id !== after.queue_id || (before.assignee_id == null && after.assignee_id != null));
+  if (queueNarrowed) {
+    const members = await tx.selectFrom('queue_members').select('user_id').where('queue_id', '=', before.queue_id!).execute();
+    for (const m of members) ids.add(m.user_id);
+  }
+  if (!ids.size) return;
+  const users = await tx.selectFrom('users').select(['id', 'role']).where('id', 'in', [...ids]).where('disabled', '=', 0).execute();
+  const queues = await queueIdsByUser(tx, users.map((u) => u.id));
+  const was = scopeOf(before);
+  const afterScope = scopeOf(after);
+  for (const u of users) {
+    const viewer: Viewer = { id: u.id, role: u.role, queueIds: new Set(queues.get(u.id) ?? []) };
+    if (canSeeConversation(viewer, was) && !canSeeConversation(viewer, afterScope)) {
+      emit({ type: 'conversation.revoked', conversationId: after.id, scope: { userId: u.id }, data: { id: after.id }, actorId, at: now });
+    }
+  }
 }

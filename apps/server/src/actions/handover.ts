@@ -1,12 +1,12 @@
-import { canSeeConversation, transition, type ConversationStatus } from '@switchboard/core';
+import { transition, type ConversationStatus } from '@switchboard/core';
 import type { Message } from '@switchboard/protocol';
 import { AppError, fromRefusal } from '../errors.ts';
-import { scopeOf, type ConversationWithAccess, patchConversation } from '../store/conversations.ts';
+import { type ConversationWithAccess, patchConversation } from '../store/conversations.ts';
 import type { NewEvent } from '../store/events.ts';
 import type { Tx } from '../store/db.ts';
-import { findUser, loadViewer, type UserRow } from '../store/users.ts';
+import { findUser, type UserRow } from '../store/users.ts';
 import { afterConversationChange } from '../routing/engine.ts';
-import { emitConversationUpdated, systemLine } from './conversationRows.ts';
+import { emitConversationUpdated, revokeFromThoseWhoLostSight, systemLine } from './conversationRows.ts';
 
 type Emit = (...e: NewEvent[]) => void;
 
@@ -44,12 +44,5 @@ export async function handOver(tx: Tx, emit: Emit, c: ConversationWithAccess, to
   return next;
 }
 
-/** The one who was in charge loses sight of a conversation that moved away, unless they may still see it. */
-export async function revokeFromPrevious(tx: Tx, emit: Emit, before: ConversationWithAccess, after: ConversationWithAccess, actorId: number, now: number): Promise<void> {
-  if (before.assignee_id == null || before.assignee_id === after.assignee_id) return;
-  const prev = await findUser(tx, before.assignee_id);
-  if (!prev) return;
-  if (!canSeeConversation(await loadViewer(tx, prev), scopeOf(after))) {
-    emit({ type: 'conversation.revoked', conversationId: after.id, scope: { userId: prev.id }, data: { id: after.id }, actorId, at: now });
-  }
-}
+/** Those who could see it before and cannot now lose it from their lists (see `revokeFromThoseWhoLostSight`). */
+export const revokeFromPrevious = revokeFromThoseWhoLostSight;

@@ -18,7 +18,7 @@ import type { NewEvent } from '../store/events.ts';
 import type { OffersTable } from '../store/schema.ts';
 import type { Selectable } from 'kysely';
 import { presentConversationCores } from '../presenters/conversations.ts';
-import { emitConversationUpdated, systemLine } from '../actions/conversationRows.ts';
+import { emitConversationUpdated, revokeFromThoseWhoLostSight, systemLine } from '../actions/conversationRows.ts';
 import { fromRefusal } from '../errors.ts';
 import { clearTimers, setTimer } from '../store/timers.ts';
 import { loadPolicy } from './policy.ts';
@@ -401,6 +401,8 @@ export async function assignConversation(
   const name = await userName(tx, agentId);
   await systemLine(tx, emit, next, { kind: 'assigned', byUserId: opts.actorId, toUserId: agentId }, `${HOW[opts.how]} ${name}`, opts.actorId, now);
   await emitConversationUpdated(tx, emit, next, opts.actorId, now);
+  // The queue's other agents no longer see it: their lists drop it now, not at their next reload.
+  await revokeFromThoseWhoLostSight(tx, emit, c, next, opts.actorId, now);
   await afterConversationChange(tx, emit, c, next, now);
   return next;
 }
