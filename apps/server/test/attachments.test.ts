@@ -112,6 +112,7 @@ describe('attachments', () => {
     expect((await download(insider, `/api/v1/conversations/${webId}/attachments/${'0'.repeat(32)}`)).statusCode).toBe(404);
     expect((await download(insider, `/api/v1/conversations/${webId}/attachments/..%2F..%2Fswitchboard.db`)).statusCode).toBe(404);
     // Another conversation's URL with this key does not find it.
-    expect((await download(insider, png.body.url.replace(`/${webId}/`, `/${whatsappId}/`))).statusCode).toBe(404);
+    expect((await download(insider, png.body.url.replace(`/c${webId}-`, `/c${whatsappId}-`))).statusCode).toBe(404);
+    expect((await download(insider, `/api/v1/files/c${webId}-${'0'.repeat(32)}`)).statusCode).toBe(404);
   });
 });

@@ -111,14 +111,14 @@ describe('a joined chat', () => {
     expect((await v.api('POST', '/api/v1/widget/uploads', { name: 'cat.png', contentType: 'image/png', data: exe })).body.error.code).toBe('attachment_type_not_allowed');
     const page = await v.api('POST', '/api/v1/widget/uploads', { name: 'cat.png', contentType: 'image/png', data: Buffer.from('<img src=x onerror=alert(1)>').toString('base64') });
     expect(page.body.contentType).toBe('text/plain');
-    expect((await t.server.app.inject({ method: 'GET', url: page.body.url })).headers['content-disposition']).toMatch(/^attachment/);
+    expect((await t.server.app.inject({ method: 'GET', url: page.body.url, headers: { 'x-visitor-token': v.token } })).headers['content-disposition']).toMatch(/^attachment/);
     expect((await v.api('POST', '/api/v1/widget/uploads', { name: 'empty.png', contentType: 'image/png', data: '' })).status).toBe(400);
     await admin.api('PUT', '/api/v1/settings/widget', { maxAttachmentBytes: 4 });
     expect((await v.api('POST', '/api/v1/widget/uploads', { name: 'big.png', contentType: 'image/png', data: png })).status).toBe(413);
     await admin.api('PUT', '/api/v1/settings/widget', { maxAttachmentBytes: 5 * 1024 * 1024 });
     const m = await v.api('POST', `/api/v1/widget/conversations/${chat.id}/messages`, { body: '', attachments: [up.body] });
     expect(m.status).toBe(201);
-    const file = await t.server.app.inject({ method: 'GET', url: up.body.url });
+    const file = await t.server.app.inject({ method: 'GET', url: up.body.url, headers: { 'x-visitor-token': v.token } });
     expect(file.statusCode).toBe(200);
     expect(file.headers['content-type']).toBe('image/png');
     expect(file.headers['x-content-type-options']).toBe('nosniff');
@@ -162,7 +162,7 @@ describe('tickets and the client portal (seed 003)', () => {
     const ticket = (await agent.api('GET', `/api/v1/tickets/${ticketId}`)).body;
     expect(ticket).toMatchObject({ subject: 'Launch problem', status: 'open', assignee: { id: agent.id }, sourceConversationId: first.id });
     expect(ticket.attachments).toHaveLength(1);
-    const log = await t.server.app.inject({ method: 'GET', url: ticket.attachments[0].url });
+    const log = await t.server.app.inject({ method: 'GET', url: ticket.attachments[0].url, cookies: { sb_session: agent.cookie } });
     expect(log.body).toContain('Jeffrey Spender: Problem with my launch');
     // Agents by first name, as the widget shows them (issue 9).
     expect(log.body).toContain('Mark: I will open a ticket');

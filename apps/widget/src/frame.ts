@@ -400,12 +400,36 @@ function requestForm(opts: { subject?: boolean; ticketId?: number } = {}) {
   );
 }
 
+// ---------------------------------------------------------------- files
+
+/**
+ * Files are read with the visitor token, a header an <img> or a link cannot send (the server gives
+ * each customer their own conversation's files only), then shown from memory: a picture inline,
+ * anything else as a download under its name.
+ */
+const fileBlobs = new Map<string, string>();
+const fileFetches = new Set<string>();
+function fileLink(a: { url: string; name: string; contentType: string }, content: Node | string, cls?: string) {
+  const blob = fileBlobs.get(a.url);
+  const image = typeof content !== 'string' && content instanceof HTMLImageElement;
+  if (blob && image) content.src = blob;
+  if (!blob && !fileFetches.has(a.url)) {
+    fileFetches.add(a.url);
+    void fetch(a.url, { headers: s.token ? { 'x-visitor-token': s.token } : {} })
+      .then(async (r) => {
+        if (!r.ok) return;
+        fileBlobs.set(a.url, URL.createObjectURL(await r.blob()));
+        render();
+      })
+      .catch(() => {});
+  }
+  return h('a', { ...(blob ? { href: blob } : {}), ...(image ? { target: '_blank', rel: 'noopener' } : { download: a.name }), ...(cls ? { class: cls } : {}) }, content);
+}
+
 function bubble(m: VisitorMessage | { pending: true; body: string; attachments: VisitorMessage['attachments'] }) {
   if ('from' in m && m.from === 'system') return h('li', { class: 'system' }, m.body);
   const mine = !('from' in m) || m.from === 'customer';
-  const files = m.attachments.map((a) =>
-    a.contentType.startsWith('image/') ? h('a', { href: a.url, target: '_blank', rel: 'noopener' }, h('img', { src: a.url, alt: a.name })) : h('a', { href: a.url, target: '_blank', rel: 'noopener', class: 'file' }, `📎 ${a.name}`),
-  );
+  const files = m.attachments.map((a) => (a.contentType.startsWith('image/') ? fileLink(a, h('img', { alt: a.name })) : fileLink(a, `📎 ${a.name}`, 'file')));
   const meta = 'pending' in m ? '…' : m.from === 'agent' ? (m.name ?? '') : '';
   return h(
     'li',
@@ -532,7 +556,7 @@ function ticketView(tk: Ticket) {
     tk.notes.length ? h('h3', {}, t('notes')) : null,
     h('ul', { class: 'notes' }, ...tk.notes.map((n) => h('li', {}, h('span', { class: 'who' }, n.author?.name ?? ''), n.body))),
     tk.attachments.length ? h('h3', {}, t('files')) : null,
-    h('ul', { class: 'files' }, ...tk.attachments.map((a) => h('li', {}, h('a', { href: a.url, target: '_blank', rel: 'noopener' }, a.name)))),
+    h('ul', { class: 'files' }, ...tk.attachments.map((a) => h('li', {}, fileLink(a, a.name)))),
     s.conv && isOpen(s.conv) ? null : h('button', { type: 'button', class: 'primary', onclick: () => void startChat({ message: '', ticketId: tk.id }) }, t('chatAboutTicket')),
   );
 }

@@ -1,4 +1,7 @@
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
 import { createQueue, createUser, signIn, startTestServer, type Caller, type TestServer } from '../../../test/harness.ts';
@@ -10,6 +13,9 @@ import { identityHash } from '../../server/src/actions/visitors.ts';
  * snippet; an agent works in the Switchboard workspace. Seed 003 chat requests end to end.
  */
 const SECRET = 'browser-test-identity-secret';
+// Agents' uploads are kept on disk: a folder of this file's own.
+process.env.DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-widget-'));
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 let t: TestServer;
 let site: http.Server;
 let siteUrl = '';
@@ -177,6 +183,22 @@ describe('chat widget on a customer site', () => {
     await composer.fill('Great, anything else?');
     await composer.press('Enter');
     await chat.locator('.msg.theirs', { hasText: 'Great, anything else?' }).waitFor();
+  });
+
+  it('shows the customer a picture the agent sends (issue 14, seen 1)', async () => {
+    const { page, chat } = await customer();
+    await startChat(chat, page, 'Dana Label', 'Please send the shipping label');
+    const id = await conversationOf('Dana Label');
+    expect((await admin.api('POST', `/api/v1/conversations/${id}/reassign`, { assigneeId: admin.id })).status).toBe(200);
+    const boundary = '----sbwidget';
+    const payload = Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="label.png"\r\nContent-Type: image/png\r\n\r\n`), PNG, Buffer.from(`\r\n--${boundary}--\r\n`)]);
+    const up = await t.server.app.inject({ method: 'POST', url: `/api/v1/conversations/${id}/attachments`, payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, cookie: `sb_session=${admin.cookie}`, 'x-csrf-token': admin.csrf } });
+    expect(up.statusCode).toBe(201);
+    expect((await admin.api('POST', `/api/v1/conversations/${id}/messages`, { body: 'Here is your label', attachments: [up.json()] })).status).toBe(201);
+    await chat.locator('.msg.theirs', { hasText: 'Here is your label' }).waitFor();
+    const img = chat.getByRole('img', { name: 'label.png' });
+    await img.waitFor();
+    await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBe(1);
   });
 
   it('a chat from a ticket in the client portal ends with the chat log attached to the ticket', async () => {

@@ -10,6 +10,7 @@ import { insertContact } from './contacts.ts';
 import { openConversation } from './opening.ts';
 import { customerMessageByClientId, storeCustomerMessage, updateDeliveryStatus } from './messages.ts';
 import { systemLine } from './conversationRows.ts';
+import { conversationFileUrl } from '../attachments/owned.ts';
 
 /** A file a channel adapter downloaded, waiting in the staging folder until its message is stored. */
 export interface StagedFile {
@@ -54,7 +55,7 @@ async function placeFiles(dataDir: string, conversationId: number, files: Staged
     const key = crypto.randomBytes(16).toString('hex');
     await fsp.rename(f.file, path.join(dir, key));
     await fsp.writeFile(path.join(dir, `${key}.json`), JSON.stringify({ name: f.name, contentType: f.contentType, size: f.size, by: null, at: now }));
-    out.push({ name: f.name, contentType: f.contentType, size: f.size, url: `/api/v1/conversations/${conversationId}/attachments/${key}` });
+    out.push({ name: f.name, contentType: f.contentType, size: f.size, url: conversationFileUrl(conversationId, key) });
   }
   return out;
 }

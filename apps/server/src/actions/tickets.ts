@@ -15,7 +15,7 @@ type TicketRow = Selectable<TicketsTable>;
  * Who may see a ticket: admins; supervisors of its queue; its assignee; members of its queue.
  * A ticket nobody may see answers 404.
  */
-function canSeeTicket(viewer: Viewer, t: TicketRow): boolean {
+export function canSeeTicket(viewer: Viewer, t: TicketRow): boolean {
   if (viewer.role === 'admin' || t.assignee_id === viewer.id) return true;
   return t.queue_id != null && viewer.queueIds.has(t.queue_id);
 }

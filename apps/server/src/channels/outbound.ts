@@ -1,5 +1,4 @@
 import fsp from 'node:fs/promises';
-import path from 'node:path';
 import type { Selectable } from 'kysely';
 import type { Channel, Message } from '@switchboard/protocol';
 import { canSendFreeForm } from '@switchboard/core';
@@ -10,6 +9,8 @@ import type { ConversationsTable, ChannelMessagesTable } from '../store/schema.t
 import { clearInboxError, recordInboxError, type InboxRow } from './inboxes.ts';
 import { ProviderError } from './provider.ts';
 import type { ChannelDeps } from './deps.ts';
+import { ownedFileRef } from '../attachments/owned.ts';
+import { folderFilePath } from '../attachments/files.ts';
 
 export interface OutgoingFile {
   path: string;
@@ -63,8 +64,8 @@ type Claim = Selectable<ChannelMessagesTable>;
 export async function filesOf(dataDir: string, conversationId: number, message: Message): Promise<OutgoingFile[]> {
   const out: OutgoingFile[] = [];
   for (const a of message.attachments) {
-    const key = a.url.split('/').pop() ?? '';
-    const p = path.resolve(dataDir, 'attachments', String(conversationId), /^[a-f0-9]{32}$/.test(key) ? key : 'missing');
+    const ref = ownedFileRef(a.url);
+    const p = folderFilePath(dataDir, conversationId, ref?.kind === 'upload' && ref.conversationId === conversationId ? ref.key : 'missing');
     await fsp.access(p);
     out.push({ path: p, name: a.name, contentType: a.contentType, size: a.size });
   }

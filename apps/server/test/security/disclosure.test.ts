@@ -37,7 +37,7 @@ describe('the chat log attached to a ticket', () => {
     const tickets = (await alice.api('GET', '/api/v1/widget/tickets')).body.items;
     const log = tickets.flatMap((tk: any) => tk.attachments).find((a: any) => a.name === `chat-${chat}.txt`);
     expect(log).toBeDefined();
-    const text = (await t.server.app.inject({ method: 'GET', url: log.url })).body;
+    const text = (await t.server.app.inject({ method: 'GET', url: log.url, headers: { 'x-visitor-token': alice.token } })).body;
     expect(text).toContain('Mark: Looking into it');
     expect(text).toContain('My rocket is late');
     expect(text).not.toContain('Watney');

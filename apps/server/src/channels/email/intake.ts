@@ -16,6 +16,7 @@ import type { SecretBox } from '../secrets.ts';
 import { conversationOfToken, parseRecipient } from './addresses.ts';
 import { parseEmail, type ParsedEmail } from './parse.ts';
 import { fitBody, newTextOf } from './text.ts';
+import { conversationFileUrl } from '../../attachments/owned.ts';
 
 export interface EmailDeps {
   actions: ActionContext;
@@ -170,7 +171,7 @@ export async function receiveEmail(deps: EmailDeps, inbox: InboxRow, rawPath: st
 
       const attachments = await placeAttachments(deps.dataDir, conversationId, mail, cut ? text : null, now);
       const posted = await storeCustomerMessage(ctx, tx, emit, contactId, conversationId, { body, attachments, clientId: mail.messageId.slice(0, 250) }, now, known);
-      const html = mail.html?.replace(/\/__cid__\/([a-f0-9]{32})/g, (_m, key: string) => `/api/v1/conversations/${conversationId}/attachments/${key}`) ?? null;
+      const html = mail.html?.replace(/\/__cid__\/([a-f0-9]{32})/g, (_m, key: string) => conversationFileUrl(conversationId, key)) ?? null;
       await record(tx, inbox, mail, rawPath, now, { state: 'stored', conversationId: posted.message.conversationId, messageId: posted.message.id, html });
       return { conversationId: posted.message.conversationId, messageId: posted.message.id };
     });
@@ -192,14 +193,14 @@ async function placeAttachments(dataDir: string, conversationId: number, mail: P
   for (const a of mail.attachments) {
     await fsp.rename(a.file, path.join(dir, a.key));
     await fsp.writeFile(path.join(dir, `${a.key}.json`), JSON.stringify({ name: a.name, contentType: a.contentType, size: a.size, by: null, at: now }));
-    out.push({ name: a.name, contentType: a.contentType, size: a.size, url: `/api/v1/conversations/${conversationId}/attachments/${a.key}` });
+    out.push({ name: a.name, contentType: a.contentType, size: a.size, url: conversationFileUrl(conversationId, a.key) });
   }
   if (fullText !== null) {
     const key = (await import('node:crypto')).randomBytes(16).toString('hex');
     const data = Buffer.from(fullText, 'utf8');
     await fsp.writeFile(path.join(dir, key), data);
     await fsp.writeFile(path.join(dir, `${key}.json`), JSON.stringify({ name: 'message.txt', contentType: 'text/plain', size: data.length, by: null, at: now }));
-    out.push({ name: 'message.txt', contentType: 'text/plain', size: data.length, url: `/api/v1/conversations/${conversationId}/attachments/${key}` });
+    out.push({ name: 'message.txt', contentType: 'text/plain', size: data.length, url: conversationFileUrl(conversationId, key) });
   }
   return out;
 }

@@ -1,5 +1,4 @@
 import fsp from 'node:fs/promises';
-import path from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Message } from '@switchboard/protocol';
 import type { Outbox } from '../../events/outbox/outbox.ts';
@@ -12,6 +11,8 @@ import { recordInboxError, clearInboxError } from '../inboxes.ts';
 import type { EmailDeps } from './intake.ts';
 import { outboundMessageId, replyAddress, replySubject } from './addresses.ts';
 import { emailMetrics } from './metrics.ts';
+import { ownedFileRef } from '../../attachments/owned.ts';
+import { folderFilePath } from '../../attachments/files.ts';
 
 export const OUTBOUND_CONSUMER = 'email.outbound';
 const MAX_ATTEMPTS = 8;
@@ -104,8 +105,8 @@ export class EmailSender {
     const messageIdHeader = outboundMessageId(this.deps.secrets, inbox.address, message.id);
     const attachments = await Promise.all(
       message.attachments.map(async (a) => {
-        const key = a.url.split('/').pop()!;
-        return { filename: a.name, contentType: a.contentType, path: path.resolve(this.deps.dataDir, 'attachments', String(c.id), /^[a-f0-9]{32}$/.test(key) ? key : 'missing') };
+        const ref = ownedFileRef(a.url);
+        return { filename: a.name, contentType: a.contentType, path: folderFilePath(this.deps.dataDir, c.id, ref?.kind === 'upload' && ref.conversationId === c.id ? ref.key : 'missing') };
       }),
     );
     for (const a of attachments) await fsp.access(a.path).catch(() => Promise.reject(new Error(`attachment ${a.filename} is missing on disk`)));

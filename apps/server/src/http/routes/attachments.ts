@@ -22,7 +22,9 @@ import type { Services } from '../services.ts';
 import { AppError } from '../../errors.ts';
 import { visibleConversation } from '../../actions/context.ts';
 import { sniffContentType } from '../../attachments/sniff.ts';
-import { CHANNEL_NAMES, CLASS_NAMES, INLINE_TYPES, classOf, limitsFor, loadChannelSettings, saveChannelSettings, sizeText } from '../../attachments/limits.ts';
+import { conversationFileUrl, fileKeyOf } from '../../attachments/owned.ts';
+import { readStoredFile, sendStoredFile } from '../../attachments/files.ts';
+import { CHANNEL_NAMES, CLASS_NAMES, classOf, limitsFor, loadChannelSettings, saveChannelSettings, sizeText } from '../../attachments/limits.ts';
 
 const common: readonly ErrorCode[] = [...SIGNED_IN, 'forbidden', 'not_found'];
 const tags = ['attachments'];
@@ -116,33 +118,21 @@ export function attachmentRoutes(s: Services): FastifyPluginAsyncZod {
         await fs.writeFile(path.join(dir, key), buf);
         await fs.writeFile(path.join(dir, `${key}.json`), JSON.stringify({ name, contentType, size: buf.length, by: viewerOf(req).id, at: s.clock.now() }));
         reply.code(201);
-        return { name, contentType, size: buf.length, url: `/api/v1/conversations/${c.id}/attachments/${key}` };
+        // The one address both sides read it at: the customer's widget or portal shows it too.
+        return { name, contentType, size: buf.length, url: conversationFileUrl(c.id, key) };
       },
     );
 
+    // Rows and emails written before files had one address still name this one (agents only).
     app.get(
       '/conversations/:id/attachments/:key',
-      { schema: { tags, operationId: 'downloadAttachment', summary: 'Download an attachment (only if you may see the conversation)', params: IdParams.extend({ key: z.string().max(64) }), response: { 200: FileBytes, ...errorResponses(common) } } },
+      { schema: { tags, operationId: 'downloadAttachment', summary: 'Download an attachment by its former address (only if you may see the conversation); now /files/{key}', deprecated: true, params: IdParams.extend({ key: z.string().max(64) }), response: { 200: FileBytes, ...errorResponses(common) } } },
       async (req, reply) => {
         const c = await visibleConversation(s.actions, viewerOf(req), req.params.id);
         if (!KEY.test(req.params.key)) throw new AppError('not_found', 'No such attachment.', 404);
-        const file = path.join(root, String(c.id), req.params.key);
-        let meta: { name: string; contentType: string; size: number };
-        let data: Buffer;
-        try {
-          meta = JSON.parse(await fs.readFile(`${file}.json`, 'utf8'));
-          data = await fs.readFile(file);
-        } catch {
-          throw new AppError('not_found', 'No such attachment.', 404);
-        }
-        const inline = INLINE_TYPES.has(meta.contentType);
-        return reply
-          .header('content-type', meta.contentType)
-          .header('x-content-type-options', 'nosniff')
-          .header('content-security-policy', "default-src 'none'; sandbox")
-          .header('cache-control', 'private, max-age=3600')
-          .header('content-disposition', `${inline ? 'inline' : 'attachment'}; filename="${safeName(meta.name)}"; filename*=UTF-8''${encodeURIComponent(meta.name)}`)
-          .send(data);
+        const f = await readStoredFile(s.store.db, s.config.dataDir, fileKeyOf({ kind: 'upload', conversationId: c.id, key: req.params.key }));
+        if (!f) throw new AppError('not_found', 'No such attachment.', 404);
+        return sendStoredFile(reply, f);
       },
     );
   };

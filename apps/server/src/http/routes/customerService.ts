@@ -27,7 +27,7 @@ import type { Services } from '../services.ts';
 import { addSessionNote, agentTyping, chatRequestInfo, completeChatRequest, editSessionNote, endChatSession, searchChatSessions } from '../../actions/chatRequests.ts';
 import { addTicketNote, createTicket, listTickets, presentTickets, updateTicket, visibleTicket } from '../../actions/tickets.ts';
 import { loadWidgetSettings, saveWidgetSettings } from '../../actions/visitors.ts';
-import { fileUrl } from './widget.ts';
+import { fileUrl } from '../../attachments/owned.ts';
 
 const common: readonly ErrorCode[] = [...SIGNED_IN, 'forbidden', 'not_found'];
 const chat = ['chat requests'];

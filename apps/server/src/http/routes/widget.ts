@@ -45,15 +45,15 @@ import {
 } from '../../actions/visitors.ts';
 import { presentTickets, visitorTickets, addTicketNote } from '../../actions/tickets.ts';
 import { storeVisitorUpload } from '../../actions/uploads.ts';
-import { fileByKey } from '../../store/files.ts';
 import { issueStreamTicket } from '../../actions/credentials.ts';
 import { hashToken } from '../../auth/secrets.ts';
 import { metrics } from '../../metrics.ts';
+import { fileUrl } from '../../attachments/owned.ts';
+import { mayReadFile, readStoredFile, sendStoredFile, type FileReader } from '../../attachments/files.ts';
 
 export const VISITOR_HEADER = 'x-visitor-token';
 const tags = ['widget'];
 const common: readonly ErrorCode[] = ['unauthorized', 'rate_limited', 'not_found'];
-export const fileUrl = (key: string) => `/api/v1/files/${key}`;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -251,22 +251,32 @@ export function widgetRoutes(s: Services): FastifyPluginAsyncZod {
       },
     );
 
-    // ------------------------------------------------------------ files (by unguessable key)
+    // ------------------------------------------------------------ files (one address for both sides)
 
     app.get(
       '/files/:key',
-      { config: limit(WIDGET_LIMITS.publicPerMinute * 2), schema: { tags, operationId: 'downloadFile', summary: 'A file: an attachment or a chat log (the key is the capability)', security: [], params: z.object({ key: z.string().min(20).max(64) }), response: { 200: FileBytes, ...errorResponses('rate_limited', 'not_found') } } },
+      {
+        config: limit(WIDGET_LIMITS.publicPerMinute * 2),
+        schema: {
+          tags: ['attachments'],
+          operationId: 'downloadFile',
+          summary: 'An attachment or a chat log, for an agent who may see its conversation or ticket, or for its own customer (X-Visitor-Token)',
+          params: z.object({ key: z.string().min(20).max(64) }),
+          response: { 200: FileBytes, ...errorResponses('unauthorized', 'rate_limited', 'not_found') },
+        },
+      },
       async (req, reply) => {
-        const f = await fileByKey(s.store.db, req.params.key);
-        if (!f) throw notFound('file');
-        const inline = /^image\/(png|jpeg|gif|webp)$/.test(f.content_type);
-        return reply
-          .header('content-type', f.content_type)
-          .header('x-content-type-options', 'nosniff')
-          .header('content-security-policy', "default-src 'none'; sandbox")
-          .header('cache-control', 'private, max-age=86400')
-          .header('content-disposition', `${inline ? 'inline' : 'attachment'}; filename="${f.name.replace(/[^\w. -]/g, '_')}"`)
-          .send(Buffer.from(f.data));
+        const raw = req.headers[VISITOR_HEADER];
+        let who: FileReader;
+        if (typeof raw === 'string' && raw) {
+          const v = await visitorFromToken(s.actions, raw);
+          if (!v) throw new AppError('unauthorized', 'Start a chat session first (missing or expired visitor token).', 401);
+          who = { contactId: v.contactId };
+        } else if (req.auth) who = { viewer: req.auth.viewer };
+        else throw new AppError('unauthorized', 'Sign in, or send the visitor token, to read a file.', 401);
+        const f = await readStoredFile(s.store.db, s.config.dataDir, req.params.key);
+        if (!f || !(await mayReadFile(s.store.db, who, f))) throw notFound('file');
+        return sendStoredFile(reply, f);
       },
     );
   };
