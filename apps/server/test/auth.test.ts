@@ -23,6 +23,16 @@ describe('signing in', () => {
     expect(wrong.json().error.code).toBe('invalid_credentials');
   });
 
+  it('tells a page whether it is signed in with a 200 either way, so a signed-out load logs no 401 (issue 14, seen 10)', async () => {
+    const out = await t.server.app.inject({ method: 'GET', url: '/api/v1/auth/session' });
+    expect(out.statusCode).toBe(200);
+    expect(out.json()).toEqual({ signedIn: false, me: null });
+    const u = await createUser(t, 'agent', 'Sally Session', [support]);
+    const caller = await signIn(t, u);
+    const inside = await t.server.app.inject({ method: 'GET', url: '/api/v1/auth/session', cookies: { sb_session: caller.cookie } });
+    expect(inside.json()).toMatchObject({ signedIn: true, me: { user: { id: u.id }, csrfToken: caller.csrf } });
+  });
+
   it('sets an HttpOnly SameSite session cookie and returns a CSRF token', async () => {
     const u = await createUser(t, 'agent', 'Cookie Monster', [support]);
     const r = await login(u.email.toUpperCase(), PASSWORD);

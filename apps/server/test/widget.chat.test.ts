@@ -150,6 +150,22 @@ describe('writing again after a resolve (issue 14, seen 3)', () => {
   });
 });
 
+describe('quotes (issue 14, seen 10)', () => {
+  it('the customer sees which message a reply quotes, never an internal note’s text', async () => {
+    const v = await newVisitor(t, { name: 'Quincy Quote' });
+    const chat = (await v.api('POST', '/api/v1/widget/conversations', { message: 'Is my refund done?' })).body;
+    await admin.api('POST', `/api/v1/conversations/${chat.id}/reassign`, { assigneeId: agent.id });
+    const mine = (await agent.api('GET', `/api/v1/conversations/${chat.id}/messages`)).body.items.find((m: any) => m.body === 'Is my refund done?');
+    const note = (await agent.api('POST', `/api/v1/conversations/${chat.id}/messages`, { body: 'SECRET: refund blocked by fraud check', internal: true })).body;
+    await agent.api('POST', `/api/v1/conversations/${chat.id}/messages`, { body: 'Yes, it went out', replyToId: mine.id });
+    await agent.api('POST', `/api/v1/conversations/${chat.id}/messages`, { body: 'More soon', replyToId: note.id });
+    const items = (await v.api('GET', `/api/v1/widget/conversations/${chat.id}/messages`)).body.items;
+    expect(items.find((m: any) => m.body === 'Yes, it went out').quote).toEqual({ id: mine.id, from: 'customer', body: 'Is my refund done?' });
+    expect(items.find((m: any) => m.body === 'More soon').quote).toBeNull();
+    expect(JSON.stringify(items)).not.toContain('SECRET');
+  });
+});
+
 describe('tickets and the client portal (seed 003)', () => {
   it('a chat from a ticket is offered to the chat’s earlier agent, and ends with its log attached to the ticket', async () => {
     const v = await newVisitor(t, { name: 'Jeffrey Spender' });

@@ -12,8 +12,8 @@ export function App() {
 
   const check = useCallback(() => {
     api
-      .me()
-      .then((me) => setBoot({ phase: 'signed-in', user: me.user }))
+      .session()
+      .then((me) => setBoot(me ? { phase: 'signed-in', user: me.user } : { phase: 'signed-out' }))
       .catch((e) => setBoot(e instanceof ApiError && e.status === 0 ? { phase: 'offline' } : { phase: 'signed-out' }));
   }, []);
 

@@ -435,6 +435,8 @@ function bubble(m: VisitorMessage | { pending: true; body: string; attachments: 
     'li',
     { class: `msg ${mine ? 'mine' : 'theirs'}${'pending' in m ? ' pending' : ''}`, ...('id' in m ? { 'data-message-id': m.id } : {}) },
     meta && h('span', { class: 'who' }, meta),
+    // The message this one answers, as the agent quoted it.
+    'quote' in m && m.quote ? h('blockquote', { class: 'quote' }, m.quote.body) : null,
     m.body && h('div', { class: 'body' }, m.body),
     ...files,
   );

@@ -201,6 +201,22 @@ describe('chat widget on a customer site', () => {
     await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBe(1);
   });
 
+  it('shows the customer which of their messages the agent quoted (issue 14, seen 10)', async () => {
+    const { page, chat } = await customer();
+    await startChat(chat, page, 'Quinn Quote', 'Where is parcel 4471?');
+    const id = await conversationOf('Quinn Quote');
+    expect((await admin.api('POST', `/api/v1/conversations/${id}/reassign`, { assigneeId: admin.id })).status).toBe(200);
+    const asked = (await admin.api('GET', `/api/v1/conversations/${id}/messages`)).body.items.find((m: any) => m.body === 'Where is parcel 4471?');
+    expect((await admin.api('POST', `/api/v1/conversations/${id}/messages`, { body: 'It left the depot today', replyToId: asked.id })).status).toBe(201);
+    const reply = chat.locator('.msg.theirs', { hasText: 'It left the depot today' });
+    await reply.waitFor();
+    expect(await reply.locator('blockquote').textContent()).toBe('Where is parcel 4471?');
+    // And after a reload, from the history.
+    await page.reload();
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    await chat.locator('.msg.theirs', { hasText: 'It left the depot today' }).locator('blockquote', { hasText: 'Where is parcel 4471?' }).waitFor();
+  });
+
   it('a chat from a ticket in the client portal ends with the chat log attached to the ticket', async () => {
     const first = await customer('/portal');
     await first.chat.getByRole('tab', { name: 'My tickets' }).click();

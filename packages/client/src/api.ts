@@ -149,6 +149,12 @@ export class ApiClient {
     this.csrfToken = me.csrfToken;
     return me;
   }
+  /** Signed in or not, without a 401 when not (the sign-in page's first call). */
+  async session(): Promise<Me | null> {
+    const s = await this.request<{ signedIn: boolean; me: Me | null }>('GET', '/auth/session');
+    if (s.me) this.csrfToken = s.me.csrfToken;
+    return s.me;
+  }
   async logout(): Promise<void> {
     await this.request('POST', '/auth/logout');
     this.csrfToken = null;

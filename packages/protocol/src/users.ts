@@ -33,6 +33,12 @@ export const Me = z
   .meta({ id: 'Me' });
 export type Me = z.infer<typeof Me>;
 
+/** Whether this browser is signed in, answered 200 either way, so a signed-out page load logs no 401. */
+export const SessionState = z
+  .object({ signedIn: z.boolean(), me: Me.nullable() })
+  .meta({ id: 'SessionState' });
+export type SessionState = z.infer<typeof SessionState>;
+
 export const CreateUserRequest = z.object({
   email: z.string().trim().toLowerCase().email().max(254),
   name: z.string().trim().min(1).max(120),

@@ -115,6 +115,10 @@ export const VisitorMessage = z
     attachments: z.array(Attachment),
     status: DeliveryStatus,
     clientId: z.string().nullable(),
+    quote: z
+      .object({ id: Id, from: z.enum(['customer', 'agent']), body: z.string().describe('The start of the quoted text (200 characters at most)') })
+      .nullable()
+      .describe('The message this one replies to, when an agent or the customer quoted one'),
     createdAt: Timestamp,
   })
   .meta({ id: 'VisitorMessage' });

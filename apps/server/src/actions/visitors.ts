@@ -221,7 +221,17 @@ const firstName = (name: string) => name.split(' ')[0] || name;
  * stream's audience rule drops them); agents go by first name; system lines are rewritten for the
  * customer, so notes written with a status change (resolve, complete) stay with the agents.
  */
-export function toVisitorMessage(m: Message, agentFirstName: (id: number) => string | null): VisitorMessage | null {
+export type VisitorQuote = NonNullable<VisitorMessage['quote']>;
+
+/** The messages quoted by these replies, as the customer may see them: never an internal note. */
+export async function visitorQuotes(db: Db | Tx, replyToIds: Array<number | null>): Promise<Map<number, VisitorQuote>> {
+  const ids = [...new Set(replyToIds.filter((x): x is number => x != null))];
+  if (!ids.length) return new Map();
+  const rows = await db.selectFrom('messages').select(['id', 'body', 'sender_kind']).where('id', 'in', ids).where('internal', '=', 0).where('sender_kind', 'in', ['customer', 'agent']).execute();
+  return new Map(rows.map((r) => [r.id, { id: r.id, from: r.sender_kind === 'customer' ? 'customer' : 'agent', body: r.body.slice(0, 200) }]));
+}
+
+export function toVisitorMessage(m: Message, agentFirstName: (id: number) => string | null, quotes: Map<number, VisitorQuote> = new Map()): VisitorMessage | null {
   if (m.internal) return null;
   let body = m.body;
   const from: VisitorMessage['from'] = m.senderKind === 'customer' ? 'customer' : m.senderKind === 'system' ? 'system' : 'agent';
@@ -263,6 +273,7 @@ export function toVisitorMessage(m: Message, agentFirstName: (id: number) => str
     attachments: m.attachments,
     status: m.status,
     clientId: m.clientId,
+    quote: m.replyToId != null ? (quotes.get(m.replyToId) ?? null) : null,
     createdAt: m.createdAt,
   };
 }
@@ -278,9 +289,9 @@ export async function presentVisitorMessages(db: Db | Tx, rows: MessageRow[]): P
   const mentioned = rows
     .map((r) => (r.system_event ? (JSON.parse(r.system_event) as { toUserId?: number | null }).toUserId : null))
     .filter((x): x is number => x != null);
-  const agents = await userFirstNames(db, mentioned);
+  const [agents, quotes] = await Promise.all([userFirstNames(db, mentioned), visitorQuotes(db, rows.map((r) => r.reply_to_id))]);
   return rows
-    .map((r) => toVisitorMessage(presentMessage(r, names), (id) => agents.get(id) ?? null))
+    .map((r) => toVisitorMessage(presentMessage(r, names), (id) => agents.get(id) ?? null, quotes))
     .filter((m): m is VisitorMessage => m !== null);
 }
 

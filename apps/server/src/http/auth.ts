@@ -105,7 +105,7 @@ export async function authenticate(ctx: ActionContext, req: FastifyRequest, toke
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** What a user whose password was reset may still do: see who they are, choose a new one, sign out. */
-const WHILE_RESET = /^(GET \/api\/v1\/me|POST \/api\/v1\/me\/password|POST \/api\/v1\/auth\/(logout|login))(\?|$)/;
+const WHILE_RESET = /^(GET \/api\/v1\/me|POST \/api\/v1\/me\/password|POST \/api\/v1\/auth\/(logout|login)|GET \/api\/v1\/auth\/session)(\?|$)/;
 
 /** After an administrator's reset, nothing else works until the user has chosen a new password. */
 export function refuseUntilPasswordChanged(req: FastifyRequest): void {

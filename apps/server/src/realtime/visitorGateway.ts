@@ -4,7 +4,7 @@ import { VisitorClientFrame, type ConversationCore, type Message } from '@switch
 import { scopeOf, type EventRow } from '../store/events.ts';
 import type { Services } from '../http/services.ts';
 import type { App } from '../http/app.ts';
-import { toVisitorMessage, visitorFromTokenHash, type Visitor } from '../actions/visitors.ts';
+import { toVisitorMessage, visitorFromTokenHash, visitorQuotes, type Visitor } from '../actions/visitors.ts';
 import { redeemStreamTicket } from '../actions/credentials.ts';
 import { visitorTyping } from '../actions/chatRequests.ts';
 import { planResume, replayRange } from './replay.ts';
@@ -161,7 +161,8 @@ export class VisitorGateway {
       const names = new Map<number, string | null>();
       const to = m.systemEvent?.toUserId;
       if (to != null) names.set(to, await this.agentFirstName(to));
-      const message = toVisitorMessage(m, (id) => names.get(id) ?? null);
+      const quotes = m.replyToId != null ? await visitorQuotes(this.s.store.db, [m.replyToId]) : undefined;
+      const message = toVisitorMessage(m, (id) => names.get(id) ?? null, quotes);
       if (!message) return null;
       const c = data.conversation as { id: number; status: string; assigneeId: number | null } | undefined;
       out = { message, ...(c ? { conversation: { id: c.id, status: c.status, waiting: c.status === 'queued' && c.assigneeId == null } } : {}) };

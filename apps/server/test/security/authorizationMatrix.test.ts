@@ -100,6 +100,7 @@ const ACCESS: Record<string, Access> = {
   'POST /api/v1/assign-requests/:id/reject': 'staff',
   'POST /api/v1/assign-requests/:id/withdraw': 'staff',
   'POST /api/v1/auth/login': 'public',
+  'GET /api/v1/auth/session': 'public',
   'POST /api/v1/auth/logout': 'staff',
   'POST /api/v1/canned-messages': 'staff',
   'POST /api/v1/composer/check': 'staff',

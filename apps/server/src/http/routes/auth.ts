@@ -8,6 +8,7 @@ import {
   IdParams,
   LoginRequest,
   Me,
+  SessionState,
   Ok,
   StreamTicket,
   ChangePasswordRequest,
@@ -96,6 +97,13 @@ export function authRoutes(s: Services): FastifyPluginAsyncZod {
         return { ok: true as const };
       },
     );
+
+    // The app's first call: 200 signed in or not (GET /me answers 401 signed out, which browsers log as an error).
+    app.get('/auth/session', { schema: { tags: ['auth'], operationId: 'getSession', summary: 'Whether you are signed in, and as whom', security: [], response: { 200: SessionState, ...errorResponses('password_change_required') } } }, async (req) => {
+      if (!req.auth) return { signedIn: false, me: null };
+      const user = await presentUser(s.store.db, (await findUser(s.store.db, req.auth.user.id)) ?? req.auth.user);
+      return { signedIn: true, me: { user, csrfToken: req.auth.csrfToken, mustChangePassword: req.auth.user.must_change_password === 1 } };
+    });
 
     app.get('/me', { onRequest: requireAuth, schema: { tags: ['auth'], operationId: 'getMe', summary: 'The signed-in user', response: { 200: Me, ...errorResponses(SIGNED_IN) } } }, async (req) => ({
       // Fresh from the database: a token's sign-in may come from the short-lived cache.
