@@ -29,7 +29,8 @@ export const STATUS_NAMES: Record<ConversationStatus, string> = {
 };
 
 function preview(c: Conversation, meId: number): { prefix: string | null; text: string; kind: 'draft' | 'note' | 'normal' } {
-  if (c.draft?.body) return { prefix: 'Draft:', text: c.draft.body, kind: 'draft' };
+  // A draft's text shows once the server has found nothing sensitive in it (the list may be on a shared screen).
+  if (c.draft?.body) return { prefix: 'Draft:', text: c.draft.sensitive === false ? c.draft.body : c.draft.sensitive ? 'contains sensitive data' : '…', kind: 'draft' };
   const m = c.lastMessage;
   if (!m) return { prefix: null, text: c.subject ?? 'No messages yet', kind: 'normal' };
   const text = m.body || (m.attachments.length ? `📎 ${m.attachments.map((a) => a.name).join(', ')}` : '');

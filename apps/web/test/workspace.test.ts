@@ -108,6 +108,21 @@ describe('agent workspace', () => {
     expect(stored.body.items.at(-1).internal).toBe(true);
   });
 
+  it('lists a draft holding sensitive data without its text, live and after a reload (issue 14, seen 10)', async () => {
+    const id = await conversationOf('dorothy', 'Dorothy Vaughan', 'Can I pay by card?');
+    const page = await openWorkspace();
+    await row(page, 'Dorothy Vaughan').click();
+    const saved = page.waitForResponse((r) => r.url().endsWith(`/conversations/${id}/draft`) && r.request().method() === 'PUT' && r.ok());
+    await page.getByRole('textbox', { name: 'Reply' }).fill('Your card 4111 1111 1111 1111 is on file');
+    await saved;
+    await expect.poll(() => row(page, 'Dorothy Vaughan').textContent()).toContain('Draft: contains sensitive data');
+    expect(await row(page, 'Dorothy Vaughan').textContent()).not.toContain('4111');
+    await page.reload();
+    await waitForLive(page);
+    await row(page, 'Dorothy Vaughan').getByText('contains sensitive data').waitFor();
+    expect(await row(page, 'Dorothy Vaughan').textContent()).not.toContain('4111');
+  });
+
   it('keeps a draft across a page reload, and lists it as "Draft:"', async () => {
     const id = await conversationOf('katherine', 'Katherine Johnson', 'Please call me back.');
     const page = await openWorkspace();
@@ -116,7 +131,7 @@ describe('agent workspace', () => {
     const saved = page.waitForResponse((r) => r.url().endsWith(`/conversations/${id}/draft`) && r.request().method() === 'PUT' && r.ok());
     await composer.fill('I will call you at 3 pm');
     await saved;
-    expect(await row(page, 'Katherine Johnson').textContent()).toContain('Draft: I will call you at 3 pm');
+    await expect.poll(() => row(page, 'Katherine Johnson').textContent()).toContain('Draft: I will call you at 3 pm');
 
     await page.reload();
     await waitForLive(page);

@@ -42,7 +42,9 @@ export type ConversationCore = z.infer<typeof ConversationCore>;
 export const Conversation = ConversationCore.extend({
   unreadCount: z.number().int(),
   markedUnread: z.boolean(),
-  draft: z.object({ body: z.string(), updatedAt: Timestamp }).nullable(),
+  draft: z
+    .object({ body: z.string(), updatedAt: Timestamp, sensitive: z.boolean().optional().describe('It holds sensitive data (a card number, a word to avoid…): lists show that it exists, never its text') })
+    .nullable(),
 }).meta({ id: 'Conversation' });
 export type Conversation = z.infer<typeof Conversation>;
 

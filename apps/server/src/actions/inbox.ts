@@ -8,6 +8,7 @@ import { userStateFor } from '../presenters/conversations.ts';
 import { lockVisibleConversation, runAction, visibleConversation, type ActionContext } from './context.ts';
 import { markReadUpTo } from './messages.ts';
 import { emitConversationUpdated } from './conversationRows.ts';
+import { sensitiveTextCheck } from '../composer/draftCheck.ts';
 
 async function announceUnread(ctx: ActionContext, tx: Parameters<Parameters<typeof runAction>[1]>[0], emit: Parameters<Parameters<typeof runAction>[1]>[1], userId: number, conversationId: number, now: number) {
   const state = (await userStateFor(tx, userId, [conversationId])).get(conversationId)!;
@@ -50,6 +51,7 @@ export async function markConversationUnread(ctx: ActionContext, viewer: Viewer,
 export async function saveDraft(ctx: ActionContext, viewer: Viewer, conversationId: number, body: string) {
   const c = await visibleConversation(ctx, viewer, conversationId);
   const now = ctx.clock.now();
+  const sensitive = body.trim() === '' ? false : (await sensitiveTextCheck(ctx.store.db))(body);
   await runAction(ctx, async (tx, emit) => {
     if (body.trim() === '') {
       await tx.deleteFrom('drafts').where('user_id', '=', viewer.id).where('conversation_id', '=', c.id).execute();
@@ -64,7 +66,7 @@ export async function saveDraft(ctx: ActionContext, viewer: Viewer, conversation
       type: 'draft.updated',
       conversationId: c.id,
       scope: { userId: viewer.id },
-      data: { conversationId: c.id, draft: body.trim() === '' ? null : { body, updatedAt: now } },
+      data: { conversationId: c.id, draft: body.trim() === '' ? null : { body, updatedAt: now, sensitive } },
       actorId: viewer.id,
       at: now,
     });

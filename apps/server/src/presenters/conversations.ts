@@ -3,6 +3,7 @@ import type { Db, Tx } from '../store/db.ts';
 import type { ConversationRow } from '../store/conversations.ts';
 import { contactTagsFor, presentContactSummary } from './contacts.ts';
 import { loadSenderNames, presentMessage } from './messages.ts';
+import { sensitiveTextCheck } from '../composer/draftCheck.ts';
 
 type Named = { id: number; name: string; color: string };
 
@@ -93,7 +94,7 @@ export async function presentConversationCores(db: Db | Tx, rows: ConversationRo
 export interface UserConversationState {
   unreadCount: number;
   markedUnread: boolean;
-  draft: { body: string; updatedAt: number } | null;
+  draft: { body: string; updatedAt: number; sensitive: boolean } | null;
 }
 
 /** Unread counts, unread marks and drafts of one user for many conversations: three queries. */
@@ -115,7 +116,10 @@ export async function userStateFor(db: Db | Tx, userId: number, ids: number[]): 
   ]);
   for (const r of reads) out.get(r.conversation_id)!.markedUnread = r.marked_unread === 1;
   for (const c of counts) out.get(c.conversation_id)!.unreadCount = Number(c.n);
-  for (const d of drafts) if (d.body) out.get(d.conversation_id)!.draft = { body: d.body, updatedAt: d.updated_at };
+  if (drafts.some((d) => d.body)) {
+    const sensitive = await sensitiveTextCheck(db);
+    for (const d of drafts) if (d.body) out.get(d.conversation_id)!.draft = { body: d.body, updatedAt: d.updated_at, sensitive: sensitive(d.body) };
+  }
   return out;
 }
 
