@@ -244,7 +244,8 @@ describe('chat widget on a customer site', () => {
     await chat.getByText('The chat has ended.').waitFor();
     const after = (await admin.api('GET', `/api/v1/tickets/${ticket.id}`)).body;
     expect(after.attachments).toHaveLength(1);
-    const log = await (await fetch(t.url + after.attachments[0].url)).text();
+    // Files are read by those they belong to (issue 14, seen 1): here the agent who ended the chat.
+    const log = await (await fetch(t.url + after.attachments[0].url, { headers: { cookie: `sb_session=${admin.cookie}` } })).text();
     expect(log).toContain('Dana Scully: The gauge reads empty after refuelling');
     // The customer's copy names the agent as the widget does: by first name (issue 9 finding 10).
     expect(log).toContain('Ada: Replace sensor B, that fixes it');
