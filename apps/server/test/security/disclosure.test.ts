@@ -72,7 +72,7 @@ describe('each line as the customer sees it (widget history, live stream and the
   });
   it('an agent goes by first name; the customer’s own line is theirs, unnamed', () => {
     expect(toVisitorMessage(line({ senderKind: 'agent', sender: { id: 3, name: 'Mark Watney' }, body: 'Looking into it' }), firstName)).toEqual({
-      id: 1, conversationId: 9, from: 'agent', name: 'Mark', body: 'Looking into it', attachments: [], status: 'sent', clientId: null, createdAt: 5,
+      id: 1, conversationId: 9, from: 'agent', name: 'Mark', body: 'Looking into it', attachments: [], status: 'sent', clientId: null, createdAt: 5, quote: null,
     });
     expect(toVisitorMessage(line({ senderKind: 'customer', sender: null, body: 'Hi', clientId: 'c1' }), firstName)).toMatchObject({ from: 'customer', name: null, body: 'Hi', clientId: 'c1' });
   });
