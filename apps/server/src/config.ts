@@ -1,4 +1,5 @@
 import { DEFAULT_LOAD_LIMITS, type LoadLimits } from './http/loadShedding.ts';
+import type { LookupFunction } from 'node:net';
 import { DEFAULT_STREAM_LIMITS, type StreamLimits } from './realtime/backpressure.ts';
 
 /** Everything the server reads from the environment, read once at start. */
@@ -46,6 +47,16 @@ export interface Config {
   streamLimits: StreamLimits;
   /** On SIGTERM, how long /readyz says "draining" while the node still serves, before the listener closes. */
   shutdownGraceMs: number;
+  /**
+   * WEBHOOKS_ALLOW_PRIVATE=1: outgoing webhooks may target loopback, private, link-local and ULA
+   * addresses (a receiver on the same network). Off by default: a webhook URL is chosen by an
+   * administrator, and without the guard it could reach the server's own network (SECURITY.md).
+   */
+  webhooksAllowPrivate: boolean;
+  /** How long one webhook delivery may take, connecting included (WEBHOOK_TIMEOUT_SECONDS, default 10). */
+  webhookTimeoutMs: number;
+  /** How webhook targets' names are resolved: dns.lookup unless a test hands its own (no environment variable). */
+  webhookLookup?: LookupFunction;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -80,5 +91,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: !env.TRUST_PROXY ? false : /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY,
     sessionIdleMs: Math.max(1, Number(env.SESSION_IDLE_MINUTES) || 480) * 60_000,
     metricsToken: env.METRICS_TOKEN || undefined,
+    webhooksAllowPrivate: env.WEBHOOKS_ALLOW_PRIVATE === '1',
+    webhookTimeoutMs: Math.max(1, Number(env.WEBHOOK_TIMEOUT_SECONDS) || 10) * 1000,
   };
 }

@@ -14,6 +14,7 @@ import { TokenCache, changesAccess } from './http/tokenCache.ts';
 import { loadSecretsKey, secretBox } from './channels/secrets.ts';
 import { startEmailChannel, type EmailChannel } from './channels/email/index.ts';
 import { startMessagingChannels } from './channels/messaging.ts';
+import { startWebhooks } from './integrations/webhooks.ts';
 
 export interface ServerOptions {
   config?: Partial<Config>;
@@ -78,6 +79,7 @@ export async function createServer(opts: ServerOptions = {}): Promise<Server> {
     lifecycle: { draining: false },
     secrets: secretBox(loadSecretsKey(config.secretsKey, config.dataDir)),
     messaging: null as never, // started below, once the services exist
+    webhooks: null as never,
     actions: {
       store,
       clock,
@@ -92,6 +94,7 @@ export async function createServer(opts: ServerOptions = {}): Promise<Server> {
     },
   };
   services.messaging = await startMessagingChannels(services);
+  services.webhooks = await startWebhooks(services);
   const built = await buildApp(services, log);
   // Durable timers fire on the real clock; tests with a ManualClock call runDueTimers themselves.
   const stopTimers = clock === systemClock ? startTimerLoop(services.actions, log) : () => {};
@@ -127,6 +130,7 @@ export async function createServer(opts: ServerOptions = {}): Promise<Server> {
       built.gateway.closeAll();
       await email.close();
       await services.messaging.close();
+      await services.webhooks.close();
       await listenerClosed;
       services.shedder.stop();
       stopTimers();

@@ -113,6 +113,7 @@ export const ERROR_CODES = {
   upload_incomplete: { status: 400, description: 'The upload ended before the file was complete, or was not well-formed multipart' },
   validation_failed: { status: 400, description: 'The request does not match the schema; `details` lists each problem' },
   weak_password: { status: 422, description: 'The password is too weak or unchanged' },
+  webhook_target_refused: { status: 422, description: 'Webhooks: the URL resolves to a loopback, private or link-local address (allowed only with WEBHOOKS_ALLOW_PRIVATE=1), or does not resolve' },
   wrong_password: { status: 403, description: 'The current password is wrong' },
 } as const satisfies Record<string, { status: number; description: string }>;
 

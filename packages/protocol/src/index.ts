@@ -18,3 +18,4 @@ export * from './outbox.ts';
 export * from './security.ts';
 export * from './email.ts';
 export * from './reports.ts';
+export * from './webhooks.ts';

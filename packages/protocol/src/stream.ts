@@ -6,6 +6,7 @@ import { Message } from './messages.ts';
 import { AgentPresence, OfferCreated, OfferWithdrawn, QueueCounts, ReplyTimeBreached } from './routing.ts';
 import { DiscussionMessageFrame, RequestFrame } from './discuss.ts';
 import { DirectoryChanged } from './directory.ts';
+import { WebhookDisabledFrame } from './webhooks.ts';
 
 /**
  * The agents' stream, /api/v1/stream (docs/streams.md). Every frame the server sends has a schema
@@ -64,6 +65,11 @@ export const EVENT_DATA = {
   // A session or token ended (sign-out, revocation, password change): gateways close its sockets.
   // Never sent to clients; the closed socket gets an `unauthorized` error frame instead.
   'credential.ended': z.object({ credentials: z.array(z.string()) }),
+  // Outgoing webhooks: each administrator hears that one was turned off after failing for a day.
+  'webhook.disabled': WebhookDisabledFrame,
+  // For the webhook workers, never sent to clients: a webhook was added, changed or removed; redeliver one delivery.
+  'webhook.changed': z.object({ id: Id, deleted: z.boolean() }),
+  'webhook.redeliver': z.object({ webhookId: Id, deliveryId: Id, conversationId: Id.nullable() }),
 } as const;
 
 export const EVENT_TYPES = Object.keys(EVENT_DATA) as Array<keyof typeof EVENT_DATA>;
@@ -111,6 +117,9 @@ export const FRAME_ABOUT: Record<EventType | SignalType, string> = {
   'discussion.ended': 'A discussion ended or the consultant left',
   'discussion.message': 'A message in a discussion between agents (never for the customer)',
   'credential.ended': 'Internal: never sent to clients',
+  'webhook.disabled': 'Only for each administrator: an outgoing webhook failed for a day and was turned off',
+  'webhook.changed': 'Internal: never sent to clients',
+  'webhook.redeliver': 'Internal: never sent to clients',
   'typing.updated': 'Someone is typing (or stopped) in a conversation; lapse it after a few seconds without news',
   'discussion.typing': 'An agent is typing in a discussion',
 };
@@ -138,7 +147,7 @@ function signalFrame<T extends SignalType>(type: T) {
   return z.object({ type: z.literal(type), at: Timestamp, data: SIGNAL_DATA[type] }).describe(FRAME_ABOUT[type]);
 }
 
-/** Server → client frames on /api/v1/stream. `credential.ended` never reaches a client. */
+/** Server → client frames on /api/v1/stream. `credential.ended`, `webhook.changed` and `webhook.redeliver` never reach a client. */
 export const ServerFrame = z
   .discriminatedUnion('type', [
     ReadyFrame,
@@ -156,6 +165,7 @@ export const ServerFrame = z
     eventFrame('contact.updated'),
     eventFrame('membership.changed'),
     eventFrame('directory.changed'),
+    eventFrame('webhook.disabled'),
     eventFrame('offer.created'),
     eventFrame('offer.withdrawn'),
     eventFrame('presence.updated'),

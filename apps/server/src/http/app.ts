@@ -43,6 +43,7 @@ import { discussRoutes } from './routes/discuss.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { channelAdminRoutes } from './routes/channelAdmin.ts';
 import { reportRoutes } from './routes/reports.ts';
+import { integrationRoutes } from './routes/integrations.ts';
 import { outboxRoutes } from './routes/outbox.ts';
 import { StreamGateway } from '../realtime/gateway.ts';
 import { registerCustomerSide } from './customerSide.ts';
@@ -246,6 +247,7 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
       await api.register(webhookRoutes(s));
       await api.register(channelAdminRoutes(s));
       await api.register(reportRoutes(s));
+      await api.register(integrationRoutes(s));
     },
     { prefix: '/api/v1' },
   );

@@ -11,6 +11,7 @@ import type { TokenCache } from './tokenCache.ts';
 import type { LoadShedder } from './loadShedding.ts';
 import type { SecretBox } from '../channels/secrets.ts';
 import type { MessagingChannels } from '../channels/messaging.ts';
+import type { Webhooks } from '../integrations/webhooks.ts';
 
 /** The running server's parts, handed to routes and the gateway. */
 export interface Services {
@@ -35,4 +36,6 @@ export interface Services {
   secrets: SecretBox;
   /** WhatsApp, Telegram, Messenger: stored webhooks and their processing (channels/messaging.ts). */
   messaging: MessagingChannels;
+  /** Outgoing webhooks' workers (integrations/webhooks.ts). */
+  webhooks: Webhooks;
 }

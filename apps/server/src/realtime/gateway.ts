@@ -38,6 +38,9 @@ function frameOf(row: EventRow): string {
  * A row's audience and encoded frame, computed once per row object: a live batch is one set of row
  * objects handed to every socket, so each frame is encoded once rather than once per socket.
  */
+/** Rows for the server's own parts: a credential's end (gateways), webhook changes and redeliveries (workers). */
+const SERVER_ONLY = new Set(['credential.ended', 'webhook.changed', 'webhook.redeliver']);
+
 const prepared = new WeakMap<EventRow, { scope: EventScope; frame: Buffer }>();
 function prepare(row: EventRow): { scope: EventScope; frame: Buffer } {
   let p = prepared.get(row);
@@ -184,7 +187,7 @@ export class StreamGateway {
 
   /** `current`: on replay, who may see the row's conversation now (see `agentMayReplay`). */
   private mayReceive(client: Client, row: EventRow, current?: ConversationScope | null): boolean {
-    if (row.type === 'credential.ended') return false; // for gateways, not for clients
+    if (SERVER_ONLY.has(row.type)) return false; // for gateways and workers, not for clients
     const { scope } = prepare(row);
     return current === undefined ? agentMayReceive(client.viewer, scope) : agentMayReplay(client.viewer, scope, current);
   }

@@ -16,6 +16,7 @@ import * as email from './migrations/018_email.ts';
 import * as channels from './migrations/016_channels.ts';
 import * as reports from './migrations/017_reports.ts';
 import * as reportRollups from './migrations/019_report_rollups.ts';
+import * as webhooks from './migrations/020_webhooks.ts';
 import type { Dialect } from './db.ts';
 
 /** Migrations are listed in code, so they ship with the bundle and run the same on both engines. */
@@ -38,6 +39,7 @@ function provider(dialect: Dialect): MigrationProvider {
     '016_channels': { up: (db) => channels.up(db, dialect) },
     '017_reports': { up: (db) => reports.up(db, dialect) },
     '019_report_rollups': { up: (db) => reportRollups.up(db, dialect) },
+    '020_webhooks': { up: (db) => webhooks.up(db, dialect) },
   };
   return { getMigrations: async () => all };
 }

@@ -483,6 +483,51 @@ export interface ComposerSettingsTable {
   updated_at: number;
 }
 
+// ---------------------------------------------------------------- 020_webhooks
+
+/** Outgoing webhooks (020_webhooks); each one's worker is the outbox consumer `webhook:<id>`. */
+export interface WebhooksTable {
+  id: Generated<number>;
+  url: string;
+  description: Generated<string>;
+  events: string; // JSON array of webhook event names
+  include_internal: Generated<number>;
+  /** Sealed with the secret box: the whsec_ signing key. */
+  secret: string;
+  enabled: Generated<number>;
+  disabled_reason: string | null;
+  failing_since: number | null;
+  created_by: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A webhook's delivery log: one row per delivery (its id is stable across attempts), the last 100 kept. */
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  webhook_id: number;
+  message_id: string;
+  event_seq: number;
+  event: string;
+  conversation_id: number | null;
+  payload: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  attempts: Generated<number>;
+  response_code: number | null;
+  duration_ms: number | null;
+  error: string | null;
+  created_at: number;
+  last_attempt_at: number | null;
+}
+
+/** What a webhook last heard of a conversation, to tell status and assignee changes apart. */
+export interface WebhookConversationsTable {
+  webhook_id: number;
+  conversation_id: number;
+  status: string;
+  assignee_id: number | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -531,6 +576,9 @@ export interface Database {
   session_notes: SessionNotesTable;
   canned_messages: CannedMessagesTable;
   composer_settings: ComposerSettingsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_conversations: WebhookConversationsTable;
 }
 
 /** Reports (017_reports): one fact row per conversation, kept in step by every conversation change. */

@@ -18,6 +18,7 @@ import { newVisitor, openVisitorStream, type VisitorCaller } from '../widgetHelp
  */
 type Access = 'public' | 'visitor' | 'staff' | 'admin' | 'conversation' | 'contact' | 'provider' | 'capability' | 'stream';
 const ACCESS: Record<string, Access> = {
+  'DELETE /api/v1/admin/webhooks/:id': 'admin',
   'DELETE /api/v1/canned-messages/:id': 'staff',
   'DELETE /api/v1/contacts/:id/tags/:tagId': 'contact',
   'DELETE /api/v1/inboxes/:id': 'admin',
@@ -26,6 +27,9 @@ const ACCESS: Record<string, Access> = {
   'DELETE /api/v1/tags/:id': 'admin',
   'GET /api/v1/admin/outbox': 'admin',
   'GET /api/v1/admin/outbox/:consumer/dead-letters': 'admin',
+  'GET /api/v1/admin/webhooks': 'admin',
+  'GET /api/v1/admin/webhooks/:id': 'admin',
+  'GET /api/v1/admin/webhooks/:id/deliveries': 'admin',
   'GET /api/v1/attachments/limits': 'staff',
   'GET /api/v1/canned-messages': 'staff',
   'GET /api/v1/chat-sessions': 'staff',
@@ -86,6 +90,7 @@ const ACCESS: Record<string, Access> = {
   'GET /api/v1/widget/stream': 'stream',
   'GET /api/v1/widget/tickets': 'visitor',
   'GET /api/v1/widget/tickets/:id': 'visitor',
+  'PATCH /api/v1/admin/webhooks/:id': 'admin',
   'PATCH /api/v1/contacts/:id': 'contact',
   'PATCH /api/v1/conversations/:id': 'conversation',
   'PATCH /api/v1/inboxes/:id': 'admin',
@@ -96,6 +101,8 @@ const ACCESS: Record<string, Access> = {
   'PATCH /api/v1/users/:id': 'admin',
   'PATCH /api/v1/widget/me': 'visitor',
   'POST /api/v1/admin/outbox/:consumer/dead-letters/:id/retry': 'admin',
+  'POST /api/v1/admin/webhooks': 'admin',
+  'POST /api/v1/admin/webhooks/:id/deliveries/:deliveryId/redeliver': 'admin',
   'POST /api/v1/assign-requests/:id/accept': 'staff',
   'POST /api/v1/assign-requests/:id/reject': 'staff',
   'POST /api/v1/assign-requests/:id/withdraw': 'staff',

@@ -60,6 +60,18 @@ export class Outbox {
     if (this.started) consumer.wake();
   }
 
+  /** Stops and forgets a consumer on this node (its feature's thing was deleted); its rows are the feature's to delete. */
+  async unregister(name: string): Promise<void> {
+    const c = this.consumers.get(name);
+    if (!c) return;
+    this.consumers.delete(name);
+    await c.stop();
+  }
+
+  has(name: string): boolean {
+    return this.consumers.has(name);
+  }
+
   get names(): string[] {
     return [...this.consumers.keys()];
   }

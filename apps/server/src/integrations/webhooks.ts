@@ -1,0 +1,114 @@
+import type { WebhookEvent } from '@switchboard/protocol';
+import type { Services } from '../http/services.ts';
+import type { OutboxEvent } from '../events/outbox/consumer.ts';
+import { consumerOf, keepWebhookPlan, recordWebhookAttempt, type WebhookDeliveryRow, type WebhookRow } from '../actions/webhooks.ts';
+import { conversationOf, planDeliveries, SOURCE_TYPES, type HeardState, type PlanFacts } from './webhookEvents.ts';
+import { postWebhook } from './webhookHttp.ts';
+import { signedHeaders } from './webhookSigning.ts';
+import type { TargetPolicy } from './webhookTarget.ts';
+
+/** Retries: 5 s doubling to an hour, for a day (then the webhook is turned off: actions/webhooks.ts). */
+const RETRY = { baseDelayMs: 5_000, maxDelayMs: 3600_000, maxAttempts: 100_000, maxAgeMs: 25 * 3600_000 };
+
+export interface Webhooks {
+  /** Registers a worker for every webhook, and forgets deleted ones (on start and on `webhook.changed`). */
+  sync(): Promise<void>;
+  policy: TargetPolicy;
+  close(): Promise<void>;
+}
+
+/**
+ * Outgoing webhooks (issue 16 item 1). Each webhook's worker is an outbox consumer, `webhook:<id>`:
+ * one node at a time sends, after commit, in order per conversation (the consumer's key), retried
+ * with backoff; a delivery's id (`webhook-id`) is fixed when first planned, so retries, restarts
+ * and redeliveries send it again under the same id and receivers can drop repeats.
+ */
+export async function startWebhooks(s: Services): Promise<Webhooks> {
+  const db = s.store.db;
+  const stopping = new AbortController();
+  const policy: TargetPolicy = { allowPrivate: s.config.webhooksAllowPrivate, lookup: s.config.webhookLookup };
+
+  async function facts(w: WebhookRow, e: OutboxEvent): Promise<PlanFacts> {
+    const conversationId = conversationOf(e);
+    const f: PlanFacts = { heard: null, contactIsNew: false, contactAnnouncedHere: true };
+    if (e.type === 'conversation.updated' && conversationId != null) {
+      const h = await db.selectFrom('webhook_conversations').select(['status', 'assignee_id']).where('webhook_id', '=', w.id).where('conversation_id', '=', conversationId).executeTakeFirst();
+      f.heard = h ? ({ status: h.status, assigneeId: h.assignee_id } satisfies HeardState) : null;
+    }
+    if (e.type === 'conversation.created') {
+      const contactId = (e.data as { contact?: { id: number } | null }).contact?.id;
+      const c = contactId != null ? await db.selectFrom('contacts').select('created_at').where('id', '=', contactId).executeTakeFirst() : undefined;
+      f.contactIsNew = c != null && Number(c.created_at) === e.at;
+    }
+    if (e.type === 'contact.updated' && e.conversationId != null) {
+      const contactId = (e.data as { id: number }).id;
+      const newest = await db.selectFrom('conversations').select('id').where('contact_id', '=', contactId).orderBy('id', 'desc').limit(1).executeTakeFirst();
+      f.contactAnnouncedHere = newest?.id === e.conversationId;
+    }
+    return f;
+  }
+
+  /** One delivery, signed now; throws to have the consumer try the event again later. */
+  async function send(w: WebhookRow, d: WebhookDeliveryRow): Promise<void> {
+    const { key } = s.secrets.open(w.secret);
+    // The signature's timestamp is the wall clock: receivers compare it with theirs (5 minutes).
+    const headers = signedHeaders(key!, d.message_id, Date.now(), d.payload);
+    const a = await postWebhook(w.url, d.payload, headers, { policy, timeoutMs: s.config.webhookTimeoutMs, signal: stopping.signal });
+    // Stopped mid-delivery: not the receiver's failure; the next node (or this one, restarted) sends it again, same id.
+    if (stopping.signal.aborted) throw new Error('stopped mid-delivery');
+    const outcome = await recordWebhookAttempt(s.actions, w.id, d.id, a);
+    if (outcome === 'retry') throw new Error(a.error ?? 'delivery failed');
+    if (outcome === 'disabled') s.log.warn({ webhookId: w.id, url: w.url }, 'webhook turned off after failing for a day');
+  }
+
+  function worker(id: number) {
+    return async (e: OutboxEvent) => {
+      const w = await db.selectFrom('webhooks').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!w || !w.enabled) return; // off: events pass by (turned on again, it goes on from then)
+      if (e.type === 'webhook.redeliver') {
+        const r = e.data as { webhookId: number; deliveryId: number };
+        if (r.webhookId !== id) return;
+        const d = await db.selectFrom('webhook_deliveries').selectAll().where('id', '=', r.deliveryId).executeTakeFirst();
+        if (d) await send(w, d);
+        return;
+      }
+      let rows = await db.selectFrom('webhook_deliveries').selectAll().where('webhook_id', '=', id).where('event_seq', '=', e.seq).orderBy('id').execute();
+      if (!rows.length) {
+        const wants = new Set(JSON.parse(w.events) as WebhookEvent[]);
+        const plan = planDeliveries(e, wants, w.include_internal === 1, await facts(w, e));
+        if (!plan.deliveries.length && !plan.heard) return;
+        rows = await keepWebhookPlan(s.actions, id, e.seq, plan);
+      }
+      for (const d of rows) if (d.status !== 'succeeded') await send(w, d);
+    };
+  }
+
+  async function sync(): Promise<void> {
+    const ids = new Set((await db.selectFrom('webhooks').select('id').execute()).map((r) => consumerOf(r.id)));
+    for (const name of s.outbox.names) if (name.startsWith('webhook:') && !ids.has(name)) await s.outbox.unregister(name);
+    for (const name of ids) {
+      if (s.outbox.has(name)) continue;
+      const id = Number(name.slice('webhook:'.length));
+      await s.outbox.register({ name, types: SOURCE_TYPES, keyOf: (e) => `conversation:${conversationOf(e) ?? 0}`, handle: worker(id), ...RETRY });
+    }
+  }
+
+  let syncing: Promise<void> = Promise.resolve();
+  const resync = () => {
+    syncing = syncing.then(sync).catch((err) => s.log.error({ err }, 'webhook workers could not be synced'));
+    return syncing;
+  };
+  const unsubscribe = s.dispatcher.subscribe((rows) => {
+    if (rows.some((r) => r.type === 'webhook.changed')) void resync();
+  });
+  await resync();
+  return {
+    sync: resync,
+    policy,
+    async close() {
+      stopping.abort();
+      unsubscribe?.();
+      await syncing;
+    },
+  };
+}
