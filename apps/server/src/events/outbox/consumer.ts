@@ -126,6 +126,7 @@ export class OutboxConsumer {
   held = false;
   private ready: Promise<void> | null = null;
   private running: Promise<number> | null = null;
+  private driven: Promise<number> | null = null;
   private again = false;
   private stopped = false;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -174,7 +175,19 @@ export class OutboxConsumer {
 
   /** Resolves when no run is in progress (runs started meanwhile included). */
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    while (this.running || this.driven) await (this.running ?? this.driven!.catch(() => 0));
+  }
+
+  /** A run awaited by its caller (tests, `Outbox.runOnce`): after any run in progress; `stop` waits for it too. */
+  async runDriven(): Promise<number> {
+    await this.idle();
+    const run = this.runOnce();
+    this.driven = run;
+    try {
+      return await run;
+    } finally {
+      if (this.driven === run) this.driven = null;
+    }
   }
 
   /** Wakes the loop when the earliest retry falls due (the poll would too, later). */

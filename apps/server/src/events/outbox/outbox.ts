@@ -104,8 +104,7 @@ export class Outbox {
   async runOnce(name: string): Promise<number> {
     const c = this.consumers.get(name);
     if (!c) throw new Error(`no outbox consumer ${name}`);
-    await c.idle();
-    return c.runOnce();
+    return c.runDriven();
   }
 
   /** Events committed after each registered consumer's cursor. */
