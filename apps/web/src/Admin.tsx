@@ -7,11 +7,12 @@ import { Chip, Modal } from './ui.tsx';
 import { Card, CheckboxSet } from './admin/parts.tsx';
 import { Canned, Rules } from './admin/composer.tsx';
 import { Channels, OfficeHours } from './admin/channels.tsx';
+import { Webhooks } from './admin/webhooks.tsx';
 import { Inboxes } from './Inboxes.tsx';
 import { WidgetSites } from './WidgetSites.tsx';
 import { RequestSettingsForm, TrackingList } from './discuss/index.ts';
 
-type Tab = 'agents' | 'users' | 'queues' | 'inboxes' | 'tags' | 'canned' | 'rules' | 'channels' | 'hours' | 'requests' | 'tracking';
+type Tab = 'agents' | 'users' | 'queues' | 'inboxes' | 'tags' | 'canned' | 'rules' | 'channels' | 'hours' | 'requests' | 'integrations' | 'tracking';
 const TABS: Array<{ tab: Tab; label: string; admin: boolean }> = [
   { tab: 'agents', label: 'Agents now', admin: false },
   { tab: 'users', label: 'Users and roles', admin: false },
@@ -23,6 +24,7 @@ const TABS: Array<{ tab: Tab; label: string; admin: boolean }> = [
   { tab: 'channels', label: 'Channels', admin: true },
   { tab: 'hours', label: 'Office hours', admin: true },
   { tab: 'requests', label: 'Assign/Discuss settings', admin: true },
+  { tab: 'integrations', label: 'Integrations', admin: true },
   { tab: 'tracking', label: 'Tracking records', admin: false },
 ];
 
@@ -63,6 +65,7 @@ export function Admin({ dir, reloadDirectory, fail, toast }: Props) {
           </>
         )}
         {tab === 'requests' && <RequestSettingsForm fail={fail} toast={toast} />}
+        {tab === 'integrations' && <Webhooks fail={fail} toast={toast} />}
         {tab === 'tracking' && <TrackingList users={dir.users} queues={dir.queues} fail={fail} />}
       </div>
     </section>

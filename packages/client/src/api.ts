@@ -32,6 +32,12 @@ export type Inbox = P.Inbox;
 export type InboxChannel = P.InboxChannel;
 export type CreateInboxInput = z.input<typeof P.CreateInboxRequest>;
 export type UpdateInboxInput = z.input<typeof P.UpdateInboxRequest>;
+export type Webhook = P.Webhook;
+export type WebhookWithSecret = P.WebhookWithSecret;
+export type WebhookDelivery = P.WebhookDelivery;
+export type WebhookEvent = P.WebhookEvent;
+export type CreateWebhookInput = z.input<typeof P.CreateWebhookRequest>;
+export type UpdateWebhookInput = z.input<typeof P.UpdateWebhookRequest>;
 export type CannedMessageInput = z.input<typeof P.CannedMessageInput>;
 export type CannedMessageCreate = z.input<typeof P.CannedMessageCreate>;
 export type MessagingWindow = P.MessagingWindow;
@@ -332,6 +338,25 @@ export class ApiClient {
   }
   deleteInbox(id: number): Promise<{ ok: true }> {
     return this.request('DELETE', `/inboxes/${id}`);
+  }
+  // --- outgoing webhooks (administrators): the secret comes back once, on creation
+  webhooks(): Promise<{ items: Webhook[] }> {
+    return this.request('GET', '/admin/webhooks');
+  }
+  createWebhook(input: CreateWebhookInput): Promise<WebhookWithSecret> {
+    return this.request('POST', '/admin/webhooks', input);
+  }
+  updateWebhook(id: number, patch: UpdateWebhookInput): Promise<Webhook> {
+    return this.request('PATCH', `/admin/webhooks/${id}`, patch);
+  }
+  deleteWebhook(id: number): Promise<{ ok: true }> {
+    return this.request('DELETE', `/admin/webhooks/${id}`);
+  }
+  webhookDeliveries(id: number): Promise<{ items: WebhookDelivery[] }> {
+    return this.request('GET', `/admin/webhooks/${id}/deliveries`);
+  }
+  redeliverWebhook(id: number, deliveryId: number): Promise<{ ok: true }> {
+    return this.request('POST', `/admin/webhooks/${id}/deliveries/${deliveryId}/redeliver`);
   }
   /** One authenticated call to the provider with the inbox's settings (Admin → Inboxes → Test connection). */
   testInbox(id: number): Promise<{ ok: boolean; detail: string }> {
