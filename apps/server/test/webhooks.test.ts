@@ -60,7 +60,7 @@ const bodies = (type = 'message_created') => rx.all.filter((r) => r.type === typ
 describe('outgoing webhooks', () => {
   it('sends signed deliveries that verify with standardwebhooks, in order per conversation, with Chatwoot names', async () => {
     rx.all.length = 0;
-    const w = await addWebhook(['conversation_created', 'message_created', 'conversation_status_changed', 'assignee_changed']);
+    const w = await addWebhook(['contact_created', 'conversation_created', 'message_created', 'conversation_status_changed', 'assignee_changed']);
     const a = await write('order-a', 'a1');
     const b = await write('order-b', 'b1');
     await write('order-a', 'a2');
@@ -73,6 +73,8 @@ describe('outgoing webhooks', () => {
     expect(inA).toEqual(['a1', 'a2', 'a3']);
     expect(inB).toEqual(['b1', 'b2']);
     expect(rx.all.filter((r) => r.type === 'conversation_created').map((r) => r.data.conversation.id).sort()).toEqual([a, b].sort());
+    // A new customer: contact_created first, once per customer.
+    expect(rx.all.filter((r) => r.type === 'contact_created').map((r) => r.data.contact.name)).toEqual(['Customer order-a', 'Customer order-b']);
     // Each conversation's creation comes before its first message.
     const firstA = rx.all.findIndex((r) => r.data.message?.conversationId === a);
     expect(rx.all.findIndex((r) => r.type === 'conversation_created' && r.data.conversation.id === a)).toBeLessThan(firstA);
@@ -89,7 +91,7 @@ describe('outgoing webhooks', () => {
     expect(changed.verified).toBe(true);
 
     const log = await w.log();
-    expect(log.length).toBe(rx.all.length + 7);
+    expect(log.length).toBe(rx.all.length + 9);
     expect(log[0]).toMatchObject({ status: 'succeeded', responseCode: 200, attempts: 1 });
     expect(typeof log[0].durationMs).toBe('number');
     await w.remove();
