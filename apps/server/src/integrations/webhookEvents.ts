@@ -90,8 +90,8 @@ export function planDeliveries(e: OutboxEvent, wants: ReadonlySet<WebhookEvent>,
     }
     case 'message.created':
     case 'message.updated': {
-      const m = (e.data as { message: Message }).message;
-      if (m.internal && !includeInternal) break;
+      const m = (e.data as { message?: Message } | null)?.message;
+      if (!m || (m.internal && !includeInternal)) break;
       add(e.type === 'message.created' ? 'message_created' : 'message_updated', e.data);
       break;
     }
