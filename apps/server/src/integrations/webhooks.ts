@@ -50,10 +50,16 @@ export async function startWebhooks(s: Services): Promise<Webhooks> {
 
   /** One delivery, signed now; throws to have the consumer try the event again later. */
   async function send(w: WebhookRow, d: WebhookDeliveryRow): Promise<void> {
-    const { key } = s.secrets.open(w.secret);
+    let key: string | undefined;
+    try {
+      key = s.secrets.open(w.secret).key;
+    } catch {
+      key = undefined;
+    }
     // The signature's timestamp is the wall clock: receivers compare it with theirs (5 minutes).
-    const headers = signedHeaders(key!, d.message_id, Date.now(), d.payload);
-    const a = await postWebhook(w.url, d.payload, headers, { policy, timeoutMs: s.config.webhookTimeoutMs, signal: stopping.signal });
+    const a = key
+      ? await postWebhook(w.url, d.payload, signedHeaders(key, d.message_id, Date.now(), d.payload), { policy, timeoutMs: s.config.webhookTimeoutMs, signal: stopping.signal })
+      : { ok: false, status: null, durationMs: 0, error: 'The signing secret cannot be read (was SECRETS_KEY changed?): delete the webhook and add it again.' };
     // Stopped mid-delivery: not the receiver's failure; the next node (or this one, restarted) sends it again, same id.
     if (stopping.signal.aborted) throw new Error('stopped mid-delivery');
     const outcome = await recordWebhookAttempt(s.actions, w.id, d.id, a);
