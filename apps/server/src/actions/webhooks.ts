@@ -133,80 +133,94 @@ export async function redeliverWebhookDelivery(ctx: ActionContext, viewer: Viewe
   });
 }
 
+/** A delivery's webhook-id: from the webhook and the event, so planning the event again gives the same. */
+export const messageIdOf = (webhookId: number, seq: number, event: string) => `msg_w${webhookId}_e${seq}_${event}`;
+
+export type AttemptOutcome = 'delivered' | 'retry' | 'disabled';
+
+export interface WebhookResults {
+  seq: number;
+  /** A first try: the plan's deliveries, stored now with their payload and id (every retry sends these). */
+  planned: Plan | null;
+  /** Each attempt made, by webhook-id (deliveries not tried stay pending). */
+  attempts: Map<string, Attempt>;
+}
+
 /**
- * The worker keeps what one event makes for a webhook, before sending: the deliveries (payload and
- * id fixed now, so every retry sends the same) and what the webhook now knows of the conversation.
- * The message id is derived from the webhook and the event, so a worker that crashed before this
- * commit plans the same ids again.
+ * What one pass of the worker did for one event (or one redelivery), in one transaction: the
+ * deliveries of a first try (payload and id kept, so retries, restarts and redeliveries send the
+ * same), each attempt's result in the log, and what the webhook now knows of the conversation. A
+ * failure starts (or continues) the webhook's run of failures; once it is a day old the webhook is
+ * turned off and every active administrator gets a `webhook.disabled` event. A success ends the
+ * run. The log keeps the last 100 deliveries (older ones still being retried stay until done).
  */
-export async function keepWebhookPlan(ctx: ActionContext, webhookId: number, seq: number, plan: Plan): Promise<WebhookDeliveryRow[]> {
+export async function recordWebhookResults(ctx: ActionContext, webhookId: number, r: WebhookResults): Promise<AttemptOutcome> {
   const now = ctx.clock.now();
-  return runAction(ctx, async (tx) => {
-    const rows: WebhookDeliveryRow[] = [];
-    for (const d of plan.deliveries) {
-      const r = await tx
+  return runAction(ctx, async (tx, emit) => {
+    const w = await tx.selectFrom('webhooks').selectAll().where('id', '=', webhookId).executeTakeFirst();
+    if (!w) return 'disabled';
+    const result = (a: Attempt | undefined) =>
+      a ? { status: a.ok ? ('succeeded' as const) : ('failed' as const), response_code: a.status, duration_ms: a.durationMs, error: a.error, last_attempt_at: now } : {};
+    if (r.planned?.deliveries.length) {
+      await tx
         .insertInto('webhook_deliveries')
-        .values({
-          webhook_id: webhookId,
-          message_id: `msg_w${webhookId}_e${seq}_${d.event}`,
-          event_seq: seq,
-          event: d.event,
-          conversation_id: d.conversationId,
-          payload: payloadOf(d, now),
-          status: 'pending',
-          attempts: 0,
-          response_code: null,
-          duration_ms: null,
-          error: null,
-          created_at: now,
-          last_attempt_at: null,
-        })
+        .values(
+          r.planned.deliveries.map((d) => {
+            const message_id = messageIdOf(webhookId, r.seq, d.event);
+            const a = r.attempts.get(message_id);
+            return {
+              webhook_id: webhookId,
+              message_id,
+              event_seq: r.seq,
+              event: d.event,
+              conversation_id: d.conversationId,
+              payload: payloadOf(d),
+              status: 'pending' as const,
+              attempts: a ? 1 : 0,
+              response_code: null,
+              duration_ms: null,
+              error: null,
+              created_at: now,
+              last_attempt_at: null,
+              ...result(a),
+            };
+          }),
+        )
         .onConflict((oc) => oc.columns(['webhook_id', 'message_id']).doNothing())
-        .returningAll()
-        .executeTakeFirst();
-      if (r) rows.push(r);
+        .execute();
+    } else {
+      for (const [messageId, a] of r.attempts) {
+        await tx
+          .updateTable('webhook_deliveries')
+          .set((eb) => ({ attempts: eb('attempts', '+', 1), ...result(a) }))
+          .where('webhook_id', '=', webhookId)
+          .where('message_id', '=', messageId)
+          .execute();
+      }
     }
-    if (plan.heard) {
-      const { conversationId, state } = plan.heard;
+    if (r.planned?.heard) {
+      const { conversationId, state } = r.planned.heard;
       await tx
         .insertInto('webhook_conversations')
         .values({ webhook_id: webhookId, conversation_id: conversationId, status: state.status, assignee_id: state.assigneeId })
         .onConflict((oc) => oc.columns(['webhook_id', 'conversation_id']).doUpdateSet({ status: state.status, assignee_id: state.assigneeId }))
         .execute();
     }
-    return rows;
-  });
-}
-
-export type AttemptOutcome = 'delivered' | 'retry' | 'disabled';
-
-/**
- * One attempt's result in the log. A failure starts (or continues) the webhook's run of failures;
- * once it is a day old the webhook is turned off and every active administrator gets a
- * `webhook.disabled` event. A success ends the run. The log keeps the last 100 deliveries (older
- * ones still being retried stay until they are done).
- */
-export async function recordWebhookAttempt(ctx: ActionContext, webhookId: number, deliveryId: number, a: Attempt): Promise<AttemptOutcome> {
-  const now = ctx.clock.now();
-  return runAction(ctx, async (tx, emit) => {
-    const w = await tx.selectFrom('webhooks').selectAll().where('id', '=', webhookId).executeTakeFirst();
-    if (!w) return 'disabled';
-    await tx
-      .updateTable('webhook_deliveries')
-      .set((eb) => ({ status: a.ok ? 'succeeded' : 'failed', attempts: eb('attempts', '+', 1), response_code: a.status, duration_ms: a.durationMs, error: a.error, last_attempt_at: now }))
-      .where('id', '=', deliveryId)
-      .execute();
-    const cutoff = await tx.selectFrom('webhook_deliveries').select('id').where('webhook_id', '=', webhookId).orderBy('id', 'desc').offset(LOG_SIZE - 1).limit(1).executeTakeFirst();
-    if (cutoff) {
-      await tx
-        .deleteFrom('webhook_deliveries')
-        .where('webhook_id', '=', webhookId)
-        .where('id', '<', cutoff.id)
-        .where((eb) => eb.or([eb('status', '=', 'succeeded'), eb('last_attempt_at', '<', now - DISABLE_AFTER_MS)]))
-        .execute();
+    if (r.planned?.deliveries.length) {
+      const cutoff = await tx.selectFrom('webhook_deliveries').select('id').where('webhook_id', '=', webhookId).orderBy('id', 'desc').offset(LOG_SIZE - 1).limit(1).executeTakeFirst();
+      if (cutoff) {
+        await tx
+          .deleteFrom('webhook_deliveries')
+          .where('webhook_id', '=', webhookId)
+          .where('id', '<', cutoff.id)
+          .where((eb) => eb.or([eb('status', '=', 'succeeded'), eb('last_attempt_at', '<', now - DISABLE_AFTER_MS)]))
+          .execute();
+      }
     }
-    if (a.ok) {
-      if (w.failing_since !== null) await tx.updateTable('webhooks').set({ failing_since: null }).where('id', '=', webhookId).execute();
+    const tried = [...r.attempts.values()];
+    const failed = tried.find((a) => !a.ok);
+    if (!failed) {
+      if (tried.length && w.failing_since !== null) await tx.updateTable('webhooks').set({ failing_since: null }).where('id', '=', webhookId).execute();
       return 'delivered';
     }
     const since = w.failing_since === null ? now : Number(w.failing_since);
@@ -214,7 +228,7 @@ export async function recordWebhookAttempt(ctx: ActionContext, webhookId: number
       if (w.failing_since === null) await tx.updateTable('webhooks').set({ failing_since: now }).where('id', '=', webhookId).execute();
       return 'retry';
     }
-    const reason = `Turned off: every delivery failed for 24 hours (last: ${a.error ?? 'no answer'}).`;
+    const reason = `Turned off: every delivery failed for 24 hours (last: ${failed.error ?? 'no answer'}).`;
     await tx.updateTable('webhooks').set({ enabled: 0, disabled_reason: reason, updated_at: now }).where('id', '=', webhookId).execute();
     const admins = await tx.selectFrom('users').select('id').where('role', '=', 'admin').where('disabled', '=', 0).execute();
     for (const u of admins) emit({ type: 'webhook.disabled', scope: { userId: u.id }, data: { webhookId, url: w.url, reason }, actorId: null, at: now });

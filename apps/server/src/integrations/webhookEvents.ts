@@ -26,6 +26,8 @@ export interface HeardState {
 
 export interface PlannedDelivery {
   event: WebhookEvent;
+  /** When the event happened (the payload's timestamp: the same whenever it is planned). */
+  at: number;
   conversationId: number | null;
   /** The `data` of the payload. */
   data: unknown;
@@ -65,7 +67,7 @@ export function planDeliveries(e: OutboxEvent, wants: ReadonlySet<WebhookEvent>,
   const out: PlannedDelivery[] = [];
   const conversationId = conversationOf(e);
   const add = (event: WebhookEvent, data: unknown) => {
-    if (wants.has(event)) out.push({ event, conversationId, data });
+    if (wants.has(event)) out.push({ event, at: e.at, conversationId, data });
   };
   let heard: Plan['heard'] = null;
   switch (e.type) {
@@ -120,6 +122,6 @@ export function planDeliveries(e: OutboxEvent, wants: ReadonlySet<WebhookEvent>,
 }
 
 /** The body sent: Standard Webhooks' recommended shape, with Chatwoot's `event` beside `type`. */
-export function payloadOf(d: PlannedDelivery, at: number): string {
-  return JSON.stringify({ type: d.event, event: d.event, timestamp: new Date(at).toISOString(), data: d.data });
+export function payloadOf(d: PlannedDelivery): string {
+  return JSON.stringify({ type: d.event, event: d.event, timestamp: new Date(d.at).toISOString(), data: d.data });
 }

@@ -1,14 +1,18 @@
+import { setMaxListeners } from 'node:events';
 import type { WebhookEvent } from '@switchboard/protocol';
 import type { Services } from '../http/services.ts';
 import type { OutboxEvent } from '../events/outbox/consumer.ts';
-import { consumerOf, keepWebhookPlan, recordWebhookAttempt, type WebhookDeliveryRow, type WebhookRow } from '../actions/webhooks.ts';
-import { conversationOf, planDeliveries, SOURCE_TYPES, type HeardState, type PlanFacts } from './webhookEvents.ts';
-import { postWebhook } from './webhookHttp.ts';
+import { consumerOf, messageIdOf, recordWebhookResults, type WebhookRow } from '../actions/webhooks.ts';
+import { conversationOf, payloadOf, planDeliveries, SOURCE_TYPES, type HeardState, type Plan, type PlanFacts } from './webhookEvents.ts';
+import { postWebhook, type Attempt } from './webhookHttp.ts';
 import { signedHeaders } from './webhookSigning.ts';
 import type { TargetPolicy } from './webhookTarget.ts';
 
-/** Retries: 5 s doubling to an hour, for a day (then the webhook is turned off: actions/webhooks.ts). */
-const RETRY = { baseDelayMs: 5_000, maxDelayMs: 3600_000, maxAttempts: 100_000, maxAgeMs: 25 * 3600_000 };
+/**
+ * Retries: 5 s doubling to an hour, for a day (then the webhook is turned off: actions/webhooks.ts).
+ * 16 conversations side by side: a slow receiver's answers overlap, and their commits share fsyncs.
+ */
+const RETRY = { baseDelayMs: 5_000, maxDelayMs: 3600_000, maxAttempts: 100_000, maxAgeMs: 25 * 3600_000, concurrency: 16 };
 
 export interface Webhooks {
   /** Registers a worker for every webhook, and forgets deleted ones (on start and on `webhook.changed`). */
@@ -26,6 +30,8 @@ export interface Webhooks {
 export async function startWebhooks(s: Services): Promise<Webhooks> {
   const db = s.store.db;
   const stopping = new AbortController();
+  // Every delivery in flight listens on it (16 per webhook at most): not a leak.
+  setMaxListeners(0, stopping.signal);
   const policy: TargetPolicy = { allowPrivate: s.config.webhooksAllowPrivate, lookup: s.config.webhookLookup };
 
   async function facts(w: WebhookRow, e: OutboxEvent): Promise<PlanFacts> {
@@ -48,22 +54,34 @@ export async function startWebhooks(s: Services): Promise<Webhooks> {
     return f;
   }
 
-  /** One delivery, signed now; throws to have the consumer try the event again later. */
-  async function send(w: WebhookRow, d: WebhookDeliveryRow): Promise<void> {
+  /** One attempt of one delivery, signed now; never throws. */
+  async function attempt(w: WebhookRow, messageId: string, payload: string): Promise<Attempt> {
     let key: string | undefined;
     try {
       key = s.secrets.open(w.secret).key;
     } catch {
       key = undefined;
     }
+    if (!key) return { ok: false, status: null, durationMs: 0, error: 'The signing secret cannot be read (was SECRETS_KEY changed?): delete the webhook and add it again.' };
     // The signature's timestamp is the wall clock: receivers compare it with theirs (5 minutes).
-    const a = key
-      ? await postWebhook(w.url, d.payload, signedHeaders(key, d.message_id, Date.now(), d.payload), { policy, timeoutMs: s.config.webhookTimeoutMs, signal: stopping.signal })
-      : { ok: false, status: null, durationMs: 0, error: 'The signing secret cannot be read (was SECRETS_KEY changed?): delete the webhook and add it again.' };
-    // Stopped mid-delivery: not the receiver's failure; the next node (or this one, restarted) sends it again, same id.
-    if (stopping.signal.aborted) throw new Error('stopped mid-delivery');
-    const outcome = await recordWebhookAttempt(s.actions, w.id, d.id, a);
-    if (outcome === 'retry') throw new Error(a.error ?? 'delivery failed');
+    return postWebhook(w.url, payload, signedHeaders(key, messageId, Date.now(), payload), { policy, timeoutMs: s.config.webhookTimeoutMs, signal: stopping.signal });
+  }
+
+  /**
+   * Sends `todo` in order, stopping at the first failure (what follows waits, as the conversation's
+   * later events do), then records it all in one transaction; throws to have the consumer retry.
+   */
+  async function deliver(w: WebhookRow, seq: number, planned: Plan | null, todo: { messageId: string; payload: string }[]): Promise<void> {
+    const attempts = new Map<string, Attempt>();
+    for (const d of todo) {
+      const a = await attempt(w, d.messageId, d.payload);
+      // Stopped mid-delivery: not the receiver's failure; the next node (or this one, restarted) sends it again, same id.
+      if (stopping.signal.aborted) throw new Error('stopped mid-delivery');
+      attempts.set(d.messageId, a);
+      if (!a.ok) break;
+    }
+    const outcome = await recordWebhookResults(s.actions, w.id, { seq, planned, attempts });
+    if (outcome === 'retry') throw new Error([...attempts.values()].find((a) => !a.ok)?.error ?? 'delivery failed');
     if (outcome === 'disabled') s.log.warn({ webhookId: w.id, url: w.url }, 'webhook turned off after failing for a day');
   }
 
@@ -74,18 +92,22 @@ export async function startWebhooks(s: Services): Promise<Webhooks> {
       if (e.type === 'webhook.redeliver') {
         const r = e.data as { webhookId: number; deliveryId: number };
         if (r.webhookId !== id) return;
-        const d = await db.selectFrom('webhook_deliveries').selectAll().where('id', '=', r.deliveryId).executeTakeFirst();
-        if (d) await send(w, d);
+        const d = await db.selectFrom('webhook_deliveries').select(['message_id', 'payload']).where('id', '=', r.deliveryId).executeTakeFirst();
+        if (d) await deliver(w, e.seq, null, [{ messageId: d.message_id, payload: d.payload }]);
         return;
       }
-      let rows = await db.selectFrom('webhook_deliveries').selectAll().where('webhook_id', '=', id).where('event_seq', '=', e.seq).orderBy('id').execute();
-      if (!rows.length) {
-        const wants = new Set(JSON.parse(w.events) as WebhookEvent[]);
-        const plan = planDeliveries(e, wants, w.include_internal === 1, await facts(w, e));
-        if (!plan.deliveries.length && !plan.heard) return;
-        rows = await keepWebhookPlan(s.actions, id, e.seq, plan);
+      // A retry: what the first try planned and kept.
+      const kept = await db.selectFrom('webhook_deliveries').select(['message_id', 'payload', 'status']).where('webhook_id', '=', id).where('event_seq', '=', e.seq).orderBy('id').execute();
+      if (kept.length) {
+        return deliver(w, e.seq, null, kept.filter((d) => d.status !== 'succeeded').map((d) => ({ messageId: d.message_id, payload: d.payload })));
       }
-      for (const d of rows) if (d.status !== 'succeeded') await send(w, d);
+      // A first try (or again after a crash before anything was kept: the plan comes out the same).
+      const wants = new Set(JSON.parse(w.events) as WebhookEvent[]);
+      const plan = planDeliveries(e, wants, w.include_internal === 1, await facts(w, e));
+      // What it heard of the conversation matters only to webhooks that want those changes.
+      if (!wants.has('conversation_status_changed') && !wants.has('assignee_changed')) plan.heard = null;
+      if (!plan.deliveries.length && !plan.heard) return;
+      await deliver(w, e.seq, plan, plan.deliveries.map((d) => ({ messageId: messageIdOf(id, e.seq, d.event), payload: payloadOf(d) })));
     };
   }
 
