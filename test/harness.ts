@@ -22,10 +22,8 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Redis names for the servers of one test database (its schema or data folder); peers use it too. */
-export function redisPrefixFor(database: string): string {
-  return `sbtest:${crypto.createHash('sha1').update(database).digest('hex').slice(0, 12)}:`;
-}
+import { redisPrefixFor } from './redisPrefix.ts';
+export { redisPrefixFor };
 
 /**
  * A real server on a fresh database: a SQLite file in memory, or its own PostgreSQL schema, so test

@@ -6,7 +6,7 @@
  */
 import pino from 'pino';
 import { createServer } from '../src/server.ts';
-import { redisPrefixFor } from '../../../test/harness.ts';
+import { redisPrefixFor } from '../../../test/redisPrefix.ts';
 
 const report = process.env.OUTBOX_REPORT_URL!;
 const server = await createServer({

@@ -4,7 +4,7 @@
  */
 import pino from 'pino';
 import { createServer } from '../src/server.ts';
-import { redisPrefixFor } from '../../../test/harness.ts';
+import { redisPrefixFor } from '../../../test/redisPrefix.ts';
 import { ManualClock } from '../src/clock.ts';
 import { runDueTimers } from '../src/jobs/worker.ts';
 import { routeQueues } from '../src/routing/engine.ts';
