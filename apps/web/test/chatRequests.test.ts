@@ -97,7 +97,8 @@ describe('chat requests in the thread header', () => {
     const ticket = (await agent.api('GET', `/api/v1/tickets/${ticketId}`)).body;
     expect(ticket).toMatchObject({ subject: 'Launch problem', status: 'open', sourceConversationId: chat.id });
     expect(ticket.attachments).toHaveLength(1);
-    const log = await t.server.app.inject({ method: 'GET', url: ticket.attachments[0].url });
+    // A file is read with a credential: the agent's session here (issue 14: one file service).
+    const log = await t.server.app.inject({ method: 'GET', url: ticket.attachments[0].url, headers: { cookie: `sb_session=${agent.cookie}` } });
     expect(log.body).toContain('Jeffrey Spender: Problem with my launch');
     // The customer's copy names the agent as the widget does: by first name (issue 9 finding 10).
     expect(log.body).toContain('Mark: I will open a ticket for you');
