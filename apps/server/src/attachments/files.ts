@@ -5,6 +5,7 @@ import { canSeeConversation, type Viewer } from '@switchboard/core';
 import { canSeeTicket } from '../actions/tickets.ts';
 import type { Db } from '../store/db.ts';
 import { getConversation, scopeOf } from '../store/conversations.ts';
+import { fileByKey } from '../store/files.ts';
 import { INLINE_TYPES } from './limits.ts';
 import { ownedFileRef, fileUrl, type OwnedFileRef } from './owned.ts';
 
@@ -51,17 +52,9 @@ export async function readStoredFile(db: Db, dataDir: string, key: string): Prom
       return null;
     }
   }
-  const f = await db
-    .selectFrom('files')
-    .leftJoin('conversations as c', 'c.id', 'files.conversation_id')
-    .leftJoin('tickets as t', 't.id', 'files.ticket_id')
-    .select(['files.name', 'files.content_type', 'files.data', 'files.conversation_id', 'files.ticket_id', 'files.contact_id', 'c.contact_id as conversation_contact', 't.contact_id as ticket_contact'])
-    .where('files.key', '=', ref.key)
-    .executeTakeFirst();
+  const f = await fileByKey(db, ref.key);
   if (!f) return null;
-  // A visitor's own upload is theirs before it is sent; once in a conversation or ticket, it is that one's customer's.
-  const contactId = f.conversation_contact ?? f.ticket_contact ?? f.contact_id;
-  return { name: f.name, contentType: f.content_type, data: Buffer.from(f.data), conversationId: f.conversation_id, contactId, ticketId: f.ticket_id };
+  return { name: f.name, contentType: f.content_type, data: Buffer.from(f.data), conversationId: f.conversationId, contactId: f.contactId, ticketId: f.ticketId };
 }
 
 export async function mayReadFile(db: Db, who: FileReader, f: StoredFile): Promise<boolean> {

@@ -35,9 +35,19 @@ export async function storeChatLog(tx: Tx, f: { ticketId: number; conversationId
     .execute();
 }
 
-/** What a download sends. */
-export async function fileByKey(db: Db | Tx, key: string): Promise<{ name: string; content_type: string; data: Buffer } | undefined> {
-  return db.selectFrom('files').select(['name', 'content_type', 'data']).where('key', '=', key).executeTakeFirst();
+/** What a download sends, and whose it is: the customer of its conversation or ticket, else the visitor who uploaded it. */
+export async function fileByKey(db: Db | Tx, key: string) {
+  const f = await db
+    .selectFrom('files')
+    .leftJoin('conversations as c', 'c.id', 'files.conversation_id')
+    .leftJoin('tickets as t', 't.id', 'files.ticket_id')
+    .select(['files.name', 'files.content_type', 'files.data', 'files.conversation_id', 'files.ticket_id', 'files.contact_id', 'c.contact_id as conversation_contact', 't.contact_id as ticket_contact'])
+    .where('files.key', '=', key)
+    .executeTakeFirst();
+  if (!f) return undefined;
+  // A visitor's own upload is theirs before it is sent; once in a conversation or ticket, it is that one's customer's.
+  const owner = f.conversation_contact ?? f.ticket_contact ?? f.contact_id;
+  return { name: f.name, content_type: f.content_type, data: f.data, conversationId: f.conversation_id, ticketId: f.ticket_id, contactId: owner };
 }
 
 /** The files of these tickets (chat logs), oldest first. */

@@ -25,11 +25,12 @@ async function upload(contactId: number, name = 'photo.png'): Promise<string> {
 
 describe('files repository', () => {
   it('keeps an upload with its bytes under an unguessable key', async () => {
-    const key = await upload(await seedContact(store));
+    const contactId = await seedContact(store);
+    const key = await upload(contactId);
     expect(key).toMatch(/^[A-Za-z0-9_-]{32}$/);
     expect(newFileKey()).not.toBe(key);
     const f = await fileByKey(store.db, key);
-    expect({ ...f, data: Buffer.from(f!.data).toString() }).toEqual({ name: 'photo.png', content_type: 'image/png', data: 'png bytes' });
+    expect({ ...f, data: Buffer.from(f!.data).toString() }).toEqual({ name: 'photo.png', content_type: 'image/png', data: 'png bytes', conversationId: null, ticketId: null, contactId });
     expect(await fileByKey(store.db, newFileKey())).toBeUndefined();
   });
 
