@@ -22,11 +22,11 @@ import pino from 'pino';
 import { createServer } from '../apps/server/src/server.ts';
 import { emailDeps } from '../apps/server/src/channels/email/index.ts';
 import { startSmtpListener } from '../apps/server/src/channels/email/smtpListener.ts';
+import { PG_URL } from './engines.ts';
 
 const EMAILS = Number(process.env.BENCH_EMAILS ?? 300);
 const CONNECTIONS = Number(process.env.BENCH_EMAIL_CONNECTIONS ?? 5);
 const ENGINES = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',');
-const PG_URL = process.env.BENCH_PG_URL ?? (process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : 'postgres://root@127.0.0.1:5432/test');
 const ADDRESS = 'support@bench.test';
 
 const pct = (xs: number[], p: number) => {

@@ -17,10 +17,10 @@ import pino from 'pino';
 import pg from 'pg';
 import { createServer } from '../apps/server/src/server.ts';
 import { runAction } from '../apps/server/src/actions/context.ts';
+import { PG_URL } from './engines.ts';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 5000);
 const ENGINES = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',');
-const PG_URL = process.env.BENCH_PG_URL ?? (process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : 'postgres://root@127.0.0.1:5432/test');
 
 async function run(engine: string): Promise<void> {
   const schema = `bench_outbox_${crypto.randomBytes(3).toString('hex')}`;

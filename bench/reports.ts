@@ -22,21 +22,18 @@ import { openStore } from '../apps/server/src/store/db.ts';
 import { reportOverview, reportSeries, reportTable } from '../apps/server/src/reports/figures.ts';
 import { REPORT_DIMENSIONS } from '@switchboard/protocol';
 import { fillReportsDatabase } from './reportsData.ts';
+import { pct, sample } from './timing.ts';
+import { PG_URL } from './engines.ts';
 
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 1_000_000);
 const MESSAGES_PER = Number(process.env.BENCH_MESSAGES_PER ?? 20);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
 const ENGINES = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',');
-const PG_URL = process.env.BENCH_PG_URL ?? (process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : 'postgres://root@127.0.0.1:5432/test');
 const DAY = 24 * 3600 * 1000;
 /** The ranges timed, in days back from the end of the data: the screen's default and the longest. */
 const ONLY = process.env.BENCH_ONLY?.split(',');
 const RANGES = (process.env.BENCH_RANGES ?? '30,365').split(',').map(Number);
 
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))]!;
-}
 
 /**
  * Wall time p50 / p99, and this process's CPU time per call (p50): on a loaded machine the wall
@@ -45,17 +42,7 @@ function pct(xs: number[], p: number): number {
  */
 async function time(name: string, fn: () => Promise<unknown>): Promise<number> {
   if (ONLY && !ONLY.some((o) => name.includes(o))) return 0;
-  await fn(); // warm-up: statement caches, pages in memory
-  const ms: number[] = [];
-  const cpu: number[] = [];
-  for (let i = 0; i < ROUNDS; i++) {
-    const t = performance.now();
-    const c = process.cpuUsage();
-    await fn();
-    const used = process.cpuUsage(c);
-    ms.push(performance.now() - t);
-    cpu.push((used.user + used.system) / 1000);
-  }
+  const { ms, cpu } = await sample(ROUNDS, fn);
   const p99 = pct(ms, 0.99);
   console.log(`    ${name.padEnd(32)} p50 ${pct(ms, 0.5).toFixed(1).padStart(7)} ms   p99 ${p99.toFixed(1).padStart(7)} ms   cpu p50 ${pct(cpu, 0.5).toFixed(1).padStart(6)} ms${p99 > 300 ? '   (over 300 ms)' : ''}`);
   return p99;

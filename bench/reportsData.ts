@@ -1,9 +1,9 @@
 /**
  * Fills a database with a year of conversations for the reports bench: BENCH_CONVERSATIONS (1,000,000)
  * conversations, BENCH_MESSAGES_PER (20) messages each, their reports facts (written directly, as
- * the projection would, with their local days), tags, labels, customer tags and the daily rollups
- * (built from the facts as migration 019's rebuild does). Every row is generated inside the
- * database — set-based INSERT … SELECT over generate_series (PostgreSQL) or a recursive numbers CTE
+ * the projection would, with their local days), tags, labels, customer tags and the rollups (built
+ * from the facts as migrations 019 and 025 do: per day and month, per tag, label and customer tag).
+ * Every row is generated inside the database — set-based INSERT … SELECT over generate_series (PostgreSQL) or a recursive numbers CTE
  * (SQLite) — on a connection of its own: no statement timeout, no synchronous commit (PostgreSQL),
  * no fsync (SQLite), foreign-key triggers off while loading (PostgreSQL: session_replication_role),
  * and the loaded tables' secondary indexes dropped first and built once at the end, which is
@@ -16,6 +16,7 @@ import pg from 'pg';
 import { sql } from 'kysely';
 import type { Store } from '../apps/server/src/store/db.ts';
 import { buildCells, localDaySql } from '../apps/server/src/store/reportRollups.ts';
+import { rebuildDimensionRollups } from '../apps/server/src/store/reportDimensions.ts';
 
 export interface Sizes { conversations: number; messagesPer: number; queues: number; agents: number; contacts: number }
 export interface Target { sqliteDir?: string; sqliteFile?: string; pgUrl?: string; pgSchema?: string }
@@ -125,7 +126,9 @@ export async function fillReportsDatabase(store: Store, target: Target, sizes: S
   await sql`delete from report_rollup_state`.execute(db);
   await db.insertInto('report_rollup_state').values({ id: 1, time_zone: tz }).execute();
   await buildCells(db, start, end, tz);
-  for (const t of ['report_days', 'report_months']) await sql.raw(`analyze ${t}`).execute(db);
-  log(`  rollups built after ${secs()}`);
+  log(`  day rollups built after ${secs()}`);
+  await rebuildDimensionRollups(db, tz);
+  for (const t of ['report_days', 'report_months', 'report_dim_days', 'report_dim_months']) await sql.raw(`analyze ${t}`).execute(db);
+  log(`  dimension rollups built after ${secs()}`);
 }
 

@@ -1,17 +1,20 @@
 /**
- * `npm run bench:routing`: the routing engine under load, on SQLite and on PostgreSQL.
+ * `npm run bench:routing`: the routing engine under a real backlog, on SQLite and on PostgreSQL
+ * (issue 18, aim 2).
  *
- * 10,000 conversations queue up while nobody is available; then 200 agents come online and work
- * the line: each accepts every offer it gets and resolves the conversation at once, which frees the
- * place and routes the next one. Agents hear about offers the way the stream does (the dispatcher).
- * Then a live phase: with the line empty and agents free, conversations arrive one at a time.
- *
- * Prints assignments/s, and enqueue → offer latency (p50/p99): for the backlog (offer time minus
- * enqueue time: mostly waiting for a free agent) and live (from the enqueue call until the offered
- * agent hears of the offer through the dispatcher, with free agents: the routing cost itself).
+ * - fill: 10,000 conversations wait while nobody is available; then 200 agents (capacity 5) sign in,
+ *   ten at a time, and accept every offer as they hear of it (through the dispatcher, as the stream
+ *   does). Prints offers/s and assignments/s until the agents are full (1,000 places).
+ * - cycle: each agent then resolves what it holds and accepts the next offer, and so on: a freed
+ *   place is routed one at a time. Prints assignments/s.
+ * - live: another queue with free agents; conversations arrive open-loop at a fixed rate. Prints
+ *   arrival → offer heard by the agent, p50/p99, measured from each arrival's due time.
+ * - two nodes (PostgreSQL): the fill again on a fresh queue, its agents split over this process and
+ *   a second server process on the same database. Prints assignments/s beside the one-node figure.
+ * Every phase checks no conversation has two open offers and no agent is past capacity.
  *
  * Environment:
- *   BENCH_CONVERSATIONS (10000)  BENCH_AGENTS (200)  BENCH_LIVE (500)
+ *   BENCH_CONVERSATIONS (10000)  BENCH_AGENTS (200)  BENCH_CYCLE (2000)  BENCH_LIVE (500)  BENCH_LIVE_RATE (50/s)
  *   BENCH_ENGINES   sqlite,postgres
  *   BENCH_PG_URL    postgres://root@127.0.0.1:5432/test (or DATABASE_URL when it is postgres://)
  */
@@ -20,16 +23,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import pg from 'pg';
+import { sql } from 'kysely';
 import { createServer, type Server } from '../apps/server/src/server.ts';
 import { hashPassword } from '../apps/server/src/auth/secrets.ts';
 import { runAction } from '../apps/server/src/actions/context.ts';
 import { openConversation } from '../apps/server/src/actions/opening.ts';
 import { changeConversationStatus } from '../apps/server/src/actions/lifecycle.ts';
-import { acceptOffer } from '../apps/server/src/actions/routing/offers.ts';
-import { setPresence } from '../apps/server/src/actions/routing/presence.ts';
-import { insertUser } from '../apps/server/src/store/users.ts';
 import type { Clock } from '../apps/server/src/clock.ts';
+import { agentCrew, createAgents, enqueue, inParallel, retried, routingViolations, startSecondNode, wallMs } from './routingAgents.ts';
+import { pct } from './timing.ts';
+import { PG_URL, pgAnswers, dropBenchSchema } from './engines.ts';
 
 function intEnv(name: string, fallback: number): number {
   const v = Number(process.env[name] ?? fallback);
@@ -38,26 +41,36 @@ function intEnv(name: string, fallback: number): number {
 }
 const CONVERSATIONS = intEnv('BENCH_CONVERSATIONS', 10_000);
 const AGENTS = intEnv('BENCH_AGENTS', 200);
+const CYCLE = intEnv('BENCH_CYCLE', 2000);
 const LIVE = intEnv('BENCH_LIVE', 500);
+const LIVE_RATE = intEnv('BENCH_LIVE_RATE', 50);
+const LIVE_AGENTS = 20;
+const CAPACITY = 5;
+const SIGN_IN_CONCURRENCY = 10;
 const ENGINES = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',').map((s) => s.trim());
-const PG_URL = process.env.BENCH_PG_URL ?? (process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : 'postgres://root@127.0.0.1:5432/test');
 
 /** Wall time, but not `systemClock` itself: the server then leaves the timer loop to us (none needed). */
 const wallClock: Clock = { now: () => Date.now() };
 
-function quantile(sorted: number[], q: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-}
-
 interface Result {
   engine: string;
   enqueuePerSec: number;
-  assignmentsPerSec: number;
-  backlogP50: number;
-  backlogP99: number;
+  fillOffersPerSec: number;
+  fillAssignPerSec: number;
+  cyclePerSec: number;
   liveP50: number;
   liveP99: number;
+  twoNodeAssignPerSec: number;
+  violations: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until(done: () => boolean | Promise<boolean>, what: string, limitMs = 600_000): Promise<void> {
+  const start = Date.now();
+  while (!(await done())) {
+    if (Date.now() - start > limitMs) throw new Error(`routing bench: ${what} did not finish in ${limitMs / 1000} s`);
+    await sleep(10);
+  }
 }
 
 async function runOn(engine: 'sqlite' | 'postgres'): Promise<Result> {
@@ -71,129 +84,124 @@ async function runOn(engine: 'sqlite' | 'postgres'): Promise<Result> {
   });
   const { store } = server.services;
   const ctx = server.services.actions;
+  const places = Math.min(CONVERSATIONS, AGENTS * CAPACITY);
+  let violations = 0;
+  const check = async (queueId: number) => {
+    const v = await routingViolations(server, queueId, CAPACITY);
+    violations += v.doubleOffers + v.overCapacity;
+    if (v.doubleOffers || v.overCapacity) process.stdout.write(`  VIOLATION in queue ${queueId}: ${JSON.stringify(v)}\n`);
+  };
   try {
     const now = Date.now();
-    const queue = await store.db
-      .insertInto('queues')
-      .values({ name: 'Bench', routing_mode: 'auto_assign', settings: JSON.stringify({ capacity: 5, offerTimeoutMs: 10 * 60_000 }), created_at: now })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const newQueue = async (name: string) =>
+      (
+        await store.db
+          .insertInto('queues')
+          .values({ name, routing_mode: 'auto_assign', settings: JSON.stringify({ capacity: CAPACITY, offerTimeoutMs: 10 * 60_000 }), created_at: now })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
     const contact = await store.db
       .insertInto('contacts')
       .values({ name: 'Bench customer', email: null, phone: null, attributes: '{}', source: '{}', blocked: 0, created_at: now, updated_at: now })
       .returning('id')
       .executeTakeFirstOrThrow();
     const passwordHash = await hashPassword('bench-password');
-    const agents: { id: number; name: string }[] = [];
-    for (let i = 0; i < AGENTS; i++) {
-      const id = await insertUser(store.db, { email: `agent${i}@bench.test`, name: `Agent ${i}`, role: 'agent', passwordHash, capacity: null, now });
-      agents.push({ id, name: `Agent ${i}` });
-    }
-    await store.db.insertInto('queue_members').values(agents.map((a) => ({ queue_id: queue.id, user_id: a.id }))).execute();
 
-    // Phase 1: the line fills up while nobody is available.
+    // Fill: the line waits, then the agents sign in and take it until they are full.
+    const queue = await newQueue('Backlog');
+    const agents = await createAgents(server, queue, AGENTS, 'Agent', passwordHash);
     let t0 = performance.now();
-    for (let i = 0; i < CONVERSATIONS; i++) {
-      await runAction(ctx, (tx, emit) => openConversation(tx, emit, { contactId: contact.id, channel: 'api', queueId: queue.id, now: Date.now() }));
-    }
+    await enqueue(server, queue, contact.id, CONVERSATIONS);
     const enqueueSecs = (performance.now() - t0) / 1000;
-
-    // Phase 2: agents come online and work the line, hearing of offers as the stream would.
-    const inbox = new Map<number, number[]>(agents.map((a) => [a.id, []]));
-    const wake = new Map<number, () => void>();
-    let assigned = 0;
-    let allDone: () => void = () => {};
-    const finished = new Promise<void>((r) => (allDone = r));
-    const target = CONVERSATIONS + LIVE;
-    const heardAt = new Map<number, number>();
-    server.services.dispatcher.subscribe((rows) => {
-      for (const r of rows) {
-        if (r.type !== 'offer.created' || r.user_id == null) continue;
-        if (!heardAt.has(r.conversation_id!)) heardAt.set(r.conversation_id!, performance.now());
-        inbox.get(r.user_id)?.push(JSON.parse(r.data).offer.id);
-        wake.get(r.user_id)?.();
-      }
-    });
-    let stop = false;
-    const viewerOf = (a: { id: number; name: string }) => ({ id: a.id, role: 'agent' as const, queueIds: new Set([queue.id]), name: a.name });
-    const work = async (a: { id: number; name: string }) => {
-      const viewer = viewerOf(a);
-      while (!stop) {
-        const offerId = inbox.get(a.id)!.shift();
-        if (offerId === undefined) {
-          await new Promise<void>((r) => wake.set(a.id, r));
-          wake.delete(a.id);
-          continue;
-        }
-        const conversationId = await acceptOffer(ctx, viewer, offerId);
-        if (++assigned === target) allDone();
-        await changeConversationStatus(ctx, viewer, conversationId, { kind: 'resolve' });
-      }
-    };
+    const fill = agentCrew(server, queue, agents, { resolve: false });
     t0 = performance.now();
-    // One after the other, as sign-ins arrive: 200 at once would wait on PostgreSQL's pool past its
-    // 2-second limit (a 503 a browser would retry), which is not what this bench measures.
-    for (const a of agents) await setPresence(ctx, viewerOf(a), 'available');
-    const workers = agents.map(work);
-    while (assigned < CONVERSATIONS) await new Promise((r) => setTimeout(r, 20));
-    const assignSecs = (performance.now() - t0) / 1000;
+    let offersSecs = NaN;
+    void fill.signIn(SIGN_IN_CONCURRENCY);
+    await until(() => {
+      if (Number.isNaN(offersSecs) && fill.heardAt.size >= places) offersSecs = (performance.now() - t0) / 1000;
+      return fill.accepted >= places;
+    }, 'the fill');
+    if (Number.isNaN(offersSecs)) offersSecs = (performance.now() - t0) / 1000;
+    const fillSecs = (performance.now() - t0) / 1000;
+    await fill.stop();
+    await check(queue);
 
-    // Phase 3: live arrivals with free agents.
-    const liveIds: number[] = [];
-    const enqueuedAt = new Map<number, number>();
+    // Cycle: resolving frees a place, routing offers the next, the agent accepts and resolves it.
+    const cycle = agentCrew(server, queue, agents, { resolve: true });
+    t0 = performance.now();
+    await inParallel(agents, SIGN_IN_CONCURRENCY, async (a) => {
+      const held = await retried(() => store.db.selectFrom('conversations').select('id').where('assignee_id', '=', a.id).where('status', '=', 'active').execute());
+      const viewer = { id: a.id, role: 'agent' as const, queueIds: new Set([queue]), name: a.name };
+      for (const c of held) await retried(() => changeConversationStatus(ctx, viewer, c.id, { kind: 'resolve' }));
+    });
+    await until(() => cycle.accepted >= Math.min(CYCLE, CONVERSATIONS - places), 'the cycle');
+    const cycleSecs = (performance.now() - t0) / 1000;
+    await cycle.stop();
+    await check(queue);
+
+    // Live: free agents in a queue of their own, arrivals open-loop at a fixed rate.
+    const liveQueue = await newQueue('Live');
+    const liveCrew = agentCrew(server, liveQueue, await createAgents(server, liveQueue, LIVE_AGENTS, 'Live agent', passwordHash), { resolve: true });
+    await liveCrew.signIn(SIGN_IN_CONCURRENCY);
+    const dueAt = new Map<number, number>();
+    const start = wallMs() + 50;
+    const arrivals: Promise<unknown>[] = [];
     for (let i = 0; i < LIVE; i++) {
-      const start = performance.now();
-      const c = await runAction(ctx, (tx, emit) => openConversation(tx, emit, { contactId: contact.id, channel: 'api', queueId: queue.id, now: Date.now() }));
-      enqueuedAt.set(c.id, start);
-      liveIds.push(c.id);
-      while (!heardAt.has(c.id)) await new Promise((r) => setImmediate(r));
+      const due = start + (i * 1000) / LIVE_RATE;
+      const wait = due - wallMs();
+      if (wait > 0) await sleep(wait);
+      arrivals.push(runAction(ctx, (tx, emit) => openConversation(tx, emit, { contactId: contact.id, channel: 'api', queueId: liveQueue, now: Date.now() })).then((c) => dueAt.set(c.id, due)));
     }
-    await finished;
-    stop = true;
-    for (const w of wake.values()) w();
-    await Promise.all(workers);
+    await Promise.all(arrivals);
+    await until(() => [...dueAt.keys()].every((id) => liveCrew.heardAt.has(id)), 'the live arrivals');
+    await liveCrew.stop();
+    await check(liveQueue);
+    const live = [...dueAt].map(([id, due]) => liveCrew.heardAt.get(id)! - due).sort((a, b) => a - b);
 
-    const firstOffers = await store.db
-      .selectFrom('offers as o')
-      .innerJoin('conversations as c', 'c.id', 'o.conversation_id')
-      .select(['c.id', 'c.created_at', (eb) => eb.fn.min('o.created_at').as('offered_at')])
-      .where('c.queue_id', '=', queue.id)
-      .groupBy(['c.id', 'c.created_at'])
-      .execute();
-    const live = new Set(liveIds);
-    const backlog = firstOffers.filter((r) => !live.has(r.id)).map((r) => Number(r.offered_at) - r.created_at).sort((a, b) => a - b);
-    // Live: from the enqueue call to the offered agent hearing of it (commit + dispatch), in ms.
-    void live;
-    const liveLat = liveIds.map((id) => heardAt.get(id)! - enqueuedAt.get(id)!).sort((a, b) => a - b);
+    // Two nodes: the fill again, half the agents on a second server process on the same database.
+    let twoNodeAssignPerSec = NaN;
+    if (engine === 'postgres') {
+      const two = await newQueue('Two nodes');
+      const twoAgents = await createAgents(server, two, AGENTS, 'Node agent', passwordHash);
+      await enqueue(server, two, contact.id, CONVERSATIONS);
+      const node = await startSecondNode(PG_URL, schema, { timers: false });
+      try {
+        const half = Math.floor(AGENTS / 2);
+        const mine = agentCrew(server, two, twoAgents.slice(0, half), { resolve: false });
+        t0 = performance.now();
+        void mine.signIn(SIGN_IN_CONCURRENCY / 2);
+        void node.call({ cmd: 'crew', queueId: two, agents: twoAgents.slice(half), resolve: false, concurrency: SIGN_IN_CONCURRENCY / 2 });
+        // Retried: under load the poll can wait past the pool's limit behind the crew's transactions.
+        const acceptedInQueue = async () =>
+          Number(
+            (await retried(() => sql<{ n: number }>`select count(*) as n from offers o join conversations c on c.id = o.conversation_id where c.queue_id = ${two} and o.status = 'accepted'`.execute(store.db))).rows[0]!.n,
+          );
+        await until(async () => (await acceptedInQueue()) >= places, 'the two-node fill');
+        twoNodeAssignPerSec = places / ((performance.now() - t0) / 1000);
+        await mine.stop();
+        await node.call({ cmd: 'stopCrew' });
+      } finally {
+        await node.close();
+      }
+      await check(two);
+    }
+
     return {
       engine,
       enqueuePerSec: CONVERSATIONS / enqueueSecs,
-      assignmentsPerSec: CONVERSATIONS / assignSecs,
-      backlogP50: quantile(backlog, 0.5),
-      backlogP99: quantile(backlog, 0.99),
-      liveP50: quantile(liveLat, 0.5),
-      liveP99: quantile(liveLat, 0.99),
+      fillOffersPerSec: places / offersSecs,
+      fillAssignPerSec: places / fillSecs,
+      cyclePerSec: Math.min(CYCLE, CONVERSATIONS - places) / cycleSecs,
+      liveP50: pct(live, 0.5),
+      liveP99: pct(live, 0.99),
+      twoNodeAssignPerSec,
+      violations,
     };
   } finally {
     await server.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
-    if (engine === 'postgres') {
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`drop schema if exists "${schema}" cascade`);
-      await c.end();
-    }
-  }
-}
-
-async function pgAnswers(): Promise<boolean> {
-  const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await c.connect();
-    await c.end();
-    return true;
-  } catch {
-    return false;
+    if (engine === 'postgres') await dropBenchSchema(schema);
   }
 }
 
@@ -204,14 +212,17 @@ for (const engine of ENGINES) {
     process.stdout.write(`routing bench: PostgreSQL at ${PG_URL} does not answer; skipped\n`);
     continue;
   }
-  process.stdout.write(`routing bench: ${engine}, ${CONVERSATIONS} queued conversations, ${AGENTS} agents, ${LIVE} live arrivals…\n`);
+  process.stdout.write(`routing bench: ${engine}, ${CONVERSATIONS} waiting, ${AGENTS} agents x ${CAPACITY}, cycle ${CYCLE}, ${LIVE} live arrivals at ${LIVE_RATE}/s…\n`);
   results.push(await runOn(engine));
 }
 const f = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : '-');
-process.stdout.write('\nengine     enqueue/s  assignments/s  backlog enqueue→offer p50 / p99 (ms)  live enqueue→offer p50 / p99 (ms)\n');
+const g = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-');
+process.stdout.write(`\nload average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} on ${os.cpus().length} cores (aim: ≥ 200 assignments/s until full, live p99 ≤ 100 ms, two nodes ≥ one)\n`);
+process.stdout.write('engine     enqueue/s  fill offers/s  fill assignments/s  cycle assignments/s  live arrival→offer p50 / p99 ms  two nodes assignments/s (ratio)  violations\n');
 for (const r of results) {
-  const g = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-');
+  const ratio = Number.isFinite(r.twoNodeAssignPerSec) ? `${f(r.twoNodeAssignPerSec)} (${(r.twoNodeAssignPerSec / r.fillAssignPerSec).toFixed(2)}x)` : '-';
   process.stdout.write(
-    `${r.engine.padEnd(10)} ${f(r.enqueuePerSec).padStart(9)}  ${f(r.assignmentsPerSec).padStart(13)}  ${`${f(r.backlogP50)} / ${f(r.backlogP99)}`.padStart(36)}  ${`${g(r.liveP50)} / ${g(r.liveP99)}`.padStart(33)}\n`,
+    `${r.engine.padEnd(10)} ${f(r.enqueuePerSec).padStart(9)}  ${f(r.fillOffersPerSec).padStart(13)}  ${f(r.fillAssignPerSec).padStart(18)}  ${f(r.cyclePerSec).padStart(19)}  ${`${g(r.liveP50)} / ${g(r.liveP99)}`.padStart(31)}  ${ratio.padStart(31)}  ${String(r.violations).padStart(10)}\n`,
   );
 }
+if (results.some((r) => r.violations > 0)) process.exitCode = 1;

@@ -23,10 +23,10 @@ import { createServer } from '../apps/server/src/server.ts';
 import { runAction } from '../apps/server/src/actions/context.ts';
 import { createWebhook } from '../apps/server/src/actions/webhooks.ts';
 import { insertUser } from '../apps/server/src/store/users.ts';
+import { PG_URL } from './engines.ts';
 
 const EVENTS = Number(process.env.BENCH_WEBHOOK_EVENTS ?? 1000);
 const ENGINES = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',');
-const PG_URL = process.env.BENCH_PG_URL ?? (process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : 'postgres://root@127.0.0.1:5432/test');
 
 const pct = (xs: number[], p: number) => xs.sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))] ?? 0;
 

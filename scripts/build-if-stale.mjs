@@ -9,18 +9,21 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const self = 'scripts/build-if-stale.mjs';
 
-/** What `npm start` serves, what each is built from (folders count their files and their own listing). */
+/**
+ * What `npm start` serves, what each is built from (folders count their files and their own listing).
+ * The browser tests build through the same list (test/buildApps.ts).
+ */
 export const TARGETS = [
   {
     name: 'web app',
     output: 'apps/web/dist/index.html',
-    sources: ['apps/web/src', 'apps/web/index.html', 'apps/web/vite.config.ts', 'packages/client/src', 'packages/protocol/src'],
+    sources: ['apps/web/src', 'apps/web/index.html', 'apps/web/vite.config.ts', 'scripts/precompress.ts', 'packages/client/src', 'packages/protocol/src'],
     build: () => vite('apps/web/vite.config.ts'),
   },
   {
     name: 'widget',
     output: 'apps/widget/dist/loader.js',
-    sources: ['apps/widget/src', 'apps/widget/frame.html', 'apps/widget/vite.config.ts', 'packages/protocol/src'],
+    sources: ['apps/widget/src', 'apps/widget/frame.html', 'apps/widget/vite.config.ts', 'scripts/precompress.ts', 'packages/client/src', 'packages/protocol/src'],
     build: () => vite('apps/widget/vite.config.ts'),
   },
   {
@@ -48,9 +51,20 @@ export function isStale(target) {
   return !built || built < Math.max(...target.sources.map(newest));
 }
 
+/**
+ * A production build whoever calls it: under Vitest (test/buildApps.ts) NODE_ENV is `test`, and
+ * Vite would then build React's development bundle, several times larger than what `npm start` serves.
+ */
 async function vite(config) {
   const { build } = await import('vite');
-  await build({ configFile: path.join(root, config), logLevel: 'warn' });
+  const env = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: path.join(root, config), mode: 'production', logLevel: 'warn' });
+  } finally {
+    if (env === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = env;
+  }
 }
 
 /**

@@ -5,7 +5,7 @@ import { createServer, type Server } from '../apps/server/src/server.ts';
 import { ManualClock } from '../apps/server/src/clock.ts';
 import type { Config } from '../apps/server/src/config.ts';
 import { hashPassword, hashToken, newToken } from '../apps/server/src/auth/secrets.ts';
-import { insertUser, setQueueMembers } from '../apps/server/src/store/users.ts';
+import { insertUser } from '../apps/server/src/store/users.ts';
 import { ensureBuiltins } from '../apps/server/src/demo/seed.ts';
 import { streamKindOf, verifyFrame } from './frames.ts';
 
@@ -91,10 +91,9 @@ export async function createUser(t: TestServer, role: 'admin' | 'supervisor' | '
   const db = t.server.services.store.db;
   const email = `${name.toLowerCase().replace(/[^a-z]+/g, '.')}.${crypto.randomBytes(3).toString('hex')}@example.test`;
   const id = await insertUser(db, { email, name, role, passwordHash: await hashPassword(PASSWORD), capacity: 5, now: t.clock.now() });
-  for (const q of queueIds) {
-    const current = await db.selectFrom('queue_members').select('user_id').where('queue_id', '=', q).execute();
-    await setQueueMembers(db, q, [...current.map((r) => r.user_id), id]);
-  }
+  // One row per membership: reading the members and writing the list back lost a user whenever
+  // tests created users in parallel (Promise.all), so a colleague was "not in the queue" at random.
+  if (queueIds.length) await db.insertInto('queue_members').values(queueIds.map((queue_id) => ({ queue_id, user_id: id }))).execute();
   return { id, email };
 }
 

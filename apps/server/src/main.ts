@@ -1,6 +1,6 @@
 import { createServer } from './server.ts';
 import { readConfig } from './config.ts';
-import { ensureAdmin, ensureBuiltins, retireDemoAccounts, seedDemo, DEMO_USERS, DEMO_PASSWORD, DEMO_INBOX_ADDRESS, DEMO_SMTP_PORT } from './demo/seed.ts';
+import { ensureAdmin, ensureBuiltins, retireDemoAccounts, seedDemo, seedDemoBot, DEMO_USERS, DEMO_PASSWORD, DEMO_INBOX_ADDRESS, DEMO_SMTP_PORT } from './demo/seed.ts';
 
 const config = readConfig();
 // The demo receives email out of the box (SMTP_PORT= empty turns it off).
@@ -10,7 +10,10 @@ const { store, clock, log } = server.services;
 await ensureBuiltins(store);
 const knownAdminPassword = !process.env.ADMIN_PASSWORD;
 const createdAdmin = await ensureAdmin(store, clock, config.adminEmail, config.adminPassword, knownAdminPassword && !config.demo);
-if (config.demo && createdAdmin) await seedDemo(store, clock);
+if (config.demo && createdAdmin) {
+  await seedDemo(store, clock);
+  await seedDemoBot(server.services);
+}
 const retired = config.demo ? 0 : await retireDemoAccounts(store);
 
 await server.app.listen({ port: config.port, host: config.host });

@@ -30,7 +30,16 @@ describe('signing in', () => {
     const u = await createUser(t, 'agent', 'Sally Session', [support]);
     const caller = await signIn(t, u);
     const inside = await t.server.app.inject({ method: 'GET', url: '/api/v1/auth/session', cookies: { sb_session: caller.cookie } });
-    expect(inside.json()).toMatchObject({ signedIn: true, me: { user: { id: u.id }, csrfToken: caller.csrf } });
+    expect(inside.json()).toMatchObject({ signedIn: true, me: { user: { id: u.id }, csrfToken: caller.csrf, abilities: [] } });
+  });
+
+  it('tells the app what the user may do, so it shows only those buttons (issue 14, action registry)', async () => {
+    const boss = await signIn(t, await createUser(t, 'supervisor', 'Sue Pervisor', [support]));
+    const me = await t.server.app.inject({ method: 'GET', url: '/api/v1/me', cookies: { sb_session: boss.cookie } });
+    expect(me.json().abilities).toEqual(['viewReports', 'exportReports']);
+    const admin = await signIn(t, await createUser(t, 'admin', 'Ada Admin', []));
+    const session = await t.server.app.inject({ method: 'GET', url: '/api/v1/auth/session', cookies: { sb_session: admin.cookie } });
+    expect(session.json().me.abilities).toEqual(['administer', 'deleteConversations', 'browseContacts', 'viewReports', 'exportReports', 'manageCannedMessages', 'seeAllQueues', 'reassignOthers']);
   });
 
   it('sets an HttpOnly SameSite session cookie and returns a CSRF token', async () => {

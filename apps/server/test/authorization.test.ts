@@ -45,6 +45,7 @@ const ROUTES: Array<[method: string, path: string, body?: unknown]> = [
   ['PUT', '/api/v1/conversations/:id/draft', { body: 'x' }],
   ['POST', '/api/v1/conversations/:id/unpin-customer'],
   ['POST', '/api/v1/conversations/:id/pick'],
+  ['POST', '/api/v1/conversations/:id/handoff', {}],
   ['POST', '/api/v1/conversations/:id/transfer-to-agent', { userId: 1 }],
   ['POST', '/api/v1/conversations/:id/transfer-to-queue', { queueId: 1 }],
   // Issue 3: chat requests, sessions and typing.

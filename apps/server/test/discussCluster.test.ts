@@ -64,7 +64,7 @@ async function cast(t: TestServer) {
 
 describe(`request timeouts on ${ENGINE === 'postgres' ? 'two server processes sharing PostgreSQL' : 'two workers sharing SQLite'}`, () => {
   it('each pending request times out exactly once when both run their timers at the same moment', async () => {
-    const schema = `sbtest_dc_${crypto.randomBytes(4).toString('hex')}`;
+    const schema = `sbtest_${process.pid}_dc_${crypto.randomBytes(4).toString('hex')}`;
     schemas.push(schema);
     const t = await startTestServer({ schema });
     servers.push(t);
@@ -94,7 +94,7 @@ describe(`request timeouts on ${ENGINE === 'postgres' ? 'two server processes sh
   }, 120_000); // a second server process starts (tsx) within the test
 
   it('a request sent before a restart still times out after it', async () => {
-    const schema = `sbtest_dr_${crypto.randomBytes(4).toString('hex')}`;
+    const schema = `sbtest_${process.pid}_dr_${crypto.randomBytes(4).toString('hex')}`;
     schemas.push(schema);
     const dataDir = ENGINE === 'postgres' ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'sb-discuss-'));
     const first = await startTestServer({ schema, ...(dataDir ? { dataDir } : {}) });

@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import openapiTS, { astToString } from 'openapi-typescript';
 import ts from 'typescript';
 import { ERROR_CODES, ServerFrame, VisitorServerFrame, type ErrorCode } from '@switchboard/protocol';
@@ -76,6 +78,34 @@ describe('the OpenAPI document', () => {
         expect(errors.map(([s]) => s), `${where} 401`).toContain('401');
       }
     }
+  });
+
+  it('gives every body an example that its schema accepts, and every operation a documented refusal besides bad input', () => {
+    // Examples are checked against the document's own schemas (components resolved by $ref).
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    ajv.addSchema({ $id: 'doc', components: doc.components }, 'doc');
+    const problems: string[] = [];
+    const check = (where: string, media: any) => {
+      const example = media.example !== undefined ? media.example : (media.examples ? Object.values(media.examples as Record<string, { value: unknown }>)[0]!.value : undefined);
+      if (example === undefined) return problems.push(`${where}: no example`);
+      const schema = JSON.parse(JSON.stringify(media.schema).replaceAll('"#/components/', '"doc#/components/'));
+      if (!ajv.validate(schema, example)) problems.push(`${where}: example refused: ${ajv.errorsText(ajv.errors)}`);
+    };
+    for (const { method, path: p, op } of operations()) {
+      const where = `${method.toUpperCase()} ${p}`;
+      for (const [type, media] of Object.entries(op.requestBody?.content ?? {}) as Array<[string, any]>) if (type.includes('json')) check(`${where} request`, media);
+      for (const [status, r] of Object.entries(op.responses) as Array<[string, any]>) {
+        if (!/^2/.test(status)) continue;
+        for (const [type, media] of Object.entries(r.content ?? {}) as Array<[string, any]>) if (type.includes('json')) check(`${where} ${status}`, media);
+      }
+      // Beyond the 400 and 503 every route has: what else it refuses, or that it needs a sign-in.
+      const codes = Object.entries(op.responses)
+        .filter(([st]) => /^[45]/.test(st))
+        .flatMap(([, r]: [string, any]) => (Object.values(r.content)[0] as any).schema.properties.error.properties.code.enum as string[]);
+      if (!codes.some((c) => !['validation_failed', 'bad_request', 'internal_error', 'database_unavailable'].includes(c))) problems.push(`${where}: documents no refusal beyond bad input`);
+    }
+    expect(problems).toEqual([]);
   });
 
   it('generates a TypeScript client that compiles and knows each operation’s error codes', async () => {

@@ -36,7 +36,7 @@ const holding = new Map<string, () => void>();
 const peers = new Set<ChildProcess>();
 
 beforeAll(async () => {
-  schema = `sbtest_outbox_${crypto.randomBytes(4).toString('hex')}`;
+  schema = `sbtest_${process.pid}_outbox_${crypto.randomBytes(4).toString('hex')}`;
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-outbox-'));
   t = await startTestServer(ENGINE === 'postgres' ? { schema } : { dataDir });
   token = await tokenFor(t, (await createUser(t, 'admin', 'Root')).id);

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  addFactTo, conversationFigures, dayStart, emptyDelta, factOfRow, HISTOGRAM_PRECISION, localDay, monthOf, parseHistogram, rollupKeyOf, rollupKeyString,
+  addFactTo, conversationFigures, dayStart, emptyDelta, factOfRow, HISTOGRAM_PRECISION, localDay, monthOf, rollupKeyOf, rollupKeyString,
   type RollupDelta,
 } from '@switchboard/core';
 import { createQueue, createUser, customerWrites, signIn, startTestServer, tokenFor, type Caller, type TestServer } from '../../../test/harness.ts';
 import { runDueTimers } from '../src/jobs/worker.ts';
 import { factRowOf } from '../src/store/reportRollups.ts';
+import { storedCells, type Cells } from './rollupCells.ts';
 
 /**
  * Issue 15 at scale: the daily and monthly rollups move with every fact change, in its
@@ -40,15 +41,10 @@ const writes = async (who: string, queueId = q) => {
 };
 const offerOf = async (c: Caller) => ((await c.api('GET', '/api/v1/routing/me')).body.offers as { id: number }[])[0]!;
 
-type Cells = Map<string, Record<string, unknown>>;
+/** The stored cells, each the sum of its shards. */
 async function stored(table: 'report_days' | 'report_months'): Promise<Cells> {
   const rows = await t.server.services.store.db.selectFrom(table).selectAll().execute();
-  return new Map(rows.filter((r) => Number(r.created) !== 0).map((r) => [rollupKeyString({ day: Number(r.day), queueId: Number(r.queue_id), agentId: Number(r.agent_id), channel: r.channel, inboxId: Number(r.inbox_id) }), normal(r)]));
-}
-function normal(r: Record<string, unknown>): Record<string, unknown> {
-  const o: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(r)) o[k] = k.endsWith('_hist') ? Object.fromEntries(parseHistogram(v as string)) : k === 'channel' ? v : Number(v);
-  return o;
+  return storedCells(rows, (r) => rollupKeyString({ day: Number(r.day), queueId: Number(r.queue_id), agentId: Number(r.agent_id), channel: r.channel as string, inboxId: Number(r.inbox_id) }));
 }
 /** The cells as the facts say they should be (the core's contribution of each fact). */
 async function recomputed(months: boolean): Promise<Cells> {

@@ -218,7 +218,7 @@ describe('reply time limits and processing order (seed 002)', () => {
 
 describe('timers survive a restart', () => {
   it('fires a wrap-up timer written before the restart, once, after it', async () => {
-    const schema = `sbtest_restart_${crypto.randomBytes(4).toString('hex')}`;
+    const schema = `sbtest_${process.pid}_restart_${crypto.randomBytes(4).toString('hex')}`;
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-restart-'));
     let one: TestServer | null = await startTestServer({ schema, dataDir });
     const a = await createUser(one, 'admin', 'Root');

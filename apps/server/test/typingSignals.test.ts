@@ -28,7 +28,7 @@ const typing = (who: string) => (f: any) => f.type === 'typing.updated' && f.dat
 const eventCount = async () => Number((await one.server.services.store.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n);
 
 beforeAll(async () => {
-  schema = `sbtest_signals_${crypto.randomBytes(4).toString('hex')}`;
+  schema = `sbtest_${process.pid}_signals_${crypto.randomBytes(4).toString('hex')}`;
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-signals-'));
   const shared = ENGINE === 'postgres' ? { schema } : { dataDir };
   one = await startTestServer({ listen: true, ...shared });

@@ -217,4 +217,15 @@ describe('tickets and the client portal (seed 003)', () => {
     expect(info.notes.map((n: any) => n.body)).toEqual(['Explained the capacitor', 'Followed up']);
     expect(info.endedWith).toBe('plain');
   });
+
+  it('a session ended with a new ticket names that ticket in the search, for the Tickets view to link', async () => {
+    const v = await newVisitor(t, { name: 'John Doggett' });
+    const chat = (await v.api('POST', '/api/v1/widget/conversations', { message: 'unique-words warp coil' })).body;
+    await admin.api('POST', `/api/v1/conversations/${chat.id}/reassign`, { assigneeId: agent.id });
+    const ended = await agent.api('POST', `/api/v1/conversations/${chat.id}/end-session`, { outcome: 'ticket', subject: 'Warp coil' });
+    expect(ended.body.ticketId).toEqual(expect.any(Number));
+    const found = (await agent.api('GET', '/api/v1/chat-sessions?q=warp')).body.items;
+    expect(found).toMatchObject([{ conversationId: chat.id, ticketId: ended.body.ticketId }]);
+    expect((await agent.api('GET', `/api/v1/conversations/${chat.id}/chat-request`)).body).toMatchObject({ ticketId: ended.body.ticketId, origin: 'widget', endedWith: 'ticket' });
+  });
 });

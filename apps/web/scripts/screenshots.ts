@@ -11,6 +11,8 @@ import { launchBrowser, signedInContext, waitForLive, row } from '../test/browse
 import { newVisitor, openVisitorStream } from '../../server/test/widgetHelpers.ts';
 import { discussScreenshots } from './discussScreenshots.ts';
 import { emailScreenshots } from './emailScreenshots.ts';
+import { reportsScreenshots } from './reportsScreenshots.ts';
+import { phoneScreenshots } from './phoneScreenshots.ts';
 
 const out = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../docs/screenshots');
 
@@ -47,7 +49,7 @@ try {
     const page = await context.newPage();
     await page.goto(t.url);
     await waitForLive(page);
-    await row(page, 'John Smith').click();
+    await row(page, 'John Smith').first().click();
     await page.locator('.msg').first().waitFor();
     await page.locator('.contact-card dd', { hasText: 'Boston' }).waitFor();
     await page.locator('textarea').fill('Thanks John — I found the duplicate charge and refunded it.');
@@ -80,7 +82,7 @@ try {
     const page = await context.newPage();
     await page.goto(t.url);
     await waitForLive(page);
-    await row(page, 'John Smith').click();
+    await row(page, 'John Smith').first().click();
     await page.locator('.msg').first().waitFor();
     const reply = page.getByLabel('Reply', { exact: true });
     await reply.fill('Sure — your card 4111 1111 1111 1111 is on file. ');
@@ -111,7 +113,7 @@ try {
     await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
     await page.screenshot({ path: path.join(out, 'shortcuts.png') });
     await page.keyboard.press('Escape');
-    await page.getByRole('button', { name: 'Admin' }).click();
+    await page.getByRole('button', { name: 'Admin', exact: true }).click();
     await page.getByRole('table', { name: "Agents' status and load" }).waitFor();
     await page.waitForTimeout(300);
     await page.screenshot({ path: path.join(out, 'agents.png') });
@@ -147,6 +149,8 @@ try {
     }
     vs.ws.close();
   }
+  await reportsScreenshots(t, browser, out); // issue 15
+  await phoneScreenshots(t, browser, out); // issue 14
   await discussScreenshots(t, browser, out); // seed 000
   await emailScreenshots(t, browser, out); // issue 12
   console.log(`screenshots written to ${path.relative(process.cwd(), out)}`);

@@ -1,21 +1,28 @@
 import { useCallback, useEffect, useState } from 'react';
-import { ApiError } from '@switchboard/client';
-import type { User } from './types.ts';
+import { ApiError, type Me } from '@switchboard/client';
 import { api } from './api.ts';
 import { SignIn } from './SignIn.tsx';
-import { Workspace } from './Workspace.tsx';
+import { Workspace } from './workspace/Workspace.tsx';
+import { resetStores } from './stores/store.ts';
+import { settings, signedIn } from './stores/settings.ts';
 
-type Boot = { phase: 'loading' } | { phase: 'signed-out'; notice?: string } | { phase: 'signed-in'; user: User; fresh?: boolean } | { phase: 'offline' };
+type Boot = { phase: 'loading' } | { phase: 'signed-out'; notice?: string } | { phase: 'signed-in'; fresh?: boolean } | { phase: 'offline' };
 
 export function App() {
   const [boot, setBoot] = useState<Boot>({ phase: 'loading' });
+  const enter = useCallback((me: Me, fresh?: boolean) => {
+    // The next user starts with nothing of the last one's (the same user checked twice keeps all).
+    if (settings.get().me?.id !== me.user.id) resetStores();
+    signedIn(me);
+    setBoot({ phase: 'signed-in', fresh });
+  }, []);
 
   const check = useCallback(() => {
     api
       .session()
-      .then((me) => setBoot(me ? { phase: 'signed-in', user: me.user } : { phase: 'signed-out' }))
+      .then((me) => (me ? enter(me) : setBoot({ phase: 'signed-out' })))
       .catch((e) => setBoot(e instanceof ApiError && e.status === 0 ? { phase: 'offline' } : { phase: 'signed-out' }));
-  }, []);
+  }, [enter]);
 
   useEffect(check, [check]);
 
@@ -36,10 +43,9 @@ export function App() {
       </div>
     );
   }
-  if (boot.phase === 'signed-out') return <SignIn notice={boot.notice} onSignedIn={(user) => setBoot({ phase: 'signed-in', user, fresh: true })} />;
+  if (boot.phase === 'signed-out') return <SignIn notice={boot.notice} onSignedIn={(me) => enter(me, true)} />;
   return (
     <Workspace
-      me={boot.user}
       startOfDay={Boolean(boot.fresh)}
       onSignedOut={(notice) => {
         api.csrfToken = null;

@@ -1,9 +1,9 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { ApiError } from '@switchboard/client';
-import type { User } from './types.ts';
+import type { Me } from '@switchboard/client';
 import { api, messageOf } from './api.ts';
 
-export function SignIn({ onSignedIn, notice }: { onSignedIn: (user: User) => void; notice?: string }) {
+export function SignIn({ onSignedIn, notice }: { onSignedIn: (me: Me) => void; notice?: string }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
@@ -18,7 +18,7 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (user: User) => voi
     setBusy(true);
     try {
       const me = await api.login(email.trim(), password);
-      onSignedIn(me.user);
+      onSignedIn(me);
     } catch (err) {
       setBusy(false);
       if (err instanceof ApiError && err.code === 'invalid_credentials') setError('Wrong email or password. Check them and try again.');

@@ -1,4 +1,5 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useId, useRef, type ReactNode } from 'react';
+import { useFocusTrap } from './focusTrap.ts';
 import type { Channel, DeliveryStatus, Message } from './types.ts';
 
 export const CHANNELS: Record<Channel, { name: string; color: string }> = {
@@ -26,6 +27,22 @@ export function ChannelIcon({ channel, size = 14 }: { channel: Channel; size?: n
   return (
     <svg className="channel-icon" width={size} height={size} viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke={meta.color} strokeWidth="2" strokeLinejoin="round" strokeLinecap="round">
       <path d={CHANNEL_PATHS[channel] ?? CHANNEL_PATHS.api} />
+    </svg>
+  );
+}
+
+/** Drawn, not emoji: an emoji needs a colour font, and a browser without one shows an empty box. */
+const LINE_ICONS = {
+  bell: ['M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9', 'M10.3 21a1.94 1.94 0 0 0 3.4 0'],
+  smile: ['M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18z', 'M8 14s1.5 2 4 2 4-2 4-2', 'M9 9h.01', 'M15 9h.01'],
+} as const;
+
+export function LineIcon({ name, size = 18 }: { name: keyof typeof LINE_ICONS; size?: number }) {
+  return (
+    <svg aria-hidden="true" viewBox="0 0 24 24" width={size} height={size} fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+      {LINE_ICONS[name].map((d) => (
+        <path key={d} d={d} />
+      ))}
     </svg>
   );
 }
@@ -85,41 +102,25 @@ export function initials(name: string): string {
   return ((parts[0]?.[0] ?? '?') + (parts.length > 1 ? (parts[parts.length - 1]![0] ?? '') : '')).toUpperCase();
 }
 
+/** Initials on a colour of the name; OKLCH keeps every hue equally dark, so white text stays above 4.5:1. */
 export function Avatar({ name, size = 36 }: { name: string; size?: number }) {
   let h = 0;
   for (const ch of name) h = (h * 31 + ch.charCodeAt(0)) % 360;
   return (
-    <span className="avatar" aria-hidden="true" style={{ width: size, height: size, background: `hsl(${h} 55% 45%)`, fontSize: size * 0.38 }}>
+    <span className="avatar" aria-hidden="true" style={{ width: size, height: size, background: `oklch(52% 0.12 ${h})`, fontSize: size * 0.38 }}>
       {initials(name)}
     </span>
   );
 }
 
-/** A modal dialog: focus moves in, Esc or the backdrop closes it. */
+/** A modal dialog: focus moves in and stays in (Tab cycles), Esc or the backdrop closes it, focus returns to the opener. */
 export function Modal({ title, onClose, children, footer }: { title: string; onClose: () => void; children: ReactNode; footer: ReactNode }) {
   const id = useId();
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const prev = document.activeElement as HTMLElement | null;
-    const first = ref.current?.querySelector<HTMLElement>('input, textarea, select, button');
-    first?.focus();
-    return () => prev?.focus?.();
-  }, []);
+  useFocusTrap(ref, onClose);
   return (
     <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div
-        ref={ref}
-        className="modal"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={id}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') {
-            e.stopPropagation();
-            onClose();
-          }
-        }}
-      >
+      <div ref={ref} className="modal" role="dialog" aria-modal="true" aria-labelledby={id} tabIndex={-1}>
         <h2 id={id}>{title}</h2>
         <div className="modal-body">{children}</div>
         <div className="modal-footer">{footer}</div>

@@ -46,6 +46,8 @@ describe('conversation actions and details', () => {
     await dialog.getByLabel('Resolution note (optional)').fill('Refund processed');
     await dialog.getByRole('button', { name: 'Resolve' }).click();
     await page.locator('.msg-system', { hasText: 'Refund processed' }).waitFor();
+    // Issue 14, seen 5: a resolution note is a note card, not a grey line.
+    await page.getByRole('note', { name: 'Resolution note' }).getByText('Refund processed').waitFor();
     await page.locator('.thread-sub .status-pill', { hasText: 'Resolved' }).waitFor();
 
     await page.getByRole('button', { name: 'Reopen' }).click();

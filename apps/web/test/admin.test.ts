@@ -25,7 +25,7 @@ describe('administration and the supervisor view', () => {
 
   it('manages canned messages and the composer rules', async () => {
     const page = await openAs(admin);
-    await page.getByRole('button', { name: 'Admin' }).click();
+    await page.getByRole('button', { name: 'Admin', exact: true }).click();
     await page.getByRole('tab', { name: 'Canned messages' }).click();
     await page.waitForTimeout(500);
     await page.getByLabel('Title').fill('Greeting');
@@ -81,7 +81,7 @@ describe('administration and the supervisor view', () => {
 
   it('shows supervisors every agent’s status and load, live', async () => {
     const page = await openAs(supervisor);
-    expect(await page.getByRole('button', { name: 'Admin' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Admin', exact: true }).count()).toBe(0);
     await page.getByRole('button', { name: 'Agents' }).click();
     const table = page.getByRole('table', { name: "Agents' status and load" });
 

@@ -8,8 +8,8 @@ import { bearer, createQueue, createUser, signIn, startTestServer, tokenFor, typ
 export { launchBrowser };
 
 /** A browser context already signed in as `caller` (the session cookie the login route set). */
-export async function signedInContext(browser: Browser, t: TestServer, caller: Caller, opts: { colorScheme?: 'light' | 'dark' } = {}): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, colorScheme: opts.colorScheme ?? 'light' });
+export async function signedInContext(browser: Browser, t: TestServer, caller: Caller, opts: { colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number } } = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1280, height: 720 }, colorScheme: opts.colorScheme ?? 'light' });
   await context.addCookies([{ name: 'sb_session', value: caller.cookie, url: t.url, httpOnly: true, sameSite: 'Lax' }]);
   return context;
 }
@@ -71,6 +71,8 @@ export interface OpenOptions {
   prepare?: (context: BrowserContext) => Promise<void>;
   /** Skip waiting for the live stream (pages that are not the workspace). */
   noWait?: boolean;
+  /** The window's size (1280×720 unless said). */
+  viewport?: { width: number; height: number };
 }
 
 /**
@@ -113,8 +115,8 @@ export function workspaceBrowser(server: () => TestServer) {
       const o = typeof opts === 'string' ? { path: opts } : opts;
       const t = server();
       const context = caller
-        ? await signedInContext(this.browser, t, caller, { colorScheme: o.colorScheme })
-        : await this.browser.newContext({ viewport: { width: 1280, height: 720 }, colorScheme: o.colorScheme ?? 'light' });
+        ? await signedInContext(this.browser, t, caller, { colorScheme: o.colorScheme, viewport: o.viewport })
+        : await this.browser.newContext({ viewport: o.viewport ?? { width: 1280, height: 720 }, colorScheme: o.colorScheme ?? 'light' });
       contexts.push(context);
       if (o.prepare) await o.prepare(context);
       const page = await context.newPage();

@@ -30,7 +30,7 @@ describe('channels and office hours in the administration', () => {
 
   it('an administrator lowers Telegram’s image limit; the agent’s composer then refuses a bigger image with a clear message', async () => {
     const page = await ui.open(admin, '/');
-    await page.getByRole('button', { name: 'Admin' }).click();
+    await page.getByRole('button', { name: 'Admin', exact: true }).click();
     await page.getByRole('tab', { name: 'Channels' }).click();
     const table = page.getByRole('table', { name: 'Attachment limits per channel' });
     const telegramImages = table.getByLabel('Largest images on Telegram (MB)');
@@ -69,7 +69,7 @@ describe('channels and office hours in the administration', () => {
 
   it('an administrator sets office hours and an away message; the widget shows them', async () => {
     const page = await ui.open(admin, '/');
-    await page.getByRole('button', { name: 'Admin' }).click();
+    await page.getByRole('button', { name: 'Admin', exact: true }).click();
     await page.getByRole('tab', { name: 'Office hours' }).click();
     const form = page.getByRole('form', { name: 'Office hours' });
     await form.getByLabel('Always open (ignore the hours below)').uncheck();
@@ -90,7 +90,7 @@ describe('channels and office hours in the administration', () => {
     await page.getByText('Office hours saved.').waitFor();
     // Opened again, the screen shows what is stored.
     const again = await ui.open(admin, '/');
-    await again.getByRole('button', { name: 'Admin' }).click();
+    await again.getByRole('button', { name: 'Admin', exact: true }).click();
     await again.getByRole('tab', { name: 'Office hours' }).click();
     expect(await again.getByLabel('Monday closes 2').inputValue()).toBe('18:00');
     expect(await again.getByLabel('Open on Friday').isChecked()).toBe(false);

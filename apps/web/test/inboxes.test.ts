@@ -22,7 +22,7 @@ describe('Admin → Inboxes', () => {
 
   it('an administrator adds an email inbox with an SMTP password, sees it listed, and the password is never shown again', async () => {
     const page = await ui.open(admin, '/');
-    await page.getByRole('button', { name: 'Admin' }).click();
+    await page.getByRole('button', { name: 'Admin', exact: true }).click();
     await page.getByRole('tab', { name: 'Inboxes' }).click();
     await page.getByText('No inboxes yet.').waitFor();
     await page.getByRole('button', { name: 'Add an inbox' }).click();

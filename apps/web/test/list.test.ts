@@ -134,4 +134,39 @@ describe('the conversation list at scale', () => {
     await row(page, name(12)).waitFor();
     await page.getByRole('button', { name: 'Customer tags (1)' }).waitFor();
   });
+
+  it('a search after scrolling deep shows its results at once, with a spinner while it runs and the old rows kept (issue 14, seen 7)', async () => {
+    const page = await openWorkspace();
+    const list = page.locator('ul.conv-list');
+    await row(page, name(N - 3)).waitFor();
+    // Scroll through a few thousand rows (pages load as the end comes near).
+    await expect
+      .poll(
+        async () => {
+          await list.evaluate((el) => el.scrollTo(0, el.scrollHeight));
+          return list.evaluate((el) => el.scrollHeight);
+        },
+        { timeout: 60_000, interval: 300 },
+      )
+      .toBeGreaterThanOrEqual(3000 * 100);
+    await list.evaluate((el) => el.scrollTo(0, 2800 * 100));
+    await row(page, name(N - 1 - 2800)).waitFor();
+
+    // The search is held at the network, so what shows while it runs can be seen.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    await page.route(/\/api\/v1\/conversations\?.*q=/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.getByRole('searchbox', { name: 'Search conversations' }).fill(name(42));
+    const busy = page.getByRole('status', { name: 'Searching…' });
+    await busy.waitFor();
+    expect(await page.locator('[data-conversation-id]').count()).toBeGreaterThan(0);
+    release();
+    // The answer shows at once, not a blank panel until the next scroll.
+    await row(page, name(42)).waitFor({ timeout: 2_000 });
+    await busy.waitFor({ state: 'detached' });
+    expect(await list.evaluate((el) => el.scrollTop)).toBe(0);
+  });
 });

@@ -105,4 +105,23 @@ describe('notifications for new offers and messages', () => {
     await centre.getByRole('button', { name: 'Clear all' }).click();
     await centre.getByText('Nothing yet.').waitFor();
   });
+  it('stays silent where the agent turned offer notifications and sounds off on their profile, and still shows the toast', async () => {
+    const quiet = await createQueue(t, 'Quiet');
+    const rory = await signIn(t, await createUser(t, 'agent', 'Rory Williams', [quiet]));
+    await rory.api('PUT', '/api/v1/routing/me/status', { status: 'available' });
+    expect((await rory.api('PATCH', '/api/v1/me/profile', { preferences: { notifyOffers: false, sound: false } })).status).toBe(200);
+    const page = await ui.open(rory, {
+      prepare: async (context) => {
+        await context.grantPermissions(['notifications'], { origin: t.url });
+        await context.addInitScript(RECORD);
+      },
+    });
+    // The preferences are read at start: wait for them before the offer comes.
+    await page.waitForLoadState('networkidle');
+    await customerWrites(t, token, { externalId: 'donna', name: 'Donna Noble', body: 'Is anyone there?', queueId: quiet });
+    await page.locator('.toast', { hasText: 'New offer: Donna Noble' }).waitFor();
+    await page.waitForTimeout(300);
+    expect(await page.evaluate(() => (window as any).__notes)).toEqual([]);
+    expect(await page.evaluate(() => (window as any).__chimes)).toBe(0);
+  });
 });

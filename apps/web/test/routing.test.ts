@@ -95,6 +95,45 @@ describe('start of day, offers, wrap-up and the pick list (seed 001)', () => {
     await thread.getByRole('button', { name: 'Reopen' }).waitFor();
   });
 
+  it('shows offers with their countdown over every screen and tab, and the next one after an accept (issue 14, seen 2)', async () => {
+    const queue = await createQueue(t, 'Offers everywhere');
+    const user = await createUser(t, 'admin', 'River Song', [queue]);
+    const agent = await signIn(t, user);
+    await agent.api('PUT', '/api/v1/routing/me/queues', { queueIds: [queue] });
+    expect((await agent.api('PUT', '/api/v1/routing/me/status', { status: 'available' })).status).toBe(200);
+    const page = await openAs(agent, '/admin/queues');
+
+    // On an Admin screen: the card shows, and its countdown runs down from the queue's 30 s.
+    await customerWrites(t, token, { externalId: 'jack', name: 'Jack Harkness', body: 'Hello from Cardiff', queueId: queue });
+    const offer = page.getByRole('listitem', { name: 'Offer: Jack Harkness' });
+    await offer.waitFor();
+    const secondsLeft = async (card = offer) => Number(/(\d+) s left/.exec((await card.textContent()) ?? '')?.[1] ?? NaN);
+    const first = await secondsLeft();
+    expect(first).toBeGreaterThan(20);
+    expect(first).toBeLessThanOrEqual(30);
+    await expect.poll(() => secondsLeft(), { timeout: 5_000 }).toBeLessThan(first);
+    await offer.getByRole('button', { name: 'Accept' }).click();
+    await page.getByRole('tab', { name: 'Mine', selected: true }).waitFor();
+    await row(page, 'Jack Harkness').waitFor();
+
+    // On Mine, where the next offer used to be only a toast.
+    await customerWrites(t, token, { externalId: 'martha-j', name: 'Martha Jones', body: 'A second question', queueId: queue });
+    const next = page.getByRole('listitem', { name: 'Offer: Martha Jones' });
+    await next.waitFor();
+    expect(await secondsLeft(next)).toBeGreaterThan(20);
+
+    // Over Reports and Tickets too; accepting from there opens the conversation.
+    await page.getByRole('button', { name: 'Reports' }).click();
+    await page.waitForURL(/\/reports/);
+    await next.waitFor();
+    await page.getByRole('button', { name: 'Tickets' }).click();
+    await page.waitForURL(/\/tickets/);
+    await next.getByRole('button', { name: 'Accept' }).click();
+    await next.waitFor({ state: 'detached' });
+    await page.getByRole('region', { name: 'Conversation with Martha Jones' }).waitFor();
+    await page.getByRole('tab', { name: 'Mine', selected: true }).waitFor();
+  });
+
   it('picks a waiting conversation from a pick-list queue', async () => {
     const user = await createUser(t, 'agent', 'Donna Noble', [picking]);
     const agent = await signIn(t, user);

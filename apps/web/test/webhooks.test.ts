@@ -27,7 +27,7 @@ describe('webhooks in the administration', () => {
 
   it('an administrator adds a webhook, copies its secret once, sees a delivery in the log and redelivers it', async () => {
     const page = await ui.open(admin, '/');
-    await page.getByRole('button', { name: 'Admin' }).click();
+    await page.getByRole('button', { name: 'Admin', exact: true }).click();
     await page.getByRole('tab', { name: 'Integrations' }).click();
     await page.getByText('No webhooks yet.').waitFor();
     await page.getByRole('button', { name: 'Add a webhook' }).click();

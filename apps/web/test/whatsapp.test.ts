@@ -38,7 +38,7 @@ describe('WhatsApp in the workspace', () => {
 
   it('the inbox shows the webhook URL to paste and tests the connection against the Graph API', async () => {
     const page = await ui.open(admin, '/');
-    await page.getByRole('button', { name: 'Admin' }).click();
+    await page.getByRole('button', { name: 'Admin', exact: true }).click();
     await page.getByRole('tab', { name: 'Inboxes' }).click();
     await page.getByRole('table', { name: 'Inboxes' }).getByRole('row', { name: /Acme WhatsApp/ }).getByRole('button', { name: 'Edit' }).click();
     const url = page.getByLabel('Webhook URL to paste at the provider');

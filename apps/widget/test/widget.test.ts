@@ -60,9 +60,14 @@ afterEach(async () => {
   for (const c of contexts.splice(0)) await c.close();
 });
 
-async function customer(path = '/'): Promise<{ page: Page; chat: FrameLocator }> {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+let customers = 0;
+async function customer(path = '/', before?: (context: BrowserContext) => Promise<unknown>): Promise<{ page: Page; chat: FrameLocator }> {
+  // Each customer is another client, as a proxy names it: from one address the file's sessions
+  // ran into the 10-a-minute session limit (429), and the portal frame was left without one.
+  const address = `198.51.100.${++customers}`;
+  const context = await browser.newContext({ viewport: { width: 1100, height: 760 }, extraHTTPHeaders: { 'x-forwarded-for': address } });
   contexts.push(context);
+  await before?.(context);
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   trouble.push(watchForTrouble(page));
@@ -86,7 +91,8 @@ async function startChat(chat: FrameLocator, page: Page, name: string, message: 
   await chat.getByRole('textbox', { name: 'Name' }).fill(name);
   await chat.getByRole('textbox', { name: 'Type your message…' }).fill(message);
   await chat.getByRole('button', { name: 'Start chat' }).click();
-  await chat.locator('.msg.mine', { hasText: message }).waitFor();
+  // Stored, not only shown: a pending bubble has no message id yet.
+  await chat.locator('.msg.mine[data-message-id]', { hasText: message }).waitFor();
 }
 
 const conversationOf = async (name: string) => {
@@ -95,6 +101,26 @@ const conversationOf = async (name: string) => {
 };
 
 describe('chat widget on a customer site', () => {
+  it('keeps what the customer typed in the request form when the chat goes live meanwhile', async () => {
+    // The stream's ticket is held until the form is filled, so the frame redraws (live) after the typing.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const { page, chat } = await customer('/', (context) => context.route('**/api/v1/widget/stream-ticket', async (route) => (await held, route.continue())));
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    await chat.getByText('Reconnecting…').waitFor();
+    await chat.getByRole('textbox', { name: 'Name' }).fill('Nora Typed');
+    await chat.getByRole('textbox', { name: 'Type your message…' }).fill('Typed while it connected');
+    await chat.getByRole('textbox', { name: 'Type your message…' }).focus();
+    release();
+    await chat.getByText('Reconnecting…').waitFor({ state: 'hidden' });
+    expect(await chat.getByRole('textbox', { name: 'Name' }).inputValue()).toBe('Nora Typed');
+    expect(await chat.getByRole('textbox', { name: 'Type your message…' }).evaluate((el) => el === document.activeElement)).toBe(true);
+    await chat.getByRole('button', { name: 'Start chat' }).click();
+    await chat.locator('.msg.mine[data-message-id]', { hasText: 'Typed while it connected' }).waitFor();
+    const id = await conversationOf('Nora Typed');
+    expect((await admin.api('GET', `/api/v1/conversations/${id}`)).body.contact.name).toBe('Nora Typed');
+  });
+
   it('outside office hours it shows the hours and that nobody is there, and the request waits', async () => {
     await admin.api('PUT', '/api/v1/settings/widget', { alwaysOpen: false, officeHours: { timezone: 'UTC', days: { sat: [{ open: '10:00', close: '12:00' }] } } });
     try {
@@ -176,7 +202,7 @@ describe('chat widget on a customer site', () => {
 
     await page.reload();
     await page.getByRole('button', { name: 'Open chat' }).click();
-    await chat.locator('.msg.mine', { hasText: 'My rocket will not start' }).waitFor();
+    await chat.locator('.msg.mine[data-message-id]', { hasText: 'My rocket will not start' }).waitFor();
     await chat.locator('.msg.theirs', { hasText: 'Have you tried the ignition key?' }).waitFor();
     expect(await chat.locator('.msg', { hasText: 'Yes 🚀 it works now' }).count()).toBe(1);
     // Still live after the reload.
@@ -217,6 +243,25 @@ describe('chat widget on a customer site', () => {
     await chat.locator('.msg.theirs', { hasText: 'It left the depot today' }).locator('blockquote', { hasText: 'Where is parcel 4471?' }).waitFor();
   });
 
+  it('when the server is too busy to start a session, the frame says so and tries again by itself', async () => {
+    let refusals = 0;
+    const { page, chat } = await customer('/', (context) =>
+      context.route('**/api/v1/widget/sessions', (route) =>
+        refusals++ === 0
+          ? route.fulfill({ status: 429, contentType: 'application/json', headers: { 'retry-after': '1' }, body: JSON.stringify({ error: { code: 'rate_limited', message: 'Too many requests; try again in a moment.' } }) })
+          : route.continue(),
+      ),
+    );
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    await chat.getByRole('alert').filter({ hasText: 'Too many requests' }).waitFor();
+    await chat.getByRole('alert').waitFor({ state: 'detached' });
+    await chat.getByRole('textbox', { name: 'Name' }).fill('Bea Busy');
+    await chat.getByRole('textbox', { name: 'Type your message…' }).fill('Hello after the busy moment');
+    await chat.getByRole('button', { name: 'Start chat' }).click();
+    await chat.locator('.msg.mine[data-message-id]', { hasText: 'Hello after the busy moment' }).waitFor();
+    expect(refusals).toBe(2);
+  });
+
   it('a chat from a ticket in the client portal ends with the chat log attached to the ticket', async () => {
     const first = await customer('/portal');
     await first.chat.getByRole('tab', { name: 'My tickets' }).click();
@@ -235,7 +280,7 @@ describe('chat widget on a customer site', () => {
     const input = chat.getByRole('textbox', { name: 'Type your message…' });
     await input.fill('The gauge reads empty after refuelling');
     await input.press('Enter');
-    await chat.locator('.msg.mine', { hasText: 'The gauge reads empty' }).waitFor();
+    await chat.locator('.msg.mine[data-message-id]', { hasText: 'The gauge reads empty' }).waitFor();
     await admin.api('POST', `/api/v1/conversations/${id}/messages`, { body: 'Replace sensor B, that fixes it' });
     await chat.locator('.msg.theirs', { hasText: 'Replace sensor B' }).waitFor();
 

@@ -1,5 +1,8 @@
 import type { z } from 'zod';
 import type * as P from '@switchboard/protocol';
+import { ApiError, callApi, toQueryString, type Query } from './http.ts';
+
+export { ApiError, toQueryString };
 
 export type Me = P.Me;
 export type User = P.User;
@@ -38,6 +41,17 @@ export type WebhookDelivery = P.WebhookDelivery;
 export type WebhookEvent = P.WebhookEvent;
 export type CreateWebhookInput = z.input<typeof P.CreateWebhookRequest>;
 export type UpdateWebhookInput = z.input<typeof P.UpdateWebhookRequest>;
+export type IntegrationToken = P.IntegrationToken;
+export type CreatedIntegrationToken = z.infer<typeof P.CreatedIntegrationToken>;
+export type CreateIntegrationTokenInput = z.input<typeof P.CreateIntegrationTokenRequest>;
+export type Scope = P.Scope;
+export type UserGroup = P.UserGroup;
+export type GroupRight = P.GroupRight;
+export type SaveUserGroupInput = z.input<typeof P.SaveUserGroupRequest>;
+export type Bot = P.Bot;
+export type BotWithSecrets = P.BotWithSecrets;
+export type CreateBotInput = z.input<typeof P.CreateBotRequest>;
+export type UpdateBotInput = z.input<typeof P.UpdateBotRequest>;
 export type CannedMessageInput = z.input<typeof P.CannedMessageInput>;
 export type CannedMessageCreate = z.input<typeof P.CannedMessageCreate>;
 export type MessagingWindow = P.MessagingWindow;
@@ -59,20 +73,6 @@ export type UpdateWidgetSettingsInput = Partial<P.WidgetSettings>;
 /** Filters of GET /conversations, as typed values; arrays are sent comma-separated. */
 export type ConversationFilters = Partial<ConversationListQuery>;
 
-/** An error answered by the server (`{error:{code,message}}`), or a network failure (`network_error`). */
-export class ApiError extends Error {
-  readonly code: string;
-  readonly status: number;
-  readonly details: unknown;
-  constructor(status: number, code: string, message: string, details?: unknown) {
-    super(message);
-    this.name = 'ApiError';
-    this.status = status;
-    this.code = code;
-    this.details = details;
-  }
-}
-
 export interface ApiClientOptions {
   /** Origin to prefix (empty in the browser: same origin). */
   baseUrl?: string;
@@ -81,26 +81,13 @@ export interface ApiClientOptions {
   onUnauthorized?: () => void;
 }
 
-type Query = Record<string, string | number | boolean | readonly (string | number)[] | undefined | null>;
-
-export function toQueryString(q: Query | undefined): string {
-  if (!q) return '';
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(q)) {
-    if (v === undefined || v === null || v === '') continue;
-    if (Array.isArray(v)) {
-      if (v.length) params.set(k, v.join(','));
-    } else params.set(k, String(v));
-  }
-  const s = params.toString();
-  return s ? `?${s}` : '';
-}
-
 const SAFE = new Set(['GET', 'HEAD']);
 
 /** A typed client of /api/v1. Cookie session + CSRF header for browsers. */
 export class ApiClient {
   csrfToken: string | null = null;
+  /** What the signed-in user may do (`me.abilities`: role defaults plus group rights), from the last sign-in or /me. */
+  abilities: ReadonlySet<P.Ability> = new Set();
   private readonly base: string;
   private readonly fetchImpl: typeof fetch;
   /** Called when any call answers 401 (the session ended). */
@@ -113,57 +100,47 @@ export class ApiClient {
   }
 
   async request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    const headers: Record<string, string> = {};
     if (!SAFE.has(method) && this.csrfToken) headers['x-csrf-token'] = this.csrfToken;
-    let res: Response;
     try {
-      res = await this.fetchImpl(`${this.base}/api/v1${path}${toQueryString(query)}`, {
-        method,
-        headers,
-        credentials: 'same-origin',
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch {
-      throw new ApiError(0, 'network_error', 'Cannot reach the server. Check your connection and try again.');
+      return await callApi<T>(this.fetchImpl, `${this.base}/api/v1${path}${toQueryString(query)}`, method, body, headers);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401 && path !== '/auth/login') this.onUnauthorized?.();
+      throw e;
     }
-    const text = await res.text();
-    let json: unknown = undefined;
-    if (text) {
-      try {
-        json = JSON.parse(text);
-      } catch {
-        json = undefined;
-      }
-    }
-    if (!res.ok) {
-      const err = (json as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
-      if (res.status === 401 && path !== '/auth/login') this.onUnauthorized?.();
-      throw new ApiError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? `The server answered ${res.status}.`, err?.details);
-    }
-    return json as T;
   }
 
   // --- session
   async login(email: string, password: string): Promise<Me> {
     const me = await this.request<Me>('POST', '/auth/login', { email, password });
     this.csrfToken = me.csrfToken;
+    this.abilities = new Set(me.abilities);
     return me;
   }
   async me(): Promise<Me> {
     const me = await this.request<Me>('GET', '/me');
     this.csrfToken = me.csrfToken;
+    this.abilities = new Set(me.abilities);
     return me;
   }
   /** Signed in or not, without a 401 when not (the sign-in page's first call). */
   async session(): Promise<Me | null> {
     const s = await this.request<{ signedIn: boolean; me: Me | null }>('GET', '/auth/session');
-    if (s.me) this.csrfToken = s.me.csrfToken;
+    if (s.me) {
+      this.csrfToken = s.me.csrfToken;
+      this.abilities = new Set(s.me.abilities);
+    }
     return s.me;
   }
   async logout(): Promise<void> {
     await this.request('POST', '/auth/logout');
     this.csrfToken = null;
+    this.abilities = new Set();
+  }
+
+  /** Whether the app should offer an action: the server checks every request anyway. */
+  may(ability: P.Ability): boolean {
+    return this.abilities.has(ability);
   }
 
   // --- conversations
@@ -357,6 +334,41 @@ export class ApiClient {
   }
   redeliverWebhook(id: number, deliveryId: number): Promise<{ ok: true }> {
     return this.request('POST', `/admin/webhooks/${id}/deliveries/${deliveryId}/redeliver`);
+  }
+  // --- integration tokens and user groups (administrators; issue 16): a token's secret comes back once
+  integrationTokens(): Promise<{ items: IntegrationToken[] }> {
+    return this.request('GET', '/admin/tokens');
+  }
+  createIntegrationToken(input: CreateIntegrationTokenInput): Promise<CreatedIntegrationToken> {
+    return this.request('POST', '/admin/tokens', input);
+  }
+  revokeIntegrationToken(id: number): Promise<{ ok: true }> {
+    return this.request('DELETE', `/admin/tokens/${id}`);
+  }
+  userGroups(): Promise<{ items: UserGroup[] }> {
+    return this.request('GET', '/admin/groups');
+  }
+  createUserGroup(input: SaveUserGroupInput): Promise<UserGroup> {
+    return this.request('POST', '/admin/groups', input);
+  }
+  updateUserGroup(id: number, input: SaveUserGroupInput): Promise<UserGroup> {
+    return this.request('PUT', `/admin/groups/${id}`, input);
+  }
+  deleteUserGroup(id: number): Promise<{ ok: true }> {
+    return this.request('DELETE', `/admin/groups/${id}`);
+  }
+  // --- agent bots (administrators): the token and signing secret come back once, on creation
+  bots(): Promise<{ items: Bot[] }> {
+    return this.request('GET', '/admin/bots');
+  }
+  createBot(input: CreateBotInput): Promise<BotWithSecrets> {
+    return this.request('POST', '/admin/bots', input);
+  }
+  updateBot(id: number, patch: UpdateBotInput): Promise<Bot> {
+    return this.request('PATCH', `/admin/bots/${id}`, patch);
+  }
+  deleteBot(id: number): Promise<{ ok: true }> {
+    return this.request('DELETE', `/admin/bots/${id}`);
   }
   /** One authenticated call to the provider with the inbox's settings (Admin → Inboxes → Test connection). */
   testInbox(id: number): Promise<{ ok: boolean; detail: string }> {

@@ -194,6 +194,17 @@ describe('matchesFilters', () => {
     expect(matchesFilters(calling, { bot: true }, 7)).toBe(false);
   });
 
+  it('narrows to an inbox and to an arrival range (a report cell drilled into)', () => {
+    const mail = conv(1, { inbox: { id: 4, name: 'Support mail' }, createdAt: 1000 });
+    const chat = conv(2, { inbox: null, createdAt: 3000 });
+    expect(matchesFilters(mail, { inboxId: [4] }, 7)).toBe(true);
+    expect(matchesFilters(mail, { inboxId: [5] }, 7)).toBe(false);
+    expect(matchesFilters(chat, { inboxId: [4] }, 7)).toBe(false);
+    expect(matchesFilters(mail, { createdSince: 1000, createdBefore: 3000 }, 7)).toBe(true);
+    expect(matchesFilters(chat, { createdSince: 1000, createdBefore: 3000 }, 7)).toBe(false); // the end is excluded, as in reports
+    expect(matchesFilters(mail, { createdSince: 1001 }, 7)).toBe(false);
+  });
+
   it('sorts in processing order: the nearest reply deadline first, then the rest by newest activity', () => {
     const late = conv(1, { replyDueAt: 9000, lastActivityAt: 100 });
     const urgent = conv(2, { replyDueAt: 3000, lastActivityAt: 50 });

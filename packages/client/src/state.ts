@@ -271,6 +271,9 @@ export function matchesFilters(c: Conversation, f: ConversationFilters, meId: nu
   if (f.labelId?.length && !f.labelId.every((t) => c.labels.some((x) => x.id === t))) return false;
   if (f.since !== undefined && c.lastActivityAt < f.since) return false;
   if (f.until !== undefined && c.lastActivityAt > f.until) return false;
+  if (f.inboxId?.length && (c.inbox == null || !f.inboxId.includes(c.inbox.id))) return false;
+  if (f.createdSince !== undefined && c.createdAt < f.createdSince) return false;
+  if (f.createdBefore !== undefined && c.createdAt >= f.createdBefore) return false;
   // Whether a bot took part is not in the conversation's shape: only the server answers it.
   if (f.bot !== undefined) return false;
   return true;

@@ -116,4 +116,31 @@ describe('StreamClient', () => {
     vi.advanceTimersByTime(60_000);
     expect(FakeSocket.all).toHaveLength(3);
   });
+
+  it('makes a new URL for each connection (a one-time ticket), and retries when making one fails', async () => {
+    let n = 0;
+    const url = vi.fn(async () => {
+      n += 1;
+      if (n === 2) throw new Error('ticket refused');
+      return `ws://test/api/v1/widget/stream?ticket=t${n}`;
+    });
+    const client = new StreamClient({ url, WebSocket: FakeSocket as unknown as typeof WebSocket, onFrame: () => {}, onResync: () => {}, minDelay: 100 });
+    client.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(FakeSocket.all.map((s) => s.url)).toEqual(['ws://test/api/v1/widget/stream?ticket=t1']);
+    FakeSocket.all[0]!.open();
+    FakeSocket.all[0]!.receive({ type: 'ready', seq: 4 });
+    expect(client.send({ type: 'typing', conversationId: 1, typing: true })).toBe(true);
+    expect(FakeSocket.all[0]!.sent).toContainEqual({ type: 'typing', conversationId: 1, typing: true });
+
+    FakeSocket.all[0]!.drop();
+    expect(client.send({ type: 'typing', conversationId: 1, typing: false })).toBe(false);
+    await vi.advanceTimersByTimeAsync(1000); // the second ticket fails: another try later
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(url).toHaveBeenCalledTimes(3);
+    expect(FakeSocket.all.map((s) => s.url)).toEqual(['ws://test/api/v1/widget/stream?ticket=t1', 'ws://test/api/v1/widget/stream?ticket=t3']);
+    FakeSocket.all[1]!.open();
+    expect(FakeSocket.all[1]!.sent[0]).toEqual({ type: 'hello', lastSeq: 4 });
+    client.stop();
+  });
 });

@@ -2,11 +2,21 @@ import type { ServerFrame } from '@switchboard/protocol';
 
 export type StreamStatus = 'connecting' | 'live' | 'offline' | 'unauthorized';
 
-export interface StreamOptions {
-  /** ws(s)://host/api/v1/stream */
-  url: string;
+/** What every stream's frames have in common (the agents' ServerFrame, the customers' VisitorServerFrame). */
+interface AnyFrame {
+  type: string;
+  seq?: number;
+  code?: string;
+}
+
+export interface StreamOptions<F = ServerFrame> {
+  /**
+   * ws(s)://host/api/v1/stream, or a function that makes the URL for each connection (the customer's
+   * stream takes a one-time ticket, fetched anew each time); when it fails, the retry is as for a drop.
+   */
+  url: string | (() => Promise<string>);
   /** Every event frame, in order, once (also `ready`/`resync`). */
-  onFrame(frame: ServerFrame): void;
+  onFrame(frame: F): void;
   /** The server could not replay what was missed: refetch lists and open threads. */
   onResync(): void;
   onStatus?(status: StreamStatus): void;
@@ -22,18 +32,20 @@ export interface StreamOptions {
 /**
  * A WebSocket that reconnects by itself and resumes where it stopped: it remembers the last seq it
  * saw and sends it in `hello`, so every missed event arrives once, in order; on `resync` it asks the
- * app to refetch.
+ * app to refetch. The agent app and the widget both use it: their streams share the protocol.
  */
-export class StreamClient {
+export class StreamClient<F = ServerFrame> {
   lastSeq: number | undefined;
   status: StreamStatus = 'offline';
   private ws: WebSocket | null = null;
   private stopped = true;
   private attempt = 0;
+  /** Counts connection attempts, so a URL that arrives after a stop opens nothing. */
+  private attempts = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private ping: ReturnType<typeof setInterval> | null = null;
 
-  constructor(private readonly opts: StreamOptions) {
+  constructor(private readonly opts: StreamOptions<F>) {
     this.lastSeq = opts.lastSeq;
   }
 
@@ -45,6 +57,7 @@ export class StreamClient {
 
   stop(): void {
     this.stopped = true;
+    this.attempts++;
     if (this.timer) clearTimeout(this.timer);
     if (this.ping) clearInterval(this.ping);
     this.timer = null;
@@ -55,6 +68,13 @@ export class StreamClient {
     this.setStatus('offline');
   }
 
+  /** Sends a frame (the customer's typing) when connected; false when not. */
+  send(frame: object): boolean {
+    if (this.ws?.readyState !== 1) return false;
+    this.ws.send(JSON.stringify(frame));
+    return true;
+  }
+
   private setStatus(s: StreamStatus): void {
     if (this.status === s) return;
     this.status = s;
@@ -62,21 +82,37 @@ export class StreamClient {
   }
 
   private connect(): void {
-    const Impl = this.opts.WebSocket ?? globalThis.WebSocket;
     this.setStatus('connecting');
-    const ws = new Impl(this.opts.url);
+    const { url } = this.opts;
+    if (typeof url === 'string') return this.open(url);
+    // A stop (and maybe a start) while the URL is made leaves this attempt behind.
+    const attempt = ++this.attempts;
+    url().then(
+      (u) => {
+        if (attempt === this.attempts && !this.stopped) this.open(u);
+      },
+      () => {
+        if (attempt === this.attempts) this.retry();
+      },
+    );
+  }
+
+  private open(url: string): void {
+    const Impl = this.opts.WebSocket ?? globalThis.WebSocket;
+    const ws = new Impl(url);
     this.ws = ws;
     ws.onopen = () => {
       ws.send(JSON.stringify({ type: 'hello', ...(this.lastSeq !== undefined ? { lastSeq: this.lastSeq } : {}) }));
     };
     ws.onmessage = (ev) => {
       // The server's frames follow ServerFrame: its tests check every frame they receive against it.
-      let frame: ServerFrame;
+      let frame: AnyFrame;
       try {
-        frame = JSON.parse(String(ev.data));
+        frame = JSON.parse(String(ev.data)) as AnyFrame;
       } catch {
         return;
       }
+      const deliver = () => this.opts.onFrame(frame as F);
       if (frame.type === 'pong') return;
       if (frame.type === 'error') {
         if (frame.code === 'unauthorized') {
@@ -89,19 +125,19 @@ export class StreamClient {
         this.lastSeq = frame.seq;
         this.attempt = 0;
         this.setStatus('live');
-        this.opts.onFrame(frame);
+        deliver();
         if (frame.type === 'resync') this.opts.onResync();
         this.startPing(ws);
         return;
       }
       // An ephemeral signal (typing): live only, no seq, so it never moves the resume point.
-      if (frame.type === 'typing.updated' || frame.type === 'discussion.typing') {
-        this.opts.onFrame(frame);
+      if (frame.type === 'typing.updated' || frame.type === 'discussion.typing' || frame.seq === undefined) {
+        deliver();
         return;
       }
       if (this.lastSeq !== undefined && frame.seq <= this.lastSeq) return;
       this.lastSeq = frame.seq;
-      this.opts.onFrame(frame);
+      deliver();
     };
     ws.onclose = (ev) => {
       if (this.ws !== ws) return;
@@ -113,19 +149,24 @@ export class StreamClient {
         this.setStatus('unauthorized');
         return;
       }
-      if (this.stopped) return;
-      this.setStatus('offline');
-      const min = this.opts.minDelay ?? 500;
-      const max = this.opts.maxDelay ?? 10_000;
-      const delay = Math.min(max, min * 2 ** this.attempt++) * (0.75 + Math.random() * 0.5);
-      this.timer = setTimeout(() => {
-        this.timer = null;
-        if (!this.stopped) this.connect();
-      }, delay);
+      this.retry();
     };
     ws.onerror = () => {
       // onclose follows and schedules the retry.
     };
+  }
+
+  /** Offline, and another try after a delay that grows with each failure (with jitter). */
+  private retry(): void {
+    if (this.stopped) return;
+    this.setStatus('offline');
+    const min = this.opts.minDelay ?? 500;
+    const max = this.opts.maxDelay ?? 10_000;
+    const delay = Math.min(max, min * 2 ** this.attempt++) * (0.75 + Math.random() * 0.5);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (!this.stopped) this.connect();
+    }, delay);
   }
 
   private startPing(ws: WebSocket): void {

@@ -5,6 +5,7 @@ export * from './messages/rules.ts';
 export * from './access/permissions.ts';
 export * from './access/audience.ts';
 export * from './access/contacts.ts';
+export * from './access/abilities.ts';
 export * from './messages/delivery.ts';
 export * from './routing/index.ts';
 export * from './widget/officeHours.ts';

@@ -21,9 +21,9 @@ export type CannedMessage = z.infer<typeof CannedMessage>;
 export const CannedMessageInput = z.object({
   title: z.string().trim().min(1).max(120),
   body: z.string().trim().min(1).max(2000),
-  template: z.boolean().optional().describe('Mark a shared canned message as a reply template (administrators only; unchanged when left out)'),
+  template: z.boolean().optional().describe('Mark a shared canned message as a reply template (those who manage shared canned messages; unchanged when left out)'),
 });
-/** Creating one: `personal` makes it the caller's own (anyone may); shared ones need an administrator. */
+/** Creating one: `personal` makes it the caller's own (anyone may); shared ones need the canned-messages right. */
 export const CannedMessageCreate = CannedMessageInput.extend({
   personal: z.boolean().default(false).describe('Only the caller sees it; any agent may add personal quick replies'),
 });

@@ -60,6 +60,7 @@ export const ConversationListQuery = z.object({
   status: csv(ConversationStatus).optional(),
   channel: csv(Channel).optional(),
   queueId: csv(Id).optional(),
+  inboxId: csv(Id).optional().describe('The inboxes they came in by'),
   assigneeId: csv(Id).optional(),
   labelId: csv(Id).optional(),
   tagId: csv(Id).optional().describe('Conversation tags; every one must be present (AND)'),
@@ -68,9 +69,11 @@ export const ConversationListQuery = z.object({
   pinnedCustomerTags: QueryBoolean.optional().describe('Only count pinned customer tags'),
   since: z.coerce.number().int().optional().describe('Last activity at or after (epoch ms)'),
   until: z.coerce.number().int().optional(),
+  createdSince: z.coerce.number().int().optional().describe('Arrived at or after (epoch ms): the conversations behind a report’s figure'),
+  createdBefore: z.coerce.number().int().optional().describe('Arrived before (epoch ms)'),
   q: z.string().trim().min(1).max(200).optional().describe('Name, email, phone, message content or #id'),
   unread: QueryBoolean.optional(),
-  bot: QueryBoolean.optional().describe('true: only conversations a bot took part in (sent a message); false: only those without one'),
+  bot: QueryBoolean.optional().describe('true: only conversations a bot holds or took part in (sent a message); false: only those without one'),
   sort: z
     .enum(['last_activity', 'created', 'processing_order'])
     .default('last_activity')

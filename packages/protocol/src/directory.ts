@@ -21,5 +21,5 @@ export const UpdateTagRequest = z.object({ name: Name.optional(), color: Color.o
 export const UpdateLabelRequest = z.object({ name: Name.optional(), color: Color.optional() }).refine(nonEmpty, { message: 'Nothing to change.' });
 
 /** `directory.changed`: a tag, label or user was changed or deleted; workspaces refetch what shows it. */
-export const DirectoryChanged = z.object({ kind: z.enum(['tag', 'label', 'user', 'inbox']), id: z.number().int(), deleted: z.boolean() });
+export const DirectoryChanged = z.object({ kind: z.enum(['tag', 'label', 'user', 'inbox', 'group']), id: z.number().int(), deleted: z.boolean() });
 export type DirectoryChanged = z.infer<typeof DirectoryChanged>;

@@ -19,6 +19,8 @@ export const ERROR_CODES = {
   attachment_not_stored: { status: 422, description: 'Attach files by uploading them first; links are not attachments' },
   attachment_too_large: { status: 422, description: 'A file is larger than the channel allows (413 when the upload itself is too large)' },
   attachment_type_not_allowed: { status: 422, description: 'That kind of file is not allowed on the channel' },
+  avatar_not_image: { status: 422, description: 'An avatar must be a PNG, JPEG, GIF or WebP image' },
+  avatar_too_large: { status: 413, description: 'An avatar is at most 512 KB' },
   bad_content_length: { status: 400, description: 'The Content-Length header does not match the body' },
   bad_frame: { status: 400, description: 'Streams only (an `error` frame): an unknown or malformed client frame' },
   bad_request: { status: 400, description: 'The request could not be read (e.g. malformed JSON)' },
@@ -43,12 +45,14 @@ export const ERROR_CODES = {
   email_taken: { status: 409, description: 'A user with that email exists' },
   forbidden: { status: 403, description: 'You are not allowed to do that' },
   foreign_origin: { status: 403, description: 'Streams: a cookie-authenticated upgrade from another origin than the workspace\'s own' },
+  group_name_taken: { status: 409, description: 'A user group with that name exists' },
   headers_too_large: { status: 431, description: 'The request headers are too large' },
   identity_invalid: { status: 401, description: 'The visitor identity is not signed by the site' },
   identity_secret_missing: { status: 422, description: 'Set an identity secret before turning identity verification on' },
   identity_taken: { status: 409, description: 'Another contact already has that channel identity' },
   inbox_address_taken: { status: 409, description: 'Another inbox of the channel already has that address' },
   inbox_not_found: { status: 404, description: 'Webhooks: the inbox of this webhook no longer exists' },
+  insufficient_scope: { status: 403, description: 'The API token lacks the scope this route needs (see docs/tokens.md)' },
   internal_error: { status: 500, description: 'Something went wrong on our side; it has been logged' },
   invalid_credentials: { status: 401, description: 'Wrong email or password' },
   invalid_pattern: { status: 422, description: 'A sensitive-data pattern is not a valid regular expression' },
@@ -64,6 +68,7 @@ export const ERROR_CODES = {
   message_too_long: { status: 422, description: 'The message is longer than the channel allows' },
   not_a_chat_request: { status: 409, description: 'Only abandoned and callback requests are completed' },
   not_a_discussion: { status: 409, description: 'Only a discussion can be ended' },
+  not_held_by_bot: { status: 409, description: 'Hand-off: the conversation is not held by the bot calling' },
   not_assignee: { status: 403, description: 'The conversation is not assigned to you' },
   not_consultant: { status: 403, description: 'Only the consultant can do that' },
   not_found: { status: 404, description: 'No such resource, or you may not see it' },
@@ -106,6 +111,7 @@ export const ERROR_CODES = {
   template_not_shared: { status: 422, description: 'Only shared canned messages can be reply templates' },
   template_parameters: { status: 422, description: 'The template parameters do not match the template' },
   template_with_attachments: { status: 422, description: 'A reply template is sent as it is, without attachments' },
+  token_expired: { status: 401, description: 'The API token is past its expiry: create a new one' },
   too_many_attributes: { status: 422, description: 'Too many custom attributes' },
   too_many_parts: { status: 413, description: 'A multipart body has too many parts, files or fields' },
   unauthorized: { status: 401, description: 'Sign in first (no, expired or revoked session or token)' },
@@ -122,7 +128,7 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 /** What every route may answer whatever it does: bad input, and a database that does not answer. */
 const ALWAYS: readonly ErrorCode[] = ['validation_failed', 'bad_request', 'internal_error', 'database_unavailable'];
 /** What every signed-in route may answer besides. */
-export const SIGNED_IN: readonly ErrorCode[] = ['unauthorized', 'csrf_failed', 'password_change_required'];
+export const SIGNED_IN: readonly ErrorCode[] = ['unauthorized', 'token_expired', 'insufficient_scope', 'csrf_failed', 'password_change_required'];
 
 /** One status's error response, for a code answered with another status than the catalogue's (e.g. 413). */
 export function errorResponse(status: number, codes: readonly ErrorCode[]) {

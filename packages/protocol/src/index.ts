@@ -19,3 +19,6 @@ export * from './security.ts';
 export * from './email.ts';
 export * from './reports.ts';
 export * from './webhooks.ts';
+export * from './access.ts';
+export * from './profile.ts';
+export * from './bots.ts';

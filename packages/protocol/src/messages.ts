@@ -57,7 +57,7 @@ export const PostMessageRequest = z.object({
   templateId: Id.optional().describe(
     'Send this reply template: the server fills its variables for this conversation and sends that text (the body is ignored). The only way to write on WhatsApp outside the 24-hour window',
   ),
-});
+}).meta({ examples: [{ body: 'Thanks for waiting — the refund is on its way.', clientId: 'c9f1e2' }] });
 
 export const CustomerMessageRequest = z.object({
   body: z.string().max(20_000).default(''),

@@ -128,8 +128,8 @@ export const FRAME_ABOUT: Record<EventType | SignalType, string> = {
 
 /** Codes of `error` frames (both streams); each is in the error catalogue (errors.ts). */
 export const StreamErrorCode = z
-  .enum(['unauthorized', 'bad_frame', 'not_found'])
-  .describe('unauthorized: not signed in or the sign-in ended (the socket then closes with 4401); bad_frame: an unknown or malformed client frame; not_found: (widget) typing in a conversation that is not yours');
+  .enum(['unauthorized', 'token_expired', 'insufficient_scope', 'bad_frame', 'not_found'])
+  .describe('unauthorized: not signed in or the sign-in ended (the socket then closes with 4401); token_expired: the API token is past its expiry (4401); insufficient_scope: the API token lacks conversations:read (4403); bad_frame: an unknown or malformed client frame; not_found: (widget) typing in a conversation that is not yours');
 
 export const ReadyFrame = z.object({ type: z.literal('ready'), seq: z.number().int().min(0).describe('Your resume point: send it back in `hello`') })
   .describe('After `hello`: the replay is done, live frames follow');

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { Id } from './common.ts';
 
 export const Role = z.enum(['admin', 'supervisor', 'agent']);
+/** Mirrors the core's ABILITIES (the protocol depends on nothing); GET /me's response schema refuses any other. */
+export const Ability = z.enum(['administer', 'deleteConversations', 'browseContacts', 'viewReports', 'exportReports', 'manageCannedMessages', 'seeAllQueues', 'reassignOthers']);
+export type Ability = z.infer<typeof Ability>;
 export const AgentStatus = z.enum(['available', 'busy', 'do_not_respond', 'away', 'offline']);
 
 export const User = z
@@ -15,6 +18,8 @@ export const User = z
     queueIds: z.array(Id),
     active: z.boolean().describe('False once an administrator deactivated the user: they cannot sign in'),
     browseContacts: z.boolean().describe('May read and search every contact, not only those of the conversations they see (granted by an administrator)'),
+    avatarUrl: z.string().nullable().describe('The picture the user chose on their profile (null: initials)'),
+    kind: z.enum(['human', 'bot']).describe('`bot`: an agent bot (Admin → Bots); the conversations it holds show a Bot badge'),
   })
   .meta({ id: 'User' });
 export type User = z.infer<typeof User>;
@@ -29,6 +34,7 @@ export const Me = z
     user: User,
     csrfToken: z.string().nullable(),
     mustChangePassword: z.boolean().optional().describe('An administrator reset the password: only POST /me/password, GET /me and sign-out work until a new one is chosen'),
+    abilities: z.array(Ability).describe('What you may do outside any one conversation (administer, delete conversations, browse contacts, view or export reports, manage canned messages, see all queues, reassign others’ conversations: the role’s defaults plus your groups’ rights): the app shows only these; the server checks every request anyway'),
   })
   .meta({ id: 'Me' });
 export type Me = z.infer<typeof Me>;
@@ -61,8 +67,6 @@ export const UpdateUserRequest = z
   .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'Nothing to change.' });
 export type UpdateUserRequest = z.infer<typeof UpdateUserRequest>;
 
-export const CreateTokenRequest = z.object({ name: z.string().trim().min(1).max(80) });
-export const CreatedToken = z.object({ id: Id, name: z.string(), token: z.string().describe('Shown once') });
 
 export const Queue = z
   .object({ id: Id, name: z.string(), routingMode: z.string(), memberIds: z.array(Id) })

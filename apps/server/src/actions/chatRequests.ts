@@ -124,7 +124,8 @@ export async function endChatSession(ctx: ActionContext, viewer: Actor, conversa
       ticketId = ticket.id;
       await attachChatLog(tx, ticket.id, c.id, now);
     }
-    await upsertRequest(tx, c.id, { ended_with: input.outcome, completed_by: viewer.id, completed_at: now }, now);
+    // A chat ended with a new ticket names it, so the session search links the ticket (a chat from a ticket keeps its own).
+    await upsertRequest(tx, c.id, { ended_with: input.outcome, completed_by: viewer.id, completed_at: now, ...(ticketId !== null && !req?.ticket_id ? { ticket_id: ticketId } : {}) }, now);
     if (req?.ticket_id) {
       await attachChatLog(tx, req.ticket_id, c.id, now);
       ticketId ??= req.ticket_id;

@@ -1,4 +1,4 @@
-import { canAdminister, type Viewer } from '@switchboard/core';
+import { canAdminister, canManageCannedMessages, type Viewer } from '@switchboard/core';
 import { ComposerRules, type CannedMessage, type CannedMessageCreate, type CannedMessageInput } from '@switchboard/protocol';
 import type { z } from 'zod';
 import type { Selectable } from 'kysely';
@@ -43,13 +43,13 @@ export async function listCannedMessages(db: Db, viewer: Viewer): Promise<Canned
 async function writable(tx: Tx, viewer: Viewer, id: number): Promise<CannedRow> {
   const row = await tx.selectFrom('canned_messages').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row || (row.owner_id !== null && Number(row.owner_id) !== viewer.id)) throw noSuch();
-  if (row.owner_id === null && !canAdminister(viewer)) throw new AppError('forbidden', 'Only administrators can change shared canned messages.', 403);
+  if (row.owner_id === null && !canManageCannedMessages(viewer)) throw new AppError('forbidden', 'Changing shared canned messages needs the canned-messages right.', 403);
   return row;
 }
 
-/** A shared canned message (administrators) or a personal quick reply (anyone); only shared ones may be templates. */
+/** A shared canned message (the canned-messages right: administrators, or a group) or a personal quick reply (anyone); only shared ones may be templates. */
 export async function createCannedMessage(ctx: ActionContext, viewer: Viewer, input: z.infer<typeof CannedMessageCreate>): Promise<CannedMessage> {
-  if (!input.personal && !canAdminister(viewer)) throw new AppError('forbidden', 'Only administrators can do that.', 403);
+  if (!input.personal && !canManageCannedMessages(viewer)) throw new AppError('forbidden', 'Shared canned messages need the canned-messages right.', 403);
   if (input.personal && input.template) throw notShared();
   const now = ctx.clock.now();
   return runAction(ctx, async (tx) => {

@@ -1,4 +1,4 @@
-import { forgetFactsCustomer } from './reportFacts.ts';
+import { customerTagChanged, forgetFactsCustomer } from './reportFacts.ts';
 import type { z } from 'zod';
 import type { CreateContactRequest, UpdateContactRequest } from '@switchboard/protocol';
 import { canChangeContact, canManageConversation, canSeeContact, type Viewer } from '@switchboard/core';
@@ -122,6 +122,8 @@ export async function setContactTag(ctx: ActionContext, viewer: Viewer, contactI
     const tag = await tx.selectFrom('tags').select('kind').where('id', '=', tagId).executeTakeFirst();
     await reachContact(tx, viewer, contactId, 'change');
     if (!tag || tag.kind !== 'customer') throw new AppError('tag_not_found', 'No such customer tag.', 422);
+    const had = await tx.selectFrom('contact_tags').select('tag_id').where('contact_id', '=', contactId).where('tag_id', '=', tagId).executeTakeFirst();
+    if (!had) await customerTagChanged(tx, contactId, tagId, true);
     await tx
       .insertInto('contact_tags')
       .values({ contact_id: contactId, tag_id: tagId, pinned: pinned ? 1 : 0 })
@@ -135,7 +137,8 @@ export async function removeContactTag(ctx: ActionContext, viewer: Viewer, conta
   const now = ctx.clock.now();
   return runAction(ctx, async (tx, emit) => {
     await reachContact(tx, viewer, contactId, 'change');
-    await tx.deleteFrom('contact_tags').where('contact_id', '=', contactId).where('tag_id', '=', tagId).execute();
+    const gone = await tx.deleteFrom('contact_tags').where('contact_id', '=', contactId).where('tag_id', '=', tagId).executeTakeFirst();
+    if (Number(gone.numDeletedRows)) await customerTagChanged(tx, contactId, tagId, false);
     return announceContact(tx, emit, contactId, viewer.id, now);
   });
 }

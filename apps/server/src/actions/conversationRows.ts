@@ -2,6 +2,7 @@ import { canSeeConversation, type Viewer } from '@switchboard/core';
 import type { ConversationPatch, Message } from '@switchboard/protocol';
 import { eventScopeOf, scopeOf, type ConversationWithAccess, patchConversation } from '../store/conversations.ts';
 import { queueIdsByUser } from '../store/users.ts';
+import { groupRightsByUser } from '../store/groups.ts';
 import type { NewEvent } from '../store/events.ts';
 import { presentConversationCores } from '../presenters/conversations.ts';
 import type { Tx } from '../store/db.ts';
@@ -114,11 +115,11 @@ export async function revokeFromThoseWhoLostSight(tx: Tx, emit: Emit, before: Co
   }
   if (!ids.size) return;
   const users = await tx.selectFrom('users').select(['id', 'role']).where('id', 'in', [...ids]).where('disabled', '=', 0).execute();
-  const queues = await queueIdsByUser(tx, users.map((u) => u.id));
+  const [queues, rights] = await Promise.all([queueIdsByUser(tx, users.map((u) => u.id)), groupRightsByUser(tx, users.map((u) => u.id))]);
   const was = scopeOf(before);
   const afterScope = scopeOf(after);
   for (const u of users) {
-    const viewer: Viewer = { id: u.id, role: u.role, queueIds: new Set(queues.get(u.id) ?? []) };
+    const viewer: Viewer = { id: u.id, role: u.role, queueIds: new Set(queues.get(u.id) ?? []), rights: rights.get(u.id) };
     if (canSeeConversation(viewer, was) && !canSeeConversation(viewer, afterScope)) {
       emit({ type: 'conversation.revoked', conversationId: after.id, scope: { userId: u.id }, data: { id: after.id }, actorId, at: now });
     }

@@ -8,9 +8,10 @@ import { findUser, findUserByEmail, insertUser, setQueueMembers, type UserRow } 
 import { hashPassword } from '../auth/secrets.ts';
 import { emitPresence, passOnOffersOf } from '../routing/engine.ts';
 import { runAction, type ActionContext } from './context.ts';
+import { forgetReportDimension } from './reportFacts.ts';
 
 /** `directory.changed` is workspace-wide: every open workspace refetches what shows the thing. */
-function directoryChanged(kind: 'tag' | 'label' | 'user', id: number, deleted: boolean, actorId: number, at: number): NewEvent {
+export function directoryChanged(kind: 'tag' | 'label' | 'user', id: number, deleted: boolean, actorId: number, at: number): NewEvent {
   return { type: 'directory.changed', scope: { broadcast: true }, data: { kind, id, deleted }, actorId, at };
 }
 
@@ -162,6 +163,7 @@ export async function deleteTag(ctx: ActionContext, actorId: number, tagId: numb
   await runAction(ctx, async (tx, emit) => {
     const tag = await tx.selectFrom('tags').select('id').where('id', '=', tagId).executeTakeFirst();
     if (!tag) throw notFound('tag');
+    await forgetReportDimension(tx, 'tag', tagId);
     await tx.deleteFrom('conversation_tags').where('tag_id', '=', tagId).execute();
     await tx.deleteFrom('contact_tags').where('tag_id', '=', tagId).execute();
     await tx.deleteFrom('tags').where('id', '=', tagId).execute();
@@ -192,6 +194,7 @@ export async function deleteLabel(ctx: ActionContext, actorId: number, labelId: 
     const label = await tx.selectFrom('labels').select(['id', 'builtin']).where('id', '=', labelId).executeTakeFirst();
     if (!label) throw notFound('label');
     if (label.builtin) throw new AppError('label_builtin', 'Built-in labels can be renamed but not deleted.', 409);
+    await forgetReportDimension(tx, 'label', labelId);
     await tx.deleteFrom('conversation_labels').where('label_id', '=', labelId).execute();
     await tx.deleteFrom('labels').where('id', '=', labelId).execute();
     emit(directoryChanged('label', labelId, true, actorId, now));

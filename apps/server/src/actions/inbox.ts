@@ -1,4 +1,4 @@
-import { forgetConversationFacts } from './reportFacts.ts';
+import { conversationDimensionsChanged, forgetConversationFacts } from './reportFacts.ts';
 import { canDeleteConversations, canManageConversation, type Viewer } from '@switchboard/core';
 import type { z } from 'zod';
 import type { UpdateConversationRequest } from '@switchboard/protocol';
@@ -119,13 +119,17 @@ export async function updateConversation(ctx: ActionContext, viewer: Viewer, con
     if (input.labelIds) {
       const labels = input.labelIds.length ? await tx.selectFrom('labels').select('id').where('id', 'in', input.labelIds).execute() : [];
       if (labels.length !== new Set(input.labelIds).size) throw new AppError('label_not_found', 'One of the labels does not exist.', 422);
+      const was = await tx.selectFrom('conversation_labels').select('label_id').where('conversation_id', '=', c.id).execute();
       await tx.deleteFrom('conversation_labels').where('conversation_id', '=', c.id).execute();
+      await conversationDimensionsChanged(tx, c.id, 'label', was.map((r) => r.label_id), labels.map((l) => l.id));
       if (labels.length) await tx.insertInto('conversation_labels').values(labels.map((l) => ({ conversation_id: c.id, label_id: l.id }))).execute();
     }
     if (input.tagIds) {
       const tags = input.tagIds.length ? await tx.selectFrom('tags').select('id').where('id', 'in', input.tagIds).where('kind', '=', 'conversation').execute() : [];
       if (tags.length !== new Set(input.tagIds).size) throw new AppError('tag_not_found', 'One of the conversation tags does not exist.', 422);
+      const was = await tx.selectFrom('conversation_tags').select('tag_id').where('conversation_id', '=', c.id).execute();
       await tx.deleteFrom('conversation_tags').where('conversation_id', '=', c.id).execute();
+      await conversationDimensionsChanged(tx, c.id, 'tag', was.map((r) => r.tag_id), tags.map((t) => t.id));
       if (tags.length) await tx.insertInto('conversation_tags').values(tags.map((t) => ({ conversation_id: c.id, tag_id: t.id }))).execute();
     }
     await emitConversationUpdated(tx, emit, { ...c, ...patch } as typeof c, viewer.id, now);

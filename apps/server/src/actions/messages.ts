@@ -105,7 +105,8 @@ async function contactBlocked(tx: Tx, contactId: number | null): Promise<boolean
  */
 export async function postAgentMessage(
   ctx: ActionContext,
-  viewer: Viewer & { name: string },
+  /** `bot`: an agent bot writes (sender kind `bot`; it does not stop the reply clock, which measures humans). */
+  viewer: Viewer & { name: string; bot?: boolean },
   conversationId: number,
   input: AgentMessageInput,
   /** A provider's approved template (WhatsApp): its text is the body, it may go outside the window, and what to send is stored with the message. */
@@ -147,15 +148,17 @@ export async function postAgentMessage(
       if (closedWindow) throw fromRefusal(closedWindow);
       reopened = c.status === 'closed';
       next.status = t.state.status;
-      next.last_agent_message_at = now;
-      next.first_response_at = c.first_response_at ?? now;
+      if (!viewer.bot) {
+        next.last_agent_message_at = now;
+        next.first_response_at = c.first_response_at ?? now;
+      }
     }
     if (reopened) {
       await systemLine(tx, emit, { ...next, last_activity_at: now }, { kind: 'reopened', byUserId: viewer.id }, `Reopened by ${viewer.name}`, viewer.id, now, { messageFollows: true });
     }
     const row = await insertMessage(tx, {
       conversation_id: c.id,
-      sender_kind: 'agent',
+      sender_kind: viewer.bot ? 'bot' : 'agent',
       sender_user_id: viewer.id,
       sender_contact_id: null,
       body,

@@ -23,7 +23,7 @@ export interface SignedIn {
 export async function signIn(ctx: ActionContext, email: string, password: string): Promise<SignedIn> {
   const user = await findUserByEmail(ctx.store.db, email);
   const ok = await verifyPassword(password, user?.password_hash ?? (await dummyHash));
-  if (!user || !ok || user.disabled) throw new AppError('invalid_credentials', 'Wrong email or password.', 401);
+  if (!user || !ok || user.disabled || user.kind === 'bot') throw new AppError('invalid_credentials', 'Wrong email or password.', 401);
   const cookie = newToken('sbs');
   const csrfToken = crypto.randomBytes(24).toString('base64url');
   const now = ctx.clock.now();

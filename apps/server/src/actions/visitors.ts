@@ -19,6 +19,7 @@ import { type ConversationRow, eventScopeOf, conversationRow, loadConversation }
 import { hashToken, newToken } from '../auth/secrets.ts';
 import { loadSenderNames, presentMessage, type MessageRow } from '../presenters/messages.ts';
 import { runAction, type ActionContext } from './context.ts';
+import { workspaceTimeZoneSaved } from './reportFacts.ts';
 import { insertContact } from './contacts.ts';
 import { openConversation } from './opening.ts';
 import { postCustomerMessage } from './messages.ts';
@@ -56,6 +57,8 @@ export async function saveWidgetSettings(ctx: ActionContext, patch: Partial<Widg
       .values({ id: 1, settings, updated_at: now })
       .onConflict((oc) => oc.column('id').doUpdateSet({ settings, updated_at: now }))
       .execute();
+    // Reports' days are the workspace's: its time zone changing moves every day (seed 003's office hours name it).
+    await workspaceTimeZoneSaved(tx, next.officeHours.timezone);
     return next;
   });
 }
@@ -227,7 +230,7 @@ export type VisitorQuote = NonNullable<VisitorMessage['quote']>;
 export async function visitorQuotes(db: Db | Tx, replyToIds: Array<number | null>): Promise<Map<number, VisitorQuote>> {
   const ids = [...new Set(replyToIds.filter((x): x is number => x != null))];
   if (!ids.length) return new Map();
-  const rows = await db.selectFrom('messages').select(['id', 'body', 'sender_kind']).where('id', 'in', ids).where('internal', '=', 0).where('sender_kind', 'in', ['customer', 'agent']).execute();
+  const rows = await db.selectFrom('messages').select(['id', 'body', 'sender_kind']).where('id', 'in', ids).where('internal', '=', 0).where('sender_kind', 'in', ['customer', 'agent', 'bot']).execute();
   return new Map(rows.map((r) => [r.id, { id: r.id, from: r.sender_kind === 'customer' ? 'customer' : 'agent', body: r.body.slice(0, 200) }]));
 }
 
@@ -451,7 +454,7 @@ export async function visitorRead(ctx: ActionContext, v: Visitor, conversationId
       .selectAll()
       .where('conversation_id', '=', conversationId)
       .where('id', '<=', upTo)
-      .where('sender_kind', '=', 'agent')
+      .where('sender_kind', 'in', ['agent', 'bot'])
       .where('internal', '=', 0)
       .where('status', 'in', ['sent', 'delivered'])
       .orderBy('id', 'desc')

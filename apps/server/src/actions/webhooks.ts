@@ -31,7 +31,7 @@ function admin(viewer: Viewer) {
   if (!canAdminister(viewer)) throw forbidden('Only administrators manage webhooks.');
 }
 
-async function checkTarget(url: string, policy: TargetPolicy) {
+export async function checkTarget(url: string, policy: TargetPolicy) {
   try {
     await resolveTarget(new URL(url), policy);
   } catch (err) {
@@ -41,8 +41,8 @@ async function checkTarget(url: string, policy: TargetPolicy) {
 }
 
 async function load(tx: Tx, id: number): Promise<WebhookRow> {
-  const row = await tx.selectFrom('webhooks').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row) throw notFound('webhook');
+  const row = await tx.selectFrom('webhooks').selectAll().where('id', '=', id).where('bot_id', 'is', null).executeTakeFirst();
+  if (!row) throw notFound('webhook'); // a bot's webhook is managed as the bot (Admin → Bots)
   return row;
 }
 
@@ -53,33 +53,52 @@ export async function createWebhook(ctx: ActionContext, secrets: SecretBox, view
   const secret = newWebhookSecret();
   const now = ctx.clock.now();
   const row = await runAction(ctx, async (tx, emit) => {
-    const r = await tx
-      .insertInto('webhooks')
-      .values({
-        url: input.url,
-        description: input.description,
-        events: JSON.stringify([...new Set(input.events)]),
-        include_internal: input.includeInternal ? 1 : 0,
-        secret: secrets.seal({ key: secret }),
-        enabled: 1,
-        disabled_reason: null,
-        failing_since: null,
-        created_by: viewer.id,
-        created_at: now,
-        updated_at: now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    // Its worker starts after the events committed so far (on PostgreSQL, ones still being numbered
-    // come after this head and are sent too): created here, not when a node first registers the
-    // worker, so nothing committed in between is missed.
-    const head = await tx.selectFrom('events').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
-    await tx.insertInto('outbox_cursors').values({ consumer: consumerOf(r.id), last_seq: Number(head?.seq ?? 0), lease_owner: null, lease_until: 0, updated_at: now }).execute();
+    const r = await insertWebhook(tx, secrets, { url: input.url, description: input.description, events: input.events, includeInternal: input.includeInternal, secret, createdBy: viewer.id, now });
     emit(changed(r.id, viewer.id, now));
     return r;
   });
   return { row, secret };
 }
+
+/** A webhook row, enabled, its secret sealed, and its worker started at the events' head: an admin's or a bot's (`botId`). */
+export async function insertWebhook(
+  tx: Tx,
+  secrets: SecretBox,
+  w: { url: string; description: string; events: readonly string[]; includeInternal: boolean; secret: string; createdBy: number; now: number; botId?: number },
+): Promise<WebhookRow> {
+  const r = await tx
+    .insertInto('webhooks')
+    .values({
+      url: w.url,
+      description: w.description,
+      events: JSON.stringify([...new Set(w.events)]),
+      include_internal: w.includeInternal ? 1 : 0,
+      secret: secrets.seal({ key: w.secret }),
+      enabled: 1,
+      disabled_reason: null,
+      failing_since: null,
+      created_by: w.createdBy,
+      created_at: w.now,
+      updated_at: w.now,
+      ...(w.botId !== undefined ? { bot_id: w.botId } : {}),
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await startWorkerAtHead(tx, r.id, w.now);
+  return r;
+}
+
+/**
+ * A new webhook's worker starts after the events committed so far (on PostgreSQL, ones still being
+ * numbered come after this head and are sent too): created with the webhook, not when a node first
+ * registers the worker, so nothing committed in between is missed.
+ */
+export async function startWorkerAtHead(tx: Tx, webhookId: number, now: number): Promise<void> {
+  const head = await tx.selectFrom('events').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
+  await tx.insertInto('outbox_cursors').values({ consumer: consumerOf(webhookId), last_seq: Number(head?.seq ?? 0), lease_owner: null, lease_until: 0, updated_at: now }).execute();
+}
+
+export const webhookChanged = changed;
 
 export async function updateWebhook(ctx: ActionContext, viewer: Viewer, id: number, input: z.infer<typeof UpdateWebhookRequest>, policy: TargetPolicy): Promise<WebhookRow> {
   admin(viewer);
@@ -144,6 +163,11 @@ export interface WebhookResults {
   planned: Plan | null;
   /** Each attempt made, by webhook-id (deliveries not tried stay pending). */
   attempts: Map<string, Attempt>;
+  /**
+   * A bot's webhook: a failure is not retried but handled here, in the same transaction (the
+   * conversation goes to humans at once: actions/bots.ts), and starts no run of failures.
+   */
+  onFailure?: (tx: Tx, emit: (...e: NewEvent[]) => void, failed: Attempt) => Promise<void>;
 }
 
 /**
@@ -221,6 +245,10 @@ export async function recordWebhookResults(ctx: ActionContext, webhookId: number
     const failed = tried.find((a) => !a.ok);
     if (!failed) {
       if (tried.length && w.failing_since !== null) await tx.updateTable('webhooks').set({ failing_since: null }).where('id', '=', webhookId).execute();
+      return 'delivered';
+    }
+    if (r.onFailure) {
+      await r.onFailure(tx, emit, failed);
       return 'delivered';
     }
     const since = w.failing_since === null ? now : Number(w.failing_since);

@@ -3,6 +3,9 @@ import type { Store } from '../store/db.ts';
 import type { Clock } from '../clock.ts';
 import { hashPassword } from '../auth/secrets.ts';
 import { insertUser, setQueueMembers } from '../store/users.ts';
+import { seedHistory } from './history.ts';
+import type { Services } from '../http/services.ts';
+import { BUILTIN_GREETER, createBot } from '../actions/bots.ts';
 
 export const BUILTIN_LABELS = [
   { name: 'Follow-up required', color: '#f59e0b' },
@@ -59,8 +62,12 @@ export const DEMO_USERS = [
   { email: 'nina@example.com', name: 'Nina Patel', role: 'agent' as const },
 ];
 
-/** Demo data for an empty workspace: people, queues, contacts and conversations to click through. */
-export async function seedDemo(store: Store, clock: Clock): Promise<void> {
+/**
+ * Demo data for an empty workspace: people, queues, contacts and conversations to click through.
+ * `history: false` leaves out the four weeks behind Reports (tests of other demo parts: it is the
+ * slow part, some 22k statements).
+ */
+export async function seedDemo(store: Store, clock: Clock, opts: { history?: boolean } = {}): Promise<void> {
   const db = store.db;
   const has = await db.selectFrom('queues').select('id').limit(1).executeTakeFirst();
   if (has) return;
@@ -93,6 +100,10 @@ export async function seedDemo(store: Store, clock: Clock): Promise<void> {
   const billing = await tag('conversation', 'Billing Issue', '#3b82f6');
   const product = await tag('conversation', 'Product Question', '#06b6d4');
   await tag('conversation', 'Complaint', '#ef4444');
+  // Four weeks of past work for Reports, through the real actions; before the open conversations below.
+  // Its script depends on today's date; should a day's script ever be refused, the history (one
+  // transaction) rolls back and the demo starts without it rather than not at all.
+  if (opts.history !== false) await seedHistory(store, clock).catch((err: unknown) => process.emitWarning(`demo history skipped: ${err instanceof Error ? err.message : String(err)}`));
 
   const contacts = [
     { name: 'John Smith', email: 'smith@example.org', phone: '+15550100', channel: 'web', attrs: { plan: 'Pro', city: 'Boston' } },
@@ -192,5 +203,80 @@ export async function seedDemo(store: Store, clock: Clock): Promise<void> {
         .execute();
     }
     void last;
+    if (i === 0) await earlierChatWithTicket(store, { contactId: contact.id, queueId: support.id, agentId: ids['mark@example.com']!, before: start });
   }
+  await seedCannedMessages(store, ids['mark@example.com']!, now);
+}
+
+/** Shared canned messages (seed 004's variables filled on insert) and one agent's personal quick reply. */
+export const DEMO_CANNED = [
+  { title: 'Greeting', body: 'Hi {{first_name}}, thanks for contacting us! My name is {{agent_name}}; how can I help?', template: 1 },
+  { title: 'Looking into it', body: 'Thanks {{first_name}}, let me look into this for you. It will take a couple of minutes.', template: 0 },
+  { title: 'Refund issued', body: 'I have issued the refund; it shows on your statement within 5 business days.', template: 0 },
+  { title: 'Anything else', body: 'Is there anything else I can help you with today?', template: 0 },
+  { title: 'Closing', body: 'Thanks for chatting with us, {{first_name}}. Have a great day!', template: 1 },
+];
+
+async function seedCannedMessages(store: Store, quickReplyOwner: number, now: number): Promise<void> {
+  await store.db
+    .insertInto('canned_messages')
+    .values([
+      ...DEMO_CANNED.map((c) => ({ title: c.title, body: c.body, template: c.template, created_by: null, owner_id: null, created_at: now, updated_at: now })),
+      { title: 'My sign-off', body: 'Best, {{agent_name}} from Acme Support', template: 0, created_by: quickReplyOwner, owner_id: quickReplyOwner, created_at: now, updated_at: now },
+    ])
+    .execute();
+}
+
+/**
+ * Yesterday's resolved web chat of the same customer, ended with a ticket (seed 003), so the details
+ * panel's history and the Tickets view have something to show; today's conversation follows it.
+ */
+async function earlierChatWithTicket(store: Store, o: { contactId: number; queueId: number; agentId: number; before: number }): Promise<void> {
+  const db = store.db;
+  const at = o.before - 24 * 3600_000;
+  const old = await db
+    .insertInto('conversations')
+    .values({
+      contact_id: o.contactId, channel: 'web', subject: null, inbox_id: null, queue_id: o.queueId, assignee_id: o.agentId, status: 'resolved', priority: 'normal',
+      previous_conversation_id: null, created_at: at, updated_at: at + 10 * 60_000, first_response_at: at + 60_000, last_customer_message_at: at, last_agent_message_at: at + 60_000,
+      resolved_at: at + 10 * 60_000, resolution_note: 'Explained the billing cycle; ticket opened for the duplicate charge.', last_message_id: null, last_activity_at: at + 10 * 60_000,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const lines = [
+    { kind: 'customer' as const, text: 'Why was I charged on the 1st and again on the 3rd?' },
+    { kind: 'agent' as const, text: 'Let me check with billing and open a ticket so we follow up.' },
+  ];
+  let t = at;
+  for (const l of lines) {
+    const m = await db
+      .insertInto('messages')
+      .values({ conversation_id: old.id, sender_kind: l.kind, sender_user_id: l.kind === 'agent' ? o.agentId : null, sender_contact_id: l.kind === 'customer' ? o.contactId : null, body: l.text, internal: 0, reply_to_id: null, attachments: '[]', status: l.kind === 'customer' ? 'delivered' : 'sent', failure_reason: null, system_event: null, client_id: null, created_at: t })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db.updateTable('conversations').set({ last_message_id: m.id }).where('id', '=', old.id).execute();
+    t += 60_000;
+  }
+  const ticket = await db
+    .insertInto('tickets')
+    .values({ contact_id: o.contactId, subject: 'Duplicate charge in October', assignee_id: o.agentId, queue_id: o.queueId, status: 'open', source_conversation_id: old.id, created_at: at + 10 * 60_000, updated_at: at + 10 * 60_000 })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db.insertInto('ticket_notes').values({ ticket_id: ticket.id, author_user_id: o.agentId, author_contact_id: null, body: 'Asked billing to refund the charge of the 3rd.', internal: 1, created_at: at + 11 * 60_000 }).execute();
+  // Today's chat follows yesterday's (seed 004: a customer writing again is linked to the earlier conversation).
+  await db.updateTable('conversations').set({ previous_conversation_id: old.id }).where('contact_id', '=', o.contactId).where('id', '!=', old.id).execute();
+}
+
+/**
+ * The demo's agent bot: the built-in greeter (integrations/builtinBot.ts) starts the Support queue,
+ * so a chat from the widget is greeted and handed to the agents when the customer writes "agent".
+ */
+export async function seedDemoBot(s: Services): Promise<void> {
+  const db = s.store.db;
+  const support = await db.selectFrom('queues').select('id').where('name', '=', 'Support').executeTakeFirst();
+  const admin = await db.selectFrom('users').select('id').where('role', '=', 'admin').orderBy('id').executeTakeFirst();
+  if (!support || !admin) return;
+  const viewer = { id: admin.id, role: 'admin' as const, queueIds: new Set<number>(), browseContacts: true };
+  await createBot(s.actions, s.secrets, viewer, { name: 'Greeter bot', url: BUILTIN_GREETER, queueIds: [support.id] }, s.webhooks.policy, { builtin: true });
+  await s.webhooks.sync();
 }

@@ -25,7 +25,9 @@ import { isDatabaseUnavailable } from '../store/health.ts';
 import { isMissingReference } from '../store/constraints.ts';
 import { frameworkErrorBody, rawClientError } from './frameworkErrors.ts';
 import { registerSecurityHeaders } from './securityHeaders.ts';
-import { authenticate, refuseUntilPasswordChanged } from './auth.ts';
+import { builtAssets } from './assets.ts';
+import { authenticate, refuseOutOfScope, refuseUntilPasswordChanged } from './auth.ts';
+import { assignRouteScope, type RouteScope } from './scopes.ts';
 import { requestLogFields } from './redact.ts';
 import type { Services } from './services.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -44,7 +46,11 @@ import { webhookRoutes } from './routes/webhooks.ts';
 import { channelAdminRoutes } from './routes/channelAdmin.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { integrationRoutes } from './routes/integrations.ts';
+import { profileRoutes } from './routes/profile.ts';
+import { botRoutes } from './routes/bots.ts';
+import { withExamples } from './openapiExamples.ts';
 import { outboxRoutes } from './routes/outbox.ts';
+import { accessRoutes } from './routes/access.ts';
 import { StreamGateway } from '../realtime/gateway.ts';
 import { registerCustomerSide } from './customerSide.ts';
 import { degradingRateLimitStore } from './rateLimitStore.ts';
@@ -61,7 +67,7 @@ export function unavailable(reply: FastifyReply, code: string, message: string, 
   return reply.code(503).header('retry-after', String(retryAfterSeconds)).send({ error: { code, message } });
 }
 /** Routes whose writes change who may do what (see http/tokenCache.ts). */
-const ACCESS_ROUTES = /^\/api\/v1\/(users|queues|me|auth|routing\/me)(\/|\?|$)/;
+const ACCESS_ROUTES = /^\/api\/v1\/(users|queues|me|auth|routing\/me|admin\/(tokens|groups))(\/|\?|$)/;
 import { metrics, registry, socketSources } from '../metrics.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -73,7 +79,7 @@ export interface BuiltApp {
   app: App;
   gateway: StreamGateway;
   /** Every route as registered (method and URL pattern): the security suite's authorization matrix covers each. */
-  routes: Array<{ method: string; url: string }>;
+  routes: Array<{ method: string; url: string; scope: RouteScope }>;
 }
 
 /**
@@ -116,7 +122,10 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
   }).withTypeProvider<ZodTypeProvider>();
   const routes: BuiltApp['routes'] = [];
   app.addHook('onRoute', (r) => {
-    for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url });
+    // Every route has a scope (http/scopes.ts): one that would need a rule nobody wrote stops the start.
+    const scope = assignRouteScope(r);
+    const methods = [r.method].flat().filter((m) => m !== 'HEAD');
+    for (const method of methods) routes.push({ method, url: r.url, scope });
   });
   app.setValidatorCompiler(validatorCompiler);
   // Error bodies come from the error handler below, with codes from the catalogue (protocol/errors.ts):
@@ -152,7 +161,8 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
     return reply.code(500).send({ error: { code: 'internal_error', message: 'Something went wrong on our side; it has been logged.' } });
   });
   app.setNotFoundHandler((req, reply) => {
-    if (req.url.startsWith('/api/') || !fs.existsSync(path.join(WEB_DIST, 'index.html'))) {
+    // Under /assets/ and /widget/ are built files, never an app route: a chunk a deploy removed is a 404, not the shell.
+    if (/^\/(api|assets|widget)\//.test(req.url) || !fs.existsSync(path.join(WEB_DIST, 'index.html'))) {
       return reply.code(404).send({ error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` } });
     }
     // The web app routes on the client: unknown paths get its shell.
@@ -180,8 +190,9 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
       security: [{ session: [] }, { token: [] }],
     },
     transform: jsonSchemaTransform,
-    // Fills components.schemas from the zod registry (schemas named with `.meta({ id })`).
-    transformObject: jsonSchemaTransformObject,
+    // Fills components.schemas from the zod registry (schemas named with `.meta({ id })`), then
+    // gives every body an example (http/openapiExamples.ts).
+    transformObject: (o) => withExamples(jsonSchemaTransformObject(o)),
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   // A socket being closed (slow or abusive, realtime/backpressure.ts) that does not answer the close
@@ -193,8 +204,11 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
   socketSources.add(sockets);
   app.addHook('onClose', async () => void socketSources.delete(sockets));
 
+  // An integration token's own limit (issue 16): counted per token, shared between nodes like the others.
+  const perToken = app.createRateLimit({ max: (req) => req.auth?.ratePerMinute ?? 1, timeWindow: 60_000, keyGenerator: (req) => `token:${req.auth?.tokenId}` });
   app.addHook('onRequest', async (req, reply) => {
     req.auth = null;
+    req.authRefusal = null;
     // While the database is known to be down, nothing that needs it waits on it: 503 at once.
     if (!s.store.health.up && !OPERATIONS.has(req.url)) {
       metrics.loadShed.inc({ reason: 'database' });
@@ -202,7 +216,23 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
     }
     if (s.lifecycle.draining) reply.header('connection', 'close');
     if (req.method === 'POST' && INGEST.test(req.url) && !s.shedder.admit(req, reply)) return reply;
-    if (req.url.startsWith('/api/v1/') && !/^\/api\/v1\/(widget\/)?stream(\?|$)/.test(req.url)) req.auth = await authenticate(s.actions, req, s.tokens, s.config.sessionIdleMs);
+    if (req.url.startsWith('/api/v1/') && !/^\/api\/v1\/(widget\/)?stream(\?|$)/.test(req.url)) {
+      const auth = await authenticate(s.actions, req, s.tokens, s.config.sessionIdleMs);
+      if (auth === 'token_expired') req.authRefusal = auth;
+      else req.auth = auth;
+    }
+    refuseOutOfScope(req, req.routeOptions.config.scope);
+    if (req.auth?.ratePerMinute != null && req.routeOptions.config.scope !== 'public') {
+      const r = await perToken(req);
+      reply.header('x-ratelimit-limit', String(req.auth.ratePerMinute));
+      if (!r.isAllowed) {
+        if (r.isExceeded) {
+          reply.header('retry-after', String(r.ttlInSeconds));
+          throw new AppError('rate_limited', `This token made more than ${req.auth.ratePerMinute} requests this minute; try again in ${r.ttlInSeconds} s.`, 429);
+        }
+        reply.header('x-ratelimit-remaining', String(r.remaining));
+      }
+    }
     refuseUntilPasswordChanged(req);
   });
   app.addHook('onResponse', async (req, reply) => {
@@ -248,6 +278,9 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
       await api.register(channelAdminRoutes(s));
       await api.register(reportRoutes(s));
       await api.register(integrationRoutes(s));
+      await api.register(accessRoutes(s));
+      await api.register(profileRoutes(s));
+      await api.register(botRoutes(s));
     },
     { prefix: '/api/v1' },
   );
@@ -257,7 +290,7 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
   await registerCustomerSide(app, s); // issue 3: widget, portal, tickets, /widget.js, /demo
 
   if (fs.existsSync(WEB_DIST)) {
-    await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: 'index.html' });
+    await app.register(fastifyStatic, { ...builtAssets(WEB_DIST), prefix: '/', wildcard: false, index: 'index.html' });
   }
   return { app, gateway, routes };
 }

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { App } from './app.ts';
 import type { Services } from './services.ts';
+import { builtAssets } from './assets.ts';
 import { widgetRoutes } from './routes/widget.ts';
 import { customerServiceRoutes } from './routes/customerService.ts';
 import { VisitorGateway } from '../realtime/visitorGateway.ts';
@@ -52,13 +53,19 @@ export async function registerCustomerSide(app: App, s: Services): Promise<Visit
   app.addHook('preClose', async () => visitors.closeAll());
 
   // The loader is served without a hash in its name (sites embed a fixed URL), so it is revalidated.
-  app.get('/widget.js', { schema: { hide: true } }, async (_req, reply) => {
+  app.get('/widget.js', { schema: { hide: true } }, async (req, reply) => {
     const file = path.join(WIDGET_DIST, 'loader.js');
     if (!fs.existsSync(file)) return reply.code(404).type('text/plain').send('The widget is not built: run npm run build.');
-    return reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').header('access-control-allow-origin', '*').send(fs.readFileSync(file));
+    reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').header('access-control-allow-origin', '*').header('vary', 'accept-encoding');
+    // The build's brotli or gzip copy, as for every other built file (http/assets.ts).
+    const accepted = String(req.headers['accept-encoding'] ?? '').split(',').map((e) => e.split(';')[0]!.trim());
+    for (const [encoding, ext] of [['br', '.br'], ['gzip', '.gz']] as const) {
+      if (accepted.includes(encoding) && fs.existsSync(file + ext)) return reply.header('content-encoding', encoding).send(fs.readFileSync(file + ext));
+    }
+    return reply.send(fs.readFileSync(file));
   });
   if (fs.existsSync(WIDGET_DIST)) {
-    await app.register(fastifyStatic, { root: WIDGET_DIST, prefix: '/widget/', decorateReply: false, index: false });
+    await app.register(fastifyStatic, { ...builtAssets(WIDGET_DIST), prefix: '/widget/', decorateReply: false, index: false });
   }
 
   // The demo pages exist only with the demo data (DEMO_DATA); a real deployment serves none of them.

@@ -1,5 +1,10 @@
 import type { Auth } from './auth.ts';
 
+export interface CachedToken {
+  auth: Auth;
+  expiresAt: number | null;
+}
+
 /** How long a looked-up API token stands without asking the database again. */
 export const TOKEN_CACHE_MS = 2000;
 
@@ -10,26 +15,27 @@ export const TOKEN_CACHE_MS = 2000;
  * seen within TOKEN_CACHE_MS. Browser sessions are never cached (their CSRF token and expiry matter).
  */
 export class TokenCache {
-  private readonly entries = new Map<string, { auth: Auth; until: number }>();
+  private readonly entries = new Map<string, { hit: CachedToken; until: number }>();
 
   constructor(
     private readonly ttlMs = TOKEN_CACHE_MS,
     private readonly max = 5000,
   ) {}
 
-  get(tokenHash: string): Auth | null {
+  get(tokenHash: string): CachedToken | null {
     const hit = this.entries.get(tokenHash);
     if (!hit) return null;
     if (hit.until <= performance.now()) {
       this.entries.delete(tokenHash);
       return null;
     }
-    return hit.auth;
+    return hit.hit;
   }
 
-  set(tokenHash: string, auth: Auth): void {
+  /** `expiresAt`: the token's own expiry, checked on every hit, so a cached token expires on time. */
+  set(tokenHash: string, auth: Auth, expiresAt: number | null = null): void {
     if (this.entries.size >= this.max) this.entries.clear();
-    this.entries.set(tokenHash, { auth, until: performance.now() + this.ttlMs });
+    this.entries.set(tokenHash, { hit: { auth, expiresAt }, until: performance.now() + this.ttlMs });
   }
 
   clear(): void {
@@ -39,5 +45,5 @@ export class TokenCache {
 
 /** Event types after which cached sign-ins may be wrong (roles, memberships, deactivation). */
 export function changesAccess(type: string, data: string): boolean {
-  return type === 'membership.changed' || type === 'credential.ended' || (type === 'directory.changed' && data.includes('"kind":"user"'));
+  return type === 'membership.changed' || type === 'credential.ended' || (type === 'directory.changed' && /"kind":"(user|group)"/.test(data));
 }

@@ -2,10 +2,13 @@ import { setMaxListeners } from 'node:events';
 import type { WebhookEvent } from '@switchboard/protocol';
 import type { Services } from '../http/services.ts';
 import type { OutboxEvent } from '../events/outbox/consumer.ts';
-import { consumerOf, messageIdOf, recordWebhookResults, type WebhookRow } from '../actions/webhooks.ts';
+import { consumerOf, messageIdOf, recordWebhookResults, type WebhookResults, type WebhookRow } from '../actions/webhooks.ts';
 import { conversationOf, payloadOf, planDeliveries, SOURCE_TYPES, type HeardState, type Plan, type PlanFacts } from './webhookEvents.ts';
 import { postWebhook, type Attempt } from './webhookHttp.ts';
 import { signedHeaders } from './webhookSigning.ts';
+import { forBot } from './botEvents.ts';
+import { greeterBot } from './builtinBot.ts';
+import { BUILTIN_GREETER, botUnreachable } from '../actions/bots.ts';
 import type { TargetPolicy } from './webhookTarget.ts';
 
 /**
@@ -54,6 +57,12 @@ export async function startWebhooks(s: Services): Promise<Webhooks> {
     return f;
   }
 
+  async function stillHeldBy(botId: number, conversationId: number | null): Promise<boolean> {
+    if (conversationId == null) return false;
+    const c = await db.selectFrom('conversations').select('assignee_id').where('id', '=', conversationId).executeTakeFirst();
+    return c?.assignee_id === botId;
+  }
+
   /** One attempt of one delivery, signed now; never throws. */
   async function attempt(w: WebhookRow, messageId: string, payload: string): Promise<Attempt> {
     let key: string | undefined;
@@ -64,14 +73,16 @@ export async function startWebhooks(s: Services): Promise<Webhooks> {
     }
     if (!key) return { ok: false, status: null, durationMs: 0, error: 'The signing secret cannot be read (was SECRETS_KEY changed?): delete the webhook and add it again.' };
     // The signature's timestamp is the wall clock: receivers compare it with theirs (5 minutes).
-    return postWebhook(w.url, payload, signedHeaders(key, messageId, Date.now(), payload), { policy, timeoutMs: s.config.webhookTimeoutMs, signal: stopping.signal });
+    const headers = signedHeaders(key, messageId, Date.now(), payload);
+    if (w.bot_id != null && w.url === BUILTIN_GREETER) return greeterBot(s.actions, w.bot_id, key, headers, payload);
+    return postWebhook(w.url, payload, headers, { policy, timeoutMs: s.config.webhookTimeoutMs, signal: stopping.signal });
   }
 
   /**
    * Sends `todo` in order, stopping at the first failure (what follows waits, as the conversation's
    * later events do), then records it all in one transaction; throws to have the consumer retry.
    */
-  async function deliver(w: WebhookRow, seq: number, planned: Plan | null, todo: { messageId: string; payload: string }[]): Promise<void> {
+  async function deliver(w: WebhookRow, seq: number, planned: Plan | null, todo: { messageId: string; payload: string }[], conversationId: number | null): Promise<void> {
     const attempts = new Map<string, Attempt>();
     for (const d of todo) {
       const a = await attempt(w, d.messageId, d.payload);
@@ -80,7 +91,10 @@ export async function startWebhooks(s: Services): Promise<Webhooks> {
       attempts.set(d.messageId, a);
       if (!a.ok) break;
     }
-    const outcome = await recordWebhookResults(s.actions, w.id, { seq, planned, attempts });
+    // A bot that does not answer is not waited for: the customer goes to humans at once.
+    const botId = w.bot_id;
+    const onFailure: WebhookResults['onFailure'] = botId != null ? (tx, emit, a) => botUnreachable(s.actions, tx, emit, botId, conversationId, a.error) : undefined;
+    const outcome = await recordWebhookResults(s.actions, w.id, { seq, planned, attempts, ...(onFailure ? { onFailure } : {}) });
     if (outcome === 'retry') throw new Error([...attempts.values()].find((a) => !a.ok)?.error ?? 'delivery failed');
     if (outcome === 'disabled') s.log.warn({ webhookId: w.id, url: w.url }, 'webhook turned off after failing for a day');
   }
@@ -93,21 +107,24 @@ export async function startWebhooks(s: Services): Promise<Webhooks> {
         const r = e.data as { webhookId: number; deliveryId: number };
         if (r.webhookId !== id) return;
         const d = await db.selectFrom('webhook_deliveries').select(['message_id', 'payload']).where('id', '=', r.deliveryId).executeTakeFirst();
-        if (d) await deliver(w, e.seq, null, [{ messageId: d.message_id, payload: d.payload }]);
+        if (d) await deliver(w, e.seq, null, [{ messageId: d.message_id, payload: d.payload }], conversationOf(e));
         return;
       }
       // A retry: what the first try planned and kept.
       const kept = await db.selectFrom('webhook_deliveries').select(['message_id', 'payload', 'status']).where('webhook_id', '=', id).where('event_seq', '=', e.seq).orderBy('id').execute();
       if (kept.length) {
-        return deliver(w, e.seq, null, kept.filter((d) => d.status !== 'succeeded').map((d) => ({ messageId: d.message_id, payload: d.payload })));
+        return deliver(w, e.seq, null, kept.filter((d) => d.status !== 'succeeded').map((d) => ({ messageId: d.message_id, payload: d.payload })), conversationOf(e));
       }
       // A first try (or again after a crash before anything was kept: the plan comes out the same).
       const wants = new Set(JSON.parse(w.events) as WebhookEvent[]);
-      const plan = planDeliveries(e, wants, w.include_internal === 1, await facts(w, e));
+      const planned = planDeliveries(e, wants, w.include_internal === 1, await facts(w, e));
+      const plan = w.bot_id != null ? forBot(planned, w.bot_id) : planned;
+      // A bot hears only of what it still holds: not of what came before it let go (or was made to).
+      if (w.bot_id != null && plan.deliveries.length && !(await stillHeldBy(w.bot_id, conversationOf(e)))) return;
       // What it heard of the conversation matters only to webhooks that want those changes.
       if (!wants.has('conversation_status_changed') && !wants.has('assignee_changed')) plan.heard = null;
       if (!plan.deliveries.length && !plan.heard) return;
-      await deliver(w, e.seq, plan, plan.deliveries.map((d) => ({ messageId: messageIdOf(id, e.seq, d.event), payload: payloadOf(d) })));
+      await deliver(w, e.seq, plan, plan.deliveries.map((d) => ({ messageId: messageIdOf(id, e.seq, d.event), payload: payloadOf(d) })), conversationOf(e));
     };
   }
 

@@ -5,8 +5,8 @@ import { runAction, type ActionContext } from '../actions/context.ts';
 import type { Tx } from '../store/db.ts';
 import { loadPolicy } from '../routing/policy.ts';
 import { applyLifecycle, sweepWaitingQueues, type Emit } from '../routing/engine.ts';
-import { expireOffer } from '../actions/routing/offers.ts';
-import { claimDueTimers, setTimer, takeClaimedTimer, type TimerRow } from '../store/timers.ts';
+import { expireOffer, expireOffers } from '../actions/routing/offers.ts';
+import { claimDueTimers, setTimer, takeClaimedTimer, takeClaimedTimers, type TimerRow } from '../store/timers.ts';
 import { timeOutRequest } from '../actions/discuss/system.ts';
 import { loadConversation, scopeOf } from '../store/conversations.ts';
 
@@ -90,33 +90,64 @@ const TEXT: Record<ConversationTimerKind, string> = {
   reply_due: 'Reply time breached',
 };
 
+/** Offer id of an offer timer. */
+const offerIdOf = (t: TimerRow) => (JSON.parse(t.data ?? '{}') as { offerId?: number }).offerId;
+
+/** One timer in its own transaction, taken under this worker's claim; false when it was not ours to fire. */
+async function fireOne(ctx: ActionContext, t: TimerRow, workerId: string, now: number, log?: Logger): Promise<boolean> {
+  try {
+    return await runAction(ctx, async (tx, emit) => {
+      if (!(await takeClaimedTimer(tx, t.id, workerId))) return false;
+      await fire(ctx, tx, emit, t, now);
+      return true;
+    });
+  } catch (err) {
+    // The transaction rolled back: the timer stays, and is claimed again when the lease ends.
+    log?.error({ err, timer: t.key }, 'timer failed; will retry');
+    return false;
+  }
+}
+
+/**
+ * Offer timers come in bursts (everyone's offers made in one pass run out in one second), so a
+ * batch of them fires in one transaction: the rows still under this worker's claim are deleted with
+ * one statement, those offers expire with one update and their queues get one routing pass. If the
+ * batch fails, each timer is fired on its own, so one bad timer cannot hold the others back.
+ */
+async function fireOfferTimeouts(ctx: ActionContext, timers: TimerRow[], workerId: string, now: number, log?: Logger): Promise<number> {
+  try {
+    return await runAction(ctx, async (tx, emit) => {
+      const taken = await takeClaimedTimers(tx, timers.map((t) => t.id), workerId);
+      const offerIds = timers.filter((t) => taken.has(t.id)).map(offerIdOf).filter((id): id is number => id != null);
+      await expireOffers(tx, emit, offerIds, now);
+      return taken.size;
+    });
+  } catch (err) {
+    log?.warn({ err, timers: timers.length }, 'offer timer batch failed; firing one by one');
+    let fired = 0;
+    for (const t of timers) if (await fireOne(ctx, t, workerId, now, log)) fired++;
+    return fired;
+  }
+}
+
 /**
  * Fires every timer due by the clock's now, each exactly once: a worker claims a batch, then fires
- * each timer in its own transaction that first deletes the row under its own claim. If the row is
- * gone (made moot, or fired by another worker) or was rescheduled (claim reset), nothing happens.
- * Tests advance a ManualClock and call this instead of sleeping. Returns how many fired.
+ * it in transactions that first delete the rows under its own claim (offer timers all together,
+ * others one by one). A row gone (made moot, or fired by another worker) or rescheduled (claim
+ * reset) is not fired. Tests advance a ManualClock and call this instead of sleeping. Returns how
+ * many fired.
  */
 export async function runDueTimers(ctx: ActionContext, opts: TimerRunOptions = {}, log?: Logger): Promise<number> {
   const workerId = opts.workerId ?? PROCESS_WORKER;
-  const batch = opts.batch ?? 100;
+  const batch = opts.batch ?? 500;
   const leaseMs = opts.leaseMs ?? 60_000;
   let fired = 0;
   for (;;) {
     const now = ctx.clock.now();
     const claimed = await claimDueTimers(ctx.store, workerId, now, batch, leaseMs);
-    for (const t of claimed) {
-      try {
-        const did = await runAction(ctx, async (tx, emit) => {
-          if (!(await takeClaimedTimer(tx, t.id, workerId))) return false;
-          await fire(ctx, tx, emit, t, now);
-          return true;
-        });
-        if (did) fired++;
-      } catch (err) {
-        // The transaction rolled back: the timer stays, and is claimed again when the lease ends.
-        log?.error({ err, timer: t.key }, 'timer failed; will retry');
-      }
-    }
+    const offers = claimed.filter((t) => t.kind === 'offer_timeout');
+    if (offers.length) fired += await fireOfferTimeouts(ctx, offers, workerId, now, log);
+    for (const t of claimed) if (t.kind !== 'offer_timeout' && (await fireOne(ctx, t, workerId, now, log))) fired++;
     if (claimed.length < batch) return fired;
   }
 }
@@ -127,18 +158,24 @@ export async function sweepRouting(ctx: ActionContext): Promise<void> {
   await runAction(ctx, (tx, emit) => sweepWaitingQueues(tx, emit, now));
 }
 
-/** How often the routing sweep runs, in timer-loop ticks. */
-const SWEEP_EVERY = 5;
+/**
+ * How often the loop looks for due timers: a timer fires at most this late plus the time to fire it
+ * (the look is one indexed range on `due_at`, cheap when nothing is due).
+ */
+export const TIMER_POLL_MS = 250;
+/** The routing sweep runs about every five seconds. */
+const SWEEP_EVERY_MS = 5000;
 
 /** The background loop of a real server: polls for due timers with the injected clock, and sweeps routing. */
-export function startTimerLoop(ctx: ActionContext, log: Logger, pollMs = 1000): () => void {
+export function startTimerLoop(ctx: ActionContext, log: Logger, pollMs = TIMER_POLL_MS, opts: TimerRunOptions = {}): () => void {
   let running = false;
   let ticks = 0;
+  const sweepEvery = Math.max(1, Math.round(SWEEP_EVERY_MS / pollMs));
   const tick = () => {
     if (running) return;
     running = true;
-    const sweep = ++ticks % SWEEP_EVERY === 0;
-    runDueTimers(ctx, {}, log)
+    const sweep = ++ticks % sweepEvery === 0;
+    runDueTimers(ctx, opts, log)
       .then(() => (sweep ? sweepRouting(ctx) : undefined))
       .catch((err) => log.error({ err }, 'timer loop failed'))
       .finally(() => {

@@ -14,9 +14,16 @@ export async function presentUsers(db: Db, rows: UserRow[]): Promise<User[]> {
     queueIds: queues.get(r.id) ?? [],
     active: r.disabled === 0,
     browseContacts: r.browse_contacts === 1,
+    avatarUrl: avatarUrlOf(r),
+    kind: r.kind,
   }));
 }
 
 export async function presentUser(db: Db, row: UserRow): Promise<User> {
   return (await presentUsers(db, [row]))[0]!;
+}
+
+/** The avatar's address carries its version, so a new picture is never hidden by a cached old one. */
+export function avatarUrlOf(r: Pick<UserRow, 'id' | 'avatar_at'>): string | null {
+  return r.avatar_at == null ? null : `/api/v1/users/${r.id}/avatar?v=${r.avatar_at}`;
 }

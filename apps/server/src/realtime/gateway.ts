@@ -18,6 +18,9 @@ import { metrics } from '../metrics.ts';
 import { isDatabaseUnavailable } from '../store/health.ts';
 import type { Signal } from '../events/signals.ts';
 
+/** The scope a token needs to open the stream (declared on the route too, http/scopes.ts). */
+const STREAM_SCOPE = 'conversations:read' as const;
+
 interface Client {
   ws: WebSocket;
   viewer: Viewer;
@@ -81,7 +84,7 @@ export class StreamGateway {
       if (byTicket || req.headers.authorization || sameOrigin(req)) return;
       return reply.code(403).send({ error: { code: 'foreign_origin', message: 'This stream accepts a signed-in browser only from the workspace’s own origin.' } });
     };
-    app.get('/api/v1/stream', { websocket: true, schema: { hide: true }, onRequest: refuseForeignCookieUpgrade }, (socket, req) => {
+    app.get('/api/v1/stream', { websocket: true, config: { scope: STREAM_SCOPE }, schema: { hide: true }, onRequest: refuseForeignCookieUpgrade }, (socket, req) => {
       // Listen at once: a client may say hello before authentication has finished.
       const early: string[] = [];
       let client: Client | null = null;
@@ -111,9 +114,16 @@ export class StreamGateway {
             socket.close(1013, 'database unavailable; retry');
             return;
           }
-          if (!auth) {
-            socket.send(JSON.stringify({ type: 'error', code: 'unauthorized', message: 'Sign in first.' }));
-            socket.close(4401, 'unauthorized');
+          if (!auth || auth === 'token_expired') {
+            const code = auth ?? 'unauthorized';
+            socket.send(JSON.stringify({ type: 'error', code, message: auth ? 'This API token has expired.' : 'Sign in first.' }));
+            socket.close(4401, code);
+            return;
+          }
+          // The stream carries conversations: a token needs their read scope, as for GET /conversations.
+          if (!auth.scopes.has(STREAM_SCOPE)) {
+            socket.send(JSON.stringify({ type: 'error', code: 'insufficient_scope', message: `This API token lacks the ${STREAM_SCOPE} scope the stream needs.` }));
+            socket.close(4403, 'insufficient_scope');
             return;
           }
           client = { ws: socket, viewer: auth.viewer, credential: credentialOf(auth), cursor: null, backlog: null };

@@ -1,10 +1,10 @@
 import {
-  agentStatusTime, emptyAggregate, figuresOf, isTimeZone, mergeAggregate, occupancy, periodIndex, periodStarts,
+  agentStatusTime, canViewReports, emptyAggregate, figuresOf, isTimeZone, mergeAggregate, occupancy, periodIndex, periodStarts,
   previousPeriod, requestFigures, startOfLocalDay, type Viewer,
 } from '@switchboard/core';
 import type { AgentReport, LiveView, ReportDimension, ReportOverview, ReportQuery, ReportSeries, ReportTable } from '@switchboard/protocol';
 import type { Db } from '../store/db.ts';
-import { aggregateFacts, fromRollups, requestsIn, SLOT_MS, statusIntervals, type FactFilter } from '../store/reports.ts';
+import { aggregateFacts, fromRollups, periodKeySql, requestsIn, statusIntervals, type FactFilter } from '../store/reports.ts';
 import { dayStart } from '../store/reportRollups.ts';
 import { agentPresences, queueCounts } from '../routing/engine.ts';
 import { AppError, forbidden } from '../errors.ts';
@@ -15,9 +15,8 @@ import { AppError, forbidden } from '../errors.ts';
  * own, agents nothing), the filters, and the core's figures over the store's aggregates.
  */
 export function reportScope(viewer: Viewer): number[] | null {
-  if (viewer.role === 'admin') return null;
-  if (viewer.role === 'supervisor') return [...viewer.queueIds];
-  throw forbidden('Reports are for supervisors and administrators.');
+  if (!canViewReports(viewer)) throw forbidden('Reports are for supervisors and administrators.');
+  return viewer.role === 'admin' ? null : [...viewer.queueIds];
 }
 
 export async function workspaceTimeZone(db: Db, asked?: string): Promise<string> {
@@ -67,22 +66,24 @@ export async function reportOverview(db: Db, viewer: Viewer, q: ReportQuery): Pr
 }
 
 /**
- * Counts and means per day, week or month: grouped by local day in SQL (the daily rollups, their
- * edges from the facts) and days folded into weeks or months; when the rollups are in another
- * zone or a tag narrows, 15-minute slots of the facts folded into local periods.
+ * Counts, means, medians and 90th percentiles per day, week or month: local days from the rollups
+ * (their edges from the facts), their histograms merged into weeks or months; when the rollups are
+ * in another zone or two tags narrow, the facts grouped by period in SQL, percentiles exact.
  */
 export async function reportSeries(db: Db, viewer: Viewer, q: ReportQuery & { grain: 'day' | 'week' | 'month' }): Promise<ReportSeries> {
   const timeZone = await workspaceTimeZone(db, q.tz);
   const f = filterOf(viewer, q, timeZone);
-  const days = await fromRollups(db, f, 'day', false);
-  const groups = days ?? (await aggregateFacts(db, f, 'slot'));
-  const instant = (k: string) => (days ? dayStart(Number(k), timeZone) : Number(k) * SLOT_MS);
-  // Periods found by binary search over their start instants: no time zone lookup per slot.
+  // Periods found by binary search over their start instants: no time zone lookup per day.
   const starts = periodStarts(f.from, f.to, timeZone, q.grain);
+  const days = await fromRollups(db, f, 'day', true);
   const sums = starts.map(() => emptyAggregate());
-  for (const [k, a] of groups) {
-    const i = periodIndex(starts, Math.max(instant(k), f.from));
-    if (i >= 0) mergeAggregate(sums[i]!, a);
+  if (days) {
+    for (const [k, a] of days) {
+      const i = periodIndex(starts, Math.max(dayStart(Number(k), timeZone), f.from));
+      if (i >= 0) mergeAggregate(sums[i]!, a);
+    }
+  } else {
+    for (const [k, a] of await aggregateFacts(db, f, 'period', { percentiles: true, periodKey: periodKeySql(starts) })) sums[Number(k)] = a;
   }
   return { grain: q.grain, timeZone, items: starts.map((p, i) => ({ period: p.key, figures: figuresOf(sums[i]!) })) };
 }

@@ -20,7 +20,7 @@ import type { Selectable } from 'kysely';
 import { presentConversationCores } from '../presenters/conversations.ts';
 import { emitConversationUpdated, revokeFromThoseWhoLostSight, systemLine } from '../actions/conversationRows.ts';
 import { fromRefusal } from '../errors.ts';
-import { clearTimers, setTimer } from '../store/timers.ts';
+import { clearTimers, setTimer, setTimers } from '../store/timers.ts';
 import { loadPolicy } from './policy.ts';
 import { initiatorLostConversation } from '../actions/discuss/system.ts';
 import { recordConversationFacts } from '../actions/reportFacts.ts';
@@ -30,8 +30,6 @@ export type OfferRow = Selectable<OffersTable>;
 
 /** Statuses that count against an agent's capacity. */
 const LOAD_STATUSES = ['active', 'pending'] as const;
-/** Advisory lock key serialising routing passes on PostgreSQL. */
-const ROUTING_LOCK = 74_620; // 74617, 74618: events (store/db.ts, events/sequencer.ts)
 /** How many waiting conversations one routing pass looks at beyond the free places. */
 const LOOKAHEAD = 50;
 
@@ -84,7 +82,8 @@ function hadTimer(c: ConversationRow | null, kind: string, policy: RoutingPolicy
 /** Status and load of agents (all, or some), for supervisors, the transfer picker and presence events. */
 export async function agentPresences(db: Db | Tx, userIds?: number[]): Promise<AgentPresence[]> {
   if (userIds && userIds.length === 0) return [];
-  let uq = db.selectFrom('users').select(['id', 'name', 'role', 'status', 'capacity']).where('disabled', '=', 0);
+  // Bots hold conversations but have no presence, capacity or status: they are not on the board.
+  let uq = db.selectFrom('users').select(['id', 'name', 'role', 'status', 'capacity']).where('disabled', '=', 0).where('kind', '=', 'human');
   if (userIds) uq = uq.where('id', 'in', userIds);
   const users = await uq.orderBy('name').execute();
   const ids = users.map((u) => u.id);
@@ -130,14 +129,17 @@ async function servingQueues(tx: Tx, userId: number): Promise<number[]> {
   return rows.map((r) => r.queue_id);
 }
 
-async function loadCandidates(tx: Tx, queueId: number, defaultCapacity: number): Promise<Candidate[]> {
-  const users = await tx
+/** The queue's available serving members with their load (only `onlyIds` among them, when given). */
+async function loadCandidates(tx: Tx, queueId: number, defaultCapacity: number, onlyIds?: number[]): Promise<Candidate[]> {
+  let uq = tx
     .selectFrom('queue_members as m')
     .innerJoin('users as u', 'u.id', 'm.user_id')
     .select(['u.id', 'u.status', 'u.capacity', 'u.last_routed_at', 'm.serving'])
     .where('m.queue_id', '=', queueId)
     .where('u.disabled', '=', 0)
-    .execute();
+    .where('u.kind', '=', 'human'); // a bot is given conversations by its queue, never offered them
+  if (onlyIds) uq = uq.where('u.id', 'in', onlyIds);
+  const users = await uq.execute();
   const available = users.filter((u) => u.status === 'available' && u.serving === 1);
   if (!available.length) return [];
   const ids = available.map((u) => u.id);
@@ -225,16 +227,25 @@ export async function emitQueueCounts(tx: Tx, emit: Emit, queueIds: (number | nu
 
 // ---------------------------------------------------------------- offers
 
+/** Makes a pass's offers set-based: one insert of the offers, one of their timers, one update of the agents. */
 async function offerTo(tx: Tx, emit: Emit, rows: { conversation: ConversationRow; agentId: number }[], offerTimeoutMs: number, now: number): Promise<void> {
   if (!rows.length) return;
-  const cores = await presentConversationCores(tx, rows.map((r) => r.conversation));
-  for (const [i, { conversation: c, agentId }] of rows.entries()) {
-    const offer = await tx
+  const [cores, offers] = await Promise.all([
+    presentConversationCores(tx, rows.map((r) => r.conversation)),
+    tx
       .insertInto('offers')
-      .values({ conversation_id: c.id, user_id: agentId, status: 'offered', created_at: now, expires_at: now + offerTimeoutMs, answered_at: null })
+      .values(rows.map(({ conversation: c, agentId }) => ({ conversation_id: c.id, user_id: agentId, status: 'offered', created_at: now, expires_at: now + offerTimeoutMs, answered_at: null })))
       .returningAll()
-      .executeTakeFirstOrThrow();
-    await setTimer(tx, { kind: 'offer_timeout', conversationId: c.id, userId: agentId, dueAt: offer.expires_at, data: { offerId: offer.id } });
+      .execute(),
+  ]);
+  // RETURNING order is not promised: match each offer to its conversation by id (one open offer each).
+  const offerOf = new Map(offers.map((o) => [o.conversation_id, o]));
+  await setTimers(
+    tx,
+    offers.map((o) => ({ kind: 'offer_timeout', conversationId: o.conversation_id, userId: o.user_id, dueAt: o.expires_at, data: { offerId: o.id } })),
+  );
+  for (const [i, { conversation: c, agentId }] of rows.entries()) {
+    const offer = offerOf.get(c.id)!;
     emit({ type: 'offer.created', conversationId: c.id, scope: { userId: agentId }, data: { offer: presentOffer(offer), conversation: cores[i] }, at: now });
   }
   const agents = [...new Set(rows.map((r) => r.agentId))];
@@ -273,31 +284,43 @@ export async function passOnOffersOf(tx: Tx, emit: Emit, userId: number, now: nu
  * agent. Runs inside the caller's transaction, so an offer commits with the change that caused it.
  */
 export async function routeQueues(tx: Tx, emit: Emit, queueIds: (number | null)[], now: number, opts: { quiet?: boolean } = {}): Promise<void> {
-  const ids = [...new Set(queueIds.filter((q): q is number => q != null))];
+  // In id order, so two passes over the same queues take their turns in the same order.
+  const ids = [...new Set(queueIds.filter((q): q is number => q != null))].sort((a, b) => a - b);
   if (ids.length === 0) return;
-  let locked = !(tx.getExecutor().adapter instanceof PostgresAdapter);
+  const postgres = tx.getExecutor().adapter instanceof PostgresAdapter;
   for (const queueId of ids) {
     const policy = await loadPolicy(tx, queueId);
     // Pick-list queues make no offers, so they need no routing.
     if (policy.mode !== 'pick_list') {
       let candidates = await loadCandidates(tx, queueId, policy.capacity);
-      if (!locked && freePlaces(candidates) > 0) {
-        // PostgreSQL writers run concurrently: routing passes take turns, so two of them never both
-        // see an agent's last free place (or the same waiting conversation); held to the end of the
-        // transaction. Only a pass that found a free place takes a turn (a queue with a backlog and
-        // every agent busy must not make each arrival wait); the places are then read again. A
-        // place freed by a transaction not yet committed is caught by the next pass or the sweep.
-        await sql`select pg_advisory_xact_lock(${ROUTING_LOCK})`.execute(tx);
-        locked = true;
-        candidates = await loadCandidates(tx, queueId, policy.capacity);
-      }
+      // Only a pass that found a free place holds agents (a queue with a backlog and every agent
+      // busy must not make each arrival wait); the places are then read again under the locks.
+      if (postgres && freePlaces(candidates) > 0) candidates = await holdFreeAgents(tx, queueId, candidates, policy.capacity);
       const free = freePlaces(candidates);
-      const placed = free > 0 ? await routeWaiting(tx, emit, queueId, candidates, policy, free, now) : 0;
+      const placed = free > 0 ? await routeWaiting(tx, emit, queueId, candidates, policy, free, now, postgres) : 0;
       // A quiet pass (the sweep) announces counts only when it changed something.
       if (opts.quiet && placed === 0) continue;
     } else if (opts.quiet) continue;
     await emitQueueCounts(tx, emit, [queueId], now);
   }
+}
+
+/**
+ * PostgreSQL writers run concurrently. Instead of one turn for everyone, a pass holds only what it
+ * offers, to the end of its transaction: the rows of the agents with free places it offers to (so
+ * two passes, of one queue or two, never both see an agent's last free place) and the rows of the
+ * waiting conversations it offers (so two passes never offer one conversation; the unique index of
+ * open offers is the last line). Rows another transaction holds are left out rather than waited
+ * for: passes side by side take disjoint agents and conversations, none waits, so none deadlocks.
+ * A place or a conversation left out is routed by the pass of the transaction holding it, or by the
+ * next pass, or by the sweep. Returns the candidates read again under the locks.
+ */
+async function holdFreeAgents(tx: Tx, queueId: number, candidates: Candidate[], defaultCapacity: number): Promise<Candidate[]> {
+  const ids = candidates.filter((c) => !c.inWrapUp && c.capacity - c.load - c.openOffers > 0).map((c) => c.id);
+  // NO KEY UPDATE: an offer or an assignment naming the agent (a foreign key share lock) does not block it.
+  const held = await tx.selectFrom('users').select('id').where('id', 'in', ids).orderBy('id').forNoKeyUpdate().skipLocked().execute();
+  if (!held.length) return [];
+  return loadCandidates(tx, queueId, defaultCapacity, held.map((r) => r.id));
 }
 
 function freePlaces(candidates: Candidate[]): number {
@@ -324,26 +347,41 @@ export async function sweepWaitingQueues(tx: Tx, emit: Emit, now: number): Promi
 }
 
 /** Offers (or assigns) waiting conversations to free places; returns how many it placed. */
-async function routeWaiting(tx: Tx, emit: Emit, queueId: number, candidates: Candidate[], policy: Awaited<ReturnType<typeof loadPolicy>>, free: number, now: number): Promise<number> {
+async function routeWaiting(
+  tx: Tx,
+  emit: Emit,
+  queueId: number,
+  candidates: Candidate[],
+  policy: Awaited<ReturnType<typeof loadPolicy>>,
+  free: number,
+  now: number,
+  holdRows = false,
+): Promise<number> {
   // One indexed range per priority, most urgent first, oldest first: never a sort of the whole line.
   const limit = Math.min(1000, free + LOOKAHEAD);
-  const rows: ConversationRow[] = [];
+  let rows: ConversationRow[] = [];
   for (const priority of ['urgent', 'high', 'normal', 'low']) {
     if (rows.length >= limit) break;
-    rows.push(
-      ...(await tx
-        .selectFrom('conversations as c')
-        .selectAll('c')
-        .where('c.queue_id', '=', queueId)
-        .where('c.status', '=', 'queued')
-        .where('c.priority', '=', priority)
-        .where('c.assignee_id', 'is', null)
-        .where((eb) => eb.not(eb.exists(eb.selectFrom('offers as o').select('o.id').whereRef('o.conversation_id', '=', 'c.id').where('o.status', '=', 'offered'))))
-        .orderBy('c.queued_at')
-        .orderBy('c.id')
-        .limit(limit - rows.length)
-        .execute()),
-    );
+    let q = tx
+      .selectFrom('conversations as c')
+      .selectAll('c')
+      .where('c.queue_id', '=', queueId)
+      .where('c.status', '=', 'queued')
+      .where('c.priority', '=', priority)
+      .where('c.assignee_id', 'is', null)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('offers as o').select('o.id').whereRef('o.conversation_id', '=', 'c.id').where('o.status', '=', 'offered'))))
+      .orderBy('c.queued_at')
+      .orderBy('c.id')
+      .limit(limit - rows.length);
+    if (holdRows) q = q.forNoKeyUpdate().skipLocked();
+    rows.push(...(await q.execute()));
+  }
+  if (holdRows && rows.length) {
+    // Read again now that they are held: a pass that offered one of them committed before we got
+    // it, after this statement's snapshot (a row lock re-checks the row, not the offers).
+    const offered = await tx.selectFrom('offers').select('conversation_id').where('conversation_id', 'in', rows.map((r) => r.id)).where('status', '=', 'offered').execute();
+    const taken = new Set(offered.map((o) => o.conversation_id));
+    rows = rows.filter((r) => !taken.has(r.id));
   }
   if (!rows.length) return 0;
   const convIds = rows.map((r) => r.id);

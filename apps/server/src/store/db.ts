@@ -7,6 +7,7 @@ import type { Database } from './schema.ts';
 import { GroupCommit } from './groupCommit.ts';
 import { queryStatsLog } from './queryStats.ts';
 import { migrateToLatest } from './migrate.ts';
+import { CellShards, withCommitHooks } from './commitHooks.ts';
 import pino, { type Logger } from 'pino';
 import { DatabaseHealth } from './health.ts';
 
@@ -145,20 +146,25 @@ export async function openStore(config: StoreConfig, log: Logger = pino({ level:
 
   // SQLite: transactions that queue up share one commit (one disk flush); see groupCommit.ts.
   const group = dialect === 'sqlite' ? new GroupCommit(() => store.db) : null;
+  const cellShards = new CellShards();
   const store: Store = {
     db,
     dialect,
     async transaction(fn) {
-      if (group) return group.run(fn);
+      if (group) return group.run((tx: Tx) => withCommitHooks(tx, () => fn(tx)));
       // Writers run concurrently on PostgreSQL (event order comes from events/sequencer.ts). A
       // deadlock or a lost race on a unique key is retried from the start, as if it came later.
       for (let attempt = 1; ; attempt++) {
+        // A rollup-cell shard of its own from when it has a connection until its commit is done.
+        let shard: number | null = null;
         try {
           // store.db, not the closure: a plugin wrapped around store.db (query counting) applies here too.
-          return await store.db.transaction().execute(fn);
+          return await store.db.transaction().execute((tx: Tx) => withCommitHooks(tx, () => fn(tx), (shard = cellShards.take())));
         } catch (err) {
           const code = (err as { code?: string }).code;
           if (dialect !== 'postgres' || attempt >= 4 || !RETRYABLE.has(code ?? '')) throw err;
+        } finally {
+          if (shard != null) cellShards.release(shard);
         }
       }
     },

@@ -17,6 +17,12 @@ import * as channels from './migrations/016_channels.ts';
 import * as reports from './migrations/017_reports.ts';
 import * as reportRollups from './migrations/019_report_rollups.ts';
 import * as webhooks from './migrations/020_webhooks.ts';
+import * as access from './migrations/021_access.ts';
+import * as search from './migrations/023_search.ts';
+import * as reportDimensions from './migrations/025_report_dimensions.ts';
+import * as profiles from './migrations/026_profiles.ts';
+import * as rollupShards from './migrations/027_rollup_shards.ts';
+import * as bots from './migrations/022_bots.ts';
 import type { Dialect } from './db.ts';
 
 /** Migrations are listed in code, so they ship with the bundle and run the same on both engines. */
@@ -40,6 +46,12 @@ function provider(dialect: Dialect): MigrationProvider {
     '017_reports': { up: (db) => reports.up(db, dialect) },
     '019_report_rollups': { up: (db) => reportRollups.up(db, dialect) },
     '020_webhooks': { up: (db) => webhooks.up(db, dialect) },
+    '021_access': { up: (db) => access.up(db, dialect) },
+    '023_search': { up: (db) => search.up(db, dialect) },
+    '025_report_dimensions': { up: (db) => reportDimensions.up(db, dialect) },
+    '026_profiles': { up: (db) => profiles.up(db) },
+    '027_rollup_shards': { up: (db) => rollupShards.up(db, dialect) },
+    '022_bots': { up: (db) => bots.up(db) },
   };
   return { getMigrations: async () => all };
 }

@@ -1,10 +1,11 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import {
-  addConversation, COUNT_MEASURES, dayStart, DURATION_MEASURES, emptyAggregate, emptyDelta, factOfRow, formatHistogram, localDay,
+  addConversation, COUNT_MEASURES, dayStart, DURATION_MEASURES, emptyAggregate, emptyDelta, factOfRow, formatHistogram, isEmptyDelta, localDay,
   mergeAggregate, mergeHistogram, monthOf, nextMonth, offsetStretches, parseHistogram, parseHistogramInto, rollupDeltas, rollupKeyOf, rollupKeyString,
   addFactTo, type ConversationAggregate, type CountMeasure, type DurationMeasure, type FactRow, type RollupDelta,
 } from '@switchboard/core';
 import type { Db, Tx } from './db.ts';
+import { atCommit, cellShardOf } from './commitHooks.ts';
 
 /**
  * The daily rollups (migration 019, core rollups.ts): kept in the transaction of every fact change,
@@ -15,7 +16,6 @@ const COUNT_COLUMN: Record<CountMeasure, string> = {
   offersDeclined: 'offers_declined', offersTimedOut: 'offers_timed_out', repliesDue: 'replies_due', repliesBreached: 'replies_breached',
 };
 export const DURATION_COLUMN: Record<DurationMeasure, string> = { firstResponse: 'first_response', resolution: 'resolution', handle: 'handle', wrapUp: 'wrap_up', wait: 'wait' };
-const KEY_COLUMNS = ['day', 'queue_id', 'agent_id', 'channel', 'inbox_id'];
 const SUM_COLUMNS = [...COUNT_MEASURES.map((m) => COUNT_COLUMN[m]), ...DURATION_MEASURES.flatMap((m) => [`${DURATION_COLUMN[m]}_n`, `${DURATION_COLUMN[m]}_sum`])];
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -29,21 +29,30 @@ function sumValues(d: RollupDelta): number[] {
   return [...COUNT_MEASURES.map((m) => d.counts[m]), ...DURATION_MEASURES.flatMap((m) => [d.durations[m].n, d.durations[m].sum])];
 }
 
+/** The key columns of one cell and their values (the table's primary key, in order). */
+export type CellKey = [string, number | string][];
+export type CellTable = 'report_days' | 'report_months' | 'report_dim_days' | 'report_dim_months';
+type RollupTable = 'report_days' | 'report_months';
+type SavedCell = { table: CellTable; key: CellKey; d: RollupDelta };
+
+function dayCellKey(table: RollupTable, k: RollupDelta['key']): CellKey {
+  return [['day', table === 'report_months' ? monthOf(k.day) : k.day], ['queue_id', k.queueId], ['agent_id', k.agentId], ['channel', k.channel], ['inbox_id', k.inboxId]];
+}
+const keyWhere = (key: CellKey) => sql.join(key.map(([c, v]) => sql`${sql.ref(c)} = ${v}`), sql` and `);
+
 /**
  * Moves one cell of the rollups: counts and sums added in one upsert (atomic on both engines), and
  * when a duration moved, its histogram read back from that upsert — the row is then locked by this
  * transaction until it commits — and written with the change.
  */
-type RollupTable = 'report_days' | 'report_months';
-async function applyDelta(tx: Kysely<any>, table: RollupTable, d: RollupDelta): Promise<void> {
-  const k = table === 'report_months' ? { ...d.key, day: monthOf(d.key.day) } : d.key;
+export async function upsertCell(tx: Kysely<any>, table: CellTable, key: CellKey, d: RollupDelta): Promise<void> {
   const moved = DURATION_MEASURES.filter((m) => d.durations[m].hist.size > 0);
-  const cols = [...KEY_COLUMNS, ...SUM_COLUMNS];
-  const values = [k.day, k.queueId, k.agentId, k.channel, k.inboxId, ...sumValues(d)];
+  const cols = [...key.map(([c]) => c), ...SUM_COLUMNS];
+  const values = [...key.map(([, v]) => v), ...sumValues(d)];
   const returning = moved.length ? sql` returning ${sql.join(moved.map((m) => sql.ref(`${DURATION_COLUMN[m]}_hist`)))}` : sql``;
   const r = await sql<Record<string, string>>`
     insert into ${sql.table(table)} (${sql.join(cols.map((c) => sql.ref(c)))}) values (${sql.join(values.map((v) => sql`${v}`))})
-    on conflict (day, queue_id, agent_id, channel, inbox_id) do update set
+    on conflict (${sql.join(key.map(([c]) => sql.ref(c)))}) do update set
       ${sql.join(SUM_COLUMNS.map((c) => sql`${sql.ref(c)} = ${sql.ref(`${table}.${c}`)} + ${sql.ref(`excluded.${c}`)}`))}
     ${returning}`.execute(tx);
   if (!moved.length) return;
@@ -53,30 +62,80 @@ async function applyDelta(tx: Kysely<any>, table: RollupTable, d: RollupDelta): 
     mergeHistogram(h, d.durations[m].hist);
     return sql`${sql.ref(`${DURATION_COLUMN[m]}_hist`)} = ${formatHistogram(h)}`;
   });
-  await sql`update ${sql.table(table)} set ${sql.join(set)} where day = ${k.day} and queue_id = ${k.queueId} and agent_id = ${k.agentId} and channel = ${k.channel} and inbox_id = ${k.inboxId}`.execute(tx);
+  await sql`update ${sql.table(table)} set ${sql.join(set)} where ${keyWhere(key)}`.execute(tx);
 }
+
+const savedCells = (tx: Tx) => atCommit(tx, 'rollups', () => new Map<string, SavedCell>(), (q) => writeCells(tx, q));
+
+/**
+ * The one write path of every rollup cell (day and month, per queue/agent/channel/inbox and per
+ * dimension): a move is saved for the end of its transaction (commitHooks.ts). Every change of a
+ * queue's day moves the same few cells, and an upsert locks its cell until commit on PostgreSQL,
+ * so made early it would make every other transaction of that queue wait for the rest of this one.
+ * At the end the moves are merged per cell and written in key order (two transactions never wait
+ * on each other in opposite orders) into the transaction's shard of each cell (concurrent ones
+ * hold different shards, so they do not wait at all); a cell whose moves cancel out is not written.
+ */
+export async function moveCells(tx: Tx, cells: SavedCell[]): Promise<void> {
+  if (!cells.length) return;
+  const queued = savedCells(tx);
+  if (!queued) {
+    for (const c of cells) await upsertCell(tx as Kysely<any>, c.table, [...c.key, ['shard', cellShardOf(tx)]], c.d);
+    return;
+  }
+  for (const c of cells) {
+    const k = `${c.table}|${JSON.stringify(c.key)}`;
+    let into = queued.get(k);
+    // A copy: one delta is often moved into several cells (both tables, every dimension).
+    if (!into) queued.set(k, (into = { table: c.table, key: c.key, d: emptyDelta(c.d.key) }));
+    mergeDelta(into.d, c.d);
+  }
+}
+
+/**
+ * Drops this transaction's saved moves of some cells (all by default): a rebuild in it has just
+ * written every cell from the facts, or a deleted tag's cells are gone and must stay gone.
+ */
+export function dropSavedCellMoves(tx: Tx, which: (c: SavedCell) => boolean = () => true): void {
+  const queued = savedCells(tx);
+  for (const [k, c] of queued ?? []) if (which(c)) queued!.delete(k);
+}
+
+function mergeDelta(into: RollupDelta, d: RollupDelta): void {
+  for (const m of COUNT_MEASURES) into.counts[m] += d.counts[m];
+  for (const m of DURATION_MEASURES) {
+    into.durations[m].n += d.durations[m].n;
+    into.durations[m].sum += d.durations[m].sum;
+    mergeHistogram(into.durations[m].hist, d.durations[m].hist);
+  }
+}
+
+/** Writes the saved moves, each into this transaction's shard of its cell (migration 027; reads sum the shards). */
+async function writeCells(tx: Tx, q: Map<string, SavedCell>): Promise<void> {
+  const shard = cellShardOf(tx);
+  for (const [, c] of [...q].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (!isEmptyDelta(c.d)) await upsertCell(tx as Kysely<any>, c.table, [...c.key, ['shard', shard]], c.d);
+  }
+}
+
+/** Offer answers counted on conversations, one delta per conversation's cell with that count. */
+export function answerDelta(key: RollupDelta['key'], column: 'offers_declined' | 'offers_timed_out', n = 1): RollupDelta {
+  const d = emptyDelta(key);
+  d.counts[column === 'offers_declined' ? 'offersDeclined' : 'offersTimedOut'] = n;
+  return d;
+}
+
+const dayCells = (d: RollupDelta) => (['report_days', 'report_months'] as const).map((table) => ({ table, key: dayCellKey(table, d.key), d }));
 
 /** A fact changed (before null: created; after null: deleted): its contribution moves between cells. */
 export async function moveRollups(tx: Tx, before: FactRow | null, after: FactRow | null): Promise<void> {
-  for (const d of rollupDeltas(before, after)) {
-    await applyDelta(tx as Kysely<any>, 'report_days', d);
-    await applyDelta(tx as Kysely<any>, 'report_months', d);
-  }
+  await moveCells(tx, rollupDeltas(before, after).flatMap(dayCells));
 }
 
-/** One offer answer counted on a conversation's fact is counted in its cell too. */
-export async function countInRollups(tx: Tx, conversationId: number, column: 'offers_declined' | 'offers_timed_out'): Promise<void> {
-  const f = await tx.selectFrom('conversation_facts').select(['day', 'queue_id', 'agent_id', 'channel', 'inbox_id']).where('conversation_id', '=', conversationId).executeTakeFirst();
-  if (!f) return;
-  for (const [table, day] of [['report_days', f.day], ['report_months', monthOf(f.day)]] as const) {
-    await sql`update ${sql.table(table)} set ${sql.ref(column)} = ${sql.ref(column)} + 1
-      where day = ${day} and queue_id = ${f.queue_id ?? 0} and agent_id = ${f.agent_id ?? 0} and channel = ${f.channel} and inbox_id = ${f.inbox_id ?? 0}`.execute(tx);
-  }
-}
-
-/** The local day of a new fact, in the rollups' time zone. */
-export async function factDay(tx: Kysely<any>, createdAt: number): Promise<number> {
-  return localDay(createdAt, (await rollupTimeZone(tx)) ?? 'UTC');
+/** Offer answers counted on conversations' facts are counted in their cells too. */
+export async function countInRollups(tx: Tx, conversationIds: number[], column: 'offers_declined' | 'offers_timed_out'): Promise<void> {
+  const facts = await tx.selectFrom('conversation_facts').select(['day', 'queue_id', 'agent_id', 'channel', 'inbox_id']).where('conversation_id', 'in', conversationIds).execute();
+  await moveCells(tx, facts.flatMap((f) => dayCells(answerDelta({ day: f.day, queueId: f.queue_id ?? 0, agentId: f.agent_id ?? 0, channel: f.channel, inboxId: f.inbox_id ?? 0 }, column))));
 }
 
 /** SQL for the local day of an epoch-ms column in a zone over [from, to): a short CASE over its offsets. */
@@ -98,22 +157,34 @@ export function factRowOf(r: Record<string, unknown>): FactRow & { conversation_
   return o as unknown as FactRow & { conversation_id: number };
 }
 
-/**
- * Rebuilds every rollup for a time zone: the facts' local days (one UPDATE over a CASE of the
- * zone's offsets), then the cells from the facts read a week at a time (a day's cells are written
- * once no later fact can belong to it). For migration 019, a changed workspace time zone, the bench.
- */
-export async function rebuildRollups(db: Kysely<any>, tz: string, log?: (s: string) => void): Promise<void> {
-  await sql`delete from report_rollup_state`.execute(db);
-  await db.insertInto('report_rollup_state').values({ id: 1, time_zone: tz }).execute();
-  await sql`delete from report_days`.execute(db);
-  await sql`delete from report_months`.execute(db);
+/** Sets the rollups' time zone in place (writers that read it FOR SHARE wait for the rebuild). */
+export async function setRollupTimeZone(db: Kysely<any>, tz: string): Promise<void> {
+  const r = await db.updateTable('report_rollup_state').set({ time_zone: tz }).where('id', '=', 1).executeTakeFirst();
+  if (!Number(r.numUpdatedRows)) await db.insertInto('report_rollup_state').values({ id: 1, time_zone: tz }).execute();
+}
+
+/** The span of the facts' arrivals, null when there are none. */
+export async function factSpan(db: Kysely<any>): Promise<{ lo: number; hi: number } | null> {
   const span = await sql<{ lo: number | null; hi: number | null }>`select min(created_at) as lo, max(created_at) as hi from conversation_facts`.execute(db);
   const lo = asNumber(span.rows[0]?.lo), hi = asNumber(span.rows[0]?.hi);
-  if (lo == null || hi == null) return;
-  await sql.raw(`update conversation_facts set day = ${localDaySql('created_at', lo, hi, tz)}`).execute(db);
+  return lo == null || hi == null ? null : { lo, hi };
+}
+
+/**
+ * Rebuilds the daily and monthly rollups for a time zone: the facts' local days (one UPDATE over a
+ * CASE of the zone's offsets), then the cells from the facts read a week at a time (a day's cells
+ * are written once no later fact can belong to it). Migration 019 (before the dimension rollups
+ * existed) calls it alone; everything else calls rebuildRollups (reportRebuild.ts).
+ */
+export async function rebuildDayRollups(db: Kysely<any>, tz: string, log?: (s: string) => void): Promise<void> {
+  await setRollupTimeZone(db, tz);
+  await sql`delete from report_days`.execute(db);
+  await sql`delete from report_months`.execute(db);
+  const span = await factSpan(db);
+  if (!span) return;
+  await sql.raw(`update conversation_facts set day = ${localDaySql('created_at', span.lo, span.hi, tz)}`).execute(db);
   log?.('  facts have their local days');
-  await buildCells(db, lo, hi, tz);
+  await buildCells(db, span.lo, span.hi, tz);
 }
 
 /** Writes the cells of the facts created in [lo, hi] (their `day` already set), none there before. */
@@ -121,9 +192,7 @@ export async function buildCells(db: Kysely<any>, lo: number, hi: number, tz: st
   const WEEK = 7 * DAY_MS;
   let cells = new Map<string, RollupDelta>();
   const months = new Map<string, RollupDelta>();
-  const write = async (table: RollupTable, ds: RollupDelta[]) => {
-    for (let i = 0; i < ds.length; i += 200) await insertCells(db, table, ds.slice(i, i + 200));
-  };
+  const write = (table: RollupTable, ds: RollupDelta[]) => insertCells(db, table, ds.map((d) => ({ key: dayCellKey(table, d.key), d })));
   const flush = async (beforeDay: number) => {
     await write('report_days', [...cells.values()].filter((d) => d.key.day < beforeDay));
     cells = new Map([...cells].filter(([, d]) => d.key.day >= beforeDay));
@@ -148,15 +217,17 @@ export async function buildCells(db: Kysely<any>, lo: number, hi: number, tz: st
   await write('report_months', [...months.values()]);
 }
 
-async function insertCells(db: Kysely<any>, table: RollupTable, ds: RollupDelta[]): Promise<void> {
-  if (!ds.length) return;
-  await db.insertInto(table).values(ds.map((d) => {
-    const row: Record<string, unknown> = { day: d.key.day, queue_id: d.key.queueId, agent_id: d.key.agentId, channel: d.key.channel, inbox_id: d.key.inboxId };
-    const sums = sumValues(d);
-    SUM_COLUMNS.forEach((c, i) => (row[c] = sums[i]));
-    for (const m of DURATION_MEASURES) row[`${DURATION_COLUMN[m]}_hist`] = formatHistogram(d.durations[m].hist);
-    return row;
-  })).execute();
+/** Writes new cells, 200 rows a statement. */
+export async function insertCells(db: Kysely<any>, table: CellTable, cells: { key: CellKey; d: RollupDelta }[]): Promise<void> {
+  for (let i = 0; i < cells.length; i += 200) {
+    await db.insertInto(table).values(cells.slice(i, i + 200).map(({ key, d }) => {
+      const row: Record<string, unknown> = Object.fromEntries(key);
+      const sums = sumValues(d);
+      SUM_COLUMNS.forEach((c, j) => (row[c] = sums[j]));
+      for (const m of DURATION_MEASURES) row[`${DURATION_COLUMN[m]}_hist`] = formatHistogram(d.durations[m].hist);
+      return row;
+    })).execute();
+  }
 }
 
 /** What the rollup read needs: whole days of a range, and which keys narrow or group. */
@@ -172,6 +243,14 @@ export type RollupGroup = 'queue' | 'agent' | 'channel' | 'inbox' | 'day' | 'all
 const GROUP_COLUMN: Record<RollupGroup, string> = { queue: 'queue_id', agent: 'agent_id', channel: 'channel', inbox: 'inbox_id', day: 'day', all: '0' };
 const list = (xs: number[]) => sql.join(xs.map((x) => sql`${x}`));
 
+/** How a read of cells groups: the key column ('0': one group), and how its value is named. */
+export interface CellGroup { column: string; name: (v: unknown) => string; byDay: boolean }
+
+function groupOf(g: RollupGroup): CellGroup {
+  const name = (v: unknown) => (g === 'channel' ? String(v) : Number(v) === 0 && g !== 'all' && g !== 'day' ? 'none' : String(Number(v)));
+  return { column: GROUP_COLUMN[g], name, byDay: g === 'day' };
+}
+
 /**
  * Aggregates of whole local days from the rollups, per group ("none" for a 0 key): the whole
  * months of the range from the monthly cells, the days around them from the daily ones (the
@@ -179,13 +258,25 @@ const list = (xs: number[]) => sql.join(xs.map((x) => sql`${x}`));
  * the histograms of the cells are merged here (percentiles of days do not add up; buckets do).
  */
 export async function aggregateRollups(db: Db, q: RollupQuery, g: RollupGroup, percentiles: boolean): Promise<Map<string, ConversationAggregate>> {
-  let m0 = monthOf(q.fromDay);
-  if (m0 < q.fromDay) m0 = nextMonth(m0);
+  const parts: RawBuilder<unknown>[] = [];
+  if (q.queueIds) parts.push(q.queueIds.length ? sql`queue_id in (${list(q.queueIds)})` : sql`1 = 0`);
+  if (q.agentIds?.length) parts.push(sql`agent_id in (${list(q.agentIds)})`);
+  if (q.channel) parts.push(sql`channel = ${q.channel}`);
+  if (q.inboxIds?.length) parts.push(sql`inbox_id in (${list(q.inboxIds)})`);
+  return aggregateCells(db, ['report_days', 'report_months'], q.fromDay, q.toDay, parts, groupOf(g), percentiles);
+}
+
+/** Whole days [fromDay, toDay) of a pair of day and month tables, narrowed by `where`. */
+export async function aggregateCells(
+  db: Db, [days, months]: [CellTable, CellTable], fromDay: number, toDay: number, where: RawBuilder<unknown>[], g: CellGroup, percentiles: boolean,
+): Promise<Map<string, ConversationAggregate>> {
+  let m0 = monthOf(fromDay);
+  if (m0 < fromDay) m0 = nextMonth(m0);
   let m1 = m0;
-  while (g !== 'day' && nextMonth(m1) <= q.toDay) m1 = nextMonth(m1);
+  while (!g.byDay && nextMonth(m1) <= toDay) m1 = nextMonth(m1);
   const out = new Map<string, ConversationAggregate>();
-  const parts: [RollupTable, number, number][] = m1 > m0 ? [['report_days', q.fromDay, m0], ['report_months', m0, m1], ['report_days', m1, q.toDay]] : [['report_days', q.fromDay, q.toDay]];
-  await Promise.all(parts.filter(([, a, b]) => b > a).map(([table, a, b]) => readCells(db, table, { ...q, fromDay: a, toDay: b }, g, percentiles, out)));
+  const parts: [CellTable, number, number][] = m1 > m0 ? [[days, fromDay, m0], [months, m0, m1], [days, m1, toDay]] : [[days, fromDay, toDay]];
+  await Promise.all(parts.filter(([, a, b]) => b > a).map(([table, a, b]) => readCells(db, table, [sql`day >= ${a}`, sql`day < ${b}`, ...where], g, percentiles, out)));
   for (const [k, a] of out) if (a.counts.created === 0) out.delete(k); // cells emptied by moves
   return out;
 }
@@ -203,23 +294,17 @@ function aggregateOf(out: Map<string, ConversationAggregate>, k: string, percent
   return a;
 }
 
-async function readCells(db: Db, table: RollupTable, q: RollupQuery, g: RollupGroup, percentiles: boolean, out: Map<string, ConversationAggregate>): Promise<void> {
-  const parts = [sql`day >= ${q.fromDay}`, sql`day < ${q.toDay}`];
-  if (q.queueIds) parts.push(q.queueIds.length ? sql`queue_id in (${list(q.queueIds)})` : sql`1 = 0`);
-  if (q.agentIds?.length) parts.push(sql`agent_id in (${list(q.agentIds)})`);
-  if (q.channel) parts.push(sql`channel = ${q.channel}`);
-  if (q.inboxIds?.length) parts.push(sql`inbox_id in (${list(q.inboxIds)})`);
+async function readCells(db: Db, table: CellTable, parts: RawBuilder<unknown>[], g: CellGroup, percentiles: boolean, out: Map<string, ConversationAggregate>): Promise<void> {
   const where = sql.join(parts, sql` and `);
-  const key = sql.raw(GROUP_COLUMN[g]);
-  const keyOf = (v: unknown) => (g === 'channel' ? String(v) : Number(v) === 0 && g !== 'all' && g !== 'day' ? 'none' : String(Number(v)));
+  const key = sql.raw(g.column);
   const [sums, hists] = await Promise.all([
-    sql<Record<string, unknown>>`select ${key} as k, ${sql.join(SUM_COLUMNS.map((c) => sql`sum(${sql.ref(c)}) as ${sql.ref(c)}`))} from ${sql.table(table)} where ${where} ${g === 'all' ? sql`` : sql`group by ${key}`}`.execute(db),
+    sql<Record<string, unknown>>`select ${key} as k, ${sql.join(SUM_COLUMNS.map((c) => sql`sum(${sql.ref(c)}) as ${sql.ref(c)}`))} from ${sql.table(table)} where ${where} ${g.column === '0' ? sql`` : sql`group by ${key}`}`.execute(db),
     // Only the histograms cross per cell: the sums above are the database's work.
     percentiles ? sql<Record<string, unknown>>`select ${key} as k, ${sql.join(DURATION_MEASURES.map((m) => sql.ref(`${DURATION_COLUMN[m]}_hist`)))} from ${sql.table(table)} where ${where}`.execute(db) : null,
   ]);
   for (const r of sums.rows) {
     if (r.created == null) continue; // the sum of no rows
-    const a = aggregateOf(out, keyOf(r.k), percentiles);
+    const a = aggregateOf(out, g.name(r.k), percentiles);
     for (const m of COUNT_MEASURES) a.counts[m] += Number(r[COUNT_COLUMN[m]]);
     for (const m of DURATION_MEASURES) {
       a.durations[m].count += Number(r[`${DURATION_COLUMN[m]}_n`]);
@@ -227,7 +312,7 @@ async function readCells(db: Db, table: RollupTable, q: RollupQuery, g: RollupGr
     }
   }
   for (const r of hists?.rows ?? []) {
-    const a = aggregateOf(out, keyOf(r.k), percentiles);
+    const a = aggregateOf(out, g.name(r.k), percentiles);
     for (const m of DURATION_MEASURES) parseHistogramInto(a.durations[m].hist!, r[`${DURATION_COLUMN[m]}_hist`] as string);
   }
 }

@@ -3,6 +3,7 @@ import { COUNT_MEASURES, DURATION_MEASURES, emptyAggregate, type ConversationAgg
 import type { Db } from './db.ts';
 import { aggregateFactRows, aggregateRollups, dayStart, mergeGroups, rollupTimeZone, type RollupGroup } from './reportRollups.ts';
 import { localDay } from '@switchboard/core';
+import { aggregateDimension, aggregateDimensionFacts, type DimensionGroup, type DimensionKind, type DimensionQuery } from './reportDimensions.ts';
 
 /**
  * Reports' SQL over `conversation_facts`: counts, sums and the median and 90th percentile (the
@@ -25,10 +26,17 @@ export interface FactFilter {
   tz?: string;
 }
 
-export type FactGroup = 'queue' | 'agent' | 'channel' | 'inbox' | 'tag' | 'label' | 'customerTag' | 'slot' | 'day' | 'all';
+export type FactGroup = 'queue' | 'agent' | 'channel' | 'inbox' | 'tag' | 'label' | 'customerTag' | 'period' | 'day' | 'all';
 
-/** The width of a time slot: 15 minutes folds into local days in every time zone (+5:45 too). */
-export const SLOT_MS = 15 * 60 * 1000;
+/**
+ * The index of the period a fact arrived in, as SQL: a balanced tree of CASEs over the periods'
+ * start instants (a year of days is 9 comparisons a row, and no time zone in the database).
+ */
+export function periodKeySql(starts: readonly { start: number }[], lo = 0, hi = starts.length - 1): string {
+  if (lo >= hi) return String(lo);
+  const mid = (lo + hi + 1) >> 1;
+  return `case when f.created_at < ${starts[mid]!.start} then ${periodKeySql(starts, lo, mid - 1)} else ${periodKeySql(starts, mid, hi)} end`;
+}
 
 const COLUMN: Record<DurationMeasure, string> = { firstResponse: 'first_response', resolution: 'resolution', handle: 'handle', wrapUp: 'wrap_up', wait: 'wait' };
 const list = (xs: number[]) => sql.join(xs.map((x) => sql`${x}`));
@@ -56,7 +64,7 @@ function grouping(g: FactGroup): { key: RawBuilder<unknown>; join: RawBuilder<un
     case 'label': return { key: sql`g.label_id`, join: sql`join conversation_labels g on g.conversation_id = f.conversation_id` };
     // Unpinned conversations have no customer (contact_id null), so they leave the customer's figures.
     case 'customerTag': return { key: sql`g.tag_id`, join: sql`join contact_tags g on g.contact_id = f.contact_id` };
-    case 'slot': return { key: sql`(f.created_at / ${sql.raw(String(SLOT_MS))})`, join: sql`` };
+    case 'period': throw new Error('a period group needs its periods (opts.periodKey)');
     case 'day': return { key: sql`f.day`, join: sql`` };
     case 'all': return { key: sql`0`, join: sql``, none: true };
   }
@@ -65,40 +73,74 @@ function grouping(g: FactGroup): { key: RawBuilder<unknown>; join: RawBuilder<un
 const num = (v: unknown) => (v == null ? 0 : Number(v));
 
 const ROLLUP_GROUPS = new Set<FactGroup>(['queue', 'agent', 'channel', 'inbox', 'day', 'all']);
+const DIMENSION_GROUPS = new Set<FactGroup>(['tag', 'label', 'customerTag']);
 
 /**
- * A range's whole local days from the daily rollups and its partial days at either end from the
- * facts — when the rollups are in the asked time zone and no tag, label or customer tag narrows
- * or groups (those read the facts, by their indexes). Null when the range holds no whole day: the
- * facts alone answer it, percentiles exact.
+ * Which dimension rollup answers a read, if one does: a tag, label or customer-tag table (no other
+ * dimension narrowing), or everything / per queue / per day narrowed by at most one tag, label or
+ * customer tag ("all" when none). Agent, channel and inbox are not in those cells.
+ */
+function dimensionRead(f: FactFilter, g: FactGroup): { q: Omit<DimensionQuery, 'fromDay' | 'toDay'>; g: DimensionGroup } | null {
+  if (f.agentIds?.length || f.channel || f.inboxIds?.length) return null;
+  const narrowing = (
+    [['tag', f.tagIds], ['label', f.labelIds], ['customerTag', f.customerTagIds]] as const
+  ).filter(([, ids]) => ids?.length);
+  if (DIMENSION_GROUPS.has(g)) return narrowing.length ? null : { q: { queueIds: f.queueIds, dim: g as DimensionKind }, g: 'dim' };
+  if (g !== 'all' && g !== 'queue' && g !== 'day') return null;
+  if (!narrowing.length) return { q: { queueIds: f.queueIds, dim: 'all' }, g };
+  const [[dim, ids]] = narrowing as [readonly [DimensionKind, number[]]];
+  // Two ids mean "either": a conversation in both would be counted twice by summing cells.
+  return narrowing.length === 1 && ids.length === 1 ? { q: { queueIds: f.queueIds, dim, dimIds: ids }, g } : null;
+}
+
+/**
+ * A range's whole local days from the rollups and its partial days at either end from the facts,
+ * when the rollups are in the asked time zone: the dimension rollups (per tag, label, customer
+ * tag or all, by day and queue) when they hold the answer, else the day rollups when no tag,
+ * label or customer tag narrows. Null when the range holds no whole day (the facts alone answer
+ * it, percentiles exact) or no rollup can: the facts answer, by their indexes.
  */
 export async function fromRollups(db: Db, f: FactFilter, g: FactGroup, percentiles: boolean): Promise<Map<string, ConversationAggregate> | null> {
-  if (!f.tz || !ROLLUP_GROUPS.has(g) || f.tagIds?.length || f.labelIds?.length || f.customerTagIds?.length) return null;
+  if (!f.tz) return null;
+  const dimensional = dimensionRead(f, g);
+  if (!dimensional && (!ROLLUP_GROUPS.has(g) || f.tagIds?.length || f.labelIds?.length || f.customerTagIds?.length)) return null;
   const tz = await rollupTimeZone(db);
   if (tz !== f.tz) return null;
   let d0 = localDay(f.from, tz);
   if (dayStart(d0, tz) < f.from) d0++;
   const d1 = localDay(f.to, tz);
   if (d0 >= d1) return null;
+  const [from, to] = [dayStart(d0, tz), dayStart(d1, tz)];
+  if (dimensional) {
+    const { q, g: dg } = dimensional;
+    const [head, days, tail] = await Promise.all([
+      aggregateDimensionFacts(db, f.from, from, q, dg),
+      aggregateDimension(db, { ...q, fromDay: d0, toDay: d1 }, dg, percentiles),
+      aggregateDimensionFacts(db, to, f.to, q, dg),
+    ]);
+    return mergeGroups(mergeGroups(head, tail), days);
+  }
   const q = { queueIds: f.queueIds, agentIds: f.agentIds, channel: f.channel, inboxIds: f.inboxIds };
   const group = g as RollupGroup;
   const [head, days, tail] = await Promise.all([
-    aggregateFactRows(db, f.from, dayStart(d0, tz), q, group),
+    aggregateFactRows(db, f.from, from, q, group),
     aggregateRollups(db, { ...q, fromDay: d0, toDay: d1 }, group, percentiles),
-    aggregateFactRows(db, dayStart(d1, tz), f.to, q, group),
+    aggregateFactRows(db, to, f.to, q, group),
   ]);
   return mergeGroups(mergeGroups(head, tail), days);
 }
 
 /** Aggregates per group key (as a string; "none" for a null key). */
-export async function aggregateFacts(db: Db, f: FactFilter, g: FactGroup, opts: { percentiles?: boolean } = {}): Promise<Map<string, ConversationAggregate>> {
-  const rolled = await fromRollups(db, f, g, !!opts.percentiles);
+export async function aggregateFacts(db: Db, f: FactFilter, g: FactGroup, opts: { percentiles?: boolean; periodKey?: string } = {}): Promise<Map<string, ConversationAggregate>> {
+  const rolled = g === 'period' ? null : await fromRollups(db, f, g, !!opts.percentiles);
   if (rolled) return rolled;
   const pg = db.getExecutor().adapter instanceof PostgresAdapter;
   // The core's percentile: the value at floor(p × (n − 1)) in order (SQLite's percentile_disc).
   const pct = (v: RawBuilder<unknown>, p: number) =>
     pg ? sql`(array_agg(${v} order by ${v}) filter (where ${v} is not null))[floor(${sql.lit(p)} * (count(${v}) - 1))::int + 1]` : sql`percentile_disc(${v}, ${sql.lit(p)})`;
-  const { key, join, none } = grouping(g);
+  // One period is one group: its key a literal, which GROUP BY would read as a column position.
+  const period = (k: string) => (/^\d+$/.test(k) ? { key: sql.raw(k), join: sql``, none: true as const } : { key: sql.raw(`(${k})`), join: sql`` });
+  const { key, join, none } = g === 'period' ? period(opts.periodKey ?? '0') : grouping(g);
   // One group of everything: no GROUP BY (a literal there would name a column position).
   const by = (...more: RawBuilder<unknown>[]) => { const xs = none ? more : [key, ...more]; return xs.length ? sql`group by ${sql.join(xs)}` : sql``; };
   const durations = DURATION_MEASURES.flatMap((m) => {

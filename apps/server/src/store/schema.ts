@@ -1,4 +1,10 @@
 import type { Generated } from 'kysely';
+import type { ChannelMessagesTable, ChannelWebhooksTable, EmailMessagesTable, ImapStateTable, InboxLeasesTable, InboxesTable, WhatsappTemplatesTable } from './schema/channels.ts';
+import type { AgentStatusIntervalsTable, ConversationFactsTable, ReportDaysTable, ReportDimDaysTable, ReportRollupStateTable } from './schema/reports.ts';
+
+// The table shapes of one area each live in schema/; every importer keeps naming this file.
+export type * from './schema/channels.ts';
+export type * from './schema/reports.ts';
 
 /**
  * Table shapes as Kysely sees them. Times are epoch milliseconds, booleans are 0/1 and JSON is text,
@@ -20,6 +26,21 @@ export interface UsersTable {
   must_change_password: Generated<number>;
   /** Admin-granted right to browse every contact (not only those of visible conversations); 012. */
   browse_contacts: Generated<number>;
+  /** 'bot' for an agent bot (022_bots): never a queue member, never offered anything, no password. */
+  kind: Generated<'human' | 'bot'>;
+  /** JSON of protocol `Preferences` (what alerts the user wants); 026_profiles. */
+  preferences: Generated<string>;
+  /** When the avatar was last set (its URL's version), null: none; 026_profiles. */
+  avatar_at: number | null;
+}
+
+/** A user's avatar image, apart from `users` so user lists never load its bytes; 026_profiles. */
+export interface UserAvatarsTable {
+  user_id: number;
+  content_type: string;
+  /** base64: one text column reads the same on both engines. */
+  data: string;
+  updated_at: number;
 }
 
 export interface SessionsTable {
@@ -46,6 +67,26 @@ export interface ApiTokensTable {
   token_hash: string;
   created_at: number;
   last_used_at: number | null;
+  /** `personal` (acts as its user, every scope), `integration` (021: scoped, made by an administrator) or `bot` (an agent bot's own, protocol BOT_SCOPES). */
+  kind: Generated<string>;
+  /** JSON array of protocol SCOPES; NULL for a personal token. */
+  scopes: string | null;
+  expires_at: number | null;
+  rate_per_minute: number | null;
+}
+
+export interface UserGroupsTable {
+  id: Generated<number>;
+  name: string;
+  /** JSON array of core GROUP_RIGHTS. */
+  rights: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface UserGroupMembersTable {
+  group_id: number;
+  user_id: number;
 }
 
 export interface QueuesTable {
@@ -54,6 +95,8 @@ export interface QueuesTable {
   routing_mode: string;
   settings: string; // JSON
   created_at: number;
+  /** New conversations go to this bot first (022_bots). */
+  bot_id: Generated<number | null>;
 }
 
 export interface QueueMembersTable {
@@ -220,102 +263,6 @@ export interface TimersTable {
   due_at: number;
   claimed_by: string | null;
   claimed_until: Generated<number>;
-}
-
-/** A channel instance set up by an administrator (011_inboxes). */
-export interface InboxesTable {
-  id: Generated<number>;
-  channel: string;
-  name: string;
-  queue_id: number | null;
-  address: string;
-  settings: string; // JSON, per channel (channels/*/settings)
-  secrets: string | null; // AES-256-GCM sealed JSON (channels/secrets.ts)
-  enabled: number;
-  last_error: string | null;
-  last_error_at: number | null;
-  created_at: number;
-  updated_at: number;
-}
-
-/** An email received or sent by an inbox, by its RFC 5322 Message-ID (011_inboxes). */
-export interface EmailMessagesTable {
-  id: Generated<number>;
-  inbox_id: number;
-  direction: 'in' | 'out';
-  rfc_message_id: string;
-  conversation_id: number | null;
-  message_id: number | null;
-  state: 'received' | 'stored' | 'failed' | 'sent';
-  raw_path: string | null;
-  subject: string | null;
-  from_address: string | null;
-  cc: string | null;
-  html: string | null;
-  /** The whole plain text, quoted history included (018_email). */
-  text: string | null;
-  error: string | null;
-  created_at: number;
-}
-
-/** Which node polls an inbox's mailbox (IMAP), until when (018_email). */
-export interface InboxLeasesTable {
-  inbox_id: number;
-  owner: string;
-  lease_until: number;
-}
-
-/** A provider's webhook body, stored raw before it is acknowledged, then processed (016_channels). */
-export interface ChannelWebhooksTable {
-  id: Generated<number>;
-  channel: string;
-  inbox_id: number | null;
-  event_key: string | null;
-  raw: string;
-  state: 'received' | 'processed' | 'failed';
-  attempts: number;
-  next_attempt_at: number;
-  claimed_until: number | null;
-  error: string | null;
-  received_at: number;
-  processed_at: number | null;
-}
-
-/** Our message ↔ the provider's message id, and the state of sending an outgoing one (016_channels). */
-export interface ChannelMessagesTable {
-  id: Generated<number>;
-  inbox_id: number;
-  direction: 'in' | 'out';
-  provider_message_id: string | null;
-  message_id: number | null;
-  conversation_id: number | null;
-  state: 'received' | 'read' | 'pending' | 'sending' | 'retry' | 'sent' | 'failed';
-  payload: string | null;
-  parts_sent: Generated<number>;
-  error: string | null;
-  created_at: number;
-  updated_at: number;
-}
-
-/** An approved WhatsApp message template, synced from the business account (016_channels). */
-export interface WhatsappTemplatesTable {
-  id: Generated<number>;
-  inbox_id: number;
-  name: string;
-  language: string;
-  status: string;
-  category: string | null;
-  body: string;
-  parameters: number;
-  synced_at: number;
-}
-
-/** Where IMAP polling of an inbox stands (011_inboxes). */
-export interface ImapStateTable {
-  inbox_id: number;
-  uid_validity: string;
-  last_uid: number;
-  updated_at: number;
 }
 
 /** Seed 000 requests (010_engagement): the current state of each; its history is in engagement_steps. */
@@ -500,6 +447,8 @@ export interface WebhooksTable {
   created_by: number | null;
   created_at: number;
   updated_at: number;
+  /** Set when this is an agent bot's outgoing URL (022_bots): not listed under Admin → Webhooks. */
+  bot_id: Generated<number | null>;
 }
 
 /** A webhook's delivery log: one row per delivery (its id is stable across attempts), the last 100 kept. */
@@ -531,7 +480,10 @@ export interface WebhookConversationsTable {
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
+  user_avatars: UserAvatarsTable;
   api_tokens: ApiTokensTable;
+  user_groups: UserGroupsTable;
+  user_group_members: UserGroupMembersTable;
   queues: QueuesTable;
   queue_members: QueueMembersTable;
   contacts: ContactsTable;
@@ -566,6 +518,8 @@ export interface Database {
   report_days: ReportDaysTable;
   report_months: ReportDaysTable;
   report_rollup_state: ReportRollupStateTable;
+  report_dim_days: ReportDimDaysTable;
+  report_dim_months: ReportDimDaysTable;
   agent_status_intervals: AgentStatusIntervalsTable;
   widget_settings: WidgetSettingsTable;
   visitor_sessions: VisitorSessionsTable;
@@ -579,82 +533,4 @@ export interface Database {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_conversations: WebhookConversationsTable;
-}
-
-/** Reports (017_reports): one fact row per conversation, kept in step by every conversation change. */
-export interface ConversationFactsTable {
-  conversation_id: number;
-  created_at: number;
-  queue_id: number | null;
-  agent_id: number | null;
-  channel: string;
-  inbox_id: number | null;
-  contact_id: number | null;
-  linked: number;
-  resolved: number;
-  abandoned: number;
-  callback: number;
-  reopened: number;
-  offers_declined: number;
-  offers_timed_out: number;
-  replies_due: number;
-  replies_breached: number;
-  first_response_ms: number | null;
-  resolution_ms: number | null;
-  handle_ms: number | null;
-  wrap_up_ms: number | null;
-  wait_ms: number | null;
-  handling_since: number | null;
-  wrap_up_since: number | null;
-  /** 019_report_rollups: the local day it arrived on, in the rollups' time zone (days since 1970-01-01). */
-  day: Generated<number>;
-}
-
-/** Reports (019_report_rollups): daily (and, in report_months, monthly) rollups of the facts; 0 = none in the key columns. */
-export interface ReportDaysTable {
-  day: number;
-  queue_id: number;
-  agent_id: number;
-  channel: string;
-  inbox_id: number;
-  created: number;
-  resolved: number;
-  abandoned: number;
-  callback: number;
-  reopened: number;
-  linked: number;
-  offers_declined: number;
-  offers_timed_out: number;
-  replies_due: number;
-  replies_breached: number;
-  first_response_n: number;
-  first_response_sum: number;
-  first_response_hist: string;
-  resolution_n: number;
-  resolution_sum: number;
-  resolution_hist: string;
-  handle_n: number;
-  handle_sum: number;
-  handle_hist: string;
-  wrap_up_n: number;
-  wrap_up_sum: number;
-  wrap_up_hist: string;
-  wait_n: number;
-  wait_sum: number;
-  wait_hist: string;
-}
-
-/** Reports (019_report_rollups): the time zone the rollups' days are local to (one row, id 1). */
-export interface ReportRollupStateTable {
-  id: number;
-  time_zone: string;
-}
-
-/** Reports (017_reports): each stretch of time an agent spent in one status; ended_at null while it lasts. */
-export interface AgentStatusIntervalsTable {
-  id: Generated<number>;
-  user_id: number;
-  status: string;
-  started_at: number;
-  ended_at: number | null;
 }

@@ -33,6 +33,28 @@ export async function setTimer(tx: Tx, t: NewTimer, keepExisting = false): Promi
     .execute();
 }
 
+/** Writes many timers with one statement (a routing pass's offer timers); each replaces its key's timer. */
+export async function setTimers(tx: Tx, timers: NewTimer[]): Promise<void> {
+  if (!timers.length) return;
+  await tx
+    .insertInto('timers')
+    .values(
+      timers.map((t) => ({
+        key: timerKey(t.kind, t.conversationId, t.userId),
+        kind: t.kind,
+        conversation_id: t.conversationId,
+        user_id: t.userId ?? null,
+        data: t.data === undefined ? null : JSON.stringify(t.data),
+        due_at: t.dueAt,
+        claimed_by: null,
+      })),
+    )
+    .onConflict((oc) =>
+      oc.column('key').doUpdateSet((eb) => ({ due_at: eb.ref('excluded.due_at'), data: eb.ref('excluded.data'), claimed_by: null, claimed_until: 0 })),
+    )
+    .execute();
+}
+
 /** Deletes timers made moot, in the transaction that makes them moot. */
 export async function clearTimers(tx: Tx, conversationId: number, kinds: readonly TimerKind[], userId?: number): Promise<void> {
   if (!kinds.length) return;
@@ -74,4 +96,11 @@ export async function claimDueTimers(store: Store, workerId: string, now: number
 export async function takeClaimedTimer(tx: Tx, timerId: number, workerId: string): Promise<boolean> {
   const del = await tx.deleteFrom('timers').where('id', '=', timerId).where('claimed_by', '=', workerId).executeTakeFirst();
   return Number(del.numDeletedRows) === 1;
+}
+
+/** The same for a batch: deletes the rows still under this worker's claim, and says which they were. */
+export async function takeClaimedTimers(tx: Tx, timerIds: number[], workerId: string): Promise<Set<number>> {
+  if (!timerIds.length) return new Set();
+  const rows = await tx.deleteFrom('timers').where('id', 'in', timerIds).where('claimed_by', '=', workerId).returning('id').execute();
+  return new Set(rows.map((r) => r.id));
 }

@@ -1,6 +1,7 @@
 import type { Viewer } from '@switchboard/core';
 import type { Db, Tx } from './db.ts';
 import type { UsersTable } from './schema.ts';
+import { groupRightsOf } from './groups.ts';
 import type { Selectable } from 'kysely';
 
 export type UserRow = Selectable<UsersTable>;
@@ -31,8 +32,10 @@ export async function queueIdsByUser(db: Db | Tx, userIds: number[]): Promise<Ma
   return out;
 }
 
+/** Who a user is for the core's rules: role, queues, the contacts right, and their groups' rights. */
 export async function loadViewer(db: Db | Tx, user: Pick<UserRow, 'id' | 'role'> & Partial<Pick<UserRow, 'browse_contacts'>>): Promise<Viewer> {
-  return { id: user.id, role: user.role, queueIds: new Set(await queueIdsOf(db, user.id)), browseContacts: user.browse_contacts === 1 };
+  const [queueIds, rights] = await Promise.all([queueIdsOf(db, user.id), groupRightsOf(db, user.id)]);
+  return { id: user.id, role: user.role, queueIds: new Set(queueIds), browseContacts: user.browse_contacts === 1, rights };
 }
 
 export async function insertUser(

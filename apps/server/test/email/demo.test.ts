@@ -16,7 +16,7 @@ describe('the demo inbox', () => {
 
   beforeAll(async () => {
     t = await startTestServer({ config: { smtpPort: 0, smtpHost: '127.0.0.1' } });
-    await seedDemo(t.server.services.store, t.clock);
+    await seedDemo(t.server.services.store, t.clock, { history: false });
     const row = await t.server.services.store.db.selectFrom('users').select(['id', 'email']).where('email', '=', 'mark@example.com').executeTakeFirstOrThrow();
     mark = await signIn(t, row, DEMO_PASSWORD);
   });

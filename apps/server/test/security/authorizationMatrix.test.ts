@@ -18,15 +18,23 @@ import { newVisitor, openVisitorStream, type VisitorCaller } from '../widgetHelp
  */
 type Access = 'public' | 'visitor' | 'staff' | 'admin' | 'conversation' | 'contact' | 'provider' | 'capability' | 'stream';
 const ACCESS: Record<string, Access> = {
+  'DELETE /api/v1/admin/bots/:id': 'admin',
+  'DELETE /api/v1/admin/groups/:id': 'admin',
+  'DELETE /api/v1/admin/tokens/:id': 'admin',
   'DELETE /api/v1/admin/webhooks/:id': 'admin',
   'DELETE /api/v1/canned-messages/:id': 'staff',
   'DELETE /api/v1/contacts/:id/tags/:tagId': 'contact',
   'DELETE /api/v1/inboxes/:id': 'admin',
   'DELETE /api/v1/labels/:id': 'admin',
+  'DELETE /api/v1/me/avatar': 'staff',
   'DELETE /api/v1/me/tokens/:id': 'staff',
   'DELETE /api/v1/tags/:id': 'admin',
+  'GET /api/v1/admin/groups': 'admin',
   'GET /api/v1/admin/outbox': 'admin',
   'GET /api/v1/admin/outbox/:consumer/dead-letters': 'admin',
+  'GET /api/v1/admin/bots': 'admin',
+  'GET /api/v1/admin/bots/:id': 'admin',
+  'GET /api/v1/admin/tokens': 'admin',
   'GET /api/v1/admin/webhooks': 'admin',
   'GET /api/v1/admin/webhooks/:id': 'admin',
   'GET /api/v1/admin/webhooks/:id/deliveries': 'admin',
@@ -36,6 +44,7 @@ const ACCESS: Record<string, Access> = {
   'GET /api/v1/composer/rules': 'staff',
   'GET /api/v1/contacts': 'staff',
   'GET /api/v1/contacts/:id': 'contact',
+  'GET /api/v1/contacts/:id/history': 'contact',
   'GET /api/v1/conversations': 'staff',
   'GET /api/v1/conversations/:id': 'conversation',
   'GET /api/v1/conversations/:id/attachments/:key': 'conversation',
@@ -59,7 +68,9 @@ const ACCESS: Record<string, Access> = {
   'GET /api/v1/inboxes/:id/templates': 'admin',
   'GET /api/v1/labels': 'staff',
   'GET /api/v1/me': 'staff',
+  'GET /api/v1/me/profile': 'staff',
   'GET /api/v1/me/tokens': 'staff',
+  'GET /api/v1/users/:id/avatar': 'staff',
   'GET /api/v1/queues': 'staff',
   'GET /api/v1/queues/:id/routing': 'staff',
   'GET /api/v1/reports/agents': 'staff',
@@ -90,8 +101,10 @@ const ACCESS: Record<string, Access> = {
   'GET /api/v1/widget/stream': 'stream',
   'GET /api/v1/widget/tickets': 'visitor',
   'GET /api/v1/widget/tickets/:id': 'visitor',
+  'PATCH /api/v1/admin/bots/:id': 'admin',
   'PATCH /api/v1/admin/webhooks/:id': 'admin',
   'PATCH /api/v1/contacts/:id': 'contact',
+  'PATCH /api/v1/me/profile': 'staff',
   'PATCH /api/v1/conversations/:id': 'conversation',
   'PATCH /api/v1/inboxes/:id': 'admin',
   'PATCH /api/v1/labels/:id': 'admin',
@@ -100,7 +113,10 @@ const ACCESS: Record<string, Access> = {
   'PATCH /api/v1/tickets/:id': 'staff',
   'PATCH /api/v1/users/:id': 'admin',
   'PATCH /api/v1/widget/me': 'visitor',
+  'POST /api/v1/admin/groups': 'admin',
   'POST /api/v1/admin/outbox/:consumer/dead-letters/:id/retry': 'admin',
+  'POST /api/v1/admin/bots': 'admin',
+  'POST /api/v1/admin/tokens': 'admin',
   'POST /api/v1/admin/webhooks': 'admin',
   'POST /api/v1/admin/webhooks/:id/deliveries/:deliveryId/redeliver': 'admin',
   'POST /api/v1/assign-requests/:id/accept': 'staff',
@@ -124,6 +140,7 @@ const ACCESS: Record<string, Access> = {
   'POST /api/v1/conversations/:id/discuss-requests': 'conversation',
   'POST /api/v1/conversations/:id/end-chat': 'conversation',
   'POST /api/v1/conversations/:id/end-session': 'conversation',
+  'POST /api/v1/conversations/:id/handoff': 'conversation',
   'POST /api/v1/conversations/:id/messages': 'conversation',
   'POST /api/v1/conversations/:id/notes': 'conversation',
   'POST /api/v1/conversations/:id/pick': 'conversation',
@@ -178,7 +195,9 @@ const ACCESS: Record<string, Access> = {
   'POST /api/v1/widget/stream-ticket': 'visitor',
   'POST /api/v1/widget/tickets/:id/notes': 'visitor',
   'POST /api/v1/widget/uploads': 'visitor',
+  'PUT /api/v1/admin/groups/:id': 'admin',
   'PUT /api/v1/canned-messages/:id': 'staff',
+  'PUT /api/v1/me/avatar': 'staff',
   'PUT /api/v1/composer/rules': 'admin',
   'PUT /api/v1/contacts/:id/tags': 'contact',
   'PUT /api/v1/conversations/:id/draft': 'conversation',
@@ -231,7 +250,7 @@ beforeAll(async () => {
   contactId = (await callers.admin.api('GET', `/api/v1/conversations/${conversationId}`)).body.contact.id;
   expect((await callers.admin.api('POST', `/api/v1/conversations/${conversationId}/reassign`, { assigneeId: callers.assigned!.id })).status).toBe(200);
   const ask = await callers.assigned!.api('POST', `/api/v1/conversations/${conversationId}/discuss-requests`, { recipientId: callers.consultant!.id, recipientType: 'user' });
-  expect(ask.status).toBe(201);
+  expect(ask.status, JSON.stringify(ask.body)).toBe(201);
   expect((await callers.consultant!.api('POST', `/api/v1/discuss-requests/${ask.body.id}/accept`, {})).status).toBe(200);
   visitor = await newVisitor(t, { name: 'Vera Visitor' });
   visitorChat = (await visitor.api('POST', '/api/v1/widget/conversations', { message: 'hello from the widget' })).body.id;

@@ -20,28 +20,54 @@ interface Declared {
 
 /** Reads `interface Database { table: XTable }` and each table interface's properties from the source. */
 function declaredTables(): Map<string, Declared> {
-  const source = ts.createSourceFile(SCHEMA_FILE, fs.readFileSync(SCHEMA_FILE, 'utf8'), ts.ScriptTarget.Latest, true);
-  const interfaces = new Map<string, ts.InterfaceDeclaration>();
+  // schema.ts and the area files it re-exports (`export type * from './schema/…'`).
+  const read = (file: string) => ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+  const source = read(SCHEMA_FILE);
+  const files = [source];
   source.forEachChild((n) => {
-    if (ts.isInterfaceDeclaration(n)) interfaces.set(n.name.text, n);
+    if (ts.isExportDeclaration(n) && n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier)) files.push(read(path.join(path.dirname(SCHEMA_FILE), n.moduleSpecifier.text)));
   });
+  const interfaces = new Map<string, { decl: ts.InterfaceDeclaration; file: ts.SourceFile }>();
+  for (const file of files) {
+    file.forEachChild((n) => {
+      if (ts.isInterfaceDeclaration(n)) interfaces.set(n.name.text, { decl: n, file });
+    });
+  }
   const nullable = (t: ts.TypeNode | undefined): boolean => {
     if (!t) return false;
     if (ts.isTypeReferenceNode(t) && t.typeArguments?.length) return t.typeArguments.some(nullable); // Generated<T>, ColumnType<…>
     if (ts.isUnionTypeNode(t)) return t.types.some(nullable);
     return ts.isLiteralTypeNode(t) && t.literal.kind === ts.SyntaxKind.NullKeyword;
   };
+  // A table interface may extend another, whole or `Omit<Base, 'a' | 'b'>` (the dimension rollups).
+  const columnsOf = ({ decl: shape, file }: { decl: ts.InterfaceDeclaration; file: ts.SourceFile }): Map<string, { nullable: boolean }> => {
+    const columns = new Map<string, { nullable: boolean }>();
+    for (const h of shape.heritageClauses ?? []) {
+      for (const e of h.types) {
+        let base = e.expression.getText(file);
+        const omitted = new Set<string>();
+        if (base === 'Omit' && e.typeArguments?.length === 2) {
+          base = e.typeArguments[0]!.getText(file);
+          const keys = e.typeArguments[1]!;
+          for (const k of ts.isUnionTypeNode(keys) ? keys.types : [keys]) omitted.add(k.getText(file).replace(/['"]/g, ''));
+        }
+        const parent = interfaces.get(base);
+        if (!parent) throw new Error(`schema.ts: ${shape.name.text} extends ${base}, not in the schema files`);
+        for (const [name, c] of columnsOf(parent)) if (!omitted.has(name)) columns.set(name, c);
+      }
+    }
+    for (const c of shape.members) if (ts.isPropertySignature(c)) columns.set((c.name as ts.Identifier).text, { nullable: nullable(c.type) });
+    return columns;
+  };
   const out = new Map<string, Declared>();
-  const db = interfaces.get('Database');
+  const db = interfaces.get('Database')?.decl;
   if (!db) throw new Error('no interface Database in schema.ts');
   for (const m of db.members) {
     if (!ts.isPropertySignature(m) || !m.type || !ts.isTypeReferenceNode(m.type)) continue;
     const table = (m.name as ts.Identifier).text;
     const shape = interfaces.get(m.type.typeName.getText(source));
-    if (!shape) throw new Error(`schema.ts: ${table} names an interface that is not in the file`);
-    const columns = new Map<string, { nullable: boolean }>();
-    for (const c of shape.members) if (ts.isPropertySignature(c)) columns.set((c.name as ts.Identifier).text, { nullable: nullable(c.type) });
-    out.set(table, { columns });
+    if (!shape) throw new Error(`schema.ts: ${table} names an interface that is not in the schema files`);
+    out.set(table, { columns: columnsOf(shape) });
   }
   return out;
 }
@@ -68,7 +94,9 @@ async function migratedTables(): Promise<Map<string, Map<string, { nullable: boo
     }
     return out;
   }
-  const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'kysely_%' and name not like 'sqlite_%'`.execute(db);
+  // Only ordinary tables: the FTS5 search tables of migration 023 (virtual, and their shadow tables)
+  // are SQLite's form of an index, read by raw SQL in store/search.ts, not through schema.ts.
+  const tables = await sql<{ name: string }>`select name from pragma_table_list where schema = 'main' and type = 'table' and name not like 'kysely_%' and name not like 'sqlite_%'`.execute(db);
   for (const { name } of tables.rows) {
     const cols = await sql<{ name: string; notnull: number; pk: number }>`select name, "notnull", pk from pragma_table_info(${name})`.execute(db);
     // SQLite reports an INTEGER PRIMARY KEY as nullable, though it never holds NULL.

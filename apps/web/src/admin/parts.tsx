@@ -76,3 +76,27 @@ export function CheckboxSet({ legend, items, selected, onChange, empty }: { lege
   );
 }
 
+/** A secret the server sends once (a new token, a webhook's signing secret): shown until the admin says it is copied. */
+export function ShownOnce({ lead, label, value, onCopied }: { lead: string; label: string; value: string; onCopied: () => void }) {
+  return (
+    <div className="form-errors webhook-secret" role="status">
+      <p>
+        {lead} — copy it now, it is not shown again: <code aria-label={label}>{value}</code>
+      </p>
+      <button className="btn small" type="button" onClick={onCopied}>
+        I have copied it
+      </button>
+    </div>
+  );
+}
+
+/** The one row an empty admin table shows, across all its columns. */
+export function EmptyRow({ columns, children }: { columns: number; children: ReactNode }) {
+  return (
+    <tr>
+      <td colSpan={columns} className="muted">
+        {children}
+      </td>
+    </tr>
+  );
+}

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { Webhook, WebhookDelivery, WebhookEvent } from '@switchboard/client';
 import { WEBHOOK_EVENTS } from '@switchboard/protocol';
 import { api } from '../api.ts';
-import { Card, SaveFooter, useSaving, type Toast } from './parts.tsx';
+import { Card, EmptyRow, SaveFooter, ShownOnce, useSaving, type Toast } from './parts.tsx';
 
 const EVENT_LABELS: Record<WebhookEvent, string> = {
   conversation_created: 'Conversation created',
@@ -64,16 +64,7 @@ export function Webhooks({ fail, toast }: { fail: (e: unknown) => void; toast: T
       <p className="muted">
         Switchboard POSTs the events you choose to your URL as JSON, signed per the Standard Webhooks spec (headers <code>webhook-id</code>, <code>webhook-timestamp</code>, <code>webhook-signature</code>), in order per conversation, retrying for a day. A webhook that fails for a whole day is turned off and administrators are told.
       </p>
-      {secret && (
-        <div className="form-errors webhook-secret" role="status">
-          <p>
-            Signing secret of the new webhook — copy it now, it is not shown again: <code aria-label="Signing secret">{secret.secret}</code>
-          </p>
-          <button className="btn small" type="button" onClick={() => setSecret(null)}>
-            I have copied it
-          </button>
-        </div>
-      )}
+      {secret && <ShownOnce lead="Signing secret of the new webhook" label="Signing secret" value={secret.secret} onCopied={() => setSecret(null)} />}
       <table className="admin-table" aria-label="Webhooks">
         <thead>
           <tr>
@@ -111,13 +102,7 @@ export function Webhooks({ fail, toast }: { fail: (e: unknown) => void; toast: T
               </td>
             </tr>
           ))}
-          {!items.length && (
-            <tr>
-              <td colSpan={4} className="muted">
-                No webhooks yet.
-              </td>
-            </tr>
-          )}
+          {!items.length && <EmptyRow columns={4}>No webhooks yet.</EmptyRow>}
         </tbody>
       </table>
       {logOf !== null && <DeliveryLog webhookId={logOf} fail={fail} toast={toast} />}
@@ -265,13 +250,7 @@ function DeliveryLog({ webhookId, fail, toast }: { webhookId: number; fail: (e: 
               </td>
             </tr>
           ))}
-          {!items.length && (
-            <tr>
-              <td colSpan={7} className="muted">
-                Nothing sent yet.
-              </td>
-            </tr>
-          )}
+          {!items.length && <EmptyRow columns={7}>Nothing sent yet.</EmptyRow>}
         </tbody>
       </table>
     </section>

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { addMessage, setDraft, type AttachmentLimits } from '@switchboard/client';
 import { CHANNELS, Modal } from '../ui.tsx';
 import type { Conversation } from '../types.ts';
-import type { Update } from '../Workspace.tsx';
+import type { Update } from '../stores/conversations.ts';
 import { api } from '../api.ts';
 import { MAX_LENGTH } from './limits.ts';
 

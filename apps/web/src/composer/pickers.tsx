@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { CannedMessage } from '@switchboard/client';
 import { api } from '../api.ts';
-import { CannedList, useCannedSearch } from '../Picker.tsx';
+import { CannedList, useCannedSearch } from './Picker.tsx';
 import { MAX_LENGTH } from './limits.ts';
 
 /** A hand-picked set of everyday emoji with their names (for screen readers and the tooltip). */

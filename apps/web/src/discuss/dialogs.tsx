@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { AgentPresence, RecipientType, RequestType } from '@switchboard/protocol';
 import { Modal } from '../ui.tsx';
-import { STATUS_LABEL } from '../Routing.tsx';
+import { STATUS_LABEL } from '../routing/statuses.ts';
 import { discussApi } from './api.ts';
 import { useDiscuss } from './state.tsx';
 

@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import type { DataFrame, DiscussionMessage, EngagementTrackingRecord } from '@switchboard/protocol';
-import { chime, notify } from '../notify.ts';
+import { chime, notify } from '../workspace/notify.ts';
 import { discussApi } from './api.ts';
 
 type Rec = EngagementTrackingRecord;

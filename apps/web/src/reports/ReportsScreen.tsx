@@ -21,18 +21,22 @@ const DIMENSIONS: { key: ReportDimension; label: string }[] = [
   { key: 'tag', label: 'Tag' }, { key: 'label', label: 'Label' }, { key: 'customerTag', label: 'Customer tag' },
 ];
 
-/** A table row as the conversation list's filter (drill-down); the list shows what is behind the figure. */
-function drillFilters(dimension: ReportDimension, key: string, from: number): ConversationFilters | null {
+/**
+ * A table row as the conversation list's filter (drill-down): the conversations that arrived in the
+ * range, of that queue, agent, channel, inbox, tag, label or customer tag — the ones behind the
+ * figures. "No queue" and "No inbox" have no list filter (null).
+ */
+function drillFilters(dimension: ReportDimension, key: string, range: { from: number; to: number }): ConversationFilters | null {
   const id = key === 'none' ? null : Number(key);
-  const base: ConversationFilters = { view: 'all', since: from };
+  const base: ConversationFilters = { view: 'all', createdSince: range.from, createdBefore: range.to };
   switch (dimension) {
     case 'queue': return id == null ? null : { ...base, queueId: [id] };
     case 'agent': return id == null ? { ...base, view: 'unassigned' } : { ...base, assigneeId: [id] };
     case 'channel': return { ...base, channel: [key] as ConversationFilters['channel'] };
+    case 'inbox': return id == null ? null : { ...base, inboxId: [id] };
     case 'tag': return id == null ? null : { ...base, tagId: [id] };
     case 'label': return id == null ? null : { ...base, labelId: [id] };
     case 'customerTag': return id == null ? null : { ...base, customerTagId: [id] };
-    case 'inbox': return null;
   }
 }
 
@@ -192,7 +196,7 @@ export default function ReportsScreen({ onDrill, toast }: { onDrill: (f: Convers
             label={DIMENSIONS.find((d) => d.key === dimension)!.label}
             rows={table.items as Row[]}
             onDrill={(r) => {
-              const f = drillFilters(dimension, r.key, query.from);
+              const f = drillFilters(dimension, r.key, query);
               if (f) onDrill(f);
               else toast('The conversation list cannot filter by this yet.');
             }}

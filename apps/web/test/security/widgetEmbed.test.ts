@@ -69,7 +69,7 @@ describe('the widget frame’s embedding policy', () => {
     const chat = page.frameLocator('iframe[title="Chat"]');
     await chat.getByRole('textbox', { name: 'Type your message…' }).fill('Hello from a listed site');
     await chat.getByRole('button', { name: 'Start chat' }).click();
-    await chat.locator('.msg.mine', { hasText: 'Hello from a listed site' }).waitFor();
+    await chat.locator('.msg.mine[data-message-id]', { hasText: 'Hello from a listed site' }).waitFor();
     // The frame answers the page (unread count, close) through postMessage to this origin only.
     await chat.getByRole('button', { name: 'Close' }).click();
     await page.locator('iframe[title="Chat"]').waitFor({ state: 'hidden' });

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   canAdminister,
+  canManageCannedMessages,
+  holdsRight,
+  seesAllConversations,
+  type GroupRight,
   canDeleteConversations,
   canManageConversation,
   canReassign,
@@ -157,5 +161,38 @@ describe('an agent invited to a colleague’s conversation of her own queue', ()
   it('sees it, but cannot end, resolve or close it: that is the assignee’s or a supervisor’s', () => {
     expect(canSeeConversation(invited, c)).toBe(true);
     expect(canManageConversation(invited, c)).toBe(false);
+  });
+});
+
+/** Issue 16 item 4: rights granted through user groups add to the role's defaults, never take away. */
+describe('rights granted by user groups', () => {
+  const withRights = (v: Viewer, ...rights: GroupRight[]): Viewer => ({ ...v, rights: new Set(rights) });
+  const markMayDelete = withRights(mark, 'deleteConversations');
+  const markSeesAll = withRights(mark, 'seeAllQueues');
+  const markReassigns = withRights(mark, 'reassignOthers');
+  const supervisorWithCanned = withRights(salesSupervisor, 'manageCannedMessages');
+
+  const rows: [title: string, decide: () => boolean, allowed: boolean][] = [
+    ['an agent in a group with the delete right may delete conversations', () => canDeleteConversations(markMayDelete), true],
+    ['the same agent without the group may not', () => canDeleteConversations(mark), false],
+    ['a supervisor with only another right may not delete', () => canDeleteConversations(supervisorWithCanned), false],
+    ['an admin holds every right without a group', () => holdsRight(admin, 'seeAllQueues') && holdsRight(admin, 'exportReports'), true],
+    ['a supervisor with the canned-messages right manages shared canned messages', () => canManageCannedMessages(supervisorWithCanned), true],
+    ['a supervisor without it does not', () => canManageCannedMessages(salesSupervisor), false],
+    ['an agent with "see all queues" sees a conversation of a queue he is not in', () => canSeeConversation(markSeesAll, marthasSupportChat), true],
+    ['…and one without a queue', () => canSeeConversation(markSeesAll, waitingWithoutQueue), true],
+    ['…which he does not without the right', () => canSeeConversation(mark, marthasSupportChat), false],
+    ['"see all queues" is not a right to act on another agent’s conversation', () => canManageConversation(markSeesAll, marthasSupportChat), false],
+    ['seesAllConversations: the right, or an admin', () => seesAllConversations(markSeesAll) && seesAllConversations(admin) && !seesAllConversations(mark), true],
+    ['an agent with "reassign others’" still cannot reassign Nina’s chat: he does not see it', () => canReassign(markReassigns, reassignedFromMarkToNina), false],
+    ['an agent with "reassign others’" reassigns a colleague’s conversation he is invited to', () => canReassign(withRights(martha, 'reassignOthers'), marksChatWithMarthaInvited), true],
+    ['…which he may not without the right', () => canReassign(martha, marksChatWithMarthaInvited), false],
+    ['a supervisor with "reassign others’" reassigns an agent’s conversation of her queue', () => canReassign(withRights(salesSupervisor, 'reassignOthers'), marksSalesChat), true],
+    ['without it she may not', () => canReassign(salesSupervisor, marksSalesChat), false],
+    ['with it, not a conversation she cannot see', () => canReassign(withRights(salesSupervisor, 'reassignOthers'), marthasSupportChat), false],
+    ['"see all queues" and "reassign others’" together reach every queue', () => canReassign(withRights(mark, 'seeAllQueues', 'reassignOthers'), marthasSupportChat), true],
+  ];
+  it.each(rows)('%s', (_title, decide, allowed) => {
+    expect(decide()).toBe(allowed);
   });
 });

@@ -51,17 +51,22 @@ export function formatHistogram(h: Histogram): string {
   return [...h].filter(([, n]) => n !== 0).sort((a, b) => a[0] - b[0]).map(([b, n]) => `${b}:${n}`).join(',');
 }
 
-/** Adds a stored histogram into `into` (a hand-rolled scan: a year's rollups parse thousands). */
+/**
+ * Adds a stored histogram into `into` (a hand-rolled scan: a year's rollups parse thousands). A
+ * count may be negative: one shard of a cell (migration 027) can hold a fact's move out of a bucket
+ * that another shard holds its move into; the sum over the shards is never negative.
+ */
 export function parseHistogramInto(into: Histogram, text: string | null | undefined): void {
   if (!text) return;
-  let b = 0, n = 0, inCount = false;
+  let b = 0, n = 0, inCount = false, sign = 1;
   for (let i = 0; i <= text.length; i++) {
     const c = i < text.length ? text.charCodeAt(i) : 44;
     if (c === 58) inCount = true; // ':'
     else if (c === 44) { // ','
-      into.set(b, (into.get(b) ?? 0) + n);
-      b = 0; n = 0; inCount = false;
-    } else if (inCount) n = n * 10 + (c - 48);
+      into.set(b, (into.get(b) ?? 0) + sign * n);
+      b = 0; n = 0; inCount = false; sign = 1;
+    } else if (c === 45) sign = -1; // '-'
+    else if (inCount) n = n * 10 + (c - 48);
     else b = b * 10 + (c - 48);
   }
 }

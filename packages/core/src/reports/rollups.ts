@@ -75,3 +75,17 @@ export function rollupDeltas(before: FactRow | null, after: FactRow | null): Rol
   // In key order, so two transactions moving facts between the same two cells lock them alike.
   return [...cells].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([, d]) => d).filter((d) => !isEmptyDelta(d));
 }
+
+/**
+ * Rollups per tag, label or customer tag (and "all"): keyed by local day and queue only, so a year
+ * of a dimension is a few thousand cells. A fact's key there keeps its day and queue; the agent,
+ * channel and inbox are left out (0 / ""), so reports narrowed by those read the facts instead.
+ */
+export function queueCellOf<T extends FactRow>(r: T): T {
+  return { ...r, agent_id: null, inbox_id: null, channel: '' };
+}
+
+/** How a fact's change moves one dimension's cells (before null: it enters; after null: it leaves). */
+export function queueCellDeltas(before: FactRow | null, after: FactRow | null): RollupDelta[] {
+  return rollupDeltas(before && queueCellOf(before), after && queueCellOf(after));
+}

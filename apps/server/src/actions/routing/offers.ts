@@ -1,7 +1,7 @@
 import { answerOffer, type Viewer } from '@switchboard/core';
 import { AppError, fromRefusal, notFound } from '../../errors.ts';
 import { runAction, type ActionContext } from '../context.ts';
-import { countOfferAnswer } from '../reportFacts.ts';
+import { countOfferAnswer, countOfferAnswers } from '../reportFacts.ts';
 import { lockConversation } from '../../store/conversations.ts';
 import type { Tx } from '../../store/db.ts';
 import { clearTimers } from '../../store/timers.ts';
@@ -58,17 +58,31 @@ export async function declineOffer(ctx: ActionContext, viewer: Actor, offerId: n
 
 /** The offer timer fired: the offer passes to the next agent. Called by the timer worker. */
 export async function expireOffer(tx: Tx, emit: Emit, offerId: number, now: number): Promise<boolean> {
-  const o = await tx.selectFrom('offers').selectAll().where('id', '=', offerId).executeTakeFirst();
-  if (!o) return false;
-  const a = answerOffer({ status: o.status, userId: o.user_id, expiresAt: o.expires_at }, { kind: 'expire' }, now);
-  if (!a.ok) return false;
-  const r = await tx.updateTable('offers').set({ status: 'expired', answered_at: now }).where('id', '=', o.id).where('status', '=', 'offered').executeTakeFirst();
-  if (Number(r.numUpdatedRows) !== 1) return false;
-  await countOfferAnswer(tx, o.conversation_id, 'timed_out');
-  emit({ type: 'offer.withdrawn', conversationId: o.conversation_id, scope: { userId: o.user_id }, data: { offerId: o.id, conversationId: o.conversation_id, reason: 'expired' }, at: now });
-  const c = await tx.selectFrom('conversations').select('queue_id').where('id', '=', o.conversation_id).executeTakeFirst();
-  await routeQueues(tx, emit, [c?.queue_id ?? null], now);
-  return true;
+  return (await expireOffers(tx, emit, [offerId], now)) === 1;
+}
+
+/**
+ * Many offer timers fired at once (the timer worker's batch): the offers that are still open and due
+ * expire with one update, are counted, and their queues get one routing pass each. Returns how many
+ * expired.
+ */
+export async function expireOffers(tx: Tx, emit: Emit, offerIds: number[], now: number): Promise<number> {
+  if (!offerIds.length) return 0;
+  const open = await tx.selectFrom('offers').selectAll().where('id', 'in', offerIds).execute();
+  const due = open.filter((o) => answerOffer({ status: o.status, userId: o.user_id, expiresAt: o.expires_at }, { kind: 'expire' }, now).ok).map((o) => o.id);
+  if (!due.length) return 0;
+  // Only an offer still open now expires: an answer that committed meanwhile wins.
+  const expired = await tx.updateTable('offers').set({ status: 'expired', answered_at: now }).where('id', 'in', due).where('status', '=', 'offered').returningAll().execute();
+  if (!expired.length) return 0;
+  expired.sort((a, b) => a.id - b.id);
+  const conversationIds = expired.map((o) => o.conversation_id);
+  await countOfferAnswers(tx, conversationIds, 'timed_out');
+  for (const o of expired) {
+    emit({ type: 'offer.withdrawn', conversationId: o.conversation_id, scope: { userId: o.user_id }, data: { offerId: o.id, conversationId: o.conversation_id, reason: 'expired' }, at: now });
+  }
+  const queues = await tx.selectFrom('conversations').select('queue_id').distinct().where('id', 'in', conversationIds).execute();
+  await routeQueues(tx, emit, queues.map((c) => c.queue_id), now);
+  return expired.length;
 }
 
 /** Pick list (seed 001): the agent takes a waiting conversation of their queue, within capacity. */

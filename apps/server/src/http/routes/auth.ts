@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.ts';
 import { z } from 'zod';
+import { abilitiesOf } from '@switchboard/core';
 import {
   CreateTokenRequest,
   CreatedToken,
@@ -16,7 +17,7 @@ import {
   errorResponses,
   SIGNED_IN,
 } from '@switchboard/protocol';
-import { findUser } from '../../store/users.ts';
+import { findUser, loadViewer } from '../../store/users.ts';
 import { signIn, signOut } from '../../actions/sessions.ts';
 import { createApiToken, listApiTokens, revokeApiToken } from '../../actions/tokens.ts';
 import { SESSION_COOKIE, SESSION_TTL_MS, credentialOf, requireAuth, viewerOf } from '../auth.ts';
@@ -82,7 +83,7 @@ export function authRoutes(s: Services): FastifyPluginAsyncZod {
           secure: s.config.secureCookies,
           maxAge: SESSION_TTL_MS / 1000,
         });
-        return { user: await presentUser(s.store.db, user), csrfToken, mustChangePassword: user.must_change_password === 1 };
+        return { user: await presentUser(s.store.db, user), csrfToken, mustChangePassword: user.must_change_password === 1, abilities: abilitiesOf(await loadViewer(s.store.db, user)) };
       },
     );
 
@@ -102,7 +103,7 @@ export function authRoutes(s: Services): FastifyPluginAsyncZod {
     app.get('/auth/session', { schema: { tags: ['auth'], operationId: 'getSession', summary: 'Whether you are signed in, and as whom', security: [], response: { 200: SessionState, ...errorResponses('password_change_required') } } }, async (req) => {
       if (!req.auth) return { signedIn: false, me: null };
       const user = await presentUser(s.store.db, (await findUser(s.store.db, req.auth.user.id)) ?? req.auth.user);
-      return { signedIn: true, me: { user, csrfToken: req.auth.csrfToken, mustChangePassword: req.auth.user.must_change_password === 1 } };
+      return { signedIn: true, me: { user, csrfToken: req.auth.csrfToken, mustChangePassword: req.auth.user.must_change_password === 1, abilities: abilitiesOf(req.auth.viewer) } };
     });
 
     app.get('/me', { onRequest: requireAuth, schema: { tags: ['auth'], operationId: 'getMe', summary: 'The signed-in user', response: { 200: Me, ...errorResponses(SIGNED_IN) } } }, async (req) => ({
@@ -110,6 +111,7 @@ export function authRoutes(s: Services): FastifyPluginAsyncZod {
       user: await presentUser(s.store.db, (await findUser(s.store.db, req.auth!.user.id)) ?? req.auth!.user),
       csrfToken: req.auth!.csrfToken,
       mustChangePassword: req.auth!.user.must_change_password === 1,
+      abilities: abilitiesOf(req.auth!.viewer),
     }));
 
     const TokenList = z.object({

@@ -56,14 +56,14 @@ export function composerRoutes(s: Services): FastifyPluginAsyncZod {
     app.get('/canned-messages', { schema: { tags, operationId: 'listCannedMessages', summary: 'Canned messages: the shared ones and your own quick replies, by title', response: { 200: z.object({ items: z.array(CannedMessage) }), ...errorResponses(common) } } }, async (req) => ({
       items: await listCannedMessages(s.store.db, viewerOf(req)),
     }));
-    app.post('/canned-messages', { schema: { tags, operationId: 'createCannedMessage', summary: 'Add a canned message (admin) or a personal quick reply (anyone)', body: CannedMessageCreate, response: { 201: CannedMessage, ...errorResponses(common) } } }, async (req, reply) => {
-      if (!req.body.personal) requireAdmin(req);
+    app.post('/canned-messages', { schema: { tags, operationId: 'createCannedMessage', summary: 'Add a shared canned message (administrators and groups with the canned-messages right) or a personal quick reply (anyone)', body: CannedMessageCreate, response: { 201: CannedMessage, ...errorResponses(common) } } }, async (req, reply) => {
+      // A shared one needs the canned-messages right (administrators, or a group): the action checks it.
       return reply.code(201).send(await createCannedMessage(s.actions, viewerOf(req), req.body));
     });
-    app.put('/canned-messages/:id', { schema: { tags, operationId: 'updateCannedMessage', summary: 'Change a shared canned message (admin) or your own quick reply', params: IdParams, body: CannedMessageInput, response: { 200: CannedMessage, ...errorResponses(common, 'not_found') } } }, async (req) =>
+    app.put('/canned-messages/:id', { schema: { tags, operationId: 'updateCannedMessage', summary: 'Change a shared canned message (the canned-messages right) or your own quick reply', params: IdParams, body: CannedMessageInput, response: { 200: CannedMessage, ...errorResponses(common, 'not_found') } } }, async (req) =>
       updateCannedMessage(s.actions, viewerOf(req), req.params.id, req.body),
     );
-    app.delete('/canned-messages/:id', { schema: { tags, operationId: 'deleteCannedMessage', summary: 'Delete a shared canned message (admin) or your own quick reply', params: IdParams, response: { 200: Ok, ...errorResponses(common, 'not_found') } } }, async (req) => {
+    app.delete('/canned-messages/:id', { schema: { tags, operationId: 'deleteCannedMessage', summary: 'Delete a shared canned message (the canned-messages right) or your own quick reply', params: IdParams, response: { 200: Ok, ...errorResponses(common, 'not_found') } } }, async (req) => {
       await deleteCannedMessage(s.actions, viewerOf(req), req.params.id);
       return { ok: true as const };
     });

@@ -20,7 +20,7 @@ import type { Services } from '../services.ts';
 import { createContact, reachContact, removeContactTag, setContactTag, setCustomerBlocked, updateContact } from '../../actions/contacts.ts';
 import { contactVisibleTo } from '../../store/contacts.ts';
 import { notFound } from '../../errors.ts';
-import { phoneDigits } from '../../store/conversations.ts';
+import { phoneDigits } from '../../store/search.ts';
 
 const tags = ['contacts'];
 const common: readonly ErrorCode[] = [...SIGNED_IN, 'forbidden', 'not_found'];

@@ -62,13 +62,13 @@ export function integrationRoutes(s: Services): FastifyPluginAsyncZod {
     });
     const db = s.store.db;
     const find = async (id: number) => {
-      const row = await db.selectFrom('webhooks').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = await db.selectFrom('webhooks').selectAll().where('id', '=', id).where('bot_id', 'is', null).executeTakeFirst();
       if (!row) throw notFound('webhook');
       return row;
     };
 
     app.get('/admin/webhooks', { schema: { tags, operationId: 'listWebhooks', summary: 'Every outgoing webhook (admin)', response: { 200: WebhooksResponse, ...errorResponses(common) } } }, async () => ({
-      items: (await db.selectFrom('webhooks').selectAll().orderBy('id').execute()).map(present),
+      items: (await db.selectFrom('webhooks').selectAll().where('bot_id', 'is', null).orderBy('id').execute()).map(present),
     }));
 
     app.post(

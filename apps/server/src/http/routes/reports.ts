@@ -49,7 +49,7 @@ export function reportRoutes(s: Services): FastifyPluginAsyncZod {
     );
     app.get(
       '/reports/series',
-      { schema: { tags, operationId: 'getReportSeries', summary: 'Counts and means per day, week or month in the workspace’s time zone.' + CSV_NOTE, querystring: ReportSeriesQuery, response: { 200: ReportSeries, ...errorResponses(common) } } },
+      { schema: { tags, operationId: 'getReportSeries', summary: 'Counts, means, medians and 90th percentiles per day, week or month in the workspace’s time zone.' + CSV_NOTE, querystring: ReportSeriesQuery, response: { 200: ReportSeries, ...errorResponses(common) } } },
       async (req, reply) => {
         const r = await reportSeries(db, viewerOf(req), req.query);
         return wantsCsv(req) ? csv(reply, `series-${r.grain}`, seriesCsv(r)) : r;

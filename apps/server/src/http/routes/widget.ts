@@ -98,7 +98,7 @@ export function widgetRoutes(s: Services): FastifyPluginAsyncZod {
 
     app.get(
       '/widget/config',
-      { config: limit(WIDGET_LIMITS.publicPerMinute), schema: { tags, operationId: 'getWidgetConfig', summary: 'What the widget shows before a chat: office hours and whether anyone is there', security: [], response: { 200: WidgetConfig, ...errorResponses() } } },
+      { config: limit(WIDGET_LIMITS.publicPerMinute), schema: { tags, operationId: 'getWidgetConfig', summary: 'What the widget shows before a chat: office hours and whether anyone is there', security: [], response: { 200: WidgetConfig, ...errorResponses('rate_limited') } } },
       async () => widgetConfig(s.store.db, s.clock.now()),
     );
 

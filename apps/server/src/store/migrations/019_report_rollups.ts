@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Dialect } from '../db.ts';
-import { rebuildRollups } from '../reportRollups.ts';
+import { rebuildDayRollups } from '../reportRollups.ts';
 
 /**
  * Reports at scale (issue 15): daily and monthly rollups of the conversation facts.
@@ -33,7 +33,7 @@ export async function up(db: Kysely<any>, _dialect: Dialect): Promise<void> {
   } catch {
     tz = 'UTC';
   }
-  await rebuildRollups(db, tz);
+  await rebuildDayRollups(db, tz);
 }
 
 async function rollupTable(db: Kysely<any>, table: string): Promise<void> {
