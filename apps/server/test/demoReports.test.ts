@@ -110,6 +110,26 @@ describe('Reports on the demo data', () => {
     expect(m.occupancy).toBeLessThan(1);
   });
 
+  it("counts today's open conversations and yesterday's chat that ended with a ticket, so today's report is not empty", async () => {
+    const now = t.clock.now();
+    const today = `from=${now - 5 * 3600_000}&to=${now + 1}&tz=UTC`;
+    const o = (await ok(sam.api('GET', `/api/v1/reports/overview?${today}`))).current;
+    expect(o.counts.created).toBe(5); // the five open ones, 45 minutes apart
+    expect(o.counts.linked).toBe(1); // John Smith's follows yesterday's chat
+    expect(o.durations.wait.count).toBe(3); // three taken by an agent a minute after arriving
+    expect(o.durations.wait.median).toBe(60_000);
+    expect(o.durations.firstResponse.count).toBe(2); // the two an agent has answered
+    const byAgent = (await ok(sam.api('GET', `/api/v1/reports/tables/agent?${today}`))).items;
+    expect(byAgent.map((r: any) => `${r.name} ${r.figures.counts.created}`).sort()).toEqual(['Mark Watney 1', 'Martha Jones 1', 'Nina Patel 1', 'Nobody 2']);
+    const yesterday = `from=${now - 30 * 3600_000}&to=${now - 20 * 3600_000}&tz=UTC`;
+    const y = (await ok(sam.api('GET', `/api/v1/reports/overview?${yesterday}`))).current;
+    expect(y.counts.created).toBeGreaterThanOrEqual(1);
+    expect(y.counts.resolved).toBeGreaterThanOrEqual(1);
+    const row = await t.server.services.store.db.selectFrom('conversation_facts as f').innerJoin('conversations as c', 'c.id', 'f.conversation_id')
+      .select(['f.resolution_ms', 'f.wait_ms']).where('c.resolution_note', 'like', 'Explained the billing cycle%').executeTakeFirstOrThrow();
+    expect([Number(row.resolution_ms), Number(row.wait_ms)]).toEqual([10 * 60_000, 30_000]);
+  });
+
   it('leaves the demo as the README describes it: agents offline, the open conversations as they were, no reply limit set', async () => {
     const me = await ok(mark.api('GET', '/api/v1/routing/me'));
     expect(me.presence.status).toBe('offline');

@@ -6,6 +6,8 @@ import { insertUser, setQueueMembers } from '../store/users.ts';
 import { seedHistory } from './history.ts';
 import type { Services } from '../http/services.ts';
 import { BUILTIN_GREETER, createBot } from '../actions/bots.ts';
+import { recordConversationFacts } from '../actions/reportFacts.ts';
+import { conversationRow } from '../store/conversations.ts';
 
 export const BUILTIN_LABELS = [
   { name: 'Follow-up required', color: '#f59e0b' },
@@ -204,6 +206,7 @@ export async function seedDemo(store: Store, clock: Clock, opts: { history?: boo
     }
     void last;
     if (i === 0) await earlierChatWithTicket(store, { contactId: contact.id, queueId: support.id, agentId: ids['mark@example.com']!, before: start });
+    await countInReports(store, conv.id, assignee ? start + 60_000 : null, null);
   }
   await seedCannedMessages(store, ids['mark@example.com']!, now);
 }
@@ -263,8 +266,26 @@ async function earlierChatWithTicket(store: Store, o: { contactId: number; queue
     .returning('id')
     .executeTakeFirstOrThrow();
   await db.insertInto('ticket_notes').values({ ticket_id: ticket.id, author_user_id: o.agentId, author_contact_id: null, body: 'Asked billing to refund the charge of the 3rd.', internal: 1, created_at: at + 11 * 60_000 }).execute();
+  await countInReports(store, old.id, at + 30_000, at + 10 * 60_000);
   // Today's chat follows yesterday's (seed 004: a customer writing again is linked to the earlier conversation).
   await db.updateTable('conversations').set({ previous_conversation_id: old.id }).where('contact_id', '=', o.contactId).where('id', '!=', old.id).execute();
+}
+
+/**
+ * The hand-written conversations above skip the routing hook that records Reports' facts, so their
+ * steps are replayed through it (arrived, taken, resolved), each at its time, as a live one's were.
+ */
+async function countInReports(store: Store, id: number, takenAt: number | null, resolvedAt: number | null): Promise<void> {
+  await store.transaction(async (tx) => {
+    const row = await conversationRow(tx, id);
+    if (!row) return;
+    const arrived = { ...row, status: 'queued', assignee_id: null, first_response_at: null, resolved_at: null };
+    await recordConversationFacts(tx, null, arrived, row.created_at);
+    if (takenAt == null) return;
+    const taken = { ...row, status: 'active', resolved_at: null };
+    await recordConversationFacts(tx, arrived, taken, takenAt);
+    if (resolvedAt != null) await recordConversationFacts(tx, taken, row, resolvedAt);
+  });
 }
 
 /**
