@@ -5,7 +5,6 @@ import {
 import type { AgentReport, LiveView, ReportDimension, ReportOverview, ReportQuery, ReportSeries, ReportTable } from '@switchboard/protocol';
 import type { Db } from '../store/db.ts';
 import { aggregateFacts, fromRollups, periodKeySql, requestsIn, statusIntervals, type FactFilter } from '../store/reports.ts';
-import { dayStart } from '../store/reportRollups.ts';
 import { agentPresences, queueCounts } from '../routing/engine.ts';
 import { AppError, forbidden } from '../errors.ts';
 
@@ -65,6 +64,8 @@ export async function reportOverview(db: Db, viewer: Viewer, q: ReportQuery): Pr
   };
 }
 
+const DAY_MS = 24 * 3600 * 1000;
+
 /**
  * Counts, means, medians and 90th percentiles per day, week or month: local days from the rollups
  * (their edges from the facts), their histograms merged into weeks or months; when the rollups are
@@ -78,8 +79,10 @@ export async function reportSeries(db: Db, viewer: Viewer, q: ReportQuery & { gr
   const days = await fromRollups(db, f, 'day', true);
   const sums = starts.map(() => emptyAggregate());
   if (days) {
+    // Day numbers sort like the instants they start, so periods are found by day: no zone lookup per day.
+    const startDays = starts.map((p) => ({ start: Date.parse(p.key) / DAY_MS }));
     for (const [k, a] of days) {
-      const i = periodIndex(starts, Math.max(dayStart(Number(k), timeZone), f.from));
+      const i = periodIndex(startDays, Math.max(Number(k), startDays[0]?.start ?? 0));
       if (i >= 0) mergeAggregate(sums[i]!, a);
     }
   } else {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketOf, bucketValue, formatHistogram, HISTOGRAM_PRECISION, histogramPercentile, parseHistogram, type Histogram } from './histogram.ts';
+import { bucketOf, bucketValue, formatHistogram, HISTOGRAM_PRECISION, histogramPercentile, histogramPercentiles, parseHistogram, type Histogram } from './histogram.ts';
 import { addDuration, durationStats, emptyDuration, mergeDuration } from './stats.ts';
 import { rollupDeltas, type FactRow } from './rollups.ts';
 
@@ -28,6 +28,16 @@ describe('duration buckets', () => {
     expect(histogramPercentile(h, 0.5)).toBe(bucketValue(bucketOf(10_000)));
     expect(histogramPercentile(h, 0.9)).toBe(bucketValue(bucketOf(60_000)));
     expect(histogramPercentile(new Map(), 0.5)).toBeNull();
+  });
+
+  it('several percentiles in one walk answer what each alone does; shards joined as one text add up', () => {
+    const h = parseHistogram(`${bucketOf(500)}:3,${bucketOf(4_000)}:5,${bucketOf(90_000)}:1,${bucketOf(3_600_000)}:2`);
+    const ps = [0, 0.25, 0.5, 0.9, 0.99, 1];
+    expect(histogramPercentiles(h, ps)).toEqual(ps.map((p) => histogramPercentile(h, p)));
+    expect(histogramPercentiles(h, [0.5, 0.9])).toEqual([bucketValue(bucketOf(4_000)), bucketValue(bucketOf(3_600_000))]);
+    expect(histogramPercentiles(new Map(), [0.5, 0.9])).toEqual([null, null]);
+    // The rollup read joins a group's cells with commas (SQL group_concat); a bucket in two cells sums.
+    expect(parseHistogram('17:3,40:1,17:-1,52:2')).toEqual(new Map([[17, 2], [40, 1], [52, 2]]));
   });
 
   it('values meeting a histogram merge into buckets; mean and count stay exact', () => {

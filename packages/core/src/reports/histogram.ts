@@ -79,14 +79,20 @@ export function parseHistogram(text: string | null | undefined): Histogram {
 
 /** The lower percentile (rank floor(p × (n − 1)), the core's definition) answered from buckets. */
 export function histogramPercentile(h: Histogram, p: number): number | null {
+  return histogramPercentiles(h, [p])[0]!;
+}
+
+/** Several percentiles (ascending) in one walk of the buckets: a series asks two per measure per day. */
+export function histogramPercentiles(h: Histogram, ps: readonly number[]): (number | null)[] {
   let total = 0;
   for (const n of h.values()) total += n;
-  if (total <= 0) return null;
-  const rank = Math.floor(p * (total - 1));
-  let seen = 0;
+  if (total <= 0) return ps.map(() => null);
+  const out: (number | null)[] = ps.map(() => null);
+  let seen = 0, i = 0;
   for (const b of [...h.keys()].sort((x, y) => x - y)) {
     seen += h.get(b)!;
-    if (seen > rank) return bucketValue(b);
+    while (i < ps.length && seen > Math.floor(ps[i]! * (total - 1))) out[i++] = bucketValue(b);
+    if (i === ps.length) break;
   }
-  return null;
+  return out;
 }

@@ -1,4 +1,4 @@
-import { addToHistogram, histogramPercentile, mergeHistogram, type Histogram } from './histogram.ts';
+import { addToHistogram, histogramPercentiles, mergeHistogram, type Histogram } from './histogram.ts';
 
 /**
  * Durations in reports: the mean, and the median and 90th percentile as a value that occurred —
@@ -79,14 +79,11 @@ export function percentile(values: readonly number[], p: number): number | null 
 
 export function durationStats(a: DurationAggregate): DurationStats {
   if (a.count === 0) return { count: 0, mean: null, median: null, p90: null };
-  const known = a.median !== undefined && a.p90 !== undefined;
-  const pct = (p: number) => (a.values ? percentile(a.values, p) : a.hist ? histogramPercentile(a.hist, p) : null);
-  return {
-    count: a.count,
-    mean: Math.round(a.sum / a.count),
-    median: known ? (a.median ?? null) : pct(0.5),
-    p90: known ? (a.p90 ?? null) : pct(0.9),
-  };
+  const mean = Math.round(a.sum / a.count);
+  if (a.median !== undefined && a.p90 !== undefined) return { count: a.count, mean, median: a.median ?? null, p90: a.p90 ?? null };
+  if (a.values) return { count: a.count, mean, median: percentile(a.values, 0.5), p90: percentile(a.values, 0.9) };
+  const [median, p90] = a.hist ? histogramPercentiles(a.hist, [0.5, 0.9]) : [null, null];
+  return { count: a.count, mean, median: median ?? null, p90: p90 ?? null };
 }
 
 /** Stats straight from values. */
