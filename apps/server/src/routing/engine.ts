@@ -338,12 +338,28 @@ export async function sweepWaitingQueues(tx: Tx, emit: Emit, now: number): Promi
     .innerJoin('queues as q', 'q.id', 'c.queue_id')
     .select('c.queue_id')
     .distinct()
-    .where('c.status', '=', 'queued')
+    .where('c.status', '=', sql.lit('queued'))
     .where('c.assignee_id', 'is', null)
+    .where('c.on_offer', '=', sql.lit(0))
     .where('q.routing_mode', '!=', 'pick_list')
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('offers as o').select('o.id').whereRef('o.conversation_id', '=', 'c.id').where('o.status', '=', 'offered'))))
     .execute();
   await routeQueues(tx, emit, rows.map((r) => r.queue_id), now, { quiet: true });
+}
+
+/** A queue's waiting conversations of one priority without an open offer, oldest first. */
+export function waitingLine(db: Db | Tx, queueId: number, priority: string, limit: number) {
+  return db
+    .selectFrom('conversations as c')
+    .selectAll('c')
+    .where('c.queue_id', '=', queueId)
+    // Literals, so both engines read the index of the waiting line by open-offer mark (028).
+    .where('c.status', '=', sql.lit('queued'))
+    .where('c.priority', '=', priority)
+    .where('c.assignee_id', 'is', null)
+    .where('c.on_offer', '=', sql.lit(0))
+    .orderBy('c.queued_at')
+    .orderBy('c.id')
+    .limit(limit);
 }
 
 /** Offers (or assigns) waiting conversations to free places; returns how many it placed. */
@@ -362,23 +378,14 @@ async function routeWaiting(
   let rows: ConversationRow[] = [];
   for (const priority of ['urgent', 'high', 'normal', 'low']) {
     if (rows.length >= limit) break;
-    let q = tx
-      .selectFrom('conversations as c')
-      .selectAll('c')
-      .where('c.queue_id', '=', queueId)
-      .where('c.status', '=', 'queued')
-      .where('c.priority', '=', priority)
-      .where('c.assignee_id', 'is', null)
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('offers as o').select('o.id').whereRef('o.conversation_id', '=', 'c.id').where('o.status', '=', 'offered'))))
-      .orderBy('c.queued_at')
-      .orderBy('c.id')
-      .limit(limit - rows.length);
+    let q = waitingLine(tx, queueId, priority, limit - rows.length);
     if (holdRows) q = q.forNoKeyUpdate().skipLocked();
     rows.push(...(await q.execute()));
   }
   if (holdRows && rows.length) {
     // Read again now that they are held: a pass that offered one of them committed before we got
-    // it, after this statement's snapshot (a row lock re-checks the row, not the offers).
+    // it, after this statement's snapshot. The row lock re-checks the row's on_offer mark already;
+    // this keeps the guarantee from resting on the triggers alone.
     const offered = await tx.selectFrom('offers').select('conversation_id').where('conversation_id', 'in', rows.map((r) => r.id)).where('status', '=', 'offered').execute();
     const taken = new Set(offered.map((o) => o.conversation_id));
     rows = rows.filter((r) => !taken.has(r.id));

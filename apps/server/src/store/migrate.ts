@@ -22,6 +22,7 @@ import * as search from './migrations/023_search.ts';
 import * as reportDimensions from './migrations/025_report_dimensions.ts';
 import * as profiles from './migrations/026_profiles.ts';
 import * as rollupShards from './migrations/027_rollup_shards.ts';
+import * as openOfferMark from './migrations/028_open_offer_mark.ts';
 import * as bots from './migrations/022_bots.ts';
 import type { Dialect } from './db.ts';
 
@@ -51,6 +52,7 @@ function provider(dialect: Dialect): MigrationProvider {
     '025_report_dimensions': { up: (db) => reportDimensions.up(db, dialect) },
     '026_profiles': { up: (db) => profiles.up(db) },
     '027_rollup_shards': { up: (db) => rollupShards.up(db, dialect) },
+    '028_open_offer_mark': { up: (db) => openOfferMark.up(db, dialect) },
     '022_bots': { up: (db) => bots.up(db) },
   };
   return { getMigrations: async () => all };

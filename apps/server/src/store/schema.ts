@@ -182,6 +182,8 @@ export interface ConversationsTable {
   preferred_agent_id: number | null;
   /** The inbox (channel instance) it came in by; 011_inboxes. */
   inbox_id?: number | null;
+  /** 1 while an offer of it is open: kept by triggers on offers (028), so the waiting line's index skips offered ones. */
+  on_offer: Generated<number>;
 }
 
 export interface ConversationParticipantsTable {
