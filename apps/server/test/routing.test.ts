@@ -1,8 +1,10 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createQueue, createUser, customerWrites, signIn, startTestServer, tokenFor, type Caller, type TestServer } from '../../../test/harness.ts';
+import { sql } from 'kysely';
+import { createQueue, createUser, customerWrites, ENGINE, signIn, startTestServer, tokenFor, type Caller, type TestServer } from '../../../test/harness.ts';
 import { sweepRouting } from '../src/jobs/worker.ts';
 import { runDueTimers } from '../src/jobs/worker.ts';
+import { waitingLine } from '../src/routing/engine.ts';
 
 /** Issue 5 (seeds 001, 003, 004): queues, presence, offers, pick list, transfers and wrap-up. */
 let t: TestServer;
@@ -391,5 +393,77 @@ describe('end chat and wrap-up (seed 001)', () => {
     expect((await conversation(id)).status).toBe('wrap_up');
     await mark.api('POST', `/api/v1/conversations/${id}/close-wrap-up`);
     expect((await conversation(id)).status).toBe('resolved');
+  });
+});
+
+/**
+ * Issue 18: a routing pass reads the waiting line through an index that leaves out conversations
+ * with an open offer (migration 028's on_offer mark, kept by triggers on offers). The mark must
+ * stand exactly while an offer does, or a conversation would never be offered again (left set) or
+ * offered twice (left clear).
+ */
+const marked = async (id: number) => Number((await t.server.services.store.db.selectFrom('conversations').select('on_offer').where('id', '=', id).executeTakeFirstOrThrow()).on_offer);
+const line = async (q: number) => (await waitingLine(t.server.services.store.db, q, 'normal', 100).execute()).map((c) => c.id);
+
+describe('the waiting line leaves out conversations on offer', () => {
+  it('marks a conversation while its offer stands, and every way an offer ends clears it', async () => {
+    const q = await queue({ offerTimeoutMs: 30_000 });
+    const mark = await agent('Mark', [q]);
+    const a = await customer(q);
+    const [offer] = await offers(mark);
+    expect(offer!.conversationId).toBe(a);
+    expect(await marked(a)).toBe(1);
+    expect(await line(q)).toEqual([]);
+
+    // Declined: waiting again, in the line, unmarked; Nina gets it (never Mark again).
+    expect((await mark.api('POST', `/api/v1/routing/offers/${offer!.id}/decline`)).status).toBe(200);
+    expect(await marked(a)).toBe(0);
+    expect(await line(q)).toEqual([a]);
+    const nina = await agent('Nina', [q]);
+    const [second] = await offers(nina);
+    expect([second!.conversationId, await marked(a)]).toEqual([a, 1]);
+
+    // Ran out: the timer expires it (offered again, a new offer: Mark declined it, Nina is the one
+    // free); Nina declines that one, and with nobody left it waits in the line, unmarked.
+    await later(31_000);
+    const [again] = await offers(nina);
+    expect(again!.id).not.toBe(second!.id);
+    expect([again!.conversationId, await marked(a)]).toEqual([a, 1]);
+    expect((await nina.api('POST', `/api/v1/routing/offers/${again!.id}/decline`)).status).toBe(200);
+    expect(await marked(a)).toBe(0);
+    expect(await line(q)).toEqual([a]);
+
+    // Withdrawn: a second conversation is offered; an admin transferring it to someone withdraws it.
+    const b = await customer(q);
+    const open = [...(await offers(mark)), ...(await offers(nina))];
+    expect([open.map((o) => o.conversationId), await marked(b)]).toEqual([[b], 1]);
+    expect((await admin.api('POST', `/api/v1/conversations/${b}/transfer-to-agent`, { userId: nina.id })).status).toBe(200);
+    expect(await marked(b)).toBe(0);
+
+    // Accepted: assigned, unmarked, out of the line for being assigned.
+    const c = await customer(q);
+    const [fourth] = [...(await offers(mark)), ...(await offers(nina))];
+    const taker = (await offers(mark)).length ? mark : nina;
+    expect(fourth!.conversationId).toBe(c);
+    expect((await taker.api('POST', `/api/v1/routing/offers/${fourth!.id}/accept`)).status).toBe(200);
+    expect(await marked(c)).toBe(0);
+    expect(await line(q)).toEqual([a]);
+  });
+
+  it('reads the line through the index of the waiting line by open-offer mark', async () => {
+    const db = t.server.services.store.db;
+    const q = waitingLine(db, 1, 'normal', 10).compile();
+    if (ENGINE === 'sqlite') {
+      const plan = (await db.executeQuery<{ detail: string }>({ ...q, sql: `explain query plan ${q.sql}` })).rows.map((r) => r.detail).join('\n');
+      expect(plan).toContain('conversations_waiting_line');
+      expect(plan).not.toContain('TEMP B-TREE'); // in processing order from the index, no sort
+    } else {
+      const plan = await db.transaction().execute(async (tx) => {
+        await sql`set local enable_seqscan = off`.execute(tx);
+        return (await tx.executeQuery<{ 'QUERY PLAN': string }>({ ...q, sql: `explain ${q.sql}` })).rows.map((r) => r['QUERY PLAN']).join('\n');
+      });
+      expect(plan).toContain('conversations_waiting_line');
+      expect(plan).not.toContain('Sort');
+    }
   });
 });
