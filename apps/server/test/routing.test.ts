@@ -386,6 +386,19 @@ describe('end chat and wrap-up (seed 001)', () => {
     expect((await history(id)).map((m) => m.body).filter((b) => /Wrap-up closed/.test(b))).toEqual(['Wrap-up closed by Mark']);
   });
 
+  it('the queue counts follow the work: waiting, on offer, in progress, in wrap-up, agents available', async () => {
+    const counts = async (q: number) => (await admin.api('GET', '/api/v1/routing/queues')).body.items.find((c: any) => c.queueId === q);
+    const { q, mark, id } = await activeChat({ wrapUp: 'manual', capacity: 3 });
+    await agent('Nina', [q], 'away');
+    await customer(q);
+    await customer(q);
+    expect(await counts(q)).toEqual({ queueId: q, waiting: 2, offered: 2, inProgress: 1, wrapUp: 0, agentsAvailable: 1 });
+    await mark.api('POST', `/api/v1/conversations/${id}/end-chat`);
+    expect(await counts(q)).toEqual({ queueId: q, waiting: 2, offered: 2, inProgress: 0, wrapUp: 1, agentsAvailable: 1 });
+    expect((await mark.api('PUT', '/api/v1/routing/me/status', { status: 'away' })).status).toBe(200);
+    expect(await counts(q)).toEqual({ queueId: q, waiting: 2, offered: 0, inProgress: 0, wrapUp: 1, agentsAvailable: 0 });
+  });
+
   it('manual wrap-up: the conversation stays in wrap-up until the agent clicks Close', async () => {
     const { mark, id } = await activeChat({ wrapUp: 'manual' });
     await mark.api('POST', `/api/v1/conversations/${id}/end-chat`);

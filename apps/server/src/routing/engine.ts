@@ -170,53 +170,34 @@ async function loadCandidates(tx: Tx, queueId: number, defaultCapacity: number, 
 /** Waiting counts stop at this many: counting a long line on every change would cost O(line). */
 export const WAITING_COUNT_CAP = 1000;
 
+/**
+ * A queue's counts in one statement (a subquery each), not one per figure: every routing pass
+ * announces them, and on PostgreSQL under load each round trip cost about as much as its query.
+ */
 export async function queueCounts(db: Db | Tx, queueIds: number[]): Promise<QueueCounts[]> {
   if (!queueIds.length) return [];
-  const [busy, waiting, offers, agents] = await Promise.all([
-    // Bounded by agents x capacity.
-    db
-      .selectFrom('conversations')
-      .select(['queue_id', 'status', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('queue_id', 'in', queueIds)
-      .where('status', 'in', ['active', 'pending', 'wrap_up'])
-      .groupBy(['queue_id', 'status'])
-      .execute(),
-    Promise.all(
-      queueIds.map(async (q) => {
-        const r = await sql<{ n: number }>`select count(*) as n from (select 1 from conversations where queue_id = ${q} and status = 'queued' limit ${WAITING_COUNT_CAP}) w`.execute(db);
-        return { queue_id: q as number | null, status: 'queued', n: Number(r.rows[0]?.n ?? 0) };
-      }),
-    ),
-    db
-      .selectFrom('offers as o')
-      .innerJoin('conversations as c', 'c.id', 'o.conversation_id')
-      .select(['c.queue_id', (eb) => eb.fn.countAll<number>().as('n')])
-      // A literal, so SQLite uses the partial index of open offers (a bound parameter would not match it).
-      .where('o.status', '=', sql.lit('offered'))
-      .where('c.queue_id', 'in', queueIds)
-      .groupBy('c.queue_id')
-      .execute(),
-    db
-      .selectFrom('queue_members as m')
-      .innerJoin('users as u', 'u.id', 'm.user_id')
-      .select(['m.queue_id', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('m.queue_id', 'in', queueIds)
-      .where('m.serving', '=', 1)
-      .where('u.status', '=', 'available')
-      .where('u.disabled', '=', 0)
-      .groupBy('m.queue_id')
-      .execute(),
-  ]);
-  const convs = [...busy, ...waiting];
-  const n = (q: number, s: string) => Number(convs.find((r) => r.queue_id === q && r.status === s)?.n ?? 0);
-  return queueIds.map((q) => ({
-    queueId: q,
-    waiting: n(q, 'queued'),
-    offered: Number(offers.find((r) => r.queue_id === q)?.n ?? 0),
-    inProgress: n(q, 'active') + n(q, 'pending'),
-    wrapUp: n(q, 'wrap_up'),
-    agentsAvailable: Number(agents.find((r) => r.queue_id === q)?.n ?? 0),
-  }));
+  const ids = sql.join(queueIds.map((q) => sql`${q}`));
+  const rows = await sql<Record<'queue_id' | 'waiting' | 'offered' | 'in_progress' | 'wrap_up' | 'agents_available', number | string>>`
+    select q.id as queue_id,
+      (select count(*) from (select 1 from conversations where queue_id = q.id and status = 'queued' limit ${WAITING_COUNT_CAP}) w) as waiting,
+      (select count(*) from offers o inner join conversations c on c.id = o.conversation_id where o.status = 'offered' and c.queue_id = q.id) as offered,
+      (select count(*) from conversations where queue_id = q.id and status in ('active', 'pending')) as in_progress,
+      (select count(*) from conversations where queue_id = q.id and status = 'wrap_up') as wrap_up,
+      (select count(*) from queue_members m inner join users u on u.id = m.user_id
+        where m.queue_id = q.id and m.serving = 1 and u.status = 'available' and u.disabled = 0) as agents_available
+    from queues q where q.id in (${ids})`.execute(db);
+  const byId = new Map(rows.rows.map((r) => [Number(r.queue_id), r]));
+  return queueIds.map((q) => {
+    const r = byId.get(q);
+    return {
+      queueId: q,
+      waiting: Number(r?.waiting ?? 0),
+      offered: Number(r?.offered ?? 0),
+      inProgress: Number(r?.in_progress ?? 0),
+      wrapUp: Number(r?.wrap_up ?? 0),
+      agentsAvailable: Number(r?.agents_available ?? 0),
+    };
+  });
 }
 
 /** `queue.counts`: for those who may see the queue's waiting conversations (members, its supervisors, admins). */
