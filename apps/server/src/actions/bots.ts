@@ -157,7 +157,7 @@ export async function handBackToHumans(tx: Tx, emit: Emit, c: ConversationWithAc
     now,
   );
   await emitConversationUpdated(tx, emit, next, line.actorId, now);
-  await revokeFromThoseWhoLostSight(tx, emit, c, next, line.actorId, now);
+  revokeFromThoseWhoLostSight(emit, c, next, line.actorId, now);
   await afterConversationChange(tx, emit, c, next, now); // routing: it waits, so its queue is routed
   return next;
 }

@@ -1,8 +1,5 @@
-import { canSeeConversation, type Viewer } from '@switchboard/core';
 import type { ConversationPatch, Message } from '@switchboard/protocol';
 import { eventScopeOf, scopeOf, type ConversationWithAccess, patchConversation } from '../store/conversations.ts';
-import { queueIdsByUser } from '../store/users.ts';
-import { groupRightsByUser } from '../store/groups.ts';
 import type { NewEvent } from '../store/events.ts';
 import { presentConversationCores } from '../presenters/conversations.ts';
 import type { Tx } from '../store/db.ts';
@@ -98,30 +95,19 @@ export async function emitConversationUpdated(tx: Tx, emit: Emit, c: Conversatio
 }
 
 /**
- * Everyone who could see a conversation before a change and cannot after it is told at once, one
- * private `conversation.revoked` each, so their lists drop it live (issue 14, seen 4): the previous
- * assignee, the queue's agents once a waiting conversation is taken (accepted, picked, assigned), the
- * old queue's people when it moves to another queue, a participant no longer invited. Nobody else is
- * looked up: a change that only widens the audience costs nothing here.
+ * Everyone who could see a conversation before a change and cannot after it is told at once, so
+ * their lists drop it live (issue 14, seen 4): the previous assignee, the queue's agents once a
+ * waiting conversation is taken (accepted, picked, assigned), the old queue's people when it moves
+ * to another queue, a participant no longer invited. One `conversation.revoked` carries both
+ * scopes and the gateway judges each socket by them (core `agentMayReceive`: could see it before,
+ * cannot now), instead of one private event per member (199 rows per accept in a 200-agent queue,
+ * issue 18). A change that only widens the audience emits nothing.
  */
-export async function revokeFromThoseWhoLostSight(tx: Tx, emit: Emit, before: ConversationWithAccess, after: ConversationWithAccess, actorId: number | null, now: number): Promise<void> {
-  const ids = new Set<number>();
-  if (before.assignee_id != null && before.assignee_id !== after.assignee_id) ids.add(before.assignee_id);
-  for (const p of before.participantIds) if (!after.participantIds.includes(p)) ids.add(p);
-  const queueNarrowed = before.queue_id != null && (before.queue_id !== after.queue_id || (before.assignee_id == null && after.assignee_id != null));
-  if (queueNarrowed) {
-    const members = await tx.selectFrom('queue_members').select('user_id').where('queue_id', '=', before.queue_id!).execute();
-    for (const m of members) ids.add(m.user_id);
-  }
-  if (!ids.size) return;
-  const users = await tx.selectFrom('users').select(['id', 'role']).where('id', 'in', [...ids]).where('disabled', '=', 0).execute();
-  const [queues, rights] = await Promise.all([queueIdsByUser(tx, users.map((u) => u.id)), groupRightsByUser(tx, users.map((u) => u.id))]);
-  const was = scopeOf(before);
-  const afterScope = scopeOf(after);
-  for (const u of users) {
-    const viewer: Viewer = { id: u.id, role: u.role, queueIds: new Set(queues.get(u.id) ?? []), rights: rights.get(u.id) };
-    if (canSeeConversation(viewer, was) && !canSeeConversation(viewer, afterScope)) {
-      emit({ type: 'conversation.revoked', conversationId: after.id, scope: { userId: u.id }, data: { id: after.id }, actorId, at: now });
-    }
-  }
+export function revokeFromThoseWhoLostSight(emit: Emit, before: ConversationWithAccess, after: ConversationWithAccess, actorId: number | null, now: number): void {
+  const narrowed =
+    (before.assignee_id != null && before.assignee_id !== after.assignee_id) ||
+    before.participantIds.some((p) => !after.participantIds.includes(p)) ||
+    (before.queue_id != null && (before.queue_id !== after.queue_id || (before.assignee_id == null && after.assignee_id != null)));
+  if (!narrowed) return;
+  emit({ type: 'conversation.revoked', conversationId: after.id, scope: { ...scopeOf(after), revokedFrom: scopeOf(before) }, data: { id: after.id }, actorId, at: now });
 }

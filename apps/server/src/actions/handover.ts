@@ -39,7 +39,7 @@ export async function handOver(tx: Tx, emit: Emit, c: ConversationWithAccess, to
   const next: ConversationWithAccess = { ...c, assignee_id: toUserId, status: t.state.status, updated_at: now, queued_at: null, participantIds: [...c.participantIds] };
   await systemLine(tx, emit, next, line.event, line.body, line.actorId, now);
   await emitConversationUpdated(tx, emit, next, line.actorId, now);
-  await revokeFromPrevious(tx, emit, c, next, line.actorId, now);
+  revokeFromPrevious(emit, c, next, line.actorId, now);
   await afterConversationChange(tx, emit, c, next, now);
   return next;
 }

@@ -428,7 +428,7 @@ export async function assignConversation(
   await systemLine(tx, emit, next, { kind: 'assigned', byUserId: opts.actorId, toUserId: agentId }, `${HOW[opts.how]} ${name}`, opts.actorId, now);
   await emitConversationUpdated(tx, emit, next, opts.actorId, now);
   // The queue's other agents no longer see it: their lists drop it now, not at their next reload.
-  await revokeFromThoseWhoLostSight(tx, emit, c, next, opts.actorId, now);
+  revokeFromThoseWhoLostSight(emit, c, next, opts.actorId, now);
   await afterConversationChange(tx, emit, c, next, now);
   return next;
 }

@@ -1,4 +1,4 @@
-import type { EventScope } from '@switchboard/core';
+import type { ConversationScope, EventScope } from '@switchboard/core';
 import type { EventData, EventType } from '@switchboard/protocol';
 import type { Selectable } from 'kysely';
 import type { Db, Tx } from './db.ts';
@@ -45,6 +45,7 @@ export async function appendEvents(tx: Tx, events: NewEvent[], dialect: 'sqlite'
         contact_id: e.scope.contactId ?? null,
         internal: e.scope.internal ? 1 : 0,
         broadcast: e.scope.broadcast ? 1 : 0,
+        revoked_from: e.scope.revokedFrom ? JSON.stringify(e.scope.revokedFrom) : null,
         data: JSON.stringify(e.data),
         actor_id: e.actorId ?? null,
         at: e.at,
@@ -77,5 +78,6 @@ export function scopeOf(row: EventRow): EventScope {
     userId: row.user_id,
     contactId: row.contact_id,
     internal: row.internal === 1,
+    ...(row.revoked_from ? { revokedFrom: JSON.parse(row.revoked_from) as ConversationScope } : {}),
   };
 }

@@ -238,6 +238,8 @@ export interface EventsTable {
   internal: number;
   /** 1 when the event is workspace-wide (presence, settings): every agent may see it. */
   broadcast: number;
+  /** A loss of sight's scope before the change (core `EventScope.revokedFrom`), JSON; 029. */
+  revoked_from: string | null;
   data: string; // JSON
   actor_id: number | null;
   at: number;

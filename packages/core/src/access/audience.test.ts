@@ -149,3 +149,33 @@ describe('an event that names a queue but no assignee', () => {
     expect(agentMayReceive(martha, { assigneeId: mark.id })).toBe(false);
   });
 });
+
+describe('a conversation lost from sight (one conversation.revoked for everyone who lost it)', () => {
+  // Nina accepts a waiting Sales conversation: Mark (Sales) loses it, she and the supervisor keep it.
+  const taken: EventScope = { queueId: SALES, assigneeId: nina.id, participantIds: [], revokedFrom: { queueId: SALES, assigneeId: null, participantIds: [] } };
+  const rows: [title: string, viewer: Viewer, scope: EventScope, receives: boolean][] = [
+    ['reaches a queue colleague who could see it waiting and cannot now', mark, taken, true],
+    ['not the agent who took it', nina, taken, false],
+    ['not the supervisor, who still sees it', salesSupervisor, taken, false],
+    ['not the admin, who still sees it', admin, taken, false],
+    ['not an agent of another queue, who never saw it', martha, taken, false],
+    [
+      'reaches the consultant no longer invited, and nobody else',
+      martha,
+      { queueId: SALES, assigneeId: mark.id, participantIds: [], revokedFrom: { queueId: SALES, assigneeId: mark.id, participantIds: [martha.id] } },
+      true,
+    ],
+    ['not a queue colleague, who could not see the assigned conversation before either', nina, { queueId: SALES, assigneeId: mark.id, participantIds: [], revokedFrom: { queueId: SALES, assigneeId: mark.id, participantIds: [martha.id] } }, false],
+  ];
+
+  it.each(rows)('%s', (_title, v, scope, receives) => {
+    expect(agentMayReceive(v, scope)).toBe(receives);
+  });
+
+  it('on replay, is judged by who sees the conversation now: not for one who sees it again, yes when it is gone', () => {
+    expect(agentMayReplay(mark, taken, { queueId: SALES, assigneeId: nina.id, participantIds: [] })).toBe(true);
+    expect(agentMayReplay(mark, taken, { queueId: SALES, assigneeId: mark.id, participantIds: [] })).toBe(false); // given to him since
+    expect(agentMayReplay(mark, taken, null)).toBe(true);
+    expect(agentMayReplay(martha, taken, null)).toBe(false);
+  });
+});

@@ -8,20 +8,29 @@ export interface EventScope extends Partial<ConversationScope> {
   internal?: boolean;
   /** The customer the conversation belongs to, if they may see this event. */
   contactId?: number | null;
+  /**
+   * A conversation lost from sight (`conversation.revoked`): the event is for whoever could see it
+   * with this scope, before the change, and cannot with the event's own (after it) — one event for
+   * a whole queue instead of one per member.
+   */
+  revokedFrom?: ConversationScope | null;
 }
+
+const conversationScope = (scope: EventScope): ConversationScope => ({
+  queueId: scope.queueId ?? null,
+  assigneeId: scope.assigneeId ?? null,
+  participantIds: scope.participantIds ?? [],
+});
 
 /** The audience rule as a predicate: may this agent receive this event? */
 export function agentMayReceive(viewer: Viewer, scope: EventScope): boolean {
   if (scope.userId != null) return scope.userId === viewer.id;
+  if (scope.revokedFrom) return canSeeConversation(viewer, scope.revokedFrom) && !canSeeConversation(viewer, conversationScope(scope));
   if (scope.queueId === undefined && scope.assigneeId === undefined) {
     // Workspace-wide events (presence, settings) reach every agent.
     return true;
   }
-  return canSeeConversation(viewer, {
-    queueId: scope.queueId ?? null,
-    assigneeId: scope.assigneeId ?? null,
-    participantIds: scope.participantIds ?? [],
-  });
+  return canSeeConversation(viewer, conversationScope(scope));
 }
 
 /**
@@ -33,6 +42,9 @@ export function agentMayReceive(viewer: Viewer, scope: EventScope): boolean {
  */
 export function agentMayReplay(viewer: Viewer, scope: EventScope, current: ConversationScope | null | undefined): boolean {
   if (scope.userId != null || current === undefined) return agentMayReceive(viewer, scope);
+  // A loss of sight replays to those who could see it then and cannot now (gone counts as cannot):
+  // its frame names only a conversation they were shown.
+  if (scope.revokedFrom) return canSeeConversation(viewer, scope.revokedFrom) && !(current && canSeeConversation(viewer, current));
   if (current === null) return false;
   return canSeeConversation(viewer, current);
 }

@@ -70,7 +70,7 @@ export async function transferToQueue(ctx: ActionContext, viewer: Actor, convers
       now,
     );
     await emitConversationUpdated(tx, emit, next, viewer.id, now);
-    await revokeFromPrevious(tx, emit, c, next, viewer.id, now);
+    revokeFromPrevious(emit, c, next, viewer.id, now);
     await afterConversationChange(tx, emit, c, next, now);
   });
 }
