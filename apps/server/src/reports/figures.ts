@@ -1,5 +1,5 @@
 import {
-  agentStatusTime, canViewReports, emptyAggregate, figuresOf, isTimeZone, mergeAggregate, occupancy, periodIndex, periodStarts,
+  agentStatusTime, canViewReports, dayOfKey, emptyAggregate, figuresOf, isTimeZone, mergeAggregate, occupancy, periodIndex, periodStarts,
   previousPeriod, requestFigures, startOfLocalDay, type Viewer,
 } from '@switchboard/core';
 import type { AgentReport, LiveView, ReportDimension, ReportOverview, ReportQuery, ReportSeries, ReportTable } from '@switchboard/protocol';
@@ -64,8 +64,6 @@ export async function reportOverview(db: Db, viewer: Viewer, q: ReportQuery): Pr
   };
 }
 
-const DAY_MS = 24 * 3600 * 1000;
-
 /**
  * Counts, means, medians and 90th percentiles per day, week or month: local days from the rollups
  * (their edges from the facts), their histograms merged into weeks or months; when the rollups are
@@ -80,7 +78,7 @@ export async function reportSeries(db: Db, viewer: Viewer, q: ReportQuery & { gr
   const sums = starts.map(() => emptyAggregate());
   if (days) {
     // Day numbers sort like the instants they start, so periods are found by day: no zone lookup per day.
-    const startDays = starts.map((p) => ({ start: Date.parse(p.key) / DAY_MS }));
+    const startDays = starts.map((p) => ({ start: dayOfKey(p.key) }));
     for (const [k, a] of days) {
       const i = periodIndex(startDays, Math.max(Number(k), startDays[0]?.start ?? 0));
       if (i >= 0) mergeAggregate(sums[i]!, a);

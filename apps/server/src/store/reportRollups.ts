@@ -297,11 +297,12 @@ function aggregateOf(out: Map<string, ConversationAggregate>, k: string, percent
 async function readCells(db: Db, table: CellTable, parts: RawBuilder<unknown>[], g: CellGroup, percentiles: boolean, out: Map<string, ConversationAggregate>): Promise<void> {
   const where = sql.join(parts, sql` and `);
   const key = sql.raw(g.column);
+  const groupBy = g.column === '0' ? sql`` : sql`group by ${key}`;
   const [sums, hists] = await Promise.all([
-    sql<Record<string, unknown>>`select ${key} as k, ${sql.join(SUM_COLUMNS.map((c) => sql`sum(${sql.ref(c)}) as ${sql.ref(c)}`))} from ${sql.table(table)} where ${where} ${g.column === '0' ? sql`` : sql`group by ${key}`}`.execute(db),
+    sql<Record<string, unknown>>`select ${key} as k, ${sql.join(SUM_COLUMNS.map((c) => sql`sum(${sql.ref(c)}) as ${sql.ref(c)}`))} from ${sql.table(table)} where ${where} ${groupBy}`.execute(db),
     // The histograms of a group's cells cross as one text each ("b:n" pairs joined, parsed once):
     // a year's series has tens of thousands of cells, and a row object apiece cost more than the SQL.
-    percentiles ? sql<Record<string, unknown>>`select ${key} as k, ${sql.join(DURATION_MEASURES.map((m) => sql`${joinedTexts(db, sql.ref(`${DURATION_COLUMN[m]}_hist`))} as ${sql.ref(`${DURATION_COLUMN[m]}_hist`)}`))} from ${sql.table(table)} where ${where} ${g.column === '0' ? sql`` : sql`group by ${key}`}`.execute(db) : null,
+    percentiles ? sql<Record<string, unknown>>`select ${key} as k, ${sql.join(DURATION_MEASURES.map((m) => sql`${joinedTexts(db, sql.ref(`${DURATION_COLUMN[m]}_hist`))} as ${sql.ref(`${DURATION_COLUMN[m]}_hist`)}`))} from ${sql.table(table)} where ${where} ${groupBy}`.execute(db) : null,
   ]);
   for (const r of sums.rows) {
     if (r.created == null) continue; // the sum of no rows

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isTimeZone, localMidnight, periodIndex, periodKey, periodKeys, periodStarts, previousPeriod, startOfLocalDay } from './periods.ts';
+import { dayKey, dayOfKey, isTimeZone, localDay, localMidnight, periodIndex, periodKey, periodKeys, periodStarts, previousPeriod, startOfLocalDay } from './periods.ts';
 
 describe('periods in the workspace time zone', () => {
   const t = Date.UTC(2026, 2, 29, 23, 30); // Sunday 29 March 2026, 23:30 UTC
@@ -57,5 +57,15 @@ describe('ranges and time zones, at the edges', () => {
   it('knows a time zone from a typo', () => {
     expect(isTimeZone('Europe/Paris')).toBe(true);
     expect(isTimeZone('Europe/Pariss')).toBe(false);
+  });
+});
+
+describe('day numbers and their keys', () => {
+  it('a period key gives back the local day number of its first day, across a DST change', () => {
+    const t = Date.UTC(2026, 2, 29, 23, 30); // 01:30 on 30 March in Paris
+    const day = localDay(t, 'Europe/Paris');
+    expect(dayKey(day)).toBe('2026-03-30');
+    expect(dayOfKey(periodKey(t, 'Europe/Paris', 'day'))).toBe(day);
+    expect(dayOfKey(dayKey(20_000))).toBe(20_000);
   });
 });

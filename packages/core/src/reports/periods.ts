@@ -117,6 +117,11 @@ export function dayKey(day: number): string {
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }
 
+/** The local day number of a YYYY-MM-DD key (a period's key): `dayKey`'s inverse. */
+export function dayOfKey(key: string): number {
+  return Date.parse(key) / DAY_MS;
+}
+
 /** The instant a local day number starts. */
 export function dayStart(day: number, tz: string): number {
   const d = new Date(day * DAY_MS);
