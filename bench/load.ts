@@ -1,9 +1,8 @@
 /**
- * The load generator, shared by every target: M agent WebSocket listeners that said hello, and N
- * customers each posting K messages over keep-alive HTTP (fetch), one at a time (the next after the
- * previous was acknowledged). Each body carries its send time; agents time the `message.created` frame.
+ * The agents' side of the load, shared by every target: M WebSocket listeners that said hello. Each
+ * message body carries a mark (tag, customer, index, due time); a listener times its
+ * `message.created` frame against it and counts who got what (bench/openLoop.ts posts them).
  */
-import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import type { TargetReady } from './protocol.ts';
@@ -13,40 +12,21 @@ export interface LoadSizes {
   messages: number;
 }
 
-export interface LoadResult {
-  sent: number;
-  errors: number;
-  /** Messages every agent received. */
-  delivered: number;
-  /** Agent receipts that were not the first of their kind (should be 0). */
-  duplicates: number;
-  wallMs: number;
-  /** Fully delivered messages per second of wall time. */
-  rate: number;
-  ack: Percentiles;
-  /** Customer send → first agent got it. */
-  first: Percentiles;
-  /** Customer send → each agent got it (every receipt). */
-  each: Percentiles;
-  /** Customer send → the last agent got it too. */
-  last: Percentiles;
-}
-
 export interface Percentiles {
   p50: number;
   p99: number;
 }
 
-function percentiles(values: Float64Array | number[], n = values.length): Percentiles {
+export function percentiles(values: Float64Array | number[], n = values.length): Percentiles {
   if (n === 0) return { p50: NaN, p99: NaN };
   const sorted = Float64Array.from(values.slice(0, n)).sort();
   const at = (q: number) => sorted[Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))]!;
   return { p50: at(0.5), p99: at(0.99) };
 }
 
-const MARK = /bench ([a-z]+) (\d+) (\d+) ([\d.]+)/;
+const MARK = /bench ([a-z0-9]+) (\d+) (\d+) ([\d.]+)/;
 
-interface Tracker {
+export interface Tracker {
   tag: string;
   customers: number;
   messages: number;
@@ -82,20 +62,6 @@ function tracker(tag: string, sizes: LoadSizes, agents: number): Tracker {
   };
 }
 
-/** One POST over a keep-alive node:http agent; resolves with the status and body text. */
-function postHttp(agent: http.Agent, url: string, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 export class Agents {
   private sockets: WebSocket[] = [];
   private current: Tracker | null = null;
@@ -105,6 +71,21 @@ export class Agents {
   bytes0 = 0;
   types0 = new Map<string, number>();
 
+  /** Listeners connected. */
+  get size(): number {
+    return this.agentsN;
+  }
+
+  /** Starts counting receipts of messages marked with `tag` (one phase at a time). */
+  track(tag: string, sizes: LoadSizes): Tracker {
+    this.current = tracker(tag, sizes, this.agentsN);
+    return this.current;
+  }
+
+  untrack(): void {
+    this.current = null;
+  }
+
   /** Connects one listener per stream URL, says hello and waits for `ready` on each. */
   async connect(target: TargetReady, timeoutMs = 20_000): Promise<void> {
     this.agentsN = target.streamUrls.length;
@@ -112,7 +93,7 @@ export class Agents {
       target.streamUrls.map(
         (url, i) =>
           new Promise<void>((resolve, reject) => {
-            const ws = new WebSocket(url, { perMessageDeflate: false, headers: target.streamHeaders?.[i] ?? {} });
+            const ws = new WebSocket(url, { perMessageDeflate: false, skipUTF8Validation: true, headers: target.streamHeaders?.[i] ?? {} });
             this.sockets.push(ws);
             const timer = setTimeout(() => reject(new Error(`agent ${i}: no ready within ${timeoutMs} ms`)), timeoutMs);
             let ready = false;
@@ -177,79 +158,6 @@ export class Agents {
       t.full++;
       t.lastFull = now;
     }
-  }
-
-  /** Runs one load phase: N customers × K messages, then waits (bounded) for every delivery. */
-  async drive(target: TargetReady, tag: string, sizes: LoadSizes, opts: { settleMs?: number } = {}): Promise<LoadResult> {
-    const t = tracker(tag, sizes, this.agentsN);
-    this.current = t;
-    const url = target.url + target.inboundPath;
-    const useFetch = process.env.BENCH_CLIENT === 'fetch';
-    const agent = new http.Agent({ keepAlive: true, maxSockets: sizes.customers });
-    const acks: number[] = [];
-    let errors = 0;
-    let firstError = '';
-    const start = performance.now();
-    const customer = async (c: number) => {
-      for (let k = 0; k < sizes.messages; k++) {
-        if (errors > 20) return;
-        const sentAt = performance.now();
-        t.sentAt[c * sizes.messages + k] = sentAt;
-        const payload = JSON.stringify({
-          channel: 'api',
-          externalId: `bench-${tag}-${c}`,
-          contact: { name: `Customer ${tag} ${c}` },
-          body: `bench ${tag} ${c} ${k} ${sentAt.toFixed(3)}`,
-        });
-        try {
-          const res = useFetch ? await fetch(url, { method: 'POST', headers: target.headers, body: payload }) : null;
-          const { status, text } = res ? { status: res.status, text: await res.text() } : await postHttp(agent, url, target.headers, payload);
-          if (status !== 201) {
-            errors++;
-            firstError ||= `${status} ${text.slice(0, 200)}`;
-          }
-        } catch (err) {
-          errors++;
-          firstError ||= String(err);
-        }
-        acks.push(performance.now() - sentAt);
-      }
-    };
-    await Promise.all(Array.from({ length: sizes.customers }, (_, c) => customer(c)));
-    const total = sizes.customers * sizes.messages;
-    const expected = total - errors;
-    const deadline = performance.now() + (opts.settleMs ?? 20_000);
-    while (t.full < expected && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-    this.current = null;
-    agent.destroy();
-    if (firstError) console.error(`  ! ${errors} failed posts; first: ${firstError}`);
-
-    const lastLat = new Float64Array(t.full);
-    const firstLat: number[] = [];
-    let j = 0;
-    for (let i = 0; i < total; i++) {
-      if (t.count[i]! > 0) firstLat.push(t.firstAt[i]! - t.sentAt[i]!);
-      if (t.count[i] === this.agentsN) lastLat[j++] = t.lastAt[i]! - t.sentAt[i]!;
-    }
-    if (process.env.BENCH_DEBUG) {
-      const slow: string[] = [];
-      for (let i = 0; i < total; i++) if (t.count[i]! > 0 && t.firstAt[i]! - t.sentAt[i]! > 1000) slow.push(`c${Math.floor(i / sizes.messages)}k${i % sizes.messages}@${(t.sentAt[i]! - start).toFixed(0)}:${(t.firstAt[i]! - t.sentAt[i]!).toFixed(0)}`);
-      console.error(`  slow (>1s) ${tag}: ${slow.length}: ${slow.slice(0, 40).join(' ')}`);
-    }
-    if (process.env.BENCH_DEBUG) console.error(`  agent 0 got ${this.frames0} frames, ${(this.bytes0 / 1e6).toFixed(1)} MB: ${[...this.types0].map(([k, v]) => `${k} ${v}`).join(', ')}`);
-    const wallMs = (t.full ? t.lastFull : performance.now()) - start;
-    return {
-      sent: total,
-      errors,
-      delivered: t.full,
-      duplicates: t.duplicates,
-      wallMs,
-      rate: (t.full / wallMs) * 1000,
-      ack: percentiles(acks),
-      first: percentiles(firstLat),
-      each: percentiles(t.each, t.eachN),
-      last: percentiles(lastLat, j),
-    };
   }
 
   close(): void {

@@ -24,8 +24,18 @@ export interface TargetArgs {
   redisUrl?: string;
 }
 
-/** Parent → child: stop and exit. Child → parent: `{type:'stopped'}` just before it exits. */
-export type ParentMessage = { type: 'stop' };
+/**
+ * Parent → child: stop and exit (child → parent: `{type:'stopped'}` just before it exits), or report
+ * this process's CPU time so far (child → parent: `CpuReport`).
+ */
+export type ParentMessage = { type: 'stop' } | { type: 'cpu' };
+
+/** The target process's CPU time since it started, in ms (user + system). */
+export interface CpuReport {
+  type: 'cpu';
+  cpuMs: number;
+  rssBytes: number;
+}
 
 /** Reads the target arguments the parent passed as JSON in argv[2]. */
 export function targetArgs(): TargetArgs {
@@ -47,6 +57,11 @@ export function serveUntilStopped(ready: TargetReady, stop: () => Promise<void>)
   };
   process.on('message', (m: ParentMessage) => {
     if (m?.type === 'stop') finish(0);
+    if (m?.type === 'cpu') {
+      const u = process.cpuUsage();
+      const report: CpuReport = { type: 'cpu', cpuMs: (u.user + u.system) / 1000, rssBytes: process.memoryUsage.rss() };
+      process.send!(report);
+    }
   });
   process.on('disconnect', () => finish(0));
   process.on('SIGTERM', () => finish(0));

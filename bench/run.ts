@@ -1,12 +1,15 @@
 /**
- * `npm run bench`: customer → agent message throughput and latency of the real Switchboard server,
- * against a bare baseline (http + ws + one INSERT per message), on SQLite and on PostgreSQL.
+ * `npm run bench`: the customer → agent message path of the real Switchboard server against a bare
+ * baseline (http + ws + one INSERT per message), on SQLite and on PostgreSQL, open loop: the server's
+ * CPU per message at a light rate, ack and delivery latency at the aim's rate (1,000 msg/s), then
+ * rising rates until a step does not keep up (the saturation throughput), and the ratios.
  *
  * Each target runs in its own child process (the server gets its own event loop, as in production);
  * this process is the load generator and the agents' WebSocket clients.
  *
  * Environment:
- *   BENCH_CUSTOMERS (50)  BENCH_MESSAGES (40)  BENCH_AGENTS (20)
+ *   BENCH_CUSTOMERS (100 conversations)  BENCH_AGENTS (20)  BENCH_SECONDS (4 per step)
+ *   BENCH_RATE (1000: the aim's rate)  BENCH_COST_RATE (200: where CPU per message is measured)
  *   BENCH_ENGINES   sqlite,postgres
  *   BENCH_TARGETS   baseline,switchboard
  *   BENCH_PG_URL    postgres://root@127.0.0.1:5432/test (or DATABASE_URL when it is postgres://)
@@ -14,7 +17,6 @@
  *                   REDIS_URL=off disables it
  *   BENCH_PROFILE   a directory: the targets run with --cpu-prof and write their profiles there
  *   BENCH_DEBUG=1   slow requests (client and server side), event-loop delay, frames per agent
- *   BENCH_CLIENT=fetch   post with fetch (undici) instead of a keep-alive node:http agent
  *   BENCH_SQLITE_SYNC=OFF  diagnosis only: SQLite without the fsync per commit (both targets)
  *   BENCH_NODE      the node binary for the targets (e.g. a wrapper running strace)
  *   SB_QUERY_STATS=<file>  Switchboard writes its statements' summed times, costliest first, there
@@ -24,8 +26,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn, type ChildProcess } from 'node:child_process';
 import pg from 'pg';
-import { Agents, type LoadResult } from './load.ts';
-import type { TargetArgs, TargetReady } from './protocol.ts';
+import { Agents } from './load.ts';
+import { driveAtRate, keptUp, type OpenLoopResult } from './openLoop.ts';
+import type { CpuReport, TargetArgs, TargetReady } from './protocol.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -37,9 +40,11 @@ function intEnv(name: string, fallback: number, max: number): number {
 }
 
 const sizes = {
-  customers: intEnv('BENCH_CUSTOMERS', 50, 1000),
-  messages: intEnv('BENCH_MESSAGES', 40, 10_000),
+  customers: intEnv('BENCH_CUSTOMERS', 100, 10_000),
   agents: intEnv('BENCH_AGENTS', 20, 500),
+  seconds: intEnv('BENCH_SECONDS', 4, 120),
+  aimRate: intEnv('BENCH_RATE', 1000, 100_000),
+  costRate: intEnv('BENCH_COST_RATE', 200, 100_000),
 };
 const engines = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',').map((s) => s.trim()).filter(Boolean) as Array<'sqlite' | 'postgres'>;
 const targets = (process.env.BENCH_TARGETS ?? 'baseline,switchboard').split(',').map((s) => s.trim()).filter(Boolean) as Array<'baseline' | 'switchboard'>;
@@ -140,34 +145,87 @@ async function stopTarget(r: Running): Promise<void> {
 
 const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : '-');
 
-function line(label: string, r: LoadResult): string {
+/** Asks a target for its CPU time so far (ms). */
+function cpuOf(r: Running): Promise<number> {
+  return new Promise((resolve) => {
+    const on = (m: CpuReport) => {
+      if (m?.type !== 'cpu') return;
+      r.child.off('message', on);
+      resolve(m.cpuMs);
+    };
+    r.child.on('message', on);
+    r.child.send({ type: 'cpu' });
+  });
+}
+
+function stepLine(label: string, x: OpenLoopResult): string {
   return (
-    `  ${label.padEnd(12)} ${r.rate.toFixed(0).padStart(7)} msg/s  wall ${(r.wallMs / 1000).toFixed(2)} s  delivered ${r.delivered}/${r.sent}` +
-    `  first p50/p99 ${ms(r.first.p50)}/${ms(r.first.p99)} ms  last-agent p50/p99 ${ms(r.last.p50)}/${ms(r.last.p99)} ms  ack p50/p99 ${ms(r.ack.p50)}/${ms(r.ack.p99)} ms` +
-    (r.errors ? `  errors ${r.errors}` : '') +
-    (r.duplicates ? `  DUPLICATES ${r.duplicates}` : '')
+    `  ${label.padEnd(22)} offered ${x.offered} delivered ${x.delivered} (${x.deliveredRate.toFixed(0)}/s)` +
+    `  ack p50/p99 ${ms(x.ack.p50)}/${ms(x.ack.p99)} ms  delivery p50/p99 ${ms(x.delivery.p50)}/${ms(x.delivery.p99)} ms` +
+    (x.rejected ? `  rejected ${x.rejected}` : '') +
+    (x.timeouts ? `  timeouts ${x.timeouts}` : '') +
+    (x.lateSends ? `  generator late ${x.lateSends}` : '') +
+    `  generator CPU ${x.generatorCpuMs.toFixed(2)} ms/msg` +
+    (x.duplicates ? `  DUPLICATES ${x.duplicates}` : '') +
+    (keptUp(x) ? '' : '  — did not keep up')
   );
 }
 
-async function runOne(kind: 'baseline' | 'switchboard', engine: 'sqlite' | 'postgres', redisUrl: string | undefined): Promise<LoadResult> {
+interface TargetFigures {
+  /** Server process CPU per message at the cost rate. */
+  cpuMsPerMsg: number;
+  /** The step at the aim's rate. */
+  atAim: OpenLoopResult;
+  /** Highest delivered rate of a step that kept up (0 if none did). */
+  saturation: number;
+}
+
+async function runOne(kind: 'baseline' | 'switchboard', engine: 'sqlite' | 'postgres', redisUrl: string | undefined): Promise<TargetFigures> {
   const schema = `sbbench_${process.pid}_${kind === 'baseline' ? 'base' : 'sb'}`;
   const args: TargetArgs = { engine, agents: sizes.agents, pgUrl, pgSchema: schema, redisUrl: kind === 'switchboard' ? redisUrl : undefined };
   const running = await startTarget(kind, args);
   const agents = new Agents();
+  const step = (tag: string, rate: number, seconds: number) => driveAtRate(agents, running.ready, tag, { rate, seconds, customers: sizes.customers });
   try {
     console.log(`  ${kind}: ${running.ready.notes.join('; ')}`);
     await agents.connect(running.ready);
-    // Warm-up (JIT, connection pools, statement caches) with other customers; not counted.
-    await agents.drive(running.ready, 'warm', { customers: Math.min(sizes.customers, 10), messages: 5 });
-    const r = await agents.drive(running.ready, 'run', sizes);
-    console.log(line(kind, r));
-    return r;
+    // Warm-up (JIT, pools, statement caches, the conversations themselves); not counted.
+    await step('warm', Math.min(sizes.costRate, 100), 2);
+    const cpu0 = await cpuOf(running);
+    const cost = await step('cost', sizes.costRate, sizes.seconds);
+    const cpuMsPerMsg = ((await cpuOf(running)) - cpu0) / Math.max(1, cost.delivered);
+    console.log(stepLine(`${sizes.costRate}/s (cost)`, cost) + `  server CPU ${cpuMsPerMsg.toFixed(2)} ms/msg`);
+    const atAim = await step('aim', sizes.aimRate, sizes.seconds);
+    console.log(stepLine(`${sizes.aimRate}/s (aim)`, atAim));
+    // Saturation: rising offered rates until one does not keep up.
+    let saturation = keptUp(atAim) ? atAim.deliveredRate : 0;
+    for (let i = 0, rate = sizes.aimRate; keptUp(atAim) && i < 8; i++) {
+      rate = Math.round(rate * 1.3);
+      const x = await step(`sat${i}`, rate, sizes.seconds);
+      console.log(stepLine(`${rate}/s`, x));
+      if (!keptUp(x)) break;
+      saturation = Math.max(saturation, x.deliveredRate);
+    }
+    if (!keptUp(atAim)) {
+      for (let rate = Math.round(sizes.aimRate * 0.7); rate >= 50; rate = Math.round(rate * 0.7)) {
+        const x = await step(`low${rate}`, rate, sizes.seconds);
+        console.log(stepLine(`${rate}/s`, x));
+        if (keptUp(x)) {
+          saturation = x.deliveredRate;
+          break;
+        }
+      }
+    }
+    if (process.env.BENCH_DEBUG) console.error(`  agent 0 got ${agents.frames0} frames, ${(agents.bytes0 / 1e6).toFixed(1)} MB: ${[...agents.types0].map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    return { cpuMsPerMsg, atAim, saturation };
   } finally {
     agents.close();
     await stopTarget(running);
     if (engine === 'postgres') await dropSchema(schema);
   }
 }
+
+const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
 
 async function main(): Promise<void> {
   assertLoopback(pgUrl, 'BENCH_PG_URL');
@@ -180,11 +238,11 @@ async function main(): Promise<void> {
     else console.log(`Redis at ${candidate} does not answer: fan-out off`);
   }
   console.log(
-    `Switchboard bench: ${sizes.customers} customers × ${sizes.messages} messages, ${sizes.agents} agents on the stream; ` +
-      `Redis fan-out ${redisUrl ? `ON (${redisUrl})` : 'OFF'}`,
+    `Switchboard message path, open loop: ${sizes.customers} conversations, ${sizes.agents} agents on the stream, ` +
+      `${sizes.seconds} s per step; Redis fan-out ${redisUrl ? `ON (${redisUrl})` : 'OFF'}`,
   );
 
-  const results: Array<{ engine: string; baseline?: LoadResult; switchboard?: LoadResult; skipped?: string }> = [];
+  const results: Array<{ engine: string; baseline?: TargetFigures; switchboard?: TargetFigures; skipped?: string }> = [];
   for (const engine of engines) {
     console.log(`\n[${engine}]`);
     if (engine === 'postgres') {
@@ -200,18 +258,29 @@ async function main(): Promise<void> {
     results.push(row);
   }
 
-  console.log('\nResults (msg/s = messages delivered to every agent ÷ wall time; latency = customer send → agent frame)');
-  const header = ['engine', 'target', 'msg/s', 'first p50', 'first p99', 'last p50', 'last p99', 'ack p50', 'ack p99', 'ratio'];
+  console.log(`\nResults (latency from each message's due time; delivery = the last of ${sizes.agents} agents got it)`);
+  const header = ['engine', 'target', 'CPU ms/msg', `ack p99 @${sizes.aimRate}`, `delivery p99 @${sizes.aimRate}`, 'saturates at msg/s', 'ratio'];
   const rows: string[][] = [];
+  const aims: string[] = [];
   for (const r of results) {
     if (r.skipped) {
-      rows.push([r.engine, 'skipped', '-', '-', '-', '-', '-', '-', '-', '-']);
+      rows.push([r.engine, 'skipped', '-', '-', '-', '-', '-']);
       continue;
     }
     for (const kind of targets) {
       const x = r[kind]!;
-      const ratio = kind === 'switchboard' && r.baseline ? (x.rate / r.baseline.rate).toFixed(2) : '';
-      rows.push([r.engine, kind, x.rate.toFixed(0), ms(x.first.p50), ms(x.first.p99), ms(x.last.p50), ms(x.last.p99), ms(x.ack.p50), ms(x.ack.p99), ratio]);
+      const ratio = kind === 'switchboard' && r.baseline ? (x.saturation / r.baseline.saturation).toFixed(2) : '';
+      rows.push([r.engine, kind, x.cpuMsPerMsg.toFixed(2), ms(x.atAim.ack.p99), ms(x.atAim.delivery.p99), x.saturation.toFixed(0), ratio]);
+    }
+    const sb = r.switchboard;
+    if (!sb) continue;
+    aims.push(`  ${r.engine}: ack p99 ≤ 20 ms at ${sizes.aimRate}/s: ${ms(sb.atAim.ack.p99)} ms ${verdict(keptUp(sb.atAim) && sb.atAim.ack.p99 <= 20)}`);
+    aims.push(`  ${r.engine}: delivery to every agent p99 ≤ 50 ms at ${sizes.aimRate}/s: ${ms(sb.atAim.delivery.p99)} ms ${verdict(keptUp(sb.atAim) && sb.atAim.delivery.p99 <= 50)}`);
+    if (r.baseline) {
+      const sat = sb.saturation / r.baseline.saturation;
+      const cost = sb.cpuMsPerMsg / r.baseline.cpuMsPerMsg;
+      aims.push(`  ${r.engine}: saturation ≥ 0.8 × bare: ${sb.saturation.toFixed(0)} / ${r.baseline.saturation.toFixed(0)} msg/s = ${sat.toFixed(2)} ${verdict(sat >= 0.8)}`);
+      aims.push(`  ${r.engine}: CPU per message ≤ 3 × bare: ${sb.cpuMsPerMsg.toFixed(2)} / ${r.baseline.cpuMsPerMsg.toFixed(2)} ms = ${cost.toFixed(1)}× ${verdict(cost <= 3)}`);
     }
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
@@ -219,7 +288,9 @@ async function main(): Promise<void> {
   console.log(fmt(header));
   console.log('|' + widths.map((w, i) => (i < 2 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|');
   for (const row of rows) console.log(fmt(row));
-  console.log(`(${sizes.customers} customers × ${sizes.messages} messages, ${sizes.agents} agents; latencies in ms; ratio = switchboard ÷ baseline msg/s; aim ≥ 0.5)`);
+  console.log(`(CPU at ${sizes.costRate}/s offered; saturation = the highest delivered rate of a step that kept up; ratio = switchboard ÷ baseline)`);
+  console.log('Aims (issue 18, message path):');
+  for (const a of aims) console.log(a);
 }
 
 const started = Date.now();
