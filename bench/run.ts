@@ -10,6 +10,7 @@
  * Environment:
  *   BENCH_CUSTOMERS (100 conversations)  BENCH_AGENTS (20)  BENCH_SECONDS (4 per step)
  *   BENCH_RATE (1000: the aim's rate)  BENCH_COST_RATE (200: where CPU per message is measured)
+ *   BENCH_SEARCH=0  no saturation search (diagnosis: profile one rate)
  *   BENCH_ENGINES   sqlite,postgres
  *   BENCH_TARGETS   baseline,switchboard
  *   BENCH_PG_URL    postgres://root@127.0.0.1:5432/test (or DATABASE_URL when it is postgres://)
@@ -199,14 +200,15 @@ async function runOne(kind: 'baseline' | 'switchboard', engine: 'sqlite' | 'post
     console.log(stepLine(`${sizes.aimRate}/s (aim)`, atAim));
     // Saturation: rising offered rates until one does not keep up.
     let saturation = keptUp(atAim) ? atAim.deliveredRate : 0;
-    for (let i = 0, rate = sizes.aimRate; keptUp(atAim) && i < 8; i++) {
+    const search = process.env.BENCH_SEARCH !== '0';
+    for (let i = 0, rate = sizes.aimRate; search && keptUp(atAim) && i < 8; i++) {
       rate = Math.round(rate * 1.3);
       const x = await step(`sat${i}`, rate, sizes.seconds);
       console.log(stepLine(`${rate}/s`, x));
       if (!keptUp(x)) break;
       saturation = Math.max(saturation, x.deliveredRate);
     }
-    if (!keptUp(atAim)) {
+    if (search && !keptUp(atAim)) {
       for (let rate = Math.round(sizes.aimRate * 0.7); rate >= 50; rate = Math.round(rate * 0.7)) {
         const x = await step(`low${rate}`, rate, sizes.seconds);
         console.log(stepLine(`${rate}/s`, x));

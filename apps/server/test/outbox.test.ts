@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, customerWrites, signIn, startTestServer, tokenFor, type Caller, type TestServer } from '../../../test/harness.ts';
+import pino from 'pino';
 import type { ConsumerSpec, OutboxEvent } from '../src/events/outbox/consumer.ts';
+import { Outbox } from '../src/events/outbox/outbox.ts';
 
 /**
  * Issue 17 item 7: the outbox consumer's retry with backoff, dead letters (listed for administrators
@@ -188,5 +190,37 @@ describe('outbox consumer', () => {
     expect(after).toMatch(/switchboard_outbox_failures_total\{consumer="test\.metrics"\} 1/);
     expect(after).toMatch(/switchboard_outbox_handled_total\{consumer="test\.metrics"\} [1-9]/);
     expect(after).toMatch(/switchboard_outbox_dead_letters\{consumer="test\.dead"\} 0/);
+  });
+
+  it('runs at once only for the events its wakesFor picks; the others wait for that run and come first, in order', async () => {
+    const outbox = new Outbox(t.server.services.store, t.clock, pino({ level: 'silent' }), 3_600_000);
+    const seen: string[] = [];
+    await outbox.register({
+      name: 'test.wakes',
+      types: ['message.created'],
+      wakesFor: (row) => row.actor_id !== null,
+      async handle(e) {
+        seen.push((e.data as { message: { body: string } }).message.body);
+      },
+    });
+    outbox.start();
+    const stop = t.server.services.dispatcher.subscribe((rows) => outbox.onEvents(rows));
+    try {
+      const r = await customerWrites(t, token, { externalId: 'wakes-1', body: 'from the customer' });
+      expect(r.status).toBe(201);
+      await t.server.services.dispatcher.flush();
+      // Woken or not is decided as the events are dispatched; a woken run would be done by now.
+      await new Promise((r) => setTimeout(r, 300));
+      expect(seen).toEqual([]);
+      const chat = r.body.conversationId as number;
+      expect((await admin.api('POST', `/api/v1/conversations/${chat}/reassign`, { assigneeId: admin.id })).status).toBe(200);
+      expect((await admin.api('POST', `/api/v1/conversations/${chat}/messages`, { body: 'from the agent' })).status).toBe(201);
+      await t.server.services.dispatcher.flush();
+      await expect.poll(() => seen.at(-1), { timeout: 5000 }).toBe('from the agent');
+      expect(seen[0]).toBe('from the customer');
+    } finally {
+      stop();
+      await outbox.stop();
+    }
   });
 });

@@ -6,6 +6,7 @@ import type { Outbox } from '../events/outbox/outbox.ts';
 import { RetryAfter, type OutboxEvent } from '../events/outbox/consumer.ts';
 import { applyChannelStatus } from '../actions/channelMessages.ts';
 import type { ConversationsTable, ChannelMessagesTable } from '../store/schema.ts';
+import type { EventRow } from '../store/events.ts';
 import { clearInboxError, recordInboxError, type InboxRow } from './inboxes.ts';
 import { ProviderError } from './provider.ts';
 import type { ChannelDeps } from './deps.ts';
@@ -73,6 +74,15 @@ export async function filesOf(dataDir: string, conversationId: number, message: 
 }
 
 /** The WhatsApp-style window check again at send time: a reply that waited past the window is not sent. */
+/**
+ * A `message.created` that may have to go out: written by someone (an agent, a bot, an integration)
+ * and not internal. A customer's own message has no actor; outbound consumers pass over those on
+ * their next run instead of running once for each.
+ */
+export function mayNeedSending(row: EventRow): boolean {
+  return row.actor_id !== null && !row.internal;
+}
+
 export function windowClosed(ctx: SendContext): boolean {
   return ctx.payload == null && !canSendFreeForm(ctx.conversation.channel, ctx.conversation.last_customer_message_at, ctx.now);
 }
@@ -197,7 +207,7 @@ export async function registerChannelSender(outbox: Outbox, deps: ChannelDeps, s
     await applyChannelStatus(deps.actions, message.id, 'sent');
   }
 
-  await outbox.register({ name: sender.consumer, types: ['message.created'], maxAttempts: MAX_ATTEMPTS, baseDelayMs: 2_000, handle });
+  await outbox.register({ name: sender.consumer, types: ['message.created'], wakesFor: mayNeedSending, maxAttempts: MAX_ATTEMPTS, baseDelayMs: 2_000, handle });
 }
 
 /**

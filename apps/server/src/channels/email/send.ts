@@ -8,6 +8,7 @@ import { recordEmail } from '../../actions/email.ts';
 import { AppError } from '../../errors.ts';
 import type { InboxRow } from '../inboxes.ts';
 import { recordInboxError, clearInboxError } from '../inboxes.ts';
+import { mayNeedSending } from '../outbound.ts';
 import type { EmailDeps } from './intake.ts';
 import { outboundMessageId, replyAddress, replySubject } from './addresses.ts';
 import { emailMetrics } from './metrics.ts';
@@ -43,6 +44,7 @@ export class EmailSender {
     await outbox.register({
       name: OUTBOUND_CONSUMER,
       types: ['message.created'],
+      wakesFor: mayNeedSending,
       maxAttempts: MAX_ATTEMPTS,
       baseDelayMs: 5_000,
       handle: (e) => this.handle(e),

@@ -41,6 +41,13 @@ export interface ConsumerSpec {
   name: string;
   /** Event types it wants; the others pass by without a query per event. */
   types: readonly string[];
+  /**
+   * Of the committed events of its types, those worth a run at once (default: all). The others wait
+   * for the next run (another event's wake, or the poll within seconds) and are handled then, in
+   * order, in one batch: an outbound channel has nothing to send for a customer's own message, which
+   * is most of the traffic, so it does not run once per inbound message.
+   */
+  wakesFor?(row: EventRow): boolean;
   /** Resolves once the item is done (sent, stored…); a throw or rejection means "try again later". */
   handle(event: OutboxEvent): Promise<void>;
   /** Items of one key are handled in seq order; a failing one holds back only its own key. Default: the conversation. */
@@ -121,7 +128,7 @@ export interface ConsumerDeps {
  * crash in between hands the same items out again after the lease ends.
  */
 export class OutboxConsumer {
-  readonly spec: Required<Omit<ConsumerSpec, 'keyOf' | 'startAt'>> & Pick<ConsumerSpec, 'startAt'> & { keyOf(e: OutboxEvent): string };
+  readonly spec: Required<Omit<ConsumerSpec, 'keyOf' | 'startAt' | 'wakesFor'>> & Pick<ConsumerSpec, 'startAt'> & { keyOf(e: OutboxEvent): string; wakesFor(row: EventRow): boolean };
   /** Whether the last run held the lease (only the holder is woken by each commit). */
   held = false;
   private ready: Promise<void> | null = null;
@@ -137,7 +144,7 @@ export class OutboxConsumer {
     spec: ConsumerSpec,
     private readonly deps: ConsumerDeps,
   ) {
-    this.spec = { ...DEFAULTS, ...spec, keyOf: spec.keyOf ?? defaultKey };
+    this.spec = { ...DEFAULTS, ...spec, keyOf: spec.keyOf ?? defaultKey, wakesFor: spec.wakesFor ?? (() => true) };
   }
 
   /** Creates the cursor if this is the consumer's first registration anywhere. */

@@ -87,11 +87,11 @@ export class Outbox {
     for (const c of this.consumers.values()) c.wake();
   }
 
-  /** Committed events arrived: wake the consumers this node holds that want any of them. */
+  /** Committed events arrived: wake the consumers this node holds that want any of them at once. */
   onEvents(rows: EventRow[]): void {
     if (!this.started) return;
     for (const c of this.consumers.values()) {
-      if (c.held && rows.some((r) => c.spec.types.includes(r.type))) c.wake();
+      if (c.held && rows.some((r) => c.spec.types.includes(r.type) && c.spec.wakesFor(r))) c.wake();
     }
   }
 
