@@ -3,6 +3,7 @@
  * WAL + synchronous=FULL settings) or PostgreSQL (a fresh schema, dropped on stop), Redis fan-out when
  * a Redis URL is given. Sets up one admin with an API token, one queue and M supervisors of that queue
  * (each with an API token, sent as a Bearer header on the stream), then listens on 127.0.0.1:0.
+ * `socketsPerAgent` (default 1): that many stream URLs per supervisor (one user, many sockets).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,10 +15,12 @@ import { sql } from 'kysely';
 import { createServer } from '../../apps/server/src/server.ts';
 import { hashToken, newToken } from '../../apps/server/src/auth/secrets.ts';
 import { insertUser, setQueueMembers } from '../../apps/server/src/store/users.ts';
+import type { Db, Tx } from '../../apps/server/src/store/db.ts';
 import { ensureBuiltins } from '../../apps/server/src/demo/seed.ts';
-import { serveUntilStopped, targetArgs } from '../protocol.ts';
+import { serveUntilStopped, targetArgs, type TargetArgs } from '../protocol.ts';
 
-const args = targetArgs();
+const args: TargetArgs & { socketsPerAgent?: number } = targetArgs();
+const socketsPerAgent = args.socketsPerAgent ?? 1;
 const dataDir = args.engine === 'sqlite' ? fs.mkdtempSync(path.join(os.tmpdir(), 'sbbench-')) : null;
 
 const server = await createServer({
@@ -32,18 +35,21 @@ if (process.env.BENCH_SQLITE_SYNC && store.dialect === 'sqlite') await sql.raw(`
 
 // A password hash is never checked here (everyone uses API tokens); a fixed, well-formed one skips scrypt.
 const passwordHash = `scrypt$16384$${Buffer.alloc(16).toString('base64')}$${Buffer.alloc(32).toString('base64')}`;
-async function userWithToken(role: 'admin' | 'supervisor', name: string): Promise<{ id: number; token: string }> {
-  const id = await insertUser(store.db, { email: `${name}@bench.test`, name, role, passwordHash, capacity: 5, now: clock.now() });
+async function userWithToken(role: 'admin' | 'supervisor', name: string, db: Db | Tx = store.db): Promise<{ id: number; token: string }> {
+  const id = await insertUser(db, { email: `${name}@bench.test`, name, role, passwordHash, capacity: 5, now: clock.now() });
   const token = newToken('sbt');
-  await store.db.insertInto('api_tokens').values({ user_id: id, name: 'bench', token_hash: hashToken(token), created_at: clock.now(), last_used_at: null }).execute();
+  await db.insertInto('api_tokens').values({ user_id: id, name: 'bench', token_hash: hashToken(token), created_at: clock.now(), last_used_at: null }).execute();
   return { id, token };
 }
 
 const admin = await userWithToken('admin', 'bench-admin');
 const queue = await store.db.insertInto('queues').values({ name: 'Bench', routing_mode: 'pick_list', settings: '{}', created_at: clock.now() }).returning('id').executeTakeFirstOrThrow();
 const agents: Array<{ id: number; token: string }> = [];
-for (let i = 0; i < args.agents; i++) agents.push(await userWithToken('supervisor', `bench-agent-${i}`));
-await setQueueMembers(store.db, queue.id, agents.map((a) => a.id));
+// One transaction (one commit, not two per agent): thousands of agents are set up in seconds.
+await store.db.transaction().execute(async (tx) => {
+  for (let i = 0; i < args.agents; i++) agents.push(await userWithToken('supervisor', `bench-agent-${i}`, tx));
+  await setQueueMembers(tx, queue.id, agents.map((a) => a.id));
+});
 
 // BENCH_DEBUG: how long requests spend before and inside their handler, server-side.
 const slowRequests: string[] = [];
@@ -74,12 +80,12 @@ serveUntilStopped(
     url,
     inboundPath: '/api/v1/inbound/messages',
     headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
-    streamUrls: agents.map(() => `ws://127.0.0.1:${port}/api/v1/stream`),
-    streamHeaders: agents.map((a) => ({ authorization: `Bearer ${a.token}` })),
+    streamUrls: agents.flatMap(() => Array<string>(socketsPerAgent).fill(`ws://127.0.0.1:${port}/api/v1/stream`)),
+    streamHeaders: agents.flatMap((a) => Array.from({ length: socketsPerAgent }, () => ({ authorization: `Bearer ${a.token}` }))),
     notes: [
       `engine ${store.dialect}${dataDir ? ` (${path.join(dataDir, 'switchboard.db')}, WAL, synchronous=FULL)` : ` (schema ${args.pgSchema})`}`,
       `redis fan-out ${args.redisUrl ? `on (${args.redisUrl})` : 'off'}`,
-      `queue ${queue.id} with ${agents.length} supervisors`,
+      `queue ${queue.id} with ${agents.length} supervisors${socketsPerAgent > 1 ? ` × ${socketsPerAgent} sockets each` : ''}`,
     ],
   },
   async () => {
