@@ -78,4 +78,27 @@ describe('query counts', () => {
     const n = await queriesFor(() => customerWrites(t, token, { externalId: 'bounded', body: 'counted' }));
     expect(n).toBeLessThanOrEqual(16);
   });
+
+  it('looks an API token up once for a burst of requests that all missed the cache', async () => {
+    let lookups = 0;
+    const store = t.server.services.store;
+    const plain = store.db;
+    store.db = store.db.withPlugin({
+      transformQuery(args) {
+        if (args.node.kind === 'SelectQueryNode' && JSON.stringify(args.node).includes('"name":"api_tokens"')) lookups++;
+        return args.node;
+      },
+      async transformResult(args) {
+        return args.result;
+      },
+    });
+    try {
+      t.server.services.tokens.clear();
+      const answers = await Promise.all(Array.from({ length: 10 }, () => t.server.app.inject({ method: 'GET', url: '/api/v1/queues', headers: { authorization: `Bearer ${token}` } })));
+      expect(answers.map((a) => a.statusCode)).toEqual(Array(10).fill(200));
+      expect(lookups).toBe(1);
+    } finally {
+      store.db = plain;
+    }
+  });
 });

@@ -99,6 +99,11 @@ export async function authByToken(ctx: ActionContext, by: { hash: string } | { i
   const cached = cacheKey ? tokens?.get(cacheKey) : null;
   const now = ctx.clock.now();
   if (cached) return cached.expiresAt !== null && cached.expiresAt <= now ? 'token_expired' : cached.auth;
+  if (cacheKey && tokens) return tokens.lookUpOnce(cacheKey, (generation) => lookUpToken(ctx, by, now, (auth, expiresAt) => tokens.set(cacheKey, auth, expiresAt, generation)));
+  return lookUpToken(ctx, by, now);
+}
+
+async function lookUpToken(ctx: ActionContext, by: { hash: string } | { id: number }, now: number, keep?: (auth: Auth, expiresAt: number | null) => void): Promise<Auth | AuthRefusal | null> {
   const db = ctx.store.db;
   let q = db
     .selectFrom('api_tokens')
@@ -124,7 +129,7 @@ export async function authByToken(ctx: ActionContext, by: { hash: string } | { i
     scopes: scoped ? parseScopes(token_scopes) : EVERY_SCOPE,
     ratePerMinute: scoped ? (token_rate ?? DEFAULT_TOKEN_RATE_PER_MINUTE) : null,
   };
-  if (cacheKey) tokens?.set(cacheKey, auth, token_expires_at);
+  keep?.(auth, token_expires_at);
   return auth;
 }
 
