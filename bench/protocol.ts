@@ -34,6 +34,8 @@ export type ParentMessage = { type: 'stop' } | { type: 'cpu' };
 export interface CpuReport {
   type: 'cpu';
   cpuMs: number;
+  /** Of it, in the kernel (system calls: sockets, fsync). */
+  systemMs: number;
   rssBytes: number;
 }
 
@@ -59,7 +61,7 @@ export function serveUntilStopped(ready: TargetReady, stop: () => Promise<void>)
     if (m?.type === 'stop') finish(0);
     if (m?.type === 'cpu') {
       const u = process.cpuUsage();
-      const report: CpuReport = { type: 'cpu', cpuMs: (u.user + u.system) / 1000, rssBytes: process.memoryUsage.rss() };
+      const report: CpuReport = { type: 'cpu', cpuMs: (u.user + u.system) / 1000, systemMs: u.system / 1000, rssBytes: process.memoryUsage.rss() };
       process.send!(report);
     }
   });

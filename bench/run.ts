@@ -146,13 +146,13 @@ async function stopTarget(r: Running): Promise<void> {
 
 const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : '-');
 
-/** Asks a target for its CPU time so far (ms). */
-function cpuOf(r: Running): Promise<number> {
+/** Asks a target for its CPU time so far (ms): all, and the kernel's part. */
+function cpuOf(r: Running): Promise<{ cpuMs: number; systemMs: number }> {
   return new Promise((resolve) => {
     const on = (m: CpuReport) => {
       if (m?.type !== 'cpu') return;
       r.child.off('message', on);
-      resolve(m.cpuMs);
+      resolve({ cpuMs: m.cpuMs, systemMs: m.systemMs });
     };
     r.child.on('message', on);
     r.child.send({ type: 'cpu' });
@@ -194,8 +194,10 @@ async function runOne(kind: 'baseline' | 'switchboard', engine: 'sqlite' | 'post
     await step('warm', Math.min(sizes.costRate, 100), 2);
     const cpu0 = await cpuOf(running);
     const cost = await step('cost', sizes.costRate, sizes.seconds);
-    const cpuMsPerMsg = ((await cpuOf(running)) - cpu0) / Math.max(1, cost.delivered);
-    console.log(stepLine(`${sizes.costRate}/s (cost)`, cost) + `  server CPU ${cpuMsPerMsg.toFixed(2)} ms/msg`);
+    const cpu1 = await cpuOf(running);
+    const cpuMsPerMsg = (cpu1.cpuMs - cpu0.cpuMs) / Math.max(1, cost.delivered);
+    const systemPerMsg = (cpu1.systemMs - cpu0.systemMs) / Math.max(1, cost.delivered);
+    console.log(stepLine(`${sizes.costRate}/s (cost)`, cost) + `  server CPU ${cpuMsPerMsg.toFixed(2)} ms/msg (kernel ${systemPerMsg.toFixed(2)})`);
     const atAim = await step('aim', sizes.aimRate, sizes.seconds);
     console.log(stepLine(`${sizes.aimRate}/s (aim)`, atAim));
     // Saturation: rising offered rates until one does not keep up.
