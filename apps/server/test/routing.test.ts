@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { createQueue, createUser, customerWrites, ENGINE, signIn, startTestServer, tokenFor, type Caller, type TestServer } from '../../../test/harness.ts';
 import { sweepRouting } from '../src/jobs/worker.ts';
 import { runDueTimers } from '../src/jobs/worker.ts';
-import { waitingLine } from '../src/routing/engine.ts';
+import { queueCountsStatement, waitingLine } from '../src/routing/engine.ts';
 
 /** Issue 5 (seeds 001, 003, 004): queues, presence, offers, pick list, transfers and wrap-up. */
 let t: TestServer;
@@ -477,6 +477,23 @@ describe('the waiting line leaves out conversations on offer', () => {
       });
       expect(plan).toContain('conversations_waiting_line');
       expect(plan).not.toContain('Sort');
+    }
+  });
+
+  it('counts a queue\'s open offers from the on-offer index, not by walking every open offer', async () => {
+    const db = t.server.services.store.db;
+    const q = queueCountsStatement([1]).compile(db);
+    if (ENGINE === 'sqlite') {
+      const plan = (await db.executeQuery<{ detail: string }>({ ...q, sql: `explain query plan ${q.sql}` })).rows.map((r) => r.detail).join('\n');
+      expect(plan).toContain('conversations_on_offer');
+      expect(plan).not.toMatch(/SCAN o\b|SEARCH o\b/); // the offers table is not read at all
+    } else {
+      const plan = await db.transaction().execute(async (tx) => {
+        await sql`set local enable_seqscan = off`.execute(tx);
+        return (await tx.executeQuery<{ 'QUERY PLAN': string }>({ ...q, sql: `explain ${q.sql}` })).rows.map((r) => r['QUERY PLAN']).join('\n');
+      });
+      expect(plan).toContain('conversations_on_offer');
+      expect(plan).not.toMatch(/ on offers\b/);
     }
   });
 });

@@ -173,19 +173,11 @@ export const WAITING_COUNT_CAP = 1000;
 /**
  * A queue's counts in one statement (a subquery each), not one per figure: every routing pass
  * announces them, and on PostgreSQL under load each round trip cost about as much as its query.
+ * Open offers are counted from the conversations' `on_offer` mark (its own partial index, 030).
  */
 export async function queueCounts(db: Db | Tx, queueIds: number[]): Promise<QueueCounts[]> {
   if (!queueIds.length) return [];
-  const ids = sql.join(queueIds.map((q) => sql`${q}`));
-  const rows = await sql<Record<'queue_id' | 'waiting' | 'offered' | 'in_progress' | 'wrap_up' | 'agents_available', number | string>>`
-    select q.id as queue_id,
-      (select count(*) from (select 1 from conversations where queue_id = q.id and status = 'queued' limit ${WAITING_COUNT_CAP}) w) as waiting,
-      (select count(*) from offers o inner join conversations c on c.id = o.conversation_id where o.status = 'offered' and c.queue_id = q.id) as offered,
-      (select count(*) from conversations where queue_id = q.id and status in ('active', 'pending')) as in_progress,
-      (select count(*) from conversations where queue_id = q.id and status = 'wrap_up') as wrap_up,
-      (select count(*) from queue_members m inner join users u on u.id = m.user_id
-        where m.queue_id = q.id and m.serving = 1 and u.status = 'available' and u.disabled = 0) as agents_available
-    from queues q where q.id in (${ids})`.execute(db);
+  const rows = await queueCountsStatement(queueIds).execute(db);
   const byId = new Map(rows.rows.map((r) => [Number(r.queue_id), r]));
   return queueIds.map((q) => {
     const r = byId.get(q);
@@ -198,6 +190,20 @@ export async function queueCounts(db: Db | Tx, queueIds: number[]): Promise<Queu
       agentsAvailable: Number(r?.agents_available ?? 0),
     };
   });
+}
+
+/** The statement behind `queueCounts` (exported for its plan's test). */
+export function queueCountsStatement(queueIds: number[]) {
+  const ids = sql.join(queueIds.map((q) => sql`${q}`));
+  return sql<Record<'queue_id' | 'waiting' | 'offered' | 'in_progress' | 'wrap_up' | 'agents_available', number | string>>`
+    select q.id as queue_id,
+      (select count(*) from (select 1 from conversations where queue_id = q.id and status = 'queued' limit ${WAITING_COUNT_CAP}) w) as waiting,
+      (select count(*) from conversations where queue_id = q.id and on_offer = 1) as offered,
+      (select count(*) from conversations where queue_id = q.id and status in ('active', 'pending')) as in_progress,
+      (select count(*) from conversations where queue_id = q.id and status = 'wrap_up') as wrap_up,
+      (select count(*) from queue_members m inner join users u on u.id = m.user_id
+        where m.queue_id = q.id and m.serving = 1 and u.status = 'available' and u.disabled = 0) as agents_available
+    from queues q where q.id in (${ids})`;
 }
 
 /** `queue.counts`: for those who may see the queue's waiting conversations (members, its supervisors, admins). */

@@ -24,6 +24,7 @@ import * as profiles from './migrations/026_profiles.ts';
 import * as rollupShards from './migrations/027_rollup_shards.ts';
 import * as openOfferMark from './migrations/028_open_offer_mark.ts';
 import * as revokedScope from './migrations/029_revoked_scope.ts';
+import * as offeredCount from './migrations/030_offered_count.ts';
 import * as bots from './migrations/022_bots.ts';
 import type { Dialect } from './db.ts';
 
@@ -55,6 +56,7 @@ function provider(dialect: Dialect): MigrationProvider {
     '027_rollup_shards': { up: (db) => rollupShards.up(db, dialect) },
     '028_open_offer_mark': { up: (db) => openOfferMark.up(db, dialect) },
     '029_revoked_scope': { up: (db) => revokedScope.up(db) },
+    '030_offered_count': { up: (db) => offeredCount.up(db) },
     '022_bots': { up: (db) => bots.up(db) },
   };
   return { getMigrations: async () => all };
