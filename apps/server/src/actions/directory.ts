@@ -25,7 +25,7 @@ function uniqueViolation(e: unknown, code: string, message: string): never {
 export async function createUser(ctx: ActionContext, actorId: number, input: z.infer<typeof CreateUserRequest>): Promise<UserRow> {
   const now = ctx.clock.now();
   // The same password policy as changing one's own (auth/passwordPolicy.ts): no weak first password.
-  const problem = passwordProblem(input.password, input);
+  const problem = await passwordProblem(input.password, input);
   if (problem) throw new AppError('weak_password', problem, 422);
   const passwordHash = await hashPassword(input.password);
   const taken = () => new AppError('email_taken', 'A user with that email exists.', 409);

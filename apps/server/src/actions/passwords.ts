@@ -6,8 +6,8 @@ import { findUser } from '../store/users.ts';
 import { runAction, type ActionContext } from './context.ts';
 import { endSessionsOf } from './credentials.ts';
 
-function checkPolicy(password: string, user: { email: string; name: string }): void {
-  const problem = passwordProblem(password, user);
+async function checkPolicy(password: string, user: { email: string; name: string }): Promise<void> {
+  const problem = await passwordProblem(password, user);
   if (problem) throw new AppError('weak_password', problem, 422);
 }
 
@@ -21,7 +21,7 @@ export async function changeOwnPassword(ctx: ActionContext, userId: number, keep
   if (!user) throw notFound();
   if (!(await verifyPassword(current, user.password_hash))) throw new AppError('wrong_password', 'Your current password is not that.', 403);
   if (current === next) throw new AppError('weak_password', 'Choose a new password, not the current one.', 422);
-  checkPolicy(next, user);
+  await checkPolicy(next, user);
   const hash = await hashPassword(next);
   const now = ctx.clock.now();
   await runAction(ctx, async (tx, emit) => {
@@ -35,7 +35,7 @@ export async function resetPassword(ctx: ActionContext, admin: Viewer, userId: n
   if (!canAdminister(admin)) throw new AppError('forbidden', 'Only administrators can do that.', 403);
   const user = await findUser(ctx.store.db, userId);
   if (!user) throw notFound();
-  checkPolicy(temporary, user);
+  await checkPolicy(temporary, user);
   const hash = await hashPassword(temporary);
   const now = ctx.clock.now();
   await runAction(ctx, async (tx, emit) => {

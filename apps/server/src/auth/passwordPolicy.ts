@@ -1,5 +1,3 @@
-import { zxcvbn, zxcvbnOptions } from '@zxcvbn-ts/core';
-import * as common from '@zxcvbn-ts/language-common';
 
 /**
  * What a password must be (issue 9): at least 10 characters that are not all spaces, and not
@@ -9,7 +7,18 @@ import * as common from '@zxcvbn-ts/language-common';
 export const MIN_PASSWORD_LENGTH = 10;
 const MIN_SCORE = 3;
 
-zxcvbnOptions.setOptions({ dictionary: { ...common.dictionary }, graphs: common.adjacencyGraphs });
+/**
+ * zxcvbn and its lists load on the first password set, not at start: they are 16 MB of the idle
+ * server's memory, and most processes never judge a password.
+ */
+let judge: Promise<typeof import('@zxcvbn-ts/core').zxcvbn> | null = null;
+function loadJudge(): Promise<typeof import('@zxcvbn-ts/core').zxcvbn> {
+  judge ??= Promise.all([import('@zxcvbn-ts/core'), import('@zxcvbn-ts/language-common')]).then(([core, common]) => {
+    core.zxcvbnOptions.setOptions({ dictionary: { ...common.dictionary }, graphs: common.adjacencyGraphs });
+    return core.zxcvbn;
+  });
+  return judge;
+}
 
 /** zxcvbn's warning keys, in words (the English translation package is not needed for these). */
 const WHY: Record<string, string> = {
@@ -28,10 +37,10 @@ const WHY: Record<string, string> = {
 };
 
 /** Null when the password is acceptable, else why not (shown to the user). */
-export function passwordProblem(password: string, about: { email?: string; name?: string } = {}): string | null {
+export async function passwordProblem(password: string, about: { email?: string; name?: string } = {}): Promise<string | null> {
   if (password.trim().length < MIN_PASSWORD_LENGTH) return `Choose a password of at least ${MIN_PASSWORD_LENGTH} characters (spaces alone do not count).`;
   const inputs = ['switchboard', about.email ?? '', ...(about.email?.split(/[@.]/) ?? []), ...(about.name?.split(/\s+/) ?? [])].filter((s) => s.length >= 3);
-  const r = zxcvbn(password.slice(0, 100), inputs);
+  const r = (await loadJudge())(password.slice(0, 100), inputs);
   if (r.score >= MIN_SCORE) return null;
   const why = r.feedback.warning ? WHY[r.feedback.warning] : undefined;
   return `That password is too easy to guess${why ? ` (${why})` : ''}: try a few unrelated words together.`;
