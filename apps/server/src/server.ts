@@ -10,6 +10,7 @@ import { buildApp, type BuiltApp } from './http/app.ts';
 import { LoadShedder } from './http/loadShedding.ts';
 import { startTimerLoop } from './jobs/worker.ts';
 import type { Services } from './http/services.ts';
+import { QueueCountsAnnouncer } from './routing/counts.ts';
 import { TokenCache, changesAccess } from './http/tokenCache.ts';
 import { loadSecretsKey, secretBox } from './channels/secrets.ts';
 import { startEmailChannel, type EmailChannel } from './channels/email/index.ts';
@@ -65,8 +66,15 @@ export async function createServer(opts: ServerOptions = {}): Promise<Server> {
     signals.relay = (signal) => redis.publishSignal(signal);
     redis.onSignal = (signal) => signals.deliver(signal);
   }
+  const eventsCommitted = () => {
+    dispatcher.wake();
+    redis?.publish();
+  };
+  // Queues' waiting / on-offer counts, announced after the commits that change them (routing/counts.ts).
+  const counts = new QueueCountsAnnouncer({ store, clock, eventsCommitted, log });
   const services: Services = {
     config,
+    counts,
     outbox,
     signals,
     store,
@@ -83,10 +91,8 @@ export async function createServer(opts: ServerOptions = {}): Promise<Server> {
     actions: {
       store,
       clock,
-      eventsCommitted: () => {
-        dispatcher.wake();
-        redis?.publish();
-      },
+      eventsCommitted,
+      countsChanged: (queueIds) => counts.changed(queueIds),
       signal: (s) => {
         signals.publish(s);
         services.messaging?.onSignal(s); // typing in a Telegram chat (set once the channels have started)
@@ -132,6 +138,7 @@ export async function createServer(opts: ServerOptions = {}): Promise<Server> {
       await services.messaging.close();
       await services.webhooks.close();
       await listenerClosed;
+      await counts.stop();
       services.shedder.stop();
       stopTimers();
       await outbox.stop();

@@ -4,7 +4,8 @@ import { sql } from 'kysely';
 import { createQueue, createUser, customerWrites, ENGINE, signIn, startTestServer, tokenFor, type Caller, type TestServer } from '../../../test/harness.ts';
 import { sweepRouting } from '../src/jobs/worker.ts';
 import { runDueTimers } from '../src/jobs/worker.ts';
-import { queueCountsStatement, waitingLine } from '../src/routing/engine.ts';
+import { waitingLine } from '../src/routing/engine.ts';
+import { queueCountsStatement } from '../src/routing/counts.ts';
 
 /** Issue 5 (seeds 001, 003, 004): queues, presence, offers, pick list, transfers and wrap-up. */
 let t: TestServer;

@@ -68,4 +68,22 @@ describe('routing on the stream', () => {
     for (const s of [markS, samS]) expect(s.frames.filter((f) => f.type === 'conversation.revoked')).toEqual([]);
     for (const s of [markS, ninaS, samS]) s.close();
   });
+
+  it('announces a burst of arrivals in a queue with a count or two, the last one right (issue 18)', async () => {
+    const burst = await createQueue(t, 'Burst');
+    const samS = await openStream(t, supervisor);
+    const admin = await signIn(t, await createUser(t, 'admin', 'Burst Admin'));
+    const adminS = await openStream(t, admin);
+    await Promise.all(Array.from({ length: 12 }, (_, i) => customerWrites(t, token, { externalId: `burst-${i}`, body: 'Hello?', queueId: burst })));
+    const last = await adminS.next((f) => f.type === 'queue.counts' && f.data.queueId === burst && f.data.waiting === 12);
+    expect(last.data).toMatchObject({ waiting: 12, offered: 0, inProgress: 0 });
+    // Twelve transactions changed the counts; they were announced at most once per quarter second.
+    const announced = await t.server.services.store.db.selectFrom('events').select('data').where('type', '=', 'queue.counts').where('queue_id', '=', burst).execute();
+    expect(announced.length).toBeGreaterThanOrEqual(1);
+    expect(announced.length).toBeLessThanOrEqual(3);
+    // Sam supervises another queue only: not this one's counts.
+    expect(samS.frames.filter((f) => f.type === 'queue.counts' && f.data.queueId === burst)).toEqual([]);
+    samS.close();
+    adminS.close();
+  });
 });

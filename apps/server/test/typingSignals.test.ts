@@ -69,6 +69,7 @@ describe('typing indicators are ephemeral signals', () => {
 
   it('reach the sockets that may see the conversation on this node, and write no event row', async () => {
     [markS, olgaS, vS, wS] = await Promise.all([openStream(one, mark), openStream(one, olga), openVisitorStream(one, v.token), openVisitorStream(one, w.token)]);
+    await one.server.services.counts.idle(); // the set-up's queue counts are announced by now
     const before = await eventCount();
     for (let i = 0; i < 10; i++) vS.ws.send(JSON.stringify({ type: 'typing', conversationId: chat, typing: i % 2 === 0 }));
     // Each is checked on its own (a database read), so they may overtake each other: look for the "typing" one.

@@ -5,6 +5,7 @@ import type { Store, Tx } from '../store/db.ts';
 import { getConversation, lockConversation, type ConversationWithAccess, scopeOf } from '../store/conversations.ts';
 import { appendEvents, type NewEvent } from '../store/events.ts';
 import type { Signal } from '../events/signals.ts';
+import { takeCountsChanged } from '../routing/counts.ts';
 
 /** What every action needs: the store, the time, and a way to tell the dispatcher there is news. */
 export interface ActionContext {
@@ -12,6 +13,8 @@ export interface ActionContext {
   clock: Clock;
   /** Called after a commit that appended events. */
   eventsCommitted(): void;
+  /** Called after a commit that changed these queues' counts (routing/counts.ts announces them). */
+  countsChanged?(queueIds: number[]): void;
   /** Sends an ephemeral signal (typing): to the sockets that may see it, on every node; nothing is stored. */
   signal(signal: Signal): void;
 }
@@ -34,7 +37,9 @@ export async function runAction<T>(
   fn: (tx: Tx, emit: (...events: NewEvent[]) => void) => Promise<T>,
 ): Promise<T> {
   let emitted = 0;
+  let committed: Tx | null = null;
   const result = await ctx.store.transaction(async (tx) => {
+    committed = tx;
     const pending: NewEvent[] = [];
     const out = await fn(tx, (...events) => pending.push(...events));
     await appendEvents(tx, pending, ctx.store.dialect);
@@ -42,6 +47,8 @@ export async function runAction<T>(
     return out;
   });
   if (emitted) ctx.eventsCommitted();
+  const counts = committed ? takeCountsChanged(committed) : [];
+  if (counts.length) ctx.countsChanged?.(counts);
   return result;
 }
 

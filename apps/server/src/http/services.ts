@@ -8,6 +8,7 @@ import type { Outbox } from '../events/outbox/outbox.ts';
 import type { SignalBus } from '../events/signals.ts';
 import type { ActionContext } from '../actions/context.ts';
 import type { TokenCache } from './tokenCache.ts';
+import type { QueueCountsAnnouncer } from '../routing/counts.ts';
 import type { LoadShedder } from './loadShedding.ts';
 import type { SecretBox } from '../channels/secrets.ts';
 import type { MessagingChannels } from '../channels/messaging.ts';
@@ -26,6 +27,8 @@ export interface Services {
   /** Ephemeral signals (typing): to sockets and other nodes, never stored (events/signals.ts). */
   signals: SignalBus;
   actions: ActionContext;
+  /** Queues' counts, announced after the commits that change them (routing/counts.ts). */
+  counts: QueueCountsAnnouncer;
   /** API-token sign-ins kept for a moment (http/tokenCache.ts). */
   tokens: TokenCache;
   /** Refuses ingest early under overload (http/loadShedding.ts). */

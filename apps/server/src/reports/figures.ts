@@ -5,7 +5,8 @@ import {
 import type { AgentReport, LiveView, ReportDimension, ReportOverview, ReportQuery, ReportSeries, ReportTable } from '@switchboard/protocol';
 import type { Db } from '../store/db.ts';
 import { aggregateFacts, fromRollups, periodKeySql, requestsIn, statusIntervals, type FactFilter } from '../store/reports.ts';
-import { agentPresences, queueCounts } from '../routing/engine.ts';
+import { agentPresences } from '../routing/engine.ts';
+import { queueCounts } from '../routing/counts.ts';
 import { AppError, forbidden } from '../errors.ts';
 
 

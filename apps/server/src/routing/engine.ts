@@ -11,7 +11,7 @@ import {
   type TimedConversation,
   type WaitingConversation,
 } from '@switchboard/core';
-import type { AgentPresence, Offer, QueueCounts } from '@switchboard/protocol';
+import type { AgentPresence, Offer } from '@switchboard/protocol';
 import type { Db, Tx } from '../store/db.ts';
 import { loadConversation, patchConversation, type ConversationRow, type ConversationWithAccess } from '../store/conversations.ts';
 import type { NewEvent } from '../store/events.ts';
@@ -22,6 +22,7 @@ import { emitConversationUpdated, revokeFromThoseWhoLostSight, systemLine } from
 import { fromRefusal } from '../errors.ts';
 import { clearTimers, setTimer, setTimers } from '../store/timers.ts';
 import { loadPolicy } from './policy.ts';
+import { countsChange } from './counts.ts';
 import { initiatorLostConversation } from '../actions/discuss/system.ts';
 import { recordConversationFacts } from '../actions/reportFacts.ts';
 
@@ -165,53 +166,6 @@ async function loadCandidates(tx: Tx, queueId: number, defaultCapacity: number, 
   }));
 }
 
-// ---------------------------------------------------------------- queue counts
-
-/** Waiting counts stop at this many: counting a long line on every change would cost O(line). */
-export const WAITING_COUNT_CAP = 1000;
-
-/**
- * A queue's counts in one statement (a subquery each), not one per figure: every routing pass
- * announces them, and on PostgreSQL under load each round trip cost about as much as its query.
- * Open offers are counted from the conversations' `on_offer` mark (its own partial index, 030).
- */
-export async function queueCounts(db: Db | Tx, queueIds: number[]): Promise<QueueCounts[]> {
-  if (!queueIds.length) return [];
-  const rows = await queueCountsStatement(queueIds).execute(db);
-  const byId = new Map(rows.rows.map((r) => [Number(r.queue_id), r]));
-  return queueIds.map((q) => {
-    const r = byId.get(q);
-    return {
-      queueId: q,
-      waiting: Number(r?.waiting ?? 0),
-      offered: Number(r?.offered ?? 0),
-      inProgress: Number(r?.in_progress ?? 0),
-      wrapUp: Number(r?.wrap_up ?? 0),
-      agentsAvailable: Number(r?.agents_available ?? 0),
-    };
-  });
-}
-
-/** The statement behind `queueCounts` (exported for its plan's test). */
-export function queueCountsStatement(queueIds: number[]) {
-  const ids = sql.join(queueIds.map((q) => sql`${q}`));
-  return sql<Record<'queue_id' | 'waiting' | 'offered' | 'in_progress' | 'wrap_up' | 'agents_available', number | string>>`
-    select q.id as queue_id,
-      (select count(*) from (select 1 from conversations where queue_id = q.id and status = 'queued' limit ${WAITING_COUNT_CAP}) w) as waiting,
-      (select count(*) from conversations where queue_id = q.id and on_offer = 1) as offered,
-      (select count(*) from conversations where queue_id = q.id and status in ('active', 'pending')) as in_progress,
-      (select count(*) from conversations where queue_id = q.id and status = 'wrap_up') as wrap_up,
-      (select count(*) from queue_members m inner join users u on u.id = m.user_id
-        where m.queue_id = q.id and m.serving = 1 and u.status = 'available' and u.disabled = 0) as agents_available
-    from queues q where q.id in (${ids})`;
-}
-
-/** `queue.counts`: for those who may see the queue's waiting conversations (members, its supervisors, admins). */
-export async function emitQueueCounts(tx: Tx, emit: Emit, queueIds: (number | null)[], now: number): Promise<void> {
-  const ids = [...new Set(queueIds.filter((q): q is number => q != null))];
-  for (const c of await queueCounts(tx, ids)) emit({ type: 'queue.counts', scope: { queueId: c.queueId, assigneeId: null }, data: c, at: now });
-}
-
 // ---------------------------------------------------------------- offers
 
 /** Makes a pass's offers set-based: one insert of the offers, one of their timers, one update of the agents. */
@@ -288,7 +242,7 @@ export async function routeQueues(tx: Tx, emit: Emit, queueIds: (number | null)[
       // A quiet pass (the sweep) announces counts only when it changed something.
       if (opts.quiet && placed === 0) continue;
     } else if (opts.quiet) continue;
-    await emitQueueCounts(tx, emit, [queueId], now);
+    countsChange(tx, [queueId]);
   }
 }
 
@@ -520,6 +474,6 @@ export async function afterConversationChange(
     routed.add(after.queue_id!);
   }
   if (bucket(before) !== bucket(after)) {
-    await emitQueueCounts(tx, emit, [before?.queue_id ?? null, after.queue_id].filter((q) => q != null && !routed.has(q)), now);
+    countsChange(tx, [before?.queue_id ?? null, after.queue_id].filter((q) => q != null && !routed.has(q)));
   }
 }

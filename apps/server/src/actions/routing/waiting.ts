@@ -2,7 +2,8 @@ import { AppError, notFound } from '../../errors.ts';
 import { lockVisibleConversation, runAction, type ActionContext } from '../context.ts';
 import type { Tx } from '../../store/db.ts';
 import { setTimer } from '../../store/timers.ts';
-import { applyLifecycle, emitQueueCounts } from '../../routing/engine.ts';
+import { applyLifecycle } from '../../routing/engine.ts';
+import { countsChange } from '../../routing/counts.ts';
 import { loadPolicy } from '../../routing/policy.ts';
 
 // ---------------------------------------------------------------- the waiting customer (seed 003)
@@ -40,6 +41,6 @@ export async function keepWaiting(ctx: ActionContext, contactId: number, convers
     if (c.status !== 'queued') throw new AppError('conversation_not_waiting', 'The conversation is not waiting.', 409);
     const policy = await loadPolicy(tx, c.queue_id);
     if (policy.abandonAfterMs != null) await setTimer(tx, { kind: 'abandon', conversationId: c.id, dueAt: now + policy.abandonAfterMs });
-    await emitQueueCounts(tx, emit, [c.queue_id], now);
+    countsChange(tx, [c.queue_id]);
   });
 }

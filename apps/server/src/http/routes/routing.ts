@@ -20,7 +20,8 @@ import {
 import { requireAdmin, requireAuth, viewerOf } from '../auth.ts';
 import type { Services } from '../services.ts';
 import { presentConversations } from '../../presenters/conversations.ts';
-import { agentPresences, queueCounts } from '../../routing/engine.ts';
+import { agentPresences } from '../../routing/engine.ts';
+import { queueCounts } from '../../routing/counts.ts';
 import { queueRouting, updateQueueRouting } from '../../actions/routing/settings.ts';
 import { acceptOffer, declineOffer, pickConversation } from '../../actions/routing/offers.ts';
 import { chooseQueues, myRouting, setPresence } from '../../actions/routing/presence.ts';
