@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +7,8 @@ import { startGraphApi, type GraphApiPeer } from '../../../test/peers/graphApi.t
 import * as wa from '../../server/test/channels/whatsappFixtures.ts';
 import { startWorkspaceServer, workspaceBrowser } from './browser.ts';
 
-const SHOTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../docs/screenshots');
+// README's picture is taken again only when asked (SB_SCREENSHOTS=1): a test run leaves the tree clean.
+const SHOTS = process.env.SB_SCREENSHOTS === '1' ? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../docs/screenshots') : os.tmpdir();
 const TOKEN = 'EAAG-browser-token';
 const APP_SECRET = 'browser-app-secret';
 
