@@ -27,6 +27,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { startOwnPostgres, startOwnRedis, type OwnPostgres, type OwnRedis } from '../test/faults/services.ts';
 import { hashToken, newToken } from '../apps/server/src/auth/secrets.ts';
+import { exitWhenDone } from './targetProcess.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PG_PORT = 41540;
@@ -281,14 +282,4 @@ async function main(): Promise<void> {
   }
 }
 
-const started = Date.now();
-main().then(
-  () => {
-    console.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    process.exit(0);
-  },
-  (err) => {
-    console.error('resilience bench failed:', err);
-    process.exit(1);
-  },
-);
+exitWhenDone(main, 'resilience bench');

@@ -25,14 +25,13 @@
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { spawn, type ChildProcess } from 'node:child_process';
 import pg from 'pg';
 import { Agents } from './load.ts';
 import { driveAtRate, keptUp, type OpenLoopResult } from './openLoop.ts';
-import type { CpuReport, TargetArgs, TargetReady } from './protocol.ts';
+import type { CpuReport, TargetArgs } from './protocol.ts';
+import { askTarget, exitWhenDone, spawnTarget, stopTarget, type Running } from './targetProcess.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..');
 
 function intEnv(name: string, fallback: number, max: number): number {
   const v = Number(process.env[name] ?? fallback);
@@ -98,66 +97,15 @@ async function dropSchema(schema: string): Promise<void> {
   }
 }
 
-interface Running {
-  child: ChildProcess;
-  ready: TargetReady;
-}
-
 function startTarget(kind: 'baseline' | 'switchboard', args: TargetArgs): Promise<Running> {
-  const file = path.join(here, 'targets', `${kind}.ts`);
   const flags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const child = spawn(process.env.BENCH_NODE ?? process.execPath, [...flags, '--import', 'tsx', file, JSON.stringify(args)], {
-    cwd: root,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, LOG_LEVEL: 'silent' },
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${kind} did not start within 60 s`));
-    }, 60_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${kind} exited during start-up (code ${code})`));
-    });
-    child.on('message', (m: TargetReady) => {
-      if (m?.type !== 'ready') return;
-      clearTimeout(timer);
-      resolve({ child, ready: m });
-    });
-  });
-}
-
-async function stopTarget(r: Running): Promise<void> {
-  if (r.child.exitCode !== null || r.child.signalCode !== null) return;
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(() => {
-      console.error('  ! target did not stop within 15 s; killing it');
-      r.child.kill('SIGKILL');
-    }, 15_000);
-    r.child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    if (r.child.connected) r.child.send({ type: 'stop' });
-    else r.child.kill('SIGTERM');
-  });
+  return spawnTarget(kind, [...flags, '--import', 'tsx', path.join(here, 'targets', `${kind}.ts`), JSON.stringify(args)], 60_000, process.env.BENCH_NODE);
 }
 
 const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : '-');
 
-/** Asks a target for its CPU time so far (ms): all, and the kernel's part. */
-function cpuOf(r: Running): Promise<{ cpuMs: number; systemMs: number }> {
-  return new Promise((resolve) => {
-    const on = (m: CpuReport) => {
-      if (m?.type !== 'cpu') return;
-      r.child.off('message', on);
-      resolve({ cpuMs: m.cpuMs, systemMs: m.systemMs });
-    };
-    r.child.on('message', on);
-    r.child.send({ type: 'cpu' });
-  });
-}
+/** A target's CPU time so far (ms): all, and the kernel's part. */
+const cpuOf = (r: Running) => askTarget<CpuReport>(r, 'cpu');
 
 function stepLine(label: string, x: OpenLoopResult): string {
   return (
@@ -221,7 +169,7 @@ async function runOne(kind: 'baseline' | 'switchboard', engine: 'sqlite' | 'post
       }
     }
     if (process.env.BENCH_DEBUG) console.error(`  agent 0 got ${agents.frames0} frames, ${(agents.bytes0 / 1e6).toFixed(1)} MB: ${[...agents.types0].map(([k, v]) => `${k} ${v}`).join(', ')}`);
-    return { cpuMsPerMsg, atAim, saturation };
+    return { cpuMsPerMsg, atAim, saturation: search ? saturation : NaN };
   } finally {
     agents.close();
     await stopTarget(running);
@@ -283,7 +231,7 @@ async function main(): Promise<void> {
     if (r.baseline) {
       const sat = sb.saturation / r.baseline.saturation;
       const cost = sb.cpuMsPerMsg / r.baseline.cpuMsPerMsg;
-      aims.push(`  ${r.engine}: saturation ≥ 0.8 × bare: ${sb.saturation.toFixed(0)} / ${r.baseline.saturation.toFixed(0)} msg/s = ${sat.toFixed(2)} ${verdict(sat >= 0.8)}`);
+      aims.push(`  ${r.engine}: saturation ≥ 0.8 × bare: ` + (Number.isFinite(sat) ? `${sb.saturation.toFixed(0)} / ${r.baseline.saturation.toFixed(0)} msg/s = ${sat.toFixed(2)} ${verdict(sat >= 0.8)}` : 'not searched (BENCH_SEARCH=0)'));
       aims.push(`  ${r.engine}: CPU per message ≤ 3 × bare: ${sb.cpuMsPerMsg.toFixed(2)} / ${r.baseline.cpuMsPerMsg.toFixed(2)} ms = ${cost.toFixed(1)}× ${verdict(cost <= 3)}`);
     }
   }
@@ -297,14 +245,4 @@ async function main(): Promise<void> {
   for (const a of aims) console.log(a);
 }
 
-const started = Date.now();
-main().then(
-  () => {
-    console.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    process.exit(0);
-  },
-  (err) => {
-    console.error('bench failed:', err);
-    process.exit(1);
-  },
-);
+exitWhenDone(main);

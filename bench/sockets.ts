@@ -30,6 +30,7 @@ import type { MemoryReport } from './socketsProbe.ts';
 import { Streams, type FanOutResult, type Spread } from './socketsClients.ts';
 import { start, memory, cpuMs, stop, TSX, type Kind } from './socketsTargets.ts';
 import { PG_URL, pgAnswers, dropBenchSchema } from './engines.ts';
+import { exitWhenDone } from './targetProcess.ts';
 
 function intEnv(name: string, fallback: number, max: number): number {
   const v = Number(process.env[name] ?? fallback);
@@ -163,14 +164,4 @@ async function main(): Promise<void> {
   console.log(`(${SOCKETS} sockets${PER_USER > 1 ? `, ${PER_USER} per user` : ''}; ${FANOUT} messages; load = 1-minute load average on ${os.cpus().length} cores)`);
 }
 
-const started = Date.now();
-main().then(
-  () => {
-    console.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    process.exit(0);
-  },
-  (err) => {
-    console.error('bench failed:', err);
-    process.exit(1);
-  },
-);
+exitWhenDone(main);
