@@ -10,6 +10,7 @@ import { changeConversationStatus } from '../apps/server/src/actions/lifecycle.t
 import { acceptOffer } from '../apps/server/src/actions/routing/offers.ts';
 import { setPresence } from '../apps/server/src/actions/routing/presence.ts';
 import { insertUser } from '../apps/server/src/store/users.ts';
+import type { Tx } from '../apps/server/src/store/db.ts';
 
 export interface BenchAgent {
   id: number;
@@ -175,7 +176,13 @@ export async function startSecondNode(pgUrl: string, schema: string, opts: { tim
 
 /** Offers that broke a guarantee: a conversation with two open offers, an agent past capacity. */
 export async function routingViolations(server: Server, queueId: number, capacity: number): Promise<{ doubleOffers: number; overCapacity: number }> {
-  const { db } = server.services.store;
+  // One snapshot for both reads: an offer accepted between two separate reads would count twice for its agent.
+  const { store } = server.services;
+  const read = store.db.transaction();
+  return (store.dialect === 'postgres' ? read.setIsolationLevel('repeatable read') : read).execute((db) => violationsIn(db, queueId, capacity));
+}
+
+async function violationsIn(db: Tx, queueId: number, capacity: number): Promise<{ doubleOffers: number; overCapacity: number }> {
   const open = await db
     .selectFrom('offers as o')
     .innerJoin('conversations as c', 'c.id', 'o.conversation_id')
