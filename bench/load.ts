@@ -24,7 +24,7 @@ export function percentiles(values: Float64Array | number[], n = values.length):
   return { p50: at(0.5), p99: at(0.99) };
 }
 
-const MARK = /bench ([a-z0-9]+) (\d+) (\d+) ([\d.]+)/;
+const MARK = /bench ([a-z0-9]+) (\d+) (\d+) /;
 
 export interface Tracker {
   tag: string;
@@ -32,10 +32,7 @@ export interface Tracker {
   messages: number;
   sentAt: Float64Array;
   count: Uint16Array;
-  firstAt: Float64Array;
   lastAt: Float64Array;
-  each: Float64Array;
-  eachN: number;
   full: number;
   lastFull: number;
   duplicates: number;
@@ -51,10 +48,7 @@ function tracker(tag: string, sizes: LoadSizes, agents: number): Tracker {
     messages: sizes.messages,
     sentAt: new Float64Array(total),
     count: new Uint16Array(total),
-    firstAt: new Float64Array(total),
     lastAt: new Float64Array(total),
-    each: new Float64Array(total * agents),
-    eachN: 0,
     full: 0,
     lastFull: 0,
     duplicates: 0,
@@ -149,10 +143,7 @@ export class Agents {
       return;
     }
     t.seen[slot] = 1;
-    const latency = now - Number(m[4]);
-    t.each[t.eachN++] = latency;
     const c = ++t.count[idx]!;
-    if (c === 1) t.firstAt[idx] = now;
     if (c === this.agentsN) {
       t.lastAt[idx] = now;
       t.full++;

@@ -8,8 +8,6 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import type { CpuReport, TargetArgs } from './protocol.ts';
 import { askTarget, spawnTarget, stopTarget, type Running } from './targetProcess.ts';
-
-export type { Running };
 import type { MemoryReport } from './socketsProbe.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

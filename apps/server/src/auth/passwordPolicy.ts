@@ -1,4 +1,3 @@
-
 /**
  * What a password must be (issue 9): at least 10 characters that are not all spaces, and not
  * guessable — judged by zxcvbn-ts with its shipped lists of common and breached passwords, plus the
@@ -11,8 +10,9 @@ const MIN_SCORE = 3;
  * zxcvbn and its lists load on the first password set, not at start: they are 16 MB of the idle
  * server's memory, and most processes never judge a password.
  */
-let judge: Promise<typeof import('@zxcvbn-ts/core').zxcvbn> | null = null;
-function loadJudge(): Promise<typeof import('@zxcvbn-ts/core').zxcvbn> {
+type Judge = typeof import('@zxcvbn-ts/core').zxcvbn;
+let judge: Promise<Judge> | null = null;
+function loadJudge(): Promise<Judge> {
   judge ??= Promise.all([import('@zxcvbn-ts/core'), import('@zxcvbn-ts/language-common')]).then(([core, common]) => {
     core.zxcvbnOptions.setOptions({ dictionary: { ...common.dictionary }, graphs: common.adjacencyGraphs });
     return core.zxcvbn;

@@ -73,7 +73,6 @@ export async function filesOf(dataDir: string, conversationId: number, message: 
   return out;
 }
 
-/** The WhatsApp-style window check again at send time: a reply that waited past the window is not sent. */
 /**
  * A `message.created` that may have to go out: written by someone (an agent, a bot, an integration)
  * and not internal. A customer's own message has no actor; outbound consumers pass over those on
@@ -83,6 +82,7 @@ export function mayNeedSending(row: EventRow): boolean {
   return row.actor_id !== null && !row.internal;
 }
 
+/** The WhatsApp-style window check again at send time: a reply that waited past the window is not sent. */
 export function windowClosed(ctx: SendContext): boolean {
   return ctx.payload == null && !canSendFreeForm(ctx.conversation.channel, ctx.conversation.last_customer_message_at, ctx.now);
 }

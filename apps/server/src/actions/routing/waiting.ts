@@ -36,7 +36,7 @@ export async function requestCallback(ctx: ActionContext, contactId: number, con
 /** The customer chooses to keep waiting: the abandonment clock starts again (seed 003). */
 export async function keepWaiting(ctx: ActionContext, contactId: number, conversationId: number): Promise<void> {
   const now = ctx.clock.now();
-  await runAction(ctx, async (tx, emit) => {
+  await runAction(ctx, async (tx) => {
     const c = await customerConversation(ctx, tx, contactId, conversationId);
     if (c.status !== 'queued') throw new AppError('conversation_not_waiting', 'The conversation is not waiting.', 409);
     const policy = await loadPolicy(tx, c.queue_id);
