@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { until } from './services.ts';
+import { untilListening } from '../listening.ts';
 
 /**
  * Issue 10.7: `npm start`, then SIGTERM to npm (what a process manager or `docker stop` does) must
@@ -63,7 +64,10 @@ describe('npm start, then SIGTERM', () => {
       env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', DEMO_DATA: '0', DATA_DIR: dataDir, SMTP_PORT: '', DATABASE_URL: '', REDIS_URL: '', SHUTDOWN_GRACE_MS: '200' },
     });
     const exited = new Promise<number | null>((resolve) => npm!.once('exit', (code) => resolve(code)));
-    await until('npm start to serve', async () => (await healthz()) === 200, 200_000);
+    // Not by polling /healthz until it answers: connecting to a port nobody listens on yet can take it
+    // (see test/listening.ts), and then the server cannot bind it.
+    await untilListening(PORT, 200_000, () => npm!.exitCode !== null);
+    await until('npm start to serve', async () => (await healthz()) === 200, 20_000);
     const below = descendants(npm.pid!);
     expect(below.length).toBeGreaterThan(0);
 

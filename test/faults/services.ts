@@ -7,23 +7,9 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import net from 'node:net';
+import { untilListening } from '../listening.ts';
 
 const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
-
-/** Waits until something accepts TCP connections on the port (or throws after `ms`). */
-export async function waitForPort(port: number, ms = 15_000): Promise<void> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect({ port, host: '127.0.0.1' }, () => (s.destroy(), resolve(true)));
-      s.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > until) throw new Error(`nothing listens on ${port} after ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 export interface OwnPostgres {
   url: string;
@@ -76,7 +62,7 @@ export async function startOwnPostgres(port: number): Promise<OwnPostgres> {
           await new Promise((r) => setTimeout(r, 500));
         }
       }
-      await waitForPort(port);
+      await untilListening(port);
     },
     kill() {
       process.kill(postmasterPid(), 'SIGKILL');
@@ -122,8 +108,9 @@ export async function startOwnRedis(port: number): Promise<OwnRedis> {
   const self: OwnRedis = {
     url: `redis://127.0.0.1:${port}`,
     async start() {
-      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-      await waitForPort(port);
+      const c = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+      child = c;
+      await untilListening(port, 15_000, () => c.exitCode !== null);
     },
     async kill() {
       const c = child;

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { untilListening } from '../listening.ts';
 
 /**
  * A real IMAP server for tests: Debian's dovecot-imapd, started as our own instance from a config
@@ -96,21 +97,12 @@ service stats {
   let output = '';
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));
-  for (let i = 0; ; i++) {
-    const up = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1', () => {
-        s.end();
-        resolve(true);
-      });
-      s.on('error', () => resolve(false));
-    });
-    if (up) break;
-    if (i > 100 || child.exitCode !== null) {
-      child.kill();
-      const log = fs.existsSync(path.join(dir, 'dovecot.log')) ? fs.readFileSync(path.join(dir, 'dovecot.log'), 'utf8') : '';
-      throw new Error(`dovecot did not start: ${output}\n${log}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  try {
+    await untilListening(port, 10_000, () => child.exitCode !== null);
+  } catch (err) {
+    child.kill();
+    const log = fs.existsSync(path.join(dir, 'dovecot.log')) ? fs.readFileSync(path.join(dir, 'dovecot.log'), 'utf8') : '';
+    throw new Error(`dovecot did not start (${(err as Error).message}): ${output}\n${log}`, { cause: err });
   }
   return {
     port,
