@@ -57,17 +57,25 @@ afterAll(() => {
 
 describe('npm start, then SIGTERM', () => {
   it('stops the server through npm and sh, and frees the port', async () => {
+    // Its output goes to a file, shown when it does not serve (CI keeps nothing else of it).
+    const logFile = path.join(dataDir, 'npm-start.log');
+    const log = fs.openSync(logFile, 'w');
     npm = spawn('npm', ['start'], {
       cwd: root,
       detached: true,
-      stdio: 'ignore',
+      stdio: ['ignore', log, log],
       env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', DEMO_DATA: '0', DATA_DIR: dataDir, SMTP_PORT: '', DATABASE_URL: '', REDIS_URL: '', SHUTDOWN_GRACE_MS: '200' },
     });
     const exited = new Promise<number | null>((resolve) => npm!.once('exit', (code) => resolve(code)));
     // Not by polling /healthz until it answers: connecting to a port nobody listens on yet can take it
     // (see test/listening.ts), and then the server cannot bind it.
-    await untilListening(PORT, 200_000, () => npm!.exitCode !== null);
-    await until('npm start to serve', async () => (await healthz()) === 200, 20_000);
+    const started = untilListening(PORT, 200_000, () => npm!.exitCode !== null).then(() =>
+      until('npm start to serve', async () => (await healthz()) === 200, 20_000),
+    );
+    await started.catch((err: Error) => {
+      throw new Error(`${err.message}; npm start said:\n${fs.readFileSync(logFile, 'utf8').slice(-4000)}`, { cause: err });
+    });
+    fs.closeSync(log);
     const below = descendants(npm.pid!);
     expect(below.length).toBeGreaterThan(0);
 
