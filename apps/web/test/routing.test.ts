@@ -102,6 +102,16 @@ describe('start of day, offers, wrap-up and the pick list (seed 001)', () => {
     await agent.api('PUT', '/api/v1/routing/me/queues', { queueIds: [queue] });
     expect((await agent.api('PUT', '/api/v1/routing/me/status', { status: 'available' })).status).toBe(200);
     const page = await openAs(agent, '/admin/queues');
+    // Every countdown text the page ever shows, the first render included (a render with a stale
+    // clock showed 31 s or more of a 30 s offer before the next tick corrected it).
+    await page.evaluate(() => {
+      const seen: number[] = ((window as unknown as { countdowns: number[] }).countdowns = []);
+      new MutationObserver(() => {
+        for (const el of document.querySelectorAll('.offer-left')) seen.push(Number(/(\d+) s left/.exec(el.textContent ?? '')?.[1]));
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    // The workspace has been open a while when the offer comes (its clock last read at mounting).
+    await page.waitForTimeout(1500);
 
     // On an Admin screen: the card shows, and its countdown runs down from the queue's 30 s.
     await customerWrites(t, token, { externalId: 'jack', name: 'Jack Harkness', body: 'Hello from Cardiff', queueId: queue });
@@ -111,6 +121,9 @@ describe('start of day, offers, wrap-up and the pick list (seed 001)', () => {
     const first = await secondsLeft();
     expect(first).toBeGreaterThan(20);
     expect(first).toBeLessThanOrEqual(30);
+    const shown = await page.evaluate(() => (window as unknown as { countdowns: number[] }).countdowns);
+    expect(shown.length).toBeGreaterThan(0);
+    expect(Math.max(...shown)).toBeLessThanOrEqual(30);
     await expect.poll(() => secondsLeft(), { timeout: 5_000 }).toBeLessThan(first);
     await offer.getByRole('button', { name: 'Accept' }).click();
     await page.getByRole('tab', { name: 'Mine', selected: true }).waitFor();

@@ -5,16 +5,19 @@ import { useConversations } from '../stores/conversations.ts';
 import { fail } from '../stores/notifications.ts';
 import './offers.css';
 
-/** The clock the countdowns read, ticking while any offer is open. */
+/**
+ * The clock the countdowns read: the time of each render, re-rendered every 250 ms while any offer
+ * is open. Not a clock kept in state: a render caused by a new offer would read the time of the last
+ * tick (or of mounting, with no offer open), and a 30 s offer would first show 31 s or more.
+ */
 function useNow(on: boolean): number {
-  const [now, setNow] = useState(() => Date.now());
+  const [, tick] = useState(0);
   useEffect(() => {
     if (!on) return;
-    setNow(Date.now());
-    const t = setInterval(() => setNow(Date.now()), 250);
+    const t = setInterval(() => tick((n) => n + 1), 250);
     return () => clearInterval(t);
   }, [on]);
-  return now;
+  return Date.now();
 }
 
 /**
