@@ -1,4 +1,4 @@
-import { PostgresAdapter, sql } from 'kysely';
+import { sql } from 'kysely';
 import {
   conversationTimers,
   isResolveKeywordMessage,
@@ -13,6 +13,7 @@ import {
 } from '@switchboard/core';
 import type { AgentPresence, Offer } from '@switchboard/protocol';
 import type { Db, Tx } from '../store/db.ts';
+import { isPostgres } from '../store/dialect.ts';
 import { loadConversation, patchConversation, type ConversationRow, type ConversationWithAccess } from '../store/conversations.ts';
 import type { NewEvent } from '../store/events.ts';
 import type { OffersTable } from '../store/schema.ts';
@@ -228,7 +229,7 @@ export async function routeQueues(tx: Tx, emit: Emit, queueIds: (number | null)[
   // In id order, so two passes over the same queues take their turns in the same order.
   const ids = [...new Set(queueIds.filter((q): q is number => q != null))].sort((a, b) => a - b);
   if (ids.length === 0) return;
-  const postgres = tx.getExecutor().adapter instanceof PostgresAdapter;
+  const postgres = isPostgres(tx);
   for (const queueId of ids) {
     const policy = await loadPolicy(tx, queueId);
     // Pick-list queues make no offers, so they need no routing.

@@ -3,7 +3,8 @@ import { seesAllConversations, type ConversationScope, type EventScope, type Vie
 import type { ConversationListQuery } from '@switchboard/protocol';
 import type { Db, Tx } from './db.ts';
 import type { ConversationsTable, Database } from './schema.ts';
-import { isPostgres, matchesSearch, searchPlan, searchTerms } from './search.ts';
+import { matchesSearch, searchPlan, searchTerms } from './search.ts';
+import { isPostgres } from './dialect.ts';
 
 export type ConversationRow = Selectable<ConversationsTable>;
 export interface ConversationWithAccess extends ConversationRow {

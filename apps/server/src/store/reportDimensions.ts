@@ -1,9 +1,10 @@
-import { PostgresAdapter, sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import {
   addConversation, addFactTo, emptyAggregate, emptyDelta, factOfRow, localDay, monthOf, queueCellDeltas, queueCellOf, rollupKeyOf, rollupKeyString,
   type ConversationAggregate, type FactRow, type RollupDelta,
 } from '@switchboard/core';
 import type { Db, Tx } from './db.ts';
+import { isPostgres } from './dialect.ts';
 import {
   aggregateCells, answerDelta, dropSavedCellMoves, factRowOf, factSpan, insertCells, moveCells, type CellGroup, type CellKey,
 } from './reportRollups.ts';
@@ -196,6 +197,6 @@ export async function aggregateDimensionFacts(db: Db, from: number, to: number, 
 /** The rollups' time zone, read so that a rebuild (which updates that row first) and this writer take turns on PostgreSQL. */
 export async function lockRollups(tx: Tx): Promise<string> {
   const q = tx.selectFrom('report_rollup_state').select('time_zone').where('id', '=', 1);
-  const r = await (tx.getExecutor().adapter instanceof PostgresAdapter ? q.forShare() : q).executeTakeFirst();
+  const r = await (isPostgres(tx) ? q.forShare() : q).executeTakeFirst();
   return r?.time_zone ?? 'UTC';
 }

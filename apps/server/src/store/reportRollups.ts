@@ -1,10 +1,11 @@
-import { PostgresAdapter, sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import {
   addConversation, COUNT_MEASURES, dayStart, DURATION_MEASURES, emptyAggregate, emptyDelta, factOfRow, formatHistogram, isEmptyDelta, localDay,
   mergeAggregate, mergeHistogram, monthOf, nextMonth, offsetStretches, parseHistogram, parseHistogramInto, rollupDeltas, rollupKeyOf, rollupKeyString,
   addFactTo, type ConversationAggregate, type CountMeasure, type DurationMeasure, type FactRow, type RollupDelta,
 } from '@switchboard/core';
 import type { Db, Tx } from './db.ts';
+import { isPostgres } from './dialect.ts';
 import { atCommit, cellShardOf } from './commitHooks.ts';
 
 /**
@@ -321,7 +322,7 @@ async function readCells(db: Db, table: CellTable, parts: RawBuilder<unknown>[],
 
 /** The non-empty texts of a column joined by commas (NULL when there are none), on either engine. */
 function joinedTexts(db: Db, column: RawBuilder<unknown>): RawBuilder<unknown> {
-  return db.getExecutor().adapter instanceof PostgresAdapter ? sql`string_agg(nullif(${column}, ''), ',')` : sql`group_concat(nullif(${column}, ''), ',')`;
+  return isPostgres(db) ? sql`string_agg(nullif(${column}, ''), ',')` : sql`group_concat(nullif(${column}, ''), ',')`;
 }
 
 /** The facts of a part of a day, aggregated here with their values (the edges of a range). */

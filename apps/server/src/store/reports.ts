@@ -1,6 +1,7 @@
-import { PostgresAdapter, sql, type RawBuilder } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { COUNT_MEASURES, DURATION_MEASURES, emptyAggregate, type ConversationAggregate, type DurationMeasure } from '@switchboard/core';
 import type { Db } from './db.ts';
+import { isPostgres } from './dialect.ts';
 import { aggregateFactRows, aggregateRollups, dayStart, mergeGroups, rollupTimeZone, type RollupGroup } from './reportRollups.ts';
 import { localDay } from '@switchboard/core';
 import { aggregateDimension, aggregateDimensionFacts, type DimensionGroup, type DimensionKind, type DimensionQuery } from './reportDimensions.ts';
@@ -134,7 +135,7 @@ export async function fromRollups(db: Db, f: FactFilter, g: FactGroup, percentil
 export async function aggregateFacts(db: Db, f: FactFilter, g: FactGroup, opts: { percentiles?: boolean; periodKey?: string } = {}): Promise<Map<string, ConversationAggregate>> {
   const rolled = g === 'period' ? null : await fromRollups(db, f, g, !!opts.percentiles);
   if (rolled) return rolled;
-  const pg = db.getExecutor().adapter instanceof PostgresAdapter;
+  const pg = isPostgres(db);
   // The core's percentile: the value at floor(p × (n − 1)) in order (SQLite's percentile_disc).
   const pct = (v: RawBuilder<unknown>, p: number) =>
     pg ? sql`(array_agg(${v} order by ${v}) filter (where ${v} is not null))[floor(${sql.lit(p)} * (count(${v}) - 1))::int + 1]` : sql`percentile_disc(${v}, ${sql.lit(p)})`;

@@ -1,5 +1,6 @@
-import { PostgresAdapter, sql, type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool } from 'kysely';
 import type { Db } from './db.ts';
+import { isPostgres } from './dialect.ts';
 import type { ConversationsTable, Database } from './schema.ts';
 
 /**
@@ -62,8 +63,6 @@ export function matchesSearch(eb: CEB, t: SearchTerms, postgres: boolean): Expre
   if (t.id !== null) ors.push(eb('c.id', '=', t.id));
   return eb.or(ors);
 }
-
-export const isPostgres = (db: Db) => db.getExecutor().adapter instanceof PostgresAdapter;
 
 /** An FTS5 phrase: the text as one literal substring (trigram tables match a phrase anywhere). */
 const phrase = (s: string) => `"${s.replace(/"/g, '""')}"`;
