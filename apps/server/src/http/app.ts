@@ -170,7 +170,7 @@ export async function buildApp(s: Services, logger: Logger): Promise<BuiltApp> {
   });
 
   await app.register(cookie);
-  await registerSecurityHeaders(app, s);
+  registerSecurityHeaders(app, s);
   await app.register(rateLimit, {
     global: false,
     store: degradingRateLimitStore(s.redis, `${s.config.redisPrefix}ratelimit:`),
