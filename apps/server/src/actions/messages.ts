@@ -5,10 +5,10 @@ import type { PostMessageRequest, CustomerMessageRequest } from '@switchboard/pr
 import { AppError, fromRefusal } from '../errors.ts';
 import type { Db, Tx } from '../store/db.ts';
 import type { NewEvent } from '../store/events.ts';
-import { scopeOf, eventScopeOf, patchConversation } from '../store/conversations.ts';
+import { scopeOf, eventScopeOf } from '../store/conversations.ts';
 import { customerFilesFor, keysHeldBy, placeFilesIn } from '../store/files.ts';
 import { lockVisibleConversation, runAction, type ActionContext } from './context.ts';
-import { insertMessage, patchOf, presentWithNames, systemLine, type ConversationPatch } from './conversationRows.ts';
+import { insertMessageInto, patchOf, presentWithNames, systemLine, type ConversationPatch } from './conversationRows.ts';
 import { presentMessage, loadSenderNames } from '../presenters/messages.ts';
 import { openConversation } from './opening.ts';
 import { afterConversationChange } from '../routing/engine.ts';
@@ -156,7 +156,7 @@ export async function postAgentMessage(
     if (reopened) {
       await systemLine(tx, emit, { ...next, last_activity_at: now }, { kind: 'reopened', byUserId: viewer.id }, `Reopened by ${viewer.name}`, viewer.id, now, { messageFollows: true });
     }
-    const row = await insertMessage(tx, {
+    const row = await insertMessageInto(tx, {
       conversation_id: c.id,
       sender_kind: viewer.bot ? 'bot' : 'agent',
       sender_user_id: viewer.id,
@@ -170,6 +170,12 @@ export async function postAgentMessage(
       system_event: null,
       client_id: input.clientId ?? null,
       created_at: now,
+    }, {
+      status: next.status,
+      last_activity_at: now,
+      updated_at: now,
+      last_agent_message_at: next.last_agent_message_at,
+      first_response_at: next.first_response_at,
     });
     if (channelTemplate) {
       await tx
@@ -180,14 +186,6 @@ export async function postAgentMessage(
     next.last_message_id = row.id;
     next.last_activity_at = now;
     next.updated_at = now;
-    await patchConversation(tx, c.id, {
-      status: next.status,
-      last_message_id: row.id,
-      last_activity_at: now,
-      updated_at: now,
-      last_agent_message_at: next.last_agent_message_at,
-      first_response_at: next.first_response_at,
-    });
     await afterConversationChange(tx, emit, c, next, now); // routing: reply deadline met, inactivity
     // Writing in a conversation means you have read it.
     await markReadUpTo(tx, viewer.id, c.id, row.id);
@@ -282,7 +280,7 @@ export async function storeCustomerMessage(
     await systemLine(tx, emit, { ...c, status: t.state.status, last_activity_at: now }, { kind: 'reopened', byUserId: null }, 'Reopened by a new customer message', null, now, { messageFollows: true });
   }
   const status = t.startLinkedConversation ? c.status : t.state.status;
-  const row = await insertMessage(tx, {
+  const row = await insertMessageInto(tx, {
     conversation_id: c.id,
     sender_kind: 'customer',
     sender_user_id: null,
@@ -296,8 +294,7 @@ export async function storeCustomerMessage(
     system_event: null,
     client_id: input.clientId ?? null,
     created_at: now,
-  });
-  await patchConversation(tx, c.id, { status, last_message_id: row.id, last_activity_at: now, last_customer_message_at: now, updated_at: now });
+  }, { status, last_activity_at: now, last_customer_message_at: now, updated_at: now });
   const next = { ...c, status, last_message_id: row.id, last_activity_at: now, last_customer_message_at: now, updated_at: now };
   await afterConversationChange(tx, emit, c, next, now, { customerMessage: { id: row.id, body: input.body } }); // routing: requeue, deadlines, keywords
   const message = presentWithNames(row, {}, { [contactId]: contact.name });
