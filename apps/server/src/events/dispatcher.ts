@@ -4,6 +4,9 @@ import { eventsAfter, latestSeq, type EventRow } from '../store/events.ts';
 import { metrics } from '../metrics.ts';
 import { sequenceEvents } from './sequencer.ts';
 
+/** Events handed out per read. */
+const PAGE = 500;
+
 export type EventSubscriber = (rows: EventRow[]) => void;
 
 /**
@@ -85,23 +88,28 @@ export class EventDispatcher {
     while (this.current) await this.current;
   }
 
-  /** PostgreSQL: number what has committed; if another node is numbering, wait for it briefly. */
-  private async sequence(): Promise<void> {
+  /**
+   * PostgreSQL: number what has committed, and read the first page after `last` in the same round
+   * trip; if another node is numbering, wait for it briefly. Undefined: read the page separately.
+   */
+  private async sequence(limit: number): Promise<EventRow[] | undefined> {
     for (let attempt = 0; attempt < 200; attempt++) {
-      const res = await sequenceEvents(this.store);
+      const res = await sequenceEvents(this.store, 5000, { seq: this.last, limit });
       if (res !== 'busy') {
         if (res.numbered > 0) this.afterNumbering?.();
-        return;
+        return res.rows;
       }
       await new Promise((r) => setTimeout(r, 5));
     }
+    return undefined;
   }
 
   private async drain(): Promise<void> {
     try {
-      if (this.store.dialect === 'postgres') await this.sequence();
+      let page = this.store.dialect === 'postgres' ? await this.sequence(PAGE) : undefined;
       for (;;) {
-        const rows = await eventsAfter(this.store.db, this.last, 500);
+        const rows = page ?? (await eventsAfter(this.store.db, this.last, PAGE));
+        page = undefined;
         if (rows.length === 0) return;
         this.last = rows[rows.length - 1]!.seq;
         metrics.eventsDispatched.inc(rows.length);
@@ -112,7 +120,7 @@ export class EventDispatcher {
             this.log.error({ err }, 'event subscriber failed');
           }
         }
-        if (rows.length < 500) return;
+        if (rows.length < PAGE) return;
       }
     } catch (err) {
       this.log.error({ err }, 'event dispatch failed; will retry on next wake');

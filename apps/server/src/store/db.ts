@@ -36,6 +36,12 @@ export interface Store {
   readonly health: DatabaseHealth;
   /** Database work waiting its turn: for a pooled connection (PostgreSQL) or a group commit (SQLite). */
   queueDepth(): number;
+  /**
+   * PostgreSQL only: a pooled connection of its own for work that sends several statements in one
+   * round trip (the sequencer). It is closed rather than pooled again when `fn` throws, so a
+   * transaction left open by a failure never reaches another caller.
+   */
+  withPgClient?<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -188,6 +194,7 @@ export async function openStore(config: StoreConfig, log: Logger = pino({ level:
     queueDepth() {
       return group ? group.waiting : (pgPool?.waitingCount ?? 0);
     },
+    ...(pgPool ? { withPgClient: usingClientOf(pgPool) } : {}),
     async close() {
       health?.stop();
       await db.destroy();
@@ -197,3 +204,17 @@ export async function openStore(config: StoreConfig, log: Logger = pino({ level:
   return store;
 }
 
+function usingClientOf(pool: pg.Pool) {
+  return async <T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    let failed: Error | undefined;
+    try {
+      return await fn(client);
+    } catch (err) {
+      failed = err instanceof Error ? err : new Error(String(err));
+      throw err;
+    } finally {
+      client.release(failed);
+    }
+  };
+}
