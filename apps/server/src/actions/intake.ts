@@ -6,7 +6,7 @@ import type { Tx } from '../store/db.ts';
 import { runAction, type ActionContext } from './context.ts';
 import { insertContact, reachContact } from './contacts.ts';
 import { insertMessage, patchOf, presentWithNames } from './conversationRows.ts';
-import { eventScopeOf, patchConversation } from '../store/conversations.ts';
+import { eventScopeOf, lockLatestConversationOf, patchConversation } from '../store/conversations.ts';
 import { openConversation } from './opening.ts';
 import { storeCustomerMessage, type PostedMessage } from './messages.ts';
 
@@ -97,7 +97,11 @@ export async function receiveInboundMessage(ctx: ActionContext, input: InboundMe
   const now = ctx.clock.now();
   // One transaction from identity to stored message: one commit (one disk flush) per inbound message.
   return runAction(ctx, async (tx, emit) => {
-    // The contact and their latest conversation on this channel, in one statement.
+    const message = { body: input.body, attachments: input.attachments ?? [], clientId: input.clientId };
+    // Most messages continue a conversation: the contact and it, locked, in one statement.
+    const latest = await lockLatestConversationOf(tx, input.channel, input.externalId, ctx.store.dialect);
+    if (latest) return storeCustomerMessage(ctx, tx, emit, latest.conversation.contact_id!, latest.conversation.id, message, now, latest.contact, latest.conversation);
+    // A new contact, or one without a conversation on this channel yet.
     const known = await tx
       .selectFrom('contact_identities as ci')
       .innerJoin('contacts as k', 'k.id', 'ci.contact_id')
@@ -126,7 +130,6 @@ export async function receiveInboundMessage(ctx: ActionContext, input: InboundMe
       const queueId = input.queueId ?? (await defaultQueueId(tx));
       conversationId = (await openConversation(tx, emit, { contactId, channel: input.channel, queueId, subject: input.subject, now })).id;
     }
-    const message = { body: input.body, attachments: input.attachments ?? [], clientId: input.clientId };
     return storeCustomerMessage(ctx, tx, emit, contactId, conversationId, message, now, known);
   });
 }

@@ -5,7 +5,7 @@ import type { PostMessageRequest, CustomerMessageRequest } from '@switchboard/pr
 import { AppError, fromRefusal } from '../errors.ts';
 import type { Db, Tx } from '../store/db.ts';
 import type { NewEvent } from '../store/events.ts';
-import { scopeOf, eventScopeOf } from '../store/conversations.ts';
+import { scopeOf, eventScopeOf, type ConversationWithAccess } from '../store/conversations.ts';
 import { customerFilesFor, keysHeldBy, placeFilesIn } from '../store/files.ts';
 import { lockVisibleConversation, runAction, type ActionContext } from './context.ts';
 import { insertMessageInto, patchOf, presentWithNames, systemLine, type ConversationPatch } from './conversationRows.ts';
@@ -249,8 +249,10 @@ export async function storeCustomerMessage(
   now: number,
   /** The contact's name and blocked flag when the caller has already read them. */
   known?: { name: string; blocked: number },
+  /** The conversation when the caller has already locked it (store/conversations.ts `lockLatestConversationOf`). */
+  locked?: ConversationWithAccess,
 ): Promise<PostedMessage> {
-  let c = await lockVisibleConversation(ctx, tx, null, conversationId);
+  let c = locked?.id === conversationId ? locked : await lockVisibleConversation(ctx, tx, null, conversationId);
   if (c.contact_id !== contactId) throw new AppError('not_found', 'No such conversation.', 404);
   if (input.clientId) {
     const again = await customerMessageByClientId(tx, contactId, input.clientId).executeTakeFirst();

@@ -50,6 +50,42 @@ export async function lockConversation(tx: Tx, id: number, dialect: 'sqlite' | '
   return collectParticipants(await q.execute());
 }
 
+/**
+ * A channel customer's latest conversation on that channel, locked as `lockConversation` locks it,
+ * with the contact's name and blocked flag: one statement instead of two on the inbound path.
+ * Undefined when the identity is unknown or has no conversation on the channel yet.
+ */
+export async function lockLatestConversationOf(
+  tx: Tx,
+  channel: string,
+  externalId: string,
+  dialect: 'sqlite' | 'postgres',
+): Promise<{ contact: { name: string; blocked: number }; conversation: ConversationWithAccess } | undefined> {
+  let q = tx
+    .selectFrom('contact_identities as ci')
+    .innerJoin('contacts as k', 'k.id', 'ci.contact_id')
+    .innerJoin('conversations', (j) =>
+      j.on((eb) =>
+        eb(
+          'conversations.id',
+          '=',
+          eb.selectFrom('conversations as l').select('l.id').whereRef('l.contact_id', '=', 'ci.contact_id').where('l.channel', '=', channel).orderBy('l.id', 'desc').limit(1),
+        ),
+      ),
+    )
+    .leftJoin('conversation_participants as p', 'p.conversation_id', 'conversations.id')
+    .selectAll('conversations')
+    .select(['p.user_id as participant_id', 'k.name as contact_name', 'k.blocked as contact_blocked'])
+    .where('ci.channel', '=', channel)
+    .where('ci.external_id', '=', externalId);
+  if (dialect === 'postgres') q = q.forNoKeyUpdate('conversations');
+  const rows = await q.execute();
+  const first = rows[0];
+  if (!first) return undefined;
+  const conversation = collectParticipants(rows.map(({ contact_name: _n, contact_blocked: _b, ...r }) => r))!;
+  return { contact: { name: first.contact_name, blocked: first.contact_blocked }, conversation };
+}
+
 /** A conversation that must exist (a timer's, routing's own): throws when it is gone. */
 export async function loadConversation(db: Db | Tx, id: number): Promise<ConversationWithAccess> {
   const c = await getConversation(db, id);
