@@ -6,12 +6,13 @@ import {
   getConversation,
   loadConversation,
   lockConversation,
+  lockLatestConversationOf,
   participantsOf,
   patchConversation,
   removeConversations,
   removeParticipant,
 } from '../../src/store/conversations.ts';
-import { openTestStore, seedConversation, seedUser } from './testStore.ts';
+import { openTestStore, seedContact, seedConversation, seedUser } from './testStore.ts';
 
 /**
  * The conversations repository's writes and loads (store/conversations.ts) on a migrated database,
@@ -75,5 +76,34 @@ describe('conversations repository', () => {
     expect((await participantsOf(store.db, [gone])).get(gone)).toEqual([]);
     expect((await conversationRow(store.db, kept))?.previous_conversation_id).toBeNull();
     await store.transaction((tx) => removeConversations(tx, []));
+  });
+
+  it("finds a channel customer's latest conversation on that channel, with its participants and the contact's name and blocked flag", async () => {
+    const contact = await seedContact(store, 'Quinn');
+    await store.db.insertInto('contact_identities').values({ contact_id: contact, channel: 'web', external_id: 'quinn-1' }).execute();
+    const latest = (tx: Parameters<typeof lockConversation>[0], channel: string, externalId: string) => lockLatestConversationOf(tx, channel, externalId, store.dialect);
+    // Known identity, no conversation on that channel yet; an unknown identity.
+    expect(await store.transaction((tx) => latest(tx, 'web', 'quinn-1'))).toBeUndefined();
+    expect(await store.transaction((tx) => latest(tx, 'web', 'nobody'))).toBeUndefined();
+    const older = await seedConversation(store, contact);
+    const newer = await seedConversation(store, contact);
+    const other = await seedConversation(store);
+    const sam = await seedUser(store, 'Sam');
+    const kim = await seedUser(store, 'Kim');
+    await store.transaction(async (tx) => {
+      await addConsultant(tx, newer, sam);
+      await addConsultant(tx, newer, kim);
+      await addConsultant(tx, older, kim);
+      await addConsultant(tx, other, sam);
+    });
+    await store.db.updateTable('contacts').set({ blocked: 1 }).where('id', '=', contact).execute();
+    const found = await store.transaction((tx) => latest(tx, 'web', 'quinn-1'));
+    expect(found?.contact).toEqual({ name: 'Quinn', blocked: 1 });
+    expect(found?.conversation).toEqual({ ...(await getConversation(store.db, newer))!, participantIds: expect.any(Array) });
+    expect(found?.conversation.participantIds.sort((a, b) => a - b)).toEqual([sam, kim].sort((a, b) => a - b));
+    expect(found?.conversation.id).not.toBe(older);
+    // Another channel's identity of the same contact has no conversation on its own channel.
+    await store.db.insertInto('contact_identities').values({ contact_id: contact, channel: 'whatsapp', external_id: '+4930' }).execute();
+    expect(await store.transaction((tx) => latest(tx, 'whatsapp', '+4930'))).toBeUndefined();
   });
 });
