@@ -1,14 +1,32 @@
 import type { Generated } from 'kysely';
-import type { StoredFact } from '@switchboard/core';
 
 // Report tables (facts, rollups, agent status): part of store/schema.ts's Database.
 
-/**
- * Reports (017_reports): one fact row per conversation, kept in step by every conversation change.
- * Its measures are core's StoredFact (one shape for the projection and the table).
- */
-export interface ConversationFactsTable extends StoredFact {
+/** Reports (017_reports): one fact row per conversation, kept in step by every conversation change. */
+export interface ConversationFactsTable {
   conversation_id: number;
+  created_at: number;
+  queue_id: number | null;
+  agent_id: number | null;
+  channel: string;
+  inbox_id: number | null;
+  contact_id: number | null;
+  linked: number;
+  resolved: number;
+  abandoned: number;
+  callback: number;
+  reopened: number;
+  offers_declined: number;
+  offers_timed_out: number;
+  replies_due: number;
+  replies_breached: number;
+  first_response_ms: number | null;
+  resolution_ms: number | null;
+  handle_ms: number | null;
+  wrap_up_ms: number | null;
+  wait_ms: number | null;
+  handling_since: number | null;
+  wrap_up_since: number | null;
   /** 019_report_rollups: the local day it arrived on, in the rollups' time zone (days since 1970-01-01). */
   day: Generated<number>;
 }
