@@ -2,16 +2,15 @@ import { describe, expect, it } from 'vitest';
 import net from 'node:net';
 import { isListening, untilListening } from './listening.ts';
 
-/** A server on a port the kernel picks (ephemeral, like our fixed test ports), counting who connects. */
-async function countingServer(host: string): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
+/** A server counting who connects, on `port` or one the kernel picks (ephemeral, like our fixed test ports). */
+async function countingServer(host: string, port = 0): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
   let connections = 0;
   const server = net.createServer((s) => {
     connections++;
     s.destroy();
   });
-  await new Promise<void>((r) => server.listen(0, host, r));
-  const port = (server.address() as net.AddressInfo).port;
-  return { port, connections: () => connections, close: () => new Promise((r) => server.close(() => r())) };
+  await new Promise<void>((r) => server.listen(port, host, r));
+  return { port: (server.address() as net.AddressInfo).port, connections: () => connections, close: () => new Promise((r) => server.close(() => r())) };
 }
 
 describe('waiting for a fixed port to listen', () => {
@@ -31,16 +30,11 @@ describe('waiting for a fixed port to listen', () => {
     await probe.close();
     const waiting = untilListening(port, 5000);
     await new Promise((r) => setTimeout(r, 200));
-    const late = net.createServer((s) => {
-      connections++;
-      s.destroy();
-    });
-    let connections = 0;
-    await new Promise<void>((r) => late.listen(port, '127.0.0.1', r));
+    const late = await countingServer('127.0.0.1', port);
     await waiting;
     await new Promise((r) => setTimeout(r, 100));
-    expect(connections).toBe(0);
-    await new Promise((r) => late.close(() => r(null)));
+    expect(late.connections()).toBe(0);
+    await late.close();
   });
 
   it('gives up with the port named, at the deadline or when the process that should listen ends', async () => {

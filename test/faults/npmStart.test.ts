@@ -66,6 +66,7 @@ describe('npm start, then SIGTERM', () => {
       stdio: ['ignore', log, log],
       env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', DEMO_DATA: '0', DATA_DIR: dataDir, SMTP_PORT: '', DATABASE_URL: '', REDIS_URL: '', SHUTDOWN_GRACE_MS: '200' },
     });
+    fs.closeSync(log); // npm holds its own copy of the descriptor
     const exited = new Promise<number | null>((resolve) => npm!.once('exit', (code) => resolve(code)));
     // Not by polling /healthz until it answers: connecting to a port nobody listens on yet can take it
     // (see test/listening.ts), and then the server cannot bind it.
@@ -75,7 +76,6 @@ describe('npm start, then SIGTERM', () => {
     await started.catch((err: Error) => {
       throw new Error(`${err.message}; npm start said:\n${fs.readFileSync(logFile, 'utf8').slice(-4000)}`, { cause: err });
     });
-    fs.closeSync(log);
     const below = descendants(npm.pid!);
     expect(below.length).toBeGreaterThan(0);
 
